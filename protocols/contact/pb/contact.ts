@@ -1,0 +1,511 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum ErrorCode {
+  UNSPECIFIED = 'UNSPECIFIED',
+  NO_MATCHING_FLASH_CODE = 'NO_MATCHING_FLASH_CODE',
+  INCORRECT_MFC = 'INCORRECT_MFC',
+  EXPIRED = 'EXPIRED',
+  FLASH_CODE_IN_USE = 'FLASH_CODE_IN_USE',
+  PROTOCOL_VIOLATION = 'PROTOCOL_VIOLATION',
+  RATE_LIMITED = 'RATE_LIMITED',
+  PEER_LEFT = 'PEER_LEFT',
+  INCORRECT_SHARED_SECRET = 'INCORRECT_SHARED_SECRET',
+  UNSUPPORTED_VERSION = 'UNSUPPORTED_VERSION',
+  INVALID_CARD = 'INVALID_CARD',
+  SESSION_FAILED = 'SESSION_FAILED',
+  UNREACHABLE = 'UNREACHABLE'
+}
+
+enum __ErrorCodeValues {
+  UNSPECIFIED = 0,
+  NO_MATCHING_FLASH_CODE = 1,
+  INCORRECT_MFC = 2,
+  EXPIRED = 3,
+  FLASH_CODE_IN_USE = 4,
+  PROTOCOL_VIOLATION = 5,
+  RATE_LIMITED = 6,
+  PEER_LEFT = 7,
+  INCORRECT_SHARED_SECRET = 8,
+  UNSUPPORTED_VERSION = 9,
+  INVALID_CARD = 10,
+  SESSION_FAILED = 11,
+  UNREACHABLE = 12
+}
+
+export namespace ErrorCode {
+  export const codec = (): Codec<ErrorCode> => {
+    return enumeration<ErrorCode>(__ErrorCodeValues)
+  }
+}
+
+export interface ErrorFrame {
+  code: ErrorCode
+  message: string
+}
+
+export namespace ErrorFrame {
+  let _codec: Codec<ErrorFrame>
+
+  export const codec = (): Codec<ErrorFrame> => {
+    if (_codec == null) {
+      _codec = message<ErrorFrame>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.code != null && __ErrorCodeValues[obj.code] !== 0) {
+          w.uint32(8)
+          ErrorCode.codec().encode(obj.code, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          code: ErrorCode.UNSPECIFIED,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.code = ErrorCode.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.code`,
+                value: ErrorCode.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ErrorFrameCodeFieldEvent {
+    field: '$.code'
+    value: ErrorCode
+  }
+
+  export interface ErrorFrameMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ErrorFrame>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ErrorFrame.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): ErrorFrame {
+    return decodeMessage(buf, ErrorFrame.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): Generator<ErrorFrameCodeFieldEvent | ErrorFrameMessageFieldEvent> {
+    return streamMessage(buf, ErrorFrame.codec(), opts)
+  }
+}
+
+export interface ContactCard {
+  vcard: string
+  ppk: Uint8Array<ArrayBuffer>
+  peerId: Uint8Array<ArrayBuffer>
+  multiaddrs: Uint8Array<ArrayBuffer>[]
+  binding: Uint8Array<ArrayBuffer>
+}
+
+export namespace ContactCard {
+  let _codec: Codec<ContactCard>
+
+  export const codec = (): Codec<ContactCard> => {
+    if (_codec == null) {
+      _codec = message<ContactCard>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.vcard != null && obj.vcard !== '')) {
+          w.uint32(10)
+          w.string(obj.vcard)
+        }
+
+        if ((obj.ppk != null && obj.ppk.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.ppk)
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.peerId)
+        }
+
+        if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+          for (const value of obj.multiaddrs) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.binding != null && obj.binding.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.binding)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          vcard: '',
+          ppk: uint8ArrayAlloc(0),
+          peerId: uint8ArrayAlloc(0),
+          multiaddrs: [],
+          binding: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.vcard = reader.string()
+              break
+            }
+            case 2: {
+              obj.ppk = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 4: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              obj.multiaddrs.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.binding = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          multiaddrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.vcard`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ppk`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.multiaddrs[]`,
+                index: obj.multiaddrs,
+                value: reader.bytes()
+              }
+
+              obj.multiaddrs++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.binding`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ContactCardVcardFieldEvent {
+    field: '$.vcard'
+    value: string
+  }
+
+  export interface ContactCardPpkFieldEvent {
+    field: '$.ppk'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactCardPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactCardMultiaddrsFieldEvent {
+    field: '$.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactCardBindingFieldEvent {
+    field: '$.binding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ContactCard>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ContactCard.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactCard>): ContactCard {
+    return decodeMessage(buf, ContactCard.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactCard>): Generator<ContactCardVcardFieldEvent | ContactCardPpkFieldEvent | ContactCardPeerIdFieldEvent | ContactCardMultiaddrsFieldEvent | ContactCardBindingFieldEvent> {
+    return streamMessage(buf, ContactCard.codec(), opts)
+  }
+}
+
+export interface ContactMessage {
+  card?: ContactCard
+  error?: ErrorFrame
+}
+
+export namespace ContactMessage {
+  let _codec: Codec<ContactMessage>
+
+  export const codec = (): Codec<ContactMessage> => {
+    if (_codec == null) {
+      _codec = message<ContactMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.error != null) {
+          obj.card = undefined
+        }
+
+        if (obj.card != null) {
+          obj.error = undefined
+        }
+
+        if (obj.card != null) {
+          w.uint32(10)
+          ContactCard.codec().encode(obj.card, w)
+        }
+
+        if (obj.error != null) {
+          w.uint32(18)
+          ErrorFrame.codec().encode(obj.error, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.card = ContactCard.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.card
+              })
+              break
+            }
+            case 2: {
+              obj.error = ErrorFrame.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.error
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.error != null) {
+          delete obj.card
+        }
+
+        if (obj.card != null) {
+          delete obj.error
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * ContactCard.codec().stream(reader, reader.uint32(), `${prefix}.card`, {
+                limits: opts.limits?.card
+              })
+
+              break
+            }
+            case 2: {
+              yield * ErrorFrame.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
+                limits: opts.limits?.error
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ContactMessageCardVcardFieldEvent {
+    field: '$.card.vcard'
+    value: string
+  }
+
+  export interface ContactMessageCardPpkFieldEvent {
+    field: '$.card.ppk'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactMessageCardPeerIdFieldEvent {
+    field: '$.card.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactMessageCardMultiaddrsFieldEvent {
+    field: '$.card.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactMessageCardBindingFieldEvent {
+    field: '$.card.binding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContactMessageErrorCodeFieldEvent {
+    field: '$.error.code'
+    value: ErrorCode
+  }
+
+  export interface ContactMessageErrorMessageFieldEvent {
+    field: '$.error.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ContactMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ContactMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactMessage>): ContactMessage {
+    return decodeMessage(buf, ContactMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactMessage>): Generator<ContactMessageCardVcardFieldEvent | ContactMessageCardPpkFieldEvent | ContactMessageCardPeerIdFieldEvent | ContactMessageCardMultiaddrsFieldEvent | ContactMessageCardBindingFieldEvent | ContactMessageErrorCodeFieldEvent | ContactMessageErrorMessageFieldEvent> {
+    return streamMessage(buf, ContactMessage.codec(), opts)
+  }
+}

@@ -1,0 +1,972 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum ErrorCode {
+  UNSPECIFIED = 'UNSPECIFIED',
+  NO_MATCHING_FLASH_CODE = 'NO_MATCHING_FLASH_CODE',
+  INCORRECT_MFC = 'INCORRECT_MFC',
+  EXPIRED = 'EXPIRED',
+  FLASH_CODE_IN_USE = 'FLASH_CODE_IN_USE',
+  PROTOCOL_VIOLATION = 'PROTOCOL_VIOLATION',
+  RATE_LIMITED = 'RATE_LIMITED',
+  PEER_LEFT = 'PEER_LEFT',
+  INCORRECT_SHARED_SECRET = 'INCORRECT_SHARED_SECRET',
+  UNSUPPORTED_VERSION = 'UNSUPPORTED_VERSION',
+  INVALID_CARD = 'INVALID_CARD',
+  SESSION_FAILED = 'SESSION_FAILED',
+  UNREACHABLE = 'UNREACHABLE'
+}
+
+enum __ErrorCodeValues {
+  UNSPECIFIED = 0,
+  NO_MATCHING_FLASH_CODE = 1,
+  INCORRECT_MFC = 2,
+  EXPIRED = 3,
+  FLASH_CODE_IN_USE = 4,
+  PROTOCOL_VIOLATION = 5,
+  RATE_LIMITED = 6,
+  PEER_LEFT = 7,
+  INCORRECT_SHARED_SECRET = 8,
+  UNSUPPORTED_VERSION = 9,
+  INVALID_CARD = 10,
+  SESSION_FAILED = 11,
+  UNREACHABLE = 12
+}
+
+export namespace ErrorCode {
+  export const codec = (): Codec<ErrorCode> => {
+    return enumeration<ErrorCode>(__ErrorCodeValues)
+  }
+}
+
+export interface ErrorFrame {
+  code: ErrorCode
+  message: string
+}
+
+export namespace ErrorFrame {
+  let _codec: Codec<ErrorFrame>
+
+  export const codec = (): Codec<ErrorFrame> => {
+    if (_codec == null) {
+      _codec = message<ErrorFrame>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.code != null && __ErrorCodeValues[obj.code] !== 0) {
+          w.uint32(8)
+          ErrorCode.codec().encode(obj.code, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          code: ErrorCode.UNSPECIFIED,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.code = ErrorCode.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.code`,
+                value: ErrorCode.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ErrorFrameCodeFieldEvent {
+    field: '$.code'
+    value: ErrorCode
+  }
+
+  export interface ErrorFrameMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ErrorFrame>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ErrorFrame.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): ErrorFrame {
+    return decodeMessage(buf, ErrorFrame.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): Generator<ErrorFrameCodeFieldEvent | ErrorFrameMessageFieldEvent> {
+    return streamMessage(buf, ErrorFrame.codec(), opts)
+  }
+}
+
+export interface SessionHello {
+  e: Uint8Array<ArrayBuffer>
+  multiaddrs: Uint8Array<ArrayBuffer>[]
+  atMs: bigint
+}
+
+export namespace SessionHello {
+  let _codec: Codec<SessionHello>
+
+  export const codec = (): Codec<SessionHello> => {
+    if (_codec == null) {
+      _codec = message<SessionHello>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.e != null && obj.e.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.e)
+        }
+
+        if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+          for (const value of obj.multiaddrs) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.atMs != null && obj.atMs !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.atMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          e: uint8ArrayAlloc(0),
+          multiaddrs: [],
+          atMs: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.e = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              obj.multiaddrs.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.atMs = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          multiaddrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.e`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.multiaddrs[]`,
+                index: obj.multiaddrs,
+                value: reader.bytes()
+              }
+
+              obj.multiaddrs++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.atMs`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SessionHelloEFieldEvent {
+    field: '$.e'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionHelloMultiaddrsFieldEvent {
+    field: '$.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionHelloAtMsFieldEvent {
+    field: '$.atMs'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<SessionHello>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SessionHello.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionHello>): SessionHello {
+    return decodeMessage(buf, SessionHello.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionHello>): Generator<SessionHelloEFieldEvent | SessionHelloMultiaddrsFieldEvent | SessionHelloAtMsFieldEvent> {
+    return streamMessage(buf, SessionHello.codec(), opts)
+  }
+}
+
+export interface SessionReply {
+  e: Uint8Array<ArrayBuffer>
+  confirm: Uint8Array<ArrayBuffer>
+  multiaddrs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace SessionReply {
+  let _codec: Codec<SessionReply>
+
+  export const codec = (): Codec<SessionReply> => {
+    if (_codec == null) {
+      _codec = message<SessionReply>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.e != null && obj.e.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.e)
+        }
+
+        if ((obj.confirm != null && obj.confirm.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.confirm)
+        }
+
+        if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+          for (const value of obj.multiaddrs) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          e: uint8ArrayAlloc(0),
+          confirm: uint8ArrayAlloc(0),
+          multiaddrs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.e = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.confirm = reader.bytes()
+              break
+            }
+            case 3: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              obj.multiaddrs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          multiaddrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.e`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.confirm`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.multiaddrs[]`,
+                index: obj.multiaddrs,
+                value: reader.bytes()
+              }
+
+              obj.multiaddrs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SessionReplyEFieldEvent {
+    field: '$.e'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionReplyConfirmFieldEvent {
+    field: '$.confirm'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionReplyMultiaddrsFieldEvent {
+    field: '$.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SessionReply>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SessionReply.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionReply>): SessionReply {
+    return decodeMessage(buf, SessionReply.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionReply>): Generator<SessionReplyEFieldEvent | SessionReplyConfirmFieldEvent | SessionReplyMultiaddrsFieldEvent> {
+    return streamMessage(buf, SessionReply.codec(), opts)
+  }
+}
+
+export interface SessionConfirm {
+  confirm: Uint8Array<ArrayBuffer>
+}
+
+export namespace SessionConfirm {
+  let _codec: Codec<SessionConfirm>
+
+  export const codec = (): Codec<SessionConfirm> => {
+    if (_codec == null) {
+      _codec = message<SessionConfirm>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.confirm != null && obj.confirm.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.confirm)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          confirm: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.confirm = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.confirm`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SessionConfirmConfirmFieldEvent {
+    field: '$.confirm'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SessionConfirm>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SessionConfirm.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionConfirm>): SessionConfirm {
+    return decodeMessage(buf, SessionConfirm.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionConfirm>): Generator<SessionConfirmConfirmFieldEvent> {
+    return streamMessage(buf, SessionConfirm.codec(), opts)
+  }
+}
+
+export interface AddressUpdate {
+  multiaddrs: Uint8Array<ArrayBuffer>[]
+  seq: bigint
+}
+
+export namespace AddressUpdate {
+  let _codec: Codec<AddressUpdate>
+
+  export const codec = (): Codec<AddressUpdate> => {
+    if (_codec == null) {
+      _codec = message<AddressUpdate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+          for (const value of obj.multiaddrs) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.seq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          multiaddrs: [],
+          seq: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              obj.multiaddrs.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          multiaddrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.multiaddrs[]`,
+                index: obj.multiaddrs,
+                value: reader.bytes()
+              }
+
+              obj.multiaddrs++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AddressUpdateMultiaddrsFieldEvent {
+    field: '$.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AddressUpdateSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<AddressUpdate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AddressUpdate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddressUpdate>): AddressUpdate {
+    return decodeMessage(buf, AddressUpdate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddressUpdate>): Generator<AddressUpdateMultiaddrsFieldEvent | AddressUpdateSeqFieldEvent> {
+    return streamMessage(buf, AddressUpdate.codec(), opts)
+  }
+}
+
+export interface SessionMessage {
+  hello?: SessionHello
+  reply?: SessionReply
+  confirm?: SessionConfirm
+  addressUpdate?: AddressUpdate
+  error?: ErrorFrame
+}
+
+export namespace SessionMessage {
+  let _codec: Codec<SessionMessage>
+
+  export const codec = (): Codec<SessionMessage> => {
+    if (_codec == null) {
+      _codec = message<SessionMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.error != null) {
+          obj.addressUpdate = undefined
+          obj.confirm = undefined
+          obj.reply = undefined
+          obj.hello = undefined
+        }
+
+        if (obj.addressUpdate != null) {
+          obj.error = undefined
+          obj.confirm = undefined
+          obj.reply = undefined
+          obj.hello = undefined
+        }
+
+        if (obj.confirm != null) {
+          obj.error = undefined
+          obj.addressUpdate = undefined
+          obj.reply = undefined
+          obj.hello = undefined
+        }
+
+        if (obj.reply != null) {
+          obj.error = undefined
+          obj.addressUpdate = undefined
+          obj.confirm = undefined
+          obj.hello = undefined
+        }
+
+        if (obj.hello != null) {
+          obj.error = undefined
+          obj.addressUpdate = undefined
+          obj.confirm = undefined
+          obj.reply = undefined
+        }
+
+        if (obj.hello != null) {
+          w.uint32(10)
+          SessionHello.codec().encode(obj.hello, w)
+        }
+
+        if (obj.reply != null) {
+          w.uint32(18)
+          SessionReply.codec().encode(obj.reply, w)
+        }
+
+        if (obj.confirm != null) {
+          w.uint32(26)
+          SessionConfirm.codec().encode(obj.confirm, w)
+        }
+
+        if (obj.addressUpdate != null) {
+          w.uint32(34)
+          AddressUpdate.codec().encode(obj.addressUpdate, w)
+        }
+
+        if (obj.error != null) {
+          w.uint32(42)
+          ErrorFrame.codec().encode(obj.error, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.hello = SessionHello.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.hello
+              })
+              break
+            }
+            case 2: {
+              obj.reply = SessionReply.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.reply
+              })
+              break
+            }
+            case 3: {
+              obj.confirm = SessionConfirm.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.confirm
+              })
+              break
+            }
+            case 4: {
+              obj.addressUpdate = AddressUpdate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.addressUpdate
+              })
+              break
+            }
+            case 5: {
+              obj.error = ErrorFrame.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.error
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.error != null) {
+          delete obj.addressUpdate
+          delete obj.confirm
+          delete obj.reply
+          delete obj.hello
+        }
+
+        if (obj.addressUpdate != null) {
+          delete obj.error
+          delete obj.confirm
+          delete obj.reply
+          delete obj.hello
+        }
+
+        if (obj.confirm != null) {
+          delete obj.error
+          delete obj.addressUpdate
+          delete obj.reply
+          delete obj.hello
+        }
+
+        if (obj.reply != null) {
+          delete obj.error
+          delete obj.addressUpdate
+          delete obj.confirm
+          delete obj.hello
+        }
+
+        if (obj.hello != null) {
+          delete obj.error
+          delete obj.addressUpdate
+          delete obj.confirm
+          delete obj.reply
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * SessionHello.codec().stream(reader, reader.uint32(), `${prefix}.hello`, {
+                limits: opts.limits?.hello
+              })
+
+              break
+            }
+            case 2: {
+              yield * SessionReply.codec().stream(reader, reader.uint32(), `${prefix}.reply`, {
+                limits: opts.limits?.reply
+              })
+
+              break
+            }
+            case 3: {
+              yield * SessionConfirm.codec().stream(reader, reader.uint32(), `${prefix}.confirm`, {
+                limits: opts.limits?.confirm
+              })
+
+              break
+            }
+            case 4: {
+              yield * AddressUpdate.codec().stream(reader, reader.uint32(), `${prefix}.addressUpdate`, {
+                limits: opts.limits?.addressUpdate
+              })
+
+              break
+            }
+            case 5: {
+              yield * ErrorFrame.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
+                limits: opts.limits?.error
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SessionMessageHelloEFieldEvent {
+    field: '$.hello.e'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageHelloMultiaddrsFieldEvent {
+    field: '$.hello.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageHelloAtMsFieldEvent {
+    field: '$.hello.atMs'
+    value: bigint
+  }
+
+  export interface SessionMessageReplyEFieldEvent {
+    field: '$.reply.e'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageReplyConfirmFieldEvent {
+    field: '$.reply.confirm'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageReplyMultiaddrsFieldEvent {
+    field: '$.reply.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageConfirmConfirmFieldEvent {
+    field: '$.confirm.confirm'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageAddressUpdateMultiaddrsFieldEvent {
+    field: '$.addressUpdate.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageAddressUpdateSeqFieldEvent {
+    field: '$.addressUpdate.seq'
+    value: bigint
+  }
+
+  export interface SessionMessageErrorCodeFieldEvent {
+    field: '$.error.code'
+    value: ErrorCode
+  }
+
+  export interface SessionMessageErrorMessageFieldEvent {
+    field: '$.error.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<SessionMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SessionMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionMessage>): SessionMessage {
+    return decodeMessage(buf, SessionMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionMessage>): Generator<SessionMessageHelloEFieldEvent | SessionMessageHelloMultiaddrsFieldEvent | SessionMessageHelloAtMsFieldEvent | SessionMessageReplyEFieldEvent | SessionMessageReplyConfirmFieldEvent | SessionMessageReplyMultiaddrsFieldEvent | SessionMessageConfirmConfirmFieldEvent | SessionMessageAddressUpdateMultiaddrsFieldEvent | SessionMessageAddressUpdateSeqFieldEvent | SessionMessageErrorCodeFieldEvent | SessionMessageErrorMessageFieldEvent> {
+    return streamMessage(buf, SessionMessage.codec(), opts)
+  }
+}

@@ -1,0 +1,52 @@
+// What every command gets: resolved global options, the output, an abort signal for Ctrl-C, and a
+// lazily opened GiniNode.
+import { multiaddr } from '@multiformats/multiaddr'
+import { openGiniNode, type GiniNode } from '../index.js'
+import { loadConfig, resolveDataDir } from './config.js'
+import { createOutput, type Output } from './output.js'
+import { UsageError } from './exit-codes.js'
+
+export interface GlobalOptions {
+  data?: string
+  relay?: string
+  json?: boolean
+}
+
+export interface CliContext {
+  dataDir: string
+  json: boolean
+  out: Output
+  signal: AbortSignal
+  /** The relay to use: --relay, else GINI_RELAY, else the one saved by `gini init`. */
+  relay(): Promise<string>
+  node(): Promise<GiniNode>
+}
+
+export function createContext (opts: GlobalOptions, signal: AbortSignal): CliContext {
+  const dataDir = resolveDataDir(opts.data)
+  const json = opts.json === true
+  let node: Promise<GiniNode> | undefined
+  return {
+    dataDir,
+    json,
+    out: createOutput(json),
+    signal,
+    async relay () {
+      const relay = opts.relay ?? process.env.GINI_RELAY ?? (await loadConfig(dataDir)).relay
+      if (relay == null) throw new UsageError('No relay configured: pass --relay <multiaddr> or run `gini init --relay <multiaddr>`.')
+      return validateMultiaddr(relay)
+    },
+    async node () {
+      node ??= openGiniNode(dataDir)
+      return await node
+    }
+  }
+}
+
+export function validateMultiaddr (value: string): string {
+  try {
+    return multiaddr(value).toString()
+  } catch {
+    throw new UsageError(`Not a valid multiaddr: ${value}`)
+  }
+}

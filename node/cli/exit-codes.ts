@@ -1,0 +1,45 @@
+// `gini` exit codes (issue #3 / README): scripts branch on these.
+import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/errors.js'
+
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+export const EXIT_NO_MATCH = 3
+export const EXIT_INCORRECT_MFC = 4
+export const EXIT_EXPIRED = 5
+export const EXIT_RELAY_UNREACHABLE = 6
+export const EXIT_INTERRUPTED = 130
+
+export function exitCodeFor (err: unknown): number {
+  if (err instanceof InvalidFlashCodeError || (err instanceof Error && err.name === 'UsageError')) return EXIT_USAGE
+  if (err instanceof RelayUnreachableError) return EXIT_RELAY_UNREACHABLE
+  if (err instanceof GiniError) {
+    switch (err.code) {
+      case 'NO_MATCHING_FLASH_CODE': return EXIT_NO_MATCH
+      case 'INCORRECT_MFC': return EXIT_INCORRECT_MFC
+      case 'EXPIRED': return EXIT_EXPIRED
+      default: return EXIT_FAILURE
+    }
+  }
+  if (err instanceof Error && err.name === 'TimeoutError') return EXIT_EXPIRED
+  if (err instanceof Error && err.name === 'AbortError') return EXIT_INTERRUPTED
+  return EXIT_FAILURE
+}
+
+/** A wire-style code for the `error` JSON event. */
+export function errorCodeFor (err: unknown): string {
+  if (err instanceof GiniError) return err.code
+  if (err instanceof InvalidFlashCodeError) return 'INVALID_FLASH_CODE'
+  if (err instanceof RelayUnreachableError) return 'RELAY_UNREACHABLE'
+  if (err instanceof Error && err.name === 'UsageError') return 'USAGE'
+  if (err instanceof Error && err.name === 'TimeoutError') return 'EXPIRED'
+  if (err instanceof Error && err.name === 'ProfileMissingError') return 'NO_PROFILE'
+  return 'FAILED'
+}
+
+export class UsageError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}

@@ -1,0 +1,95 @@
+// `gini`: the peer's command line. Global options (--data, --relay, --json) are accepted before or
+// after the subcommand. Exit codes: see exit-codes.ts and the README.
+import { Command, CommanderError, Option } from 'commander'
+import { ready } from '../../protocols/crypto/index.js'
+import { releaseWebRtc } from '../adapters/peer-libp2p.js'
+import { createContext, type CliContext, type GlobalOptions } from './context.js'
+import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
+import { createOutput } from './output.js'
+import { initCommand } from './init.js'
+import { inviteCommand, acceptCommand } from './pair.js'
+import { contactsCommand, contactCommand } from './contacts.js'
+
+function addGlobalOptions (cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--data <dir>', 'data directory (identity, contacts)').env('GINI_DATA'))
+    .addOption(new Option('--relay <multiaddr>', 'the relay (GSS) to meet at').env('GINI_RELAY'))
+    .option('--json', 'print one JSON object a line, for scripts')
+}
+
+type Action = (ctx: CliContext, ...args: any[]) => Promise<void>
+
+export function buildProgram (run: (action: Action, cmd: Command, args: unknown[]) => Promise<void>): Command {
+  const program = addGlobalOptions(new Command('gini'))
+    .description('GiniConnect peer: pair with a spoken Flash Code, keep your contacts.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+
+  addGlobalOptions(program.command('init'))
+    .description('create your identity (once) and set your contact card and default relay')
+    .option('--name <name>', 'your name, as your contacts will see it (vCard FN)')
+    .option('--email <email>', 'your email address (optional)')
+    .option('--phone <phone>', 'your phone number (optional)')
+    .action(async (opts, cmd: Command) => {
+      await run(async (ctx) => { await initCommand(ctx, opts, cmd.optsWithGlobals().relay) }, cmd, [])
+    })
+
+  addGlobalOptions(program.command('invite'))
+    .description('show a new Flash Code and pair with whoever enters it (valid 3 minutes)')
+    .option('--long', 'a 10-symbol code (more margin against a hostile relay)')
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await inviteCommand(ctx, opts) }, cmd, []) })
+
+  addGlobalOptions(program.command('accept'))
+    .description('pair using the Flash Code the other side read out to you')
+    .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter)')
+    .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await acceptCommand(ctx, code) }, cmd, [code]) })
+
+  addGlobalOptions(program.command('contacts'))
+    .description('list your contacts and their state')
+    .action(async (_opts, cmd: Command) => { await run(contactsCommand, cmd, []) })
+
+  addGlobalOptions(program.command('contact'))
+    .description("print a contact's card (vCard)")
+    .argument('<name-or-id>', 'a contact name or peer id')
+    .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
+
+  return program
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const abort = new AbortController()
+  const onSignal = (): void => { abort.abort(Object.assign(new Error('Interrupted'), { name: 'AbortError' })) }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  let exitCode = EXIT_OK
+  const wantsJson = argv.includes('--json')
+
+  const program = buildProgram(async (action, cmd) => {
+    const ctx = createContext(cmd.optsWithGlobals() as GlobalOptions, abort.signal)
+    try {
+      await ready()
+      await action(ctx)
+    } catch (err) {
+      exitCode = abort.signal.aborted ? EXIT_INTERRUPTED : exitCodeFor(err)
+      ctx.out.error(abort.signal.aborted ? new Error('Interrupted') : err)
+    }
+  })
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; anything else is bad usage.
+      if (err.exitCode === 0) return EXIT_OK
+      if (wantsJson) createOutput(true).error(Object.assign(new Error(err.message.replace(/^error: /, '')), { name: 'UsageError' }))
+      return EXIT_USAGE
+    }
+    throw err
+  }
+  return exitCode
+}
+
+// Run when executed (bin/gini.js imports this module).
+const code = await main(process.argv.slice(2))
+await releaseWebRtc().catch(() => {})
+process.exit(code)

@@ -1,0 +1,65 @@
+// The joiner's dial to the verified creator (PROTOCOL.md §3, step 16): each /p2p-circuit/webrtc
+// address up to twice, then the plain /p2p-circuit one. The WebRTC attempts have short deadlines
+// (webrtc-upgrade.md: with the dialer as DTLS client p90 ≈ 40 ms; the rare DTLS race hangs until a
+// deadline, and one retry then succeeds), and a failed upgrade never tears the relayed path down.
+import type { Libp2p } from 'libp2p'
+import type { Connection, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { logger } from '@libp2p/logger'
+
+const log = logger('gini:dial')
+
+/** Deadline per WebRTC attempt: a quick one for the loopback/LAN race, then room for NAT/TURN. */
+export const WEBRTC_ATTEMPT_TIMEOUTS_MS = [1_000, 5_000]
+/** A relayed connection goes through one relay hop: a few round trips. */
+export const RELAYED_DIAL_TIMEOUT_MS = 10_000
+
+export interface VerifiedPeerConnection {
+  connection: Connection
+  direct: boolean
+}
+
+/** True only for a WebRTC connection without relay limits (webrtc-nat.md "Checking for direct"). */
+export function isDirectConnection (connection: Connection): boolean {
+  return connection.limits == null && connection.remoteAddr.toString().includes('/webrtc')
+}
+
+export async function connectToVerifiedPeer (
+  node: Libp2p,
+  peer: { peerId: PeerId, multiaddrs: Multiaddr[] },
+  opts: { signal?: AbortSignal, attemptTimeoutsMs: number[] }
+): Promise<VerifiedPeerConnection | undefined> {
+  // Only addresses that name the verified peer: libp2p then checks the remote key for us too.
+  const own = peer.multiaddrs.filter(ma => ma.toString().endsWith(`/p2p/${peer.peerId.toString()}`))
+  const webrtc = own.filter(ma => ma.toString().includes('/p2p-circuit/webrtc'))
+  const relayed = own.filter(ma => ma.toString().includes('/p2p-circuit') && !ma.toString().includes('/webrtc'))
+
+  for (const ma of webrtc) {
+    for (const [attempt, ms] of opts.attemptTimeoutsMs.entries()) {
+      const connection = await tryDial(node, ma, peer.peerId, ms, opts.signal)
+      if (connection != null && isDirectConnection(connection)) return { connection, direct: true }
+      log('webrtc attempt %d failed', attempt + 1)
+    }
+  }
+  for (const ma of relayed) {
+    const connection = await tryDial(node, ma, peer.peerId, RELAYED_DIAL_TIMEOUT_MS, opts.signal)
+    if (connection != null) return { connection, direct: isDirectConnection(connection) }
+  }
+  return undefined
+}
+
+async function tryDial (node: Libp2p, ma: Multiaddr, expected: PeerId, ms: number, signal?: AbortSignal): Promise<Connection | undefined> {
+  const attempt = AbortSignal.timeout(ms)
+  try {
+    const connection = await node.dial(ma, { signal: signal == null ? attempt : AbortSignal.any([signal, attempt]) })
+    if (!connection.remotePeer.equals(expected)) {
+      // §3: a connection to anyone but the verified peer is dropped.
+      await connection.close().catch(() => {})
+      return undefined
+    }
+    return connection
+  } catch (err) {
+    if (signal?.aborted === true) throw err
+    return undefined
+  }
+}

@@ -1,0 +1,36 @@
+// The person's long-term identity (PROTOCOL.md §0): an Ed25519 libp2p key (the long-term peer id)
+// and an X25519 key pair (the permanent PPK). Created once, then only loaded.
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { generateX25519, x25519PublicFromPrivate, type X25519KeyPair } from '../../protocols/crypto/index.js'
+import type { Clock } from '../../protocols/common/clock.js'
+import type { GiniStorage } from './storage.js'
+
+export interface Identity {
+  privateKey: PrivateKey
+  peerId: PeerId
+  ppk: X25519KeyPair
+  createdAtMs: number
+}
+
+export async function loadOrCreateIdentity (storage: GiniStorage, clock: Clock): Promise<{ identity: Identity, created: boolean }> {
+  const stored = await storage.loadIdentity()
+  if (stored != null) {
+    const privateKey = privateKeyFromProtobuf(stored.libp2pKey)
+    return {
+      created: false,
+      identity: {
+        privateKey,
+        peerId: peerIdFromPrivateKey(privateKey),
+        ppk: { privateKey: stored.ppkPrivate, publicKey: x25519PublicFromPrivate(stored.ppkPrivate) },
+        createdAtMs: stored.createdAtMs
+      }
+    }
+  }
+  const privateKey = await generateKeyPair('Ed25519')
+  const ppk = generateX25519()
+  const createdAtMs = clock.now()
+  await storage.saveIdentity({ libp2pKey: privateKeyToProtobuf(privateKey), ppkPrivate: ppk.privateKey, createdAtMs })
+  return { created: true, identity: { privateKey, peerId: peerIdFromPrivateKey(privateKey), ppk, createdAtMs } }
+}

@@ -1,0 +1,306 @@
+// One pairing, end to end (PROTOCOL.md §3–§5): a fresh libp2p identity dials the relay, runs
+// /gini/fc/1, connects to the verified peer (direct WebRTC, relayed fallback), exchanges contact
+// cards and the first SharedSecret, and is thrown away. The caller stores the outcome.
+import type { Libp2p } from 'libp2p'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import {
+  generateFlashCode, formatFlashCode, flashCodeLookup, sodium, type X25519KeyPair, type PairingRole
+} from '../../protocols/crypto/index.js'
+import {
+  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError, ExpiredError
+} from '../../protocols/common/errors.js'
+import { frameChannel } from '../../protocols/common/framing.js'
+import { systemClock, type Clock } from '../../protocols/common/clock.js'
+import { FcPeer, type VerifiedPeerInfo } from '../../protocols/fc/peer.js'
+import { FcMessage } from '../../protocols/fc/pb/fc.js'
+import { FC_PROTOCOL, FC_FRAME_MAX_BYTES } from '../../protocols/fc/constants.js'
+import { exchangeContactCards, type ReceivedCard, type OwnCard } from '../../protocols/contact/index.js'
+import { ContactMessage } from '../../protocols/contact/pb/contact.js'
+import { CONTACT_PROTOCOL, CONTACT_FRAME_MAX_BYTES } from '../../protocols/contact/constants.js'
+import { runSessionInitiator, runSessionResponder, type SessionResult } from '../../protocols/session/index.js'
+import { SessionMessage } from '../../protocols/session/pb/session.js'
+import { SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES } from '../../protocols/session/constants.js'
+import type { CreatePeerNode, PeerNodeOptions } from './peer-node.js'
+import { connectToVerifiedPeer, isDirectConnection, WEBRTC_ATTEMPT_TIMEOUTS_MS } from './dial-peer.js'
+import { InboundPairingStreams } from './inbound-streams.js'
+import type { PairingEvent } from './events.js'
+
+/** Dialing the relay (TCP/WS + Noise + Yamux) on a healthy network takes well under a second. */
+export const RELAY_DIAL_TIMEOUT_MS = 10_000
+/** A circuit reservation normally lands within tens of ms of the relay connection. */
+export const RESERVATION_TIMEOUT_MS = 10_000
+/** How long the creator waits for the joiner's connection once the answer is in. */
+export const PEER_CONNECT_TIMEOUT_MS = 30_000
+/** Contact sync (§4) and the first session (§5), each. */
+export const SYNC_STEP_TIMEOUT_MS = 30_000
+/** §3: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times. */
+export const MAX_CREATE_ATTEMPTS = 5
+/** After success the creator lets the joiner close the connection first (its last read is our close). */
+export const LINGER_MS = 2_000
+/** At most this many of our own circuit addresses go into a PeerInfo. */
+const MAX_OFFERED_ADDRS = 4
+
+export interface PairingSelf {
+  vcard: string
+  ppk: X25519KeyPair
+  peerId: PeerId
+  /** The long-term addresses to put on our card, given the relay we reached. */
+  cardAddrs(relayAddr: Multiaddr): Multiaddr[]
+}
+
+export interface PairingContext {
+  createPeerNode: CreatePeerNode
+  relay: Multiaddr
+  self: PairingSelf
+  clock?: Clock
+  signal?: AbortSignal
+  onProgress?: (event: PairingEvent) => void
+  webrtcAttemptTimeoutsMs?: number[]
+  /** WebRTC settings of the pairing identity (ICE servers; no public defaults). */
+  webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
+}
+
+export interface PairingOutcome {
+  role: PairingRole
+  card: ReceivedCard
+  session: SessionResult
+  direct: boolean
+  remoteAddr: string
+}
+
+/** Creator (role A): make a code, wait for the joiner, pair. */
+export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): Promise<PairingOutcome> {
+  return await withRelaySession(ctx, async (rs) => {
+    let peer: FcPeer | undefined
+    let code = ''
+    let expiresAtMs = 0
+    for (let attempt = 1; peer == null; attempt++) {
+      const fc = generateFlashCode(codeLength)
+      const candidate = await rs.openFcPeer('A', fc)
+      try {
+        expiresAtMs = (await candidate.create(ctx.signal)).expiresAtMs
+        peer = candidate
+        code = formatFlashCode(fc)
+      } catch (err) {
+        // §2: a live lookup collision; draw a new code silently before showing any.
+        if (!(err instanceof FlashCodeInUseError) || attempt >= MAX_CREATE_ATTEMPTS) throw err
+      }
+    }
+    const inbound = new InboundPairingStreams(rs.node)
+    rs.onStop(() => { inbound.stop() })
+    await inbound.start()
+    ctx.onProgress?.({ event: 'flash-code', code, expiresAt: expiresAtMs })
+    ctx.onProgress?.({ event: 'waiting', for: 'peer' })
+    await peer.awaitMatched(ctx.signal)
+    ctx.onProgress?.({ event: 'matched' })
+    await peer.verify(ctx.signal)
+    ctx.onProgress?.({ event: 'verified' })
+    const joiner = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
+    inbound.expect(joiner.peerId)
+    const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
+
+    ctx.onProgress?.({ event: 'waiting', for: 'connection' })
+    const contactIn = await raceRelay(relayClosed, inbound.contact(stepSignal(ctx, PEER_CONNECT_TIMEOUT_MS)))
+      .catch(async (err) => await failPairing(peer!, err))
+    await peer.done()
+    const direct = isDirectConnection(contactIn.connection)
+    const remoteAddr = contactIn.connection.remoteAddr.toString()
+    ctx.onProgress?.({ event: 'connected', direct, path: direct ? 'direct' : 'relayed', remoteAddr })
+
+    const card = await syncContact(ctx, peer, 'A', contactIn.stream, rs)
+    const sessionIn = await raceRelay(relayClosed, inbound.session(stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)))
+    const channel = frameChannel(sessionIn.stream, SessionMessage, SESSION_FRAME_MAX_BYTES)
+    const signal = stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
+    const first = await channel.read({ signal })
+    const session = await runSessionResponder(channel, first, {
+      ppk: ctx.self.ppk, peerPPK: card.ppk, multiaddrs: [], signal
+    })
+    await relayClosed.result()
+    await waitForClose(contactIn.connection, LINGER_MS)
+    return { role: 'A', card, session, direct, remoteAddr }
+  })
+}
+
+/** Joiner (role B): enter the creator's code, pair. `fc` is already normalized. */
+export async function runJoiner (ctx: PairingContext, fc: string): Promise<PairingOutcome> {
+  return await withRelaySession(ctx, async (rs) => {
+    const peer = await rs.openFcPeer('B', fc)
+    ctx.onProgress?.({ event: 'waiting', for: 'match' })
+    await peer.join(ctx.signal)
+    ctx.onProgress?.({ event: 'matched' })
+    await peer.verify(ctx.signal)
+    ctx.onProgress?.({ event: 'verified' })
+    const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
+
+    ctx.onProgress?.({ event: 'waiting', for: 'connection' })
+    const connected = await connectToVerifiedPeer(rs.node, creator, {
+      signal: ctx.signal,
+      attemptTimeoutsMs: ctx.webrtcAttemptTimeoutsMs ?? WEBRTC_ATTEMPT_TIMEOUTS_MS
+    })
+    if (connected == null) return await peer.fail(new UnreachableError())
+    await peer.done()
+    const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
+    const { connection, direct } = connected
+    const remoteAddr = connection.remoteAddr.toString()
+    ctx.onProgress?.({ event: 'connected', direct, path: direct ? 'direct' : 'relayed', remoteAddr })
+
+    const streamOpts = { runOnLimitedConnection: connection.limits != null }
+    const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
+    const card = await syncContact(ctx, peer, 'B', contactStream, rs)
+    const sessionStream = await connection.newStream(SESSION_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
+    const session = await runSessionInitiator(frameChannel(sessionStream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
+      ppk: ctx.self.ppk,
+      peerPPK: card.ppk,
+      multiaddrs: [],
+      atMs: (ctx.clock ?? systemClock).now(),
+      signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
+    })
+    await relayClosed.result()
+    return { role: 'B', card, session, direct, remoteAddr }
+  })
+}
+
+/** §4 on the given stream; the card's binding key comes from this pairing's CPace. */
+async function syncContact (ctx: PairingContext, peer: FcPeer, role: PairingRole, stream: Stream, rs: RelaySession): Promise<ReceivedCard> {
+  const own: OwnCard = {
+    vcard: ctx.self.vcard,
+    ppk: ctx.self.ppk.publicKey,
+    peerId: ctx.self.peerId.toMultihash().bytes,
+    multiaddrs: ctx.self.cardAddrs(rs.relayAddr).map(ma => ma.bytes)
+  }
+  ctx.onProgress?.({ event: 'syncing' })
+  return await exchangeContactCards(frameChannel(stream, ContactMessage, CONTACT_FRAME_MAX_BYTES), {
+    role, kContact: peer.contactKey, own, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
+  })
+}
+
+interface RelaySession {
+  node: Libp2p
+  relayConnection: Connection
+  /** The relay's address including /p2p/<relay id>. */
+  relayAddr: Multiaddr
+  /** Our /p2p-circuit addresses through the relay, WebRTC first (resolves once reserved). */
+  circuitAddrs: Promise<Multiaddr[]>
+  openFcPeer(role: PairingRole, fc: string): Promise<FcPeer>
+  onStop(fn: () => void): void
+}
+
+/** Starts a fresh pairing identity, connects it to the relay, runs `work`, always stops the node. */
+async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession) => Promise<T>): Promise<T> {
+  const node = await ctx.createPeerNode({ ...ctx.webrtc })
+  const stopHooks: Array<() => void> = []
+  try {
+    let relayConnection: Connection
+    try {
+      relayConnection = await node.dial(ctx.relay, { signal: anySignal(ctx.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)) })
+    } catch (err) {
+      if (ctx.signal?.aborted === true) throw err
+      throw new RelayUnreachableError(undefined, { cause: err })
+    }
+    const relayPeer = relayConnection.remotePeer
+    const relayId = relayPeer.toMultihash().bytes
+    const relayAddr = ctx.relay.toString().includes('/p2p/') ? ctx.relay : ctx.relay.encapsulate(`/p2p/${relayPeer.toString()}`)
+    const circuitAddrs = waitForCircuitAddrs(node, relayPeer, ctx.signal)
+    circuitAddrs.catch(() => {})
+    const rs: RelaySession = {
+      node,
+      relayConnection,
+      relayAddr,
+      circuitAddrs,
+      onStop: (fn) => { stopHooks.push(fn) },
+      openFcPeer: async (role, fc) => {
+        const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: anySignal(ctx.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)) })
+          .catch((err: unknown) => { throw new RelayUnreachableError('The relay does not offer GiniConnect pairing (GSS).', { cause: err }) })
+        const peer = new FcPeer({
+          channel: frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES),
+          role,
+          fc,
+          relayId,
+          lookup: flashCodeLookup(relayId, fc),
+          clock: ctx.clock,
+          randomBytes: (n) => sodium.randombytes_buf(n)
+        })
+        stopHooks.push(() => { peer.dispose() })
+        return peer
+      }
+    }
+    return await work(rs)
+  } finally {
+    for (const hook of stopHooks) hook()
+    await Promise.resolve(node.stop()).catch(() => {})
+  }
+}
+
+/** Waits until the relay granted a reservation, i.e. our circuit addresses through it exist. */
+async function waitForCircuitAddrs (node: Libp2p, relay: PeerId, signal?: AbortSignal): Promise<Multiaddr[]> {
+  const viaRelay = (): Multiaddr[] => {
+    const addrs = node.getMultiaddrs().filter(ma => {
+      const s = ma.toString()
+      return s.includes('/p2p-circuit') && s.includes(relay.toString())
+    })
+    const webrtc = addrs.filter(ma => ma.toString().includes('/webrtc'))
+    const plain = addrs.filter(ma => !ma.toString().includes('/webrtc'))
+    return [...webrtc.slice(0, MAX_OFFERED_ADDRS / 2), ...plain.slice(0, MAX_OFFERED_ADDRS / 2)]
+  }
+  const now = viaRelay()
+  if (now.some(ma => !ma.toString().includes('/webrtc'))) return now
+  return await new Promise((resolve, reject) => {
+    const timeout = setTimeout(() => { finish(new RelayUnreachableError('The relay did not grant a connection slot (circuit reservation).')) }, RESERVATION_TIMEOUT_MS)
+    const onUpdate = (): void => {
+      const addrs = viaRelay()
+      if (addrs.some(ma => !ma.toString().includes('/webrtc'))) finish(undefined, addrs)
+    }
+    const onAbort = (): void => { finish(signal?.reason ?? new Error('aborted')) }
+    function finish (err?: unknown, addrs?: Multiaddr[]): void {
+      clearTimeout(timeout)
+      node.removeEventListener('self:peer:update', onUpdate)
+      signal?.removeEventListener('abort', onAbort)
+      if (addrs != null) resolve(addrs)
+      else reject(err)
+    }
+    node.addEventListener('self:peer:update', onUpdate)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** A promise whose rejection is observed now and re-thrown when `result()` is awaited. */
+function settle (p: Promise<void>): { result(): Promise<void>, failed: Promise<never> } {
+  let failure: unknown
+  let failed = false
+  const done = p.catch((err) => { failed = true; failure = err })
+  return {
+    result: async () => { await done; if (failed) throw failure },
+    failed: done.then(() => { if (failed) throw failure; return new Promise<never>(() => {}) })
+  }
+}
+
+/** Whatever the relay stream reports (a forwarded Error) wins over waiting for the peer. */
+async function raceRelay<T> (relay: { failed: Promise<never> }, work: Promise<T>): Promise<T> {
+  return await Promise.race([work, relay.failed])
+}
+
+async function failPairing (peer: FcPeer, err: unknown): Promise<never> {
+  if (err instanceof GiniError) return await peer.fail(err)
+  if (err instanceof Error && err.name === 'TimeoutError') return await peer.fail(new UnreachableError())
+  throw err
+}
+
+function stepSignal (ctx: PairingContext, ms: number): AbortSignal {
+  return anySignal(ctx.signal, AbortSignal.timeout(ms))
+}
+
+function anySignal (a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  return a == null ? b : AbortSignal.any([a, b])
+}
+
+async function waitForClose (connection: Connection, ms: number): Promise<void> {
+  if (connection.status !== 'open') return
+  await new Promise<void>(resolve => {
+    const t = setTimeout(resolve, ms)
+    connection.addEventListener?.('close', () => { clearTimeout(t); resolve() }, { once: true })
+  })
+}
+
+export { ExpiredError }
+export type { VerifiedPeerInfo }

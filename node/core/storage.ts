@@ -1,0 +1,47 @@
+// The storage a GiniNode runs on: files + SQLite in Node (adapters/file-storage.ts), IndexedDB in the
+// browser. Records are plain JSON-able objects so both adapters store them the same way.
+
+/** The person's long-term keys (PROTOCOL.md §0). Secret: stored with owner-only permissions. */
+export interface IdentityRecord {
+  /** libp2p Ed25519 private key, protobuf-encoded (privateKeyToProtobuf). */
+  libp2pKey: Uint8Array
+  /** X25519 private key, the seed's ppk (32 bytes). */
+  ppkPrivate: Uint8Array
+  createdAtMs: number
+}
+
+export type ReachabilityState = 'online' | 'offline' | 'unreachable' | 'expired'
+
+export interface KnownAddress {
+  multiaddr: string
+  /** When we last learned or used it (addresses are tried newest first). */
+  seenAtMs: number
+}
+
+export interface ContactRecord {
+  /** The contact's long-term peer id (string form). */
+  id: string
+  /** The vCard's FN. */
+  name: string
+  /** vCard 4.0 text as received and verified (§4). */
+  vcard: string
+  /** Permanent X25519 public key (PPK), hex. */
+  ppk: string
+  addresses: KnownAddress[]
+  /** §5: the current and previous SharedSecret, hex. Secret. */
+  sharedSecret: { current: string, previous?: string }
+  pairedAtMs: number
+  lastSeenMs: number
+  state: ReachabilityState
+}
+
+export interface GiniStorage {
+  loadIdentity(): Promise<IdentityRecord | undefined>
+  saveIdentity(identity: IdentityRecord): Promise<void>
+  /** The user's own vCard 4.0. */
+  loadProfile(): Promise<string | undefined>
+  saveProfile(vcard: string): Promise<void>
+  listContacts(): Promise<ContactRecord[]>
+  getContact(id: string): Promise<ContactRecord | undefined>
+  putContact(contact: ContactRecord): Promise<void>
+}

@@ -1,0 +1,33 @@
+// The clock protocol logic is given (STYLE.md "Time and retries"): every deadline and timestamp goes
+// through it, so tests can advance time instead of sleeping.
+
+export interface Clock {
+  /** Wall-clock Unix epoch milliseconds (for display and `*_ms` fields only). */
+  now(): number
+  /** Monotonic milliseconds (for deadlines: never compared across machines). */
+  monotonic(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    // A pending deadline must never keep a finished process alive.
+    if (typeof t === 'object' && t != null && 'unref' in t) (t as { unref(): void }).unref()
+    return t
+  },
+  clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) }
+}
+
+/**
+ * An AbortSignal that fires `ms` after now on the given clock, with `reason` as its reason.
+ * `cancel()` clears the timer (call it once the guarded work is done).
+ */
+export function deadline (clock: Clock, ms: number, reason: () => Error): { signal: AbortSignal, cancel: () => void } {
+  const controller = new AbortController()
+  const handle = clock.setTimeout(() => { controller.abort(reason()) }, ms)
+  return { signal: controller.signal, cancel: () => { clock.clearTimeout(handle) } }
+}

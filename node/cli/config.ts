@@ -8,7 +8,8 @@ export interface CliConfig {
 }
 
 export function defaultDataDir (): string {
-  return process.env.GINI_DATA ?? join(homedir(), '.gini')
+  const fromEnv = process.env.GINI_DATA
+  return fromEnv != null && fromEnv.trim() !== '' ? fromEnv : join(homedir(), '.gini')
 }
 
 export function resolveDataDir (dir: string | undefined): string {

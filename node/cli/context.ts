@@ -23,7 +23,7 @@ export interface CliContext {
 }
 
 export function createContext (opts: GlobalOptions, signal: AbortSignal): CliContext {
-  const dataDir = resolveDataDir(opts.data)
+  const dataDir = resolveDataDir(nonEmpty(opts.data))
   const json = opts.json === true
   let node: Promise<GiniNode> | undefined
   return {
@@ -32,7 +32,7 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
     out: createOutput(json),
     signal,
     async relay () {
-      const relay = opts.relay ?? process.env.GINI_RELAY ?? (await loadConfig(dataDir)).relay
+      const relay = nonEmpty(opts.relay) ?? nonEmpty(process.env.GINI_RELAY) ?? (await loadConfig(dataDir)).relay
       if (relay == null) throw new UsageError('No relay configured: pass --relay <multiaddr> or run `gini init --relay <multiaddr>`.')
       return validateMultiaddr(relay)
     },
@@ -49,4 +49,9 @@ export function validateMultiaddr (value: string): string {
   } catch {
     throw new UsageError(`Not a valid multiaddr: ${value}`)
   }
+}
+
+/** An empty --flag or environment variable counts as not given. */
+function nonEmpty (value: string | undefined): string | undefined {
+  return value == null || value.trim() === '' ? undefined : value
 }

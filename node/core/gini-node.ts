@@ -20,6 +20,8 @@ export interface GiniNodeInit {
   webrtcAttemptTimeoutsMs?: number[]
   /** ICE servers and policy for every WebRTC connection (default: none, never public ones). */
   webrtc?: PairingContext['webrtc']
+  /** Random source of flash codes (default: libsodium's CSPRNG). Tests only. */
+  newFlashCode?: PairingContext['newFlashCode']
 }
 
 export interface PairingOptions {
@@ -120,6 +122,7 @@ export class GiniNode {
       onProgress: opts.onProgress,
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
+      newFlashCode: this.init.newFlashCode,
       self: {
         vcard,
         ppk: this.identity.ppk,

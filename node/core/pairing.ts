@@ -57,6 +57,8 @@ export interface PairingContext {
   signal?: AbortSignal
   onProgress?: (event: PairingEvent) => void
   webrtcAttemptTimeoutsMs?: number[]
+  /** The random source of flash codes (tests inject one to force a lookup collision). */
+  newFlashCode?: (length: 8 | 10) => string
   /** WebRTC settings of the pairing identity (ICE servers; no public defaults). */
   webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
 }
@@ -76,7 +78,7 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
     let code = ''
     let expiresAtMs = 0
     for (let attempt = 1; peer == null; attempt++) {
-      const fc = generateFlashCode(codeLength)
+      const fc = (ctx.newFlashCode ?? generateFlashCode)(codeLength)
       const candidate = await rs.openFcPeer('A', fc)
       try {
         expiresAtMs = (await candidate.create(ctx.signal)).expiresAtMs

@@ -1,0 +1,13 @@
+// The crypto layer of GiniConnect (PROTOCOL.md §0–§6): pure functions over libsodium.
+export { ready, sodium } from './sodium.js'
+export * from './bytes.js'
+export * from './hash.js'
+export * from './flash-code.js'
+export * from './lookup.js'
+export * from './pairing-keys.js'
+export * from './cpace.js'
+export * from './aead.js'
+export * from './binding.js'
+export * from './x25519.js'
+export * from './session.js'
+export * from './crp.js'

@@ -1,0 +1,40 @@
+// `AddressUpdate` (PROTOCOL.md §5): alone on its own `/gini/session/1` stream between long-term
+// identities, never on the pairing connection. The sender writes one frame and closes; the receiver
+// keeps the highest `seq` per contact and ignores older ones (the caller's store decides that).
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { ProtocolViolationError } from '../common/errors.js'
+import type { FrameChannel } from '../common/framing.js'
+import { writeFrame } from '../contact/stream-end.js'
+import { decodeAll } from './handshake.js'
+import type { SessionMessage } from './pb/session.js'
+
+export interface AddressUpdateBody {
+  multiaddrs: Uint8Array[]
+  /** §5: starts at 1 and grows by one per update of the sender. */
+  seq: bigint
+}
+
+/** Writes the update and closes our side; the receiver needs no answer (§5). */
+export async function sendAddressUpdate (channel: FrameChannel<SessionMessage>, update: AddressUpdateBody, signal?: AbortSignal): Promise<void> {
+  if (update.seq < 1n) throw new RangeError('AddressUpdate seq starts at 1 (PROTOCOL.md §5)')
+  try {
+    await writeFrame(channel, { addressUpdate: { multiaddrs: update.multiaddrs.map(b => new Uint8Array(b)), seq: update.seq } }, signal)
+    await channel.close()
+  } catch (err) {
+    channel.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  }
+}
+
+/**
+ * Checks the first frame of an incoming session stream that is not a hello: it must be an
+ * AddressUpdate with seq ≥ 1 whose multiaddrs all decode. Throws ProtocolViolationError; the
+ * listener then sends Error{PROTOCOL_VIOLATION} and closes (§0).
+ */
+export function readAddressUpdate (first: SessionMessage): { multiaddrs: Multiaddr[], seq: bigint } {
+  const update = first.addressUpdate
+  if (update == null || update.seq < 1n) throw new ProtocolViolationError()
+  const multiaddrs = decodeAll(update.multiaddrs)
+  if (multiaddrs == null) throw new ProtocolViolationError()
+  return { multiaddrs, seq: update.seq }
+}

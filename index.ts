@@ -1,1 +1,4 @@
-export {}
+// GiniConnect as a library: the peer (GiniNode over a data dir) and the GSS relay.
+export * from './node/index.js'
+export { createRelay, type Relay, type RelayOptions } from './relay/index.js'
+export * as protocols from './protocols/index.js'

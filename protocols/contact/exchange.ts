@@ -19,7 +19,7 @@ import type { PairingRole } from '../crypto/index.js'
 import { PPK_BYTES } from './constants.js'
 import { ErrorCode } from './pb/contact.js'
 import type { ContactCard, ContactMessage } from './pb/contact.js'
-import { ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from './stream-end.js'
+import { ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/stream-end.js'
 import { parseVCard } from './vcard.js'
 import type { ParsedVCard } from './vcard.js'
 

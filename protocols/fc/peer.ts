@@ -15,6 +15,7 @@ import {
   errorFromWire, WIRE_MESSAGES, type GiniErrorCode
 } from '../common/errors.js'
 import type { FrameChannel } from '../common/framing.js'
+import { readOrEnd, watchRemoteClose, type RemoteCloseWatch } from '../common/stream-end.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { FcMessage, PeerInfo, ErrorCode } from './pb/fc.js'
 import { wire } from '../common/wire-bytes.js'
@@ -58,6 +59,8 @@ export class FcPeer {
   private readonly expiry = new AbortController()
   private expiryHandle?: unknown
   private finished = false
+  /** Watches for the relay's clean close (success after Done) as opposed to a reset. */
+  private readonly remoteClose: RemoteCloseWatch
 
   constructor (init: FcPeerInit) {
     this.init = init
@@ -65,6 +68,7 @@ export class FcPeer {
     this.role = init.role
     this.clock = init.clock ?? systemClock
     this.sid = init.randomBytes(SID_BYTES)
+    this.remoteClose = watchRemoteClose(init.channel.stream)
   }
 
   /** Creator: `Create` → `Created`. Returns the relay's expiry (display only). */
@@ -160,18 +164,17 @@ export class FcPeer {
    * rejecting our answer) wins over any local outcome, so callers store nothing before this resolves.
    */
   async awaitRelayClose (signal?: AbortSignal): Promise<void> {
-    // The deadline covered the exchange up to our own Done; from here only the caller's signal bounds it.
-    if (this.expiryHandle != null) this.clock.clearTimeout(this.expiryHandle)
-    let msg: FcMessage
+    // Still inside the local deadline: a relay that never closes ends in EXPIRED, never a hang.
+    const signals = signal != null ? AbortSignal.any([signal, this.expiry.signal]) : this.expiry.signal
+    let msg: FcMessage | undefined
     try {
-      msg = await this.channel.read({ signal })
+      msg = await readOrEnd(this.channel, this.remoteClose, signals)
     } catch (err) {
-      this.dispose()
-      // The relay closing the stream after both Done is the success path (§3 relay rule 5).
-      if (err instanceof PeerLeftError) return
-      throw err
+      return await this.onReadOrWriteError(err)
     }
     this.dispose()
+    // The relay closing the stream cleanly after both Done is the success path (§3 relay rule 5).
+    if (msg == null) return
     await this.channel.close()
     if (msg.error != null) throw errorFromWire(msg.error.code)
     throw new ProtocolViolationError()
@@ -191,6 +194,7 @@ export class FcPeer {
   /** Releases timers and wipes secrets; safe to call more than once. */
   dispose (): void {
     this.finished = true
+    this.remoteClose.stop()
     if (this.expiryHandle != null) this.clock.clearTimeout(this.expiryHandle)
     this.cpace?.dispose()
   }

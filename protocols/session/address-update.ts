@@ -4,7 +4,7 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ProtocolViolationError } from '../common/errors.js'
 import type { FrameChannel } from '../common/framing.js'
-import { writeFrame } from '../contact/stream-end.js'
+import { writeFrame } from '../common/stream-end.js'
 import { decodeAll } from './handshake.js'
 import type { SessionMessage } from './pb/session.js'
 

@@ -2,12 +2,11 @@
 // §4 and §5 give the remote's *clean* close a meaning ("card accepted", "session confirmed"), while a
 // reset means the peer left. `frameChannel().read()` reports both as PeerLeftError (pbStream throws
 // UnexpectedEOFError on a clean close, and on a reset too once the stream is torn down), so this
-// module tells them apart from the stream itself. Shared by contact/ and session/; a candidate for
-// protocols/common/framing.ts.
+// module tells them apart from the stream itself. Shared by every /gini/* protocol.
 import type { Stream } from '@libp2p/interface'
-import { PeerLeftError, ProtocolViolationError, errorFromWire } from '../common/errors.js'
-import type { GiniError, GiniErrorCode } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
+import { PeerLeftError, ProtocolViolationError, errorFromWire } from './errors.js'
+import type { GiniError, GiniErrorCode } from './errors.js'
+import type { FrameChannel } from './framing.js'
 
 /** Remembers whether the remote half-closed its write side (a FIN), as opposed to a reset. */
 export interface RemoteCloseWatch {

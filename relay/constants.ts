@@ -1,0 +1,70 @@
+// Every limit of the relay node, named with its unit (STYLE.md "Limits are named"). libp2p's own
+// defaults are made for other jobs (its relay server allows 15 reservations and 128 KiB per
+// relayed link), so each one the GSS depends on is set here explicitly; all are overridable in
+// RelayOptions. Protocol numbers (TTL, frame limit, field sizes) live in protocols/fc/constants.ts.
+
+/** Listen addresses when none are given: loopback TCP and plain WebSocket (browsers on http://localhost). */
+export const DEFAULT_LISTEN_ADDRS = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+
+/** File name of the relay's libp2p private key inside its data dir (protobuf form, mode 0600). */
+export const IDENTITY_FILE = 'identity.key'
+
+// ---- rate limits on Create/Join (PROTOCOL.md §3.6) ----------------------------------------------
+
+/** A peer id may open this many pairings at once (a creator retries FLASH_CODE_IN_USE up to 5 times, §3). */
+export const RATE_LIMIT_PER_PEER_BURST = 10
+/** …and gets one more every 6 s (10 a minute). */
+export const RATE_LIMIT_PER_PEER_REFILL_MS = 6_000
+/** One IP (many users behind one NAT) may open this many at once… */
+export const RATE_LIMIT_PER_IP_BURST = 120
+/** …and gets one more every 500 ms (120 a minute). */
+export const RATE_LIMIT_PER_IP_REFILL_MS = 500
+/** Remembered keys per bucket set (peer ids, IPs); bounds the limiter's memory. */
+export const RATE_LIMIT_MAX_TRACKED_KEYS = 100_000
+
+// ---- /gini/fc/1 stream limits -------------------------------------------------------------------
+
+/** Concurrent /gini/fc/1 streams one connection may open (a peer uses one per pairing; retries are sequential). */
+export const FC_MAX_INBOUND_STREAMS = 8
+/** The relay never opens /gini/fc/1 streams itself. */
+export const FC_MAX_OUTBOUND_STREAMS = 1
+
+// ---- circuit relay v2 server (PROTOCOL.md §3: B dials A through this relay) ---------------------
+
+/** Reservations held at once: one per pairing peer waiting to be dialed (libp2p default: 15). */
+export const CIRCUIT_MAX_RESERVATIONS = 4096
+/** How long a reservation lasts (libp2p default 2 h); a pairing needs at most PAIRING_TTL_MS. */
+export const CIRCUIT_RESERVATION_TTL_MS = 2 * 60 * 60 * 1000
+/** How often expired reservations are swept. */
+export const CIRCUIT_RESERVATION_CLEAR_INTERVAL_MS = 60_000
+/** Bytes per relayed link, both directions together (libp2p default 128 KiB): WebRTC SDP, then contact sync if the upgrade fails. */
+export const CIRCUIT_DATA_LIMIT_BYTES = 8n * 1024n * 1024n
+/**
+ * Life of a relayed link. The server treats this number as milliseconds (AbortSignal.timeout)
+ * although the wire field is seconds; clients see it ×1000 (notes/libp2p-v3.md §3).
+ */
+export const CIRCUIT_DURATION_LIMIT_MS = 600_000
+/** A hop request must complete within this time. */
+export const CIRCUIT_HOP_TIMEOUT_MS = 30_000
+/** Concurrent HOP streams per connection: a peer's reservation plus the circuits it dials. */
+export const CIRCUIT_MAX_INBOUND_HOP_STREAMS = 64
+export const CIRCUIT_MAX_OUTBOUND_HOP_STREAMS = 64
+/** Concurrent STOP streams the relay opens to one reserved peer (one per circuit dialed to it). */
+export const CIRCUIT_MAX_OUTBOUND_STOP_STREAMS = 64
+
+// ---- connection manager ---------------------------------------------------------------------------
+
+/** Open connections at once: two per pending pairing plus reserved peers (libp2p default: 300). */
+export const MAX_CONNECTIONS = 2000
+/** Connections still in their upgrade at once (libp2p default: 10). */
+export const MAX_INCOMING_PENDING_CONNECTIONS = 256
+/**
+ * New connections per second from one host (libp2p default: 5). Every pairing dials from a fresh
+ * identity (§8), and many users may share one NAT address, so the default is far too tight.
+ */
+export const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
+/** Yamux keepalive: holds an idle pairing connection open across the 180 s wait (notes/libp2p-v3.md §1). */
+export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
+
+/** Private DHT among relays (ARCHITECTURE.md "Scaling past one relay"). */
+export const KAD_PROTOCOL = '/gini/kad/1.0.0'

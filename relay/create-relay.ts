@@ -1,0 +1,116 @@
+// Builds a GSS relay node (ARCHITECTURE.md "Components"): libp2p with TCP + WebSocket, Noise,
+// Yamux, identify, ping, autonat, a circuit-relay-v2 server, a server-mode kad-dht, and the GSS
+// service on /gini/fc/1. Every limit is explicit (relay/constants.ts).
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { autoNAT } from '@libp2p/autonat'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { loadOrCreateIdentity } from './identity.js'
+import { gss, type GssService } from './gss-service.js'
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
+import { dropReservationsOnDisconnect } from './reservations.js'
+import * as C from './constants.js'
+import type { GssClock, GssOutcome, GssTamper } from '../protocols/fc/gss.js'
+import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface RelayOptions {
+  /** Multiaddrs to listen on. Default: loopback TCP and WebSocket on free ports. */
+  listen?: string[]
+  /** Keeps the identity in `<dataDir>/identity.key` (mode 0600). Without it: a fresh identity each start. */
+  dataDir?: string
+  /** Life of a pairing from `Create` (PROTOCOL.md §3; default 180 s). */
+  pairingTtlMs?: number
+  /** Bound on live NewConnections rows (§3.6; default GSS_MAX_PENDING_PAIRINGS). */
+  maxPendingPairings?: number
+  /** Token buckets on Create/Join (§3.6); `false` turns them off (benchmarks only). */
+  rateLimit?: RateLimitOptions | false
+  /** Time source of the GSS and its rate limiter (default: the system clock). */
+  clock?: GssClock
+  /** TEST DOUBLE ONLY: play a hijacked relay (see GssTamper). Never set in production. */
+  tamper?: GssTamper
+  /** Called with each pairing outcome (plain words, no ids): for metrics. */
+  onOutcome?: (outcome: GssOutcome) => void
+  /** Circuit relay reservations held at once (default 4096). */
+  maxReservations?: number
+  /** Bytes per relayed link, both directions (default 8 MiB). */
+  circuitDataLimitBytes?: bigint
+  /** Life of a relayed link in ms (default 10 min). */
+  circuitDurationLimitMs?: number
+  /** Open connections at once (default 2000). */
+  maxConnections?: number
+  /** New inbound connections per second from one host (default 100). */
+  inboundConnectionsPerHostPerSecond?: number
+}
+
+export interface Relay {
+  readonly node: Libp2p
+  readonly peerId: PeerId
+  /** Listening addresses, each ending in /p2p/<relay peer id>: what a peer passes to `gini --relay`. */
+  readonly multiaddrs: Multiaddr[]
+  readonly gss: { readonly pendingCount: number }
+  stop(): Promise<void>
+}
+
+export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
+  const privateKey = options.dataDir != null ? await loadOrCreateIdentity(options.dataDir) : undefined
+  const now = options.clock != null ? () => options.clock!.now() : Date.now
+  const node = await createLibp2p({
+    privateKey,
+    addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS },
+    // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux({ enableKeepAlive: true, keepAliveInterval: C.YAMUX_KEEPALIVE_INTERVAL_MS })],
+    connectionManager: {
+      maxConnections: options.maxConnections ?? C.MAX_CONNECTIONS,
+      maxIncomingPendingConnections: C.MAX_INCOMING_PENDING_CONNECTIONS,
+      inboundConnectionThreshold: options.inboundConnectionsPerHostPerSecond ?? C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND
+    },
+    services: {
+      identify: identify(),
+      ping: ping(), // kad-dht depends on it
+      autonat: autoNAT(),
+      relay: circuitRelayServer({
+        hopTimeout: C.CIRCUIT_HOP_TIMEOUT_MS,
+        maxInboundHopStreams: C.CIRCUIT_MAX_INBOUND_HOP_STREAMS,
+        maxOutboundHopStreams: C.CIRCUIT_MAX_OUTBOUND_HOP_STREAMS,
+        maxOutboundStopStreams: C.CIRCUIT_MAX_OUTBOUND_STOP_STREAMS,
+        reservations: {
+          maxReservations: options.maxReservations ?? C.CIRCUIT_MAX_RESERVATIONS,
+          reservationTtl: C.CIRCUIT_RESERVATION_TTL_MS,
+          reservationClearInterval: C.CIRCUIT_RESERVATION_CLEAR_INTERVAL_MS,
+          applyDefaultLimit: true,
+          defaultDataLimit: options.circuitDataLimitBytes ?? C.CIRCUIT_DATA_LIMIT_BYTES,
+          defaultDurationLimit: options.circuitDurationLimitMs ?? C.CIRCUIT_DURATION_LIMIT_MS
+        }
+      }),
+      // Server mode even on loopback/LAN (the default waits for a public address), keeping
+      // private addresses in peer records; private protocol so it never joins the public DHT.
+      dht: kadDHT({ protocol: C.KAD_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
+      gss: gss({
+        pairingTtlMs: options.pairingTtlMs,
+        maxPendingPairings: options.maxPendingPairings,
+        clock: options.clock,
+        tamper: options.tamper,
+        onOutcome: options.onOutcome,
+        admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now)
+      })
+    }
+  })
+  const service: GssService = node.services.gss
+  const unsubscribe = dropReservationsOnDisconnect(node, node.services.relay)
+  return {
+    node,
+    peerId: node.peerId,
+    get multiaddrs () { return node.getMultiaddrs() },
+    gss: { get pendingCount () { return service.pendingCount } },
+    async stop () { unsubscribe(); await node.stop() }
+  }
+}

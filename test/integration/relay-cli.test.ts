@@ -1,0 +1,83 @@
+// `gini-relay` as a process: the --json line, a pairing against it, and a clean SIGTERM stop.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'chai'
+import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
+import { FcMessage } from '../../protocols/fc/pb/fc.js'
+import { frameChannel } from '../../protocols/common/framing.js'
+import { Cleanup, WAIT_MS, bytes, clientNode, expectErrorThenEnd, freshLookup, next } from '../unit/relay/support.js'
+
+const CLI = join(process.cwd(), 'dist', 'relay', 'cli.js')
+
+interface Listening { event: string, peerId: string, addrs: string[] }
+
+/** Starts the CLI with `node` (this process's Node 24) and resolves with its first stdout line. */
+async function startCli (cleanup: Cleanup, args: string[]): Promise<{ proc: ChildProcess, line: Listening }> {
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  cleanup.add(() => { if (proc.exitCode == null && proc.signalCode == null) proc.kill('SIGKILL') })
+  let stderr = ''
+  proc.stderr!.on('data', (d) => { stderr += String(d) })
+  const rl = createInterface({ input: proc.stdout! })
+  const first = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`no line from gini-relay within ${WAIT_MS} ms; stderr: ${stderr}`)) }, WAIT_MS)
+    rl.once('line', (l) => { clearTimeout(timer); resolve(l) })
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`gini-relay exited (${code}); stderr: ${stderr}`)) })
+  })
+  return { proc, line: JSON.parse(first) }
+}
+
+async function exitOf (proc: ChildProcess): Promise<number | null> {
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error('gini-relay did not exit')) }, WAIT_MS)
+    proc.once('exit', (code) => { clearTimeout(timer); resolve(code) })
+  })
+}
+
+describe('gini-relay CLI', function () {
+  this.timeout(WAIT_MS * 4)
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  async function tempDir (): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'gini-relay-cli-'))
+    cleanup.add(async () => { await rm(dir, { recursive: true, force: true }) })
+    return dir
+  }
+
+  it('--json × listening → one line {event, peerId, addrs with /p2p/}; SIGTERM → exit 0', async () => {
+    const { proc, line } = await startCli(cleanup, ['--json', '--data', await tempDir()])
+    expect(line.event).to.equal('listening')
+    expect(line.addrs.length).to.be.at.least(2)
+    for (const a of line.addrs) expect(a.endsWith(`/p2p/${line.peerId}`), a).to.equal(true)
+    const exit = exitOf(proc)
+    proc.kill('SIGTERM')
+    expect(await exit).to.equal(0)
+  })
+
+  it('--pairing-ttl 1s × a Create → EXPIRED about a second later; SIGINT → exit 0', async () => {
+    const { proc, line } = await startCli(cleanup, ['--json', '--data', await tempDir(), '--pairing-ttl', '1s', '--listen', '/ip4/127.0.0.1/tcp/0'])
+    const node = await clientNode(cleanup)
+    const stream = await node.dialProtocol(multiaddr(line.addrs[0]), FC_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
+    const ch = frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES)
+    await ch.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    expect((await next(ch)).created).to.not.equal(undefined)
+    await expectErrorThenEnd(ch, 'EXPIRED')
+    const exit = exitOf(proc)
+    proc.kill('SIGINT')
+    expect(await exit).to.equal(0)
+  })
+
+  it('restart × same --data → same peer id', async () => {
+    const dir = await tempDir()
+    const first = await startCli(cleanup, ['--json', '--data', dir])
+    const exit = exitOf(first.proc)
+    first.proc.kill('SIGTERM')
+    expect(await exit).to.equal(0)
+    const second = await startCli(cleanup, ['--json', '--data', dir])
+    expect(second.line.peerId).to.equal(first.line.peerId)
+  })
+})

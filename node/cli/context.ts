@@ -1,7 +1,7 @@
 // What every command gets: resolved global options, the output, an abort signal for Ctrl-C, and a
 // lazily opened GiniNode.
 import { multiaddr } from '@multiformats/multiaddr'
-import { openGiniNode, type GiniNode } from '../index.js'
+import type { GiniNode } from '../index.js'
 import { loadConfig, resolveDataDir } from './config.js'
 import { createOutput, type Output } from './output.js'
 import { UsageError } from './exit-codes.js'
@@ -20,6 +20,8 @@ export interface CliContext {
   /** The relay to use: --relay, else GINI_RELAY, else the one saved by `gini init`. */
   relay(): Promise<string>
   node(): Promise<GiniNode>
+  /** True once node() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
+  readonly opened: boolean
 }
 
 export function createContext (opts: GlobalOptions, signal: AbortSignal): CliContext {
@@ -36,8 +38,10 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
       if (relay == null) throw new UsageError('No relay configured: pass --relay <multiaddr> or run `gini init --relay <multiaddr>`.')
       return validateMultiaddr(relay)
     },
+    get opened () { return node != null },
     async node () {
-      node ??= openGiniNode(dataDir)
+      // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
+      node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir))
       return await node
     }
   }

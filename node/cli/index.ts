@@ -2,7 +2,6 @@
 // after the subcommand. Exit codes: see exit-codes.ts and the README.
 import { Command, CommanderError, Option } from 'commander'
 import { ready } from '../../protocols/crypto/index.js'
-import { releaseWebRtc } from '../adapters/peer-libp2p.js'
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
 import { createOutput } from './output.js'
@@ -62,6 +61,7 @@ export async function main (argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   let exitCode = EXIT_OK
+  let usedNode = false
   const wantsJson = argv.includes('--json')
 
   const program = buildProgram(async (action, cmd) => {
@@ -72,6 +72,8 @@ export async function main (argv: string[]): Promise<number> {
     } catch (err) {
       exitCode = abort.signal.aborted ? EXIT_INTERRUPTED : exitCodeFor(err)
       ctx.out.error(abort.signal.aborted ? new Error('Interrupted') : err)
+    } finally {
+      usedNode ||= ctx.opened
     }
   })
 
@@ -86,10 +88,13 @@ export async function main (argv: string[]): Promise<number> {
     }
     throw err
   }
+  if (usedNode) {
+    // node-datachannel's native threads keep the process alive otherwise (libp2p-v3 notes §8).
+    const { releaseWebRtc } = await import('../adapters/peer-libp2p.js')
+    await releaseWebRtc().catch(() => {})
+  }
   return exitCode
 }
 
 // Run when executed (bin/gini.js imports this module).
-const code = await main(process.argv.slice(2))
-await releaseWebRtc().catch(() => {})
-process.exit(code)
+process.exit(await main(process.argv.slice(2)))

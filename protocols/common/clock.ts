@@ -2,17 +2,14 @@
 // through it, so tests can advance time instead of sleeping.
 
 export interface Clock {
-  /** Wall-clock Unix epoch milliseconds (for display and `*_ms` fields only). */
+  /** Unix epoch milliseconds (`*_ms` fields, display, schedules). Deadlines use setTimeout. */
   now(): number
-  /** Monotonic milliseconds (for deadlines: never compared across machines). */
-  monotonic(): number
   setTimeout(fn: () => void, ms: number): unknown
   clearTimeout(handle: unknown): void
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms)
     // A pending deadline must never keep a finished process alive.

@@ -4,6 +4,7 @@
 //
 // Privacy (§8): lookups and sids live only in this in-memory table. Nothing here logs; outcomes are
 // reported through `onOutcome` as bare words that never carry an id.
+import { systemClock, type Clock } from '../common/clock.js'
 import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
 import {
   GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
@@ -15,18 +16,7 @@ import type { FrameChannel } from '../common/framing.js'
 export type GssSide = 'creator' | 'joiner'
 
 /** Injected time source; all deadlines of the GSS run on it (tests drive a fake one). */
-export interface GssClock {
-  /** Unix epoch milliseconds (used for `Created.expires_at_ms`). */
-  now(): number
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-export const systemClock: GssClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) }
-}
+export type GssClock = Clock
 
 /** Who is on the other end of a stream, as far as rate limiting cares (§3.6). Never logged. */
 export interface GssRemote {

@@ -35,8 +35,8 @@ const RESERVATION_POLL_MS = 5
 export const PEER_CONNECT_TIMEOUT_MS = 30_000
 /** Contact sync (§4) and the first session (§5), each. */
 export const SYNC_STEP_TIMEOUT_MS = 30_000
-/** §3: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times. */
-export const MAX_CREATE_ATTEMPTS = 5
+/** §3: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times (6 Creates in all). */
+export const MAX_CREATE_RETRIES = 5
 /** After success the creator lets the joiner close the connection first (its last read is our close). */
 export const LINGER_MS = 2_000
 /** At most this many of our own circuit addresses go into a PeerInfo. */
@@ -87,7 +87,7 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
         code = formatFlashCode(fc)
       } catch (err) {
         // §2: a live lookup collision; draw a new code silently before showing any.
-        if (!(err instanceof FlashCodeInUseError) || attempt >= MAX_CREATE_ATTEMPTS) throw err
+        if (!(err instanceof FlashCodeInUseError) || attempt > MAX_CREATE_RETRIES) throw err
       }
     }
     const inbound = new InboundPairingStreams(rs.node)

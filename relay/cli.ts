@@ -17,6 +17,7 @@ interface CliOptions {
   data: string
   pairingTtl?: number
   maxPending?: number
+  metrics?: { host: string, port: number }
   json?: boolean
 }
 
@@ -24,6 +25,14 @@ function positiveInt (text: string): number {
   const n = Number(text)
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer')
   return n
+}
+
+/** `host:port` (or `[v6]:port`) for the metrics endpoint. */
+function hostPort (text: string): { host: string, port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text)
+  const port = m == null ? NaN : Number(m[3])
+  if (m == null || port > 65535) throw new InvalidArgumentError('expected host:port, e.g. 127.0.0.1:9090')
+  return { host: m[1] ?? m[2], port }
 }
 
 function duration (text: string): number {
@@ -37,6 +46,7 @@ function program (): Command {
     .addOption(new Option('--data <dir>', 'data directory (the relay identity)').default(DEFAULT_DATA_DIR))
     .addOption(new Option('--pairing-ttl <duration>', 'life of a pending pairing, e.g. 180s (tests use 2s)').argParser(duration))
     .addOption(new Option('--max-pending <n>', 'bound on pending pairings').argParser(positiveInt))
+    .addOption(new Option('--metrics <host:port>', 'serve Prometheus /metrics and /healthz there (keep it private)').argParser(hostPort))
     .option('--json', 'print one JSON line {"event":"listening",…} for scripts')
     .showHelpAfterError('(run with --help for usage)')
 }
@@ -51,7 +61,7 @@ async function writeLine (line: string): Promise<void> {
 async function announce (relay: Relay, json: boolean): Promise<void> {
   const addrs = relay.multiaddrs.map(ma => ma.toString())
   if (json) {
-    await writeLine(JSON.stringify({ event: 'listening', peerId: relay.peerId.toString(), addrs }))
+    await writeLine(JSON.stringify({ event: 'listening', peerId: relay.peerId.toString(), addrs, ...(relay.metricsUrl != null ? { metrics: relay.metricsUrl } : {}) }))
     return
   }
   await writeLine([
@@ -59,6 +69,7 @@ async function announce (relay: Relay, json: boolean): Promise<void> {
     `Peer id: ${relay.peerId.toString()}`,
     'Addresses (pass one to `gini --relay <multiaddr>`):',
     ...addrs.map(a => `  ${a}`),
+    ...(relay.metricsUrl != null ? [`Metrics: ${relay.metricsUrl}/metrics  Health: ${relay.metricsUrl}/healthz`] : []),
     'Press Ctrl-C to stop.'
   ].join('\n'))
 }
@@ -89,7 +100,8 @@ async function main (argv: string[]): Promise<void> {
       listen: opts.listen,
       dataDir: opts.data,
       pairingTtlMs: opts.pairingTtl,
-      maxPendingPairings: opts.maxPending
+      maxPendingPairings: opts.maxPending,
+      metrics: opts.metrics
     })
   } catch (err: any) {
     const message = `could not start the relay: ${err?.message ?? String(err)}`

@@ -11,6 +11,9 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { Registry } from 'prom-client'
+import { createRelayMetrics, serveMetrics, type RelayMetrics } from './metrics.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { gss, type GssService } from './gss-service.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
@@ -37,6 +40,8 @@ export interface RelayOptions {
   tamper?: GssTamper
   /** Called with each pairing outcome (plain words, no ids): for metrics. */
   onOutcome?: (outcome: GssOutcome) => void
+  /** Serve Prometheus `/metrics` and `/healthz` on this address (keep it private, e.g. 127.0.0.1). */
+  metrics?: { host?: string, port: number }
   /** Circuit relay reservations held at once (default 4096). */
   maxReservations?: number
   /** Bytes per relayed link, both directions (default 8 MiB). */
@@ -55,14 +60,20 @@ export interface Relay {
   /** Listening addresses, each ending in /p2p/<relay peer id>: what a peer passes to `gini --relay`. */
   readonly multiaddrs: Multiaddr[]
   readonly gss: { readonly pendingCount: number }
+  /** Base URL of the metrics/health endpoints, when `metrics` was set. */
+  readonly metricsUrl?: string
   stop(): Promise<void>
 }
 
 export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   const privateKey = options.dataDir != null ? await loadOrCreateIdentity(options.dataDir) : undefined
   const now = options.clock != null ? () => options.clock!.now() : Date.now
+  // One registry per relay (several relays may share a process in tests and harnesses).
+  const registry = options.metrics != null ? new Registry() : undefined
+  let metrics: RelayMetrics | undefined
   const node = await createLibp2p({
     privateKey,
+    ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
     addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS },
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
     transports: [tcp(), webSockets()],
@@ -99,18 +110,32 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         maxPendingPairings: options.maxPendingPairings,
         clock: options.clock,
         tamper: options.tamper,
-        onOutcome: options.onOutcome,
+        onOutcome: (outcome) => { metrics?.pairingOutcome(outcome); options.onOutcome?.(outcome) },
         admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now)
       })
     }
   })
   const service: GssService = node.services.gss
   const unsubscribe = dropReservationsOnDisconnect(node, node.services.relay)
+  let endpoint: Awaited<ReturnType<typeof serveMetrics>> | undefined
+  if (registry != null && options.metrics != null) {
+    metrics = createRelayMetrics(registry, () => service.pendingCount)
+    endpoint = await serveMetrics(registry, () => ({
+      peerId: node.peerId.toString(),
+      pendingPairings: service.pendingCount,
+      connections: node.getConnections().length
+    }), options.metrics.host ?? '127.0.0.1', options.metrics.port)
+  }
   return {
     node,
     peerId: node.peerId,
     get multiaddrs () { return node.getMultiaddrs() },
     gss: { get pendingCount () { return service.pendingCount } },
-    async stop () { unsubscribe(); await node.stop() }
+    metricsUrl: endpoint?.url,
+    async stop () {
+      unsubscribe()
+      endpoint?.server.close()
+      await node.stop()
+    }
   }
 }

@@ -1,0 +1,59 @@
+// Operator endpoints: Prometheus metrics and a health check on a separate (usually loopback) port.
+// Labels are outcomes, never ids: no lookup, sid, token or peer id ever becomes a label (§8).
+import { createServer, type Server } from 'node:http'
+import { Counter, Gauge, Registry } from 'prom-client'
+import type { GssOutcome } from '../protocols/fc/gss.js'
+
+export interface RelayMetrics {
+  readonly registry: Registry
+  /** Counts one GSS outcome (`created`, `completed`, `expired`, `peer-left`, …). */
+  pairingOutcome(outcome: GssOutcome): void
+}
+
+export function createRelayMetrics (registry: Registry, pendingPairings: () => number): RelayMetrics {
+  const outcomes = new Counter({
+    name: 'gini_gss_pairings_total',
+    help: 'GSS pairing events by outcome (created, matched, completed, expired, peer-left, violation, …)',
+    labelNames: ['outcome'],
+    registers: [registry]
+  })
+  // A gauge read at scrape time, so it is always the table's true size.
+  const pending = new Gauge({
+    name: 'gini_gss_pending_pairings',
+    help: 'Live NewConnections rows (pending or matched pairings)',
+    registers: [registry],
+    collect () { this.set(pendingPairings()) }
+  })
+  void pending
+  return {
+    registry,
+    pairingOutcome (outcome) { outcomes.inc({ outcome }) }
+  }
+}
+
+export interface HealthInfo { peerId: string, pendingPairings: number, connections: number }
+
+/** Serves GET /metrics (Prometheus text) and GET /healthz (JSON). Resolves once listening. */
+export async function serveMetrics (registry: Registry, health: () => HealthInfo, host: string, port: number): Promise<{ server: Server, url: string }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.method !== 'GET') { res.writeHead(405).end(); return }
+      if (req.url === '/metrics') {
+        res.setHeader('content-type', registry.contentType)
+        res.end(await registry.metrics())
+      } else if (req.url === '/healthz') {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify({ status: 'ok', ...health() }))
+      } else {
+        res.writeHead(404).end('not found: try /metrics or /healthz\n')
+      }
+    })().catch(() => { res.writeHead(500).end() })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => { server.off('error', reject); resolve() })
+  })
+  const address = server.address()
+  const actualPort = typeof address === 'object' && address != null ? address.port : port
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}` }
+}

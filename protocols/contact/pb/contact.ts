@@ -1,157 +1,9 @@
+/* eslint-disable require-yield */
+
 import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
-
-export enum ErrorCode {
-  UNSPECIFIED = 'UNSPECIFIED',
-  NO_MATCHING_FLASH_CODE = 'NO_MATCHING_FLASH_CODE',
-  INCORRECT_MFC = 'INCORRECT_MFC',
-  EXPIRED = 'EXPIRED',
-  FLASH_CODE_IN_USE = 'FLASH_CODE_IN_USE',
-  PROTOCOL_VIOLATION = 'PROTOCOL_VIOLATION',
-  RATE_LIMITED = 'RATE_LIMITED',
-  PEER_LEFT = 'PEER_LEFT',
-  INCORRECT_SHARED_SECRET = 'INCORRECT_SHARED_SECRET',
-  UNSUPPORTED_VERSION = 'UNSUPPORTED_VERSION',
-  INVALID_CARD = 'INVALID_CARD',
-  SESSION_FAILED = 'SESSION_FAILED',
-  UNREACHABLE = 'UNREACHABLE'
-}
-
-enum __ErrorCodeValues {
-  UNSPECIFIED = 0,
-  NO_MATCHING_FLASH_CODE = 1,
-  INCORRECT_MFC = 2,
-  EXPIRED = 3,
-  FLASH_CODE_IN_USE = 4,
-  PROTOCOL_VIOLATION = 5,
-  RATE_LIMITED = 6,
-  PEER_LEFT = 7,
-  INCORRECT_SHARED_SECRET = 8,
-  UNSUPPORTED_VERSION = 9,
-  INVALID_CARD = 10,
-  SESSION_FAILED = 11,
-  UNREACHABLE = 12
-}
-
-export namespace ErrorCode {
-  export const codec = (): Codec<ErrorCode> => {
-    return enumeration<ErrorCode>(__ErrorCodeValues)
-  }
-}
-
-export interface ErrorFrame {
-  code: ErrorCode
-  message: string
-}
-
-export namespace ErrorFrame {
-  let _codec: Codec<ErrorFrame>
-
-  export const codec = (): Codec<ErrorFrame> => {
-    if (_codec == null) {
-      _codec = message<ErrorFrame>((obj, w, opts = {}) => {
-        if (opts.lengthDelimited !== false) {
-          w.fork()
-        }
-
-        if (obj.code != null && __ErrorCodeValues[obj.code] !== 0) {
-          w.uint32(8)
-          ErrorCode.codec().encode(obj.code, w)
-        }
-
-        if ((obj.message != null && obj.message !== '')) {
-          w.uint32(18)
-          w.string(obj.message)
-        }
-
-        if (opts.lengthDelimited !== false) {
-          w.ldelim()
-        }
-      }, (reader, length, opts = {}) => {
-        const obj: any = {
-          code: ErrorCode.UNSPECIFIED,
-          message: ''
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              obj.code = ErrorCode.codec().decode(reader)
-              break
-            }
-            case 2: {
-              obj.message = reader.string()
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-
-        return obj
-      }, function * (reader, length, prefix, opts = {}) {
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              yield {
-                field: `${prefix}.code`,
-                value: ErrorCode.codec().decode(reader)
-              }
-              break
-            }
-            case 2: {
-              yield {
-                field: `${prefix}.message`,
-                value: reader.string()
-              }
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-      })
-    }
-
-    return _codec
-  }
-
-  export interface ErrorFrameCodeFieldEvent {
-    field: '$.code'
-    value: ErrorCode
-  }
-
-  export interface ErrorFrameMessageFieldEvent {
-    field: '$.message'
-    value: string
-  }
-
-  export function encode (obj: Partial<ErrorFrame>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, ErrorFrame.codec())
-  }
-
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): ErrorFrame {
-    return decodeMessage(buf, ErrorFrame.codec(), opts)
-  }
-
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): Generator<ErrorFrameCodeFieldEvent | ErrorFrameMessageFieldEvent> {
-    return streamMessage(buf, ErrorFrame.codec(), opts)
-  }
-}
 
 export interface ContactCard {
   vcard: string
@@ -507,5 +359,485 @@ export namespace ContactMessage {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactMessage>): Generator<ContactMessageCardVcardFieldEvent | ContactMessageCardPpkFieldEvent | ContactMessageCardPeerIdFieldEvent | ContactMessageCardMultiaddrsFieldEvent | ContactMessageCardBindingFieldEvent | ContactMessageErrorCodeFieldEvent | ContactMessageErrorMessageFieldEvent> {
     return streamMessage(buf, ContactMessage.codec(), opts)
+  }
+}
+
+export enum ErrorCode {
+  UNSPECIFIED = 'UNSPECIFIED',
+  NO_MATCHING_FLASH_CODE = 'NO_MATCHING_FLASH_CODE',
+  INCORRECT_MFC = 'INCORRECT_MFC',
+  EXPIRED = 'EXPIRED',
+  FLASH_CODE_IN_USE = 'FLASH_CODE_IN_USE',
+  PROTOCOL_VIOLATION = 'PROTOCOL_VIOLATION',
+  RATE_LIMITED = 'RATE_LIMITED',
+  PEER_LEFT = 'PEER_LEFT',
+  INCORRECT_SHARED_SECRET = 'INCORRECT_SHARED_SECRET',
+  UNSUPPORTED_VERSION = 'UNSUPPORTED_VERSION',
+  INVALID_CARD = 'INVALID_CARD',
+  SESSION_FAILED = 'SESSION_FAILED',
+  UNREACHABLE = 'UNREACHABLE'
+}
+
+enum __ErrorCodeValues {
+  UNSPECIFIED = 0,
+  NO_MATCHING_FLASH_CODE = 1,
+  INCORRECT_MFC = 2,
+  EXPIRED = 3,
+  FLASH_CODE_IN_USE = 4,
+  PROTOCOL_VIOLATION = 5,
+  RATE_LIMITED = 6,
+  PEER_LEFT = 7,
+  INCORRECT_SHARED_SECRET = 8,
+  UNSUPPORTED_VERSION = 9,
+  INVALID_CARD = 10,
+  SESSION_FAILED = 11,
+  UNREACHABLE = 12
+}
+
+export namespace ErrorCode {
+  export const codec = (): Codec<ErrorCode> => {
+    return enumeration<ErrorCode>(__ErrorCodeValues)
+  }
+}
+
+export interface ErrorFrame {
+  code: ErrorCode
+  message: string
+}
+
+export namespace ErrorFrame {
+  let _codec: Codec<ErrorFrame>
+
+  export const codec = (): Codec<ErrorFrame> => {
+    if (_codec == null) {
+      _codec = message<ErrorFrame>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.code != null && __ErrorCodeValues[obj.code] !== 0) {
+          w.uint32(8)
+          ErrorCode.codec().encode(obj.code, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          code: ErrorCode.UNSPECIFIED,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.code = ErrorCode.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.code`,
+                value: ErrorCode.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ErrorFrameCodeFieldEvent {
+    field: '$.code'
+    value: ErrorCode
+  }
+
+  export interface ErrorFrameMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ErrorFrame>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ErrorFrame.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): ErrorFrame {
+    return decodeMessage(buf, ErrorFrame.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorFrame>): Generator<ErrorFrameCodeFieldEvent | ErrorFrameMessageFieldEvent> {
+    return streamMessage(buf, ErrorFrame.codec(), opts)
+  }
+}
+
+export interface Sealed {
+  nonce: Uint8Array<ArrayBuffer>
+  ciphertext: Uint8Array<ArrayBuffer>
+}
+
+export namespace Sealed {
+  let _codec: Codec<Sealed>
+
+  export const codec = (): Codec<Sealed> => {
+    if (_codec == null) {
+      _codec = message<Sealed>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.ciphertext)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          nonce: uint8ArrayAlloc(0),
+          ciphertext: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SealedNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SealedCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Sealed>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Sealed.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sealed>): Sealed {
+    return decodeMessage(buf, Sealed.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sealed>): Generator<SealedNonceFieldEvent | SealedCiphertextFieldEvent> {
+    return streamMessage(buf, Sealed.codec(), opts)
+  }
+}
+
+export interface Done {}
+
+export namespace Done {
+  let _codec: Codec<Done>
+
+  export const codec = (): Codec<Done> => {
+    if (_codec == null) {
+      _codec = message<Done>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export function encode (obj: Partial<Done>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Done.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Done>): Done {
+    return decodeMessage(buf, Done.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Done>): Generator<{}> {
+    return streamMessage(buf, Done.codec(), opts)
+  }
+}
+
+export interface PeerInfo {
+  peerId: Uint8Array<ArrayBuffer>
+  multiaddrs: Uint8Array<ArrayBuffer>[]
+  atMs: bigint
+}
+
+export namespace PeerInfo {
+  let _codec: Codec<PeerInfo>
+
+  export const codec = (): Codec<PeerInfo> => {
+    if (_codec == null) {
+      _codec = message<PeerInfo>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peerId)
+        }
+
+        if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+          for (const value of obj.multiaddrs) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.atMs != null && obj.atMs !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.atMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: uint8ArrayAlloc(0),
+          multiaddrs: [],
+          atMs: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              obj.multiaddrs.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.atMs = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          multiaddrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.multiaddrs[]`,
+                index: obj.multiaddrs,
+                value: reader.bytes()
+              }
+
+              obj.multiaddrs++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.atMs`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PeerInfoPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PeerInfoMultiaddrsFieldEvent {
+    field: '$.multiaddrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PeerInfoAtMsFieldEvent {
+    field: '$.atMs'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<PeerInfo>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PeerInfo.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerInfo>): PeerInfo {
+    return decodeMessage(buf, PeerInfo.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerInfo>): Generator<PeerInfoPeerIdFieldEvent | PeerInfoMultiaddrsFieldEvent | PeerInfoAtMsFieldEvent> {
+    return streamMessage(buf, PeerInfo.codec(), opts)
   }
 }

@@ -7,6 +7,11 @@ export { GiniNode, ProfileMissingError } from './core/gini-node.js'
 export type { GiniNodeInit, PairingOptions } from './core/gini-node.js'
 export type { PairingEvent } from './core/events.js'
 export type { ContactRecord, GiniStorage, ReachabilityState } from './core/storage.js'
+export { Daemon } from './core/daemon.js'
+export type { DaemonOptions } from './core/daemon.js'
+export type { DaemonEvent, CrpStep } from './core/daemon-events.js'
+export { SEED_CRP_SCHEDULE, FAST_CRP_SCHEDULE } from './core/schedule.js'
+export { reachabilityOf, restoreStatusOf, UNREACHABLE_AFTER_MS } from './core/reachability.js'
 export { FileStorage, createPeerNode, releaseWebRtc }
 
 /** A GiniNode storing its identity and contacts under `dataDir`. */

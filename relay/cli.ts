@@ -17,7 +17,12 @@ interface CliOptions {
   data: string
   pairingTtl?: number
   maxPending?: number
+  crpTtl?: number
   metrics?: { host: string, port: number }
+  stun?: string[]
+  turn?: string[]
+  turnSecret?: string
+  turnTtl?: number
   json?: boolean
 }
 
@@ -35,6 +40,11 @@ function hostPort (text: string): { host: string, port: number } {
   return { host: m[1] ?? m[2], port }
 }
 
+/** Repeatable URL option; a value (or an environment variable) may hold several, comma-separated. */
+function urlList (text: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...text.split(/[\s,]+/).filter(u => u !== '')]
+}
+
 function duration (text: string): number {
   try { return parseDurationMs(text) } catch (err: any) { throw new InvalidArgumentError(err.message) }
 }
@@ -43,10 +53,15 @@ function program (): Command {
   return new Command('gini-relay')
     .description('GiniConnect relay (GSS): peers meet here to pair with a Flash Code.')
     .addOption(new Option('--listen <multiaddr...>', 'address to listen on (repeatable; default: loopback TCP and WebSocket on free ports)'))
-    .addOption(new Option('--data <dir>', 'data directory (the relay identity)').default(DEFAULT_DATA_DIR))
+    .addOption(new Option('--data <dir>', 'data directory (the relay identity; restore.sqlite: the CRP registrations)').default(DEFAULT_DATA_DIR))
     .addOption(new Option('--pairing-ttl <duration>', 'life of a pending pairing, e.g. 180s (tests use 2s)').argParser(duration))
     .addOption(new Option('--max-pending <n>', 'bound on pending pairings').argParser(positiveInt))
+    .addOption(new Option('--crp-ttl <duration>', 'life of a restore registration from its first Register, e.g. 30s for tests (default 8760h = 365 days)').argParser(duration))
     .addOption(new Option('--metrics <host:port>', 'serve Prometheus /metrics and /healthz there (keep it private)').argParser(hostPort))
+    .addOption(new Option('--stun <url...>', 'STUN URL handed to peers on /gini/ice/1, e.g. stun:turn.example.org:3478 (repeatable)').env('GINI_STUN').argParser(urlList))
+    .addOption(new Option('--turn <url...>', 'TURN URL handed to peers with a short-lived credential, e.g. turn:turn.example.org:3478?transport=udp (repeatable)').env('GINI_TURN').argParser(urlList))
+    .addOption(new Option('--turn-secret <secret>', "coturn's static-auth-secret (use-auth-secret); prefer the environment variable").env('GINI_TURN_SECRET'))
+    .addOption(new Option('--turn-ttl <duration>', 'life of each TURN credential (default 1h)').env('GINI_TURN_TTL').argParser(duration))
     .option('--json', 'print one JSON line {"event":"listening",…} for scripts')
     .showHelpAfterError('(run with --help for usage)')
 }
@@ -58,10 +73,10 @@ async function writeLine (line: string): Promise<void> {
   })
 }
 
-async function announce (relay: Relay, json: boolean): Promise<void> {
+async function announce (relay: Relay, json: boolean, ice?: { stun: string[], turn: string[] }): Promise<void> {
   const addrs = relay.multiaddrs.map(ma => ma.toString())
   if (json) {
-    await writeLine(JSON.stringify({ event: 'listening', peerId: relay.peerId.toString(), addrs, ...(relay.metricsUrl != null ? { metrics: relay.metricsUrl } : {}) }))
+    await writeLine(JSON.stringify({ event: 'listening', peerId: relay.peerId.toString(), addrs, ...(relay.metricsUrl != null ? { metrics: relay.metricsUrl } : {}), ...(ice != null ? { ice } : {}) }))
     return
   }
   await writeLine([
@@ -70,6 +85,7 @@ async function announce (relay: Relay, json: boolean): Promise<void> {
     'Addresses (pass one to `gini --relay <multiaddr>`):',
     ...addrs.map(a => `  ${a}`),
     ...(relay.metricsUrl != null ? [`Metrics: ${relay.metricsUrl}/metrics  Health: ${relay.metricsUrl}/healthz`] : []),
+    ...(ice != null ? [`ICE servers for peers: ${[...ice.stun, ...ice.turn.map(u => `${u} (short-lived credentials)`)].join(', ')}`] : []),
     'Press Ctrl-C to stop.'
   ].join('\n'))
 }
@@ -101,7 +117,9 @@ async function main (argv: string[]): Promise<void> {
       dataDir: opts.data,
       pairingTtlMs: opts.pairingTtl,
       maxPendingPairings: opts.maxPending,
-      metrics: opts.metrics
+      crpTtlMs: opts.crpTtl,
+      metrics: opts.metrics,
+      ice: { stun: opts.stun, turn: opts.turn, turnSecret: opts.turnSecret, turnTtlMs: opts.turnTtl }
     })
   } catch (err: any) {
     const message = `could not start the relay: ${err?.message ?? String(err)}`
@@ -110,7 +128,8 @@ async function main (argv: string[]): Promise<void> {
     process.exit(EXIT_FAILURE)
   }
   onStopSignal(relay, json)
-  await announce(relay, json)
+  const ice = (opts.stun?.length ?? 0) + (opts.turn?.length ?? 0) > 0 ? { stun: opts.stun ?? [], turn: opts.turn ?? [] } : undefined
+  await announce(relay, json, ice)
 }
 
 await main(process.argv)

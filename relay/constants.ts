@@ -68,3 +68,49 @@ export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
 
 /** Private DHT among relays (ARCHITECTURE.md "Scaling past one relay"). */
 export const KAD_PROTOCOL = '/gini/kad/1.0.0'
+
+// ---- /gini/crp/1 relay (PROTOCOL.md §6; protocol numbers in protocols/crp/constants.ts) ----------
+
+/** RestoreConnections' SQLite file inside the relay's data dir (in memory without one). */
+export const RESTORE_DB_FILE = 'restore.sqlite'
+/** §6: the sweep runs on start and then hourly (never less often than a row lives, for short test TTLs). */
+export const CRP_SWEEP_INTERVAL_MS = 3_600_000
+/** Rows deleted or updated per sweep statement: each batch blocks the event loop only briefly. */
+export const CRP_SWEEP_BATCH_ROWS = 500
+/** SQLite page cache of RestoreConnections (default 2 MiB): holds the b-trees' inner pages at 1 M rows. */
+export const CRP_DB_CACHE_KIB = 65_536
+/** A new /gini/crp/1 stream must deliver `Register` within this time, else it is reset. */
+export const CRP_FIRST_FRAME_TIMEOUT_MS = 10_000
+/** A frame to a side that does not read it within this time counts as that side leaving. */
+export const CRP_WRITE_TIMEOUT_MS = 10_000
+/** After the relay ends a stream, the peer has this long to close its side before a reset. */
+export const CRP_CLOSE_GRACE_MS = 5_000
+/**
+ * Largest parked offer stored per role (encoded `Sealed`): a run identity's `PeerInfo` with a few
+ * circuit addresses is a few hundred bytes; without a bound, 1 M rows × 2 × 16 KiB frames could fill a disk.
+ */
+export const CRP_PARKED_MAX_BYTES = 4_096
+/**
+ * Register token buckets, apart from /gini/fc/1's. A run identity registers at most 2 tokens
+ * (SS_cur, SS_prev) and may clean up with 2 more streams (docs/protocol.md §13.3-12)…
+ */
+export const CRP_RATE_LIMIT_PER_PEER_BURST = 8
+export const CRP_RATE_LIMIT_PER_PEER_REFILL_MS = 7_500
+/** …while one IP may hold many contacts in their 60 s phase (2 tokens each a minute), behind one NAT. */
+export const CRP_RATE_LIMIT_PER_IP_BURST = 600
+export const CRP_RATE_LIMIT_PER_IP_REFILL_MS = 100
+/** The window of §6's bound on new rows per IP per day. */
+export const CRP_NEW_ROWS_WINDOW_MS = 24 * 3_600_000
+/** Concurrent /gini/crp/1 streams per connection: 2 tokens, the next interval's 2 while the old close, cleanup. */
+export const CRP_MAX_INBOUND_STREAMS = 16
+/** The relay never opens /gini/crp/1 streams itself. */
+export const CRP_MAX_OUTBOUND_STREAMS = 1
+
+// ---- /gini/ice/1 (PROTOCOL.md §14; protocol numbers in protocols/ice/constants.ts) --------------
+
+/** Concurrent /gini/ice/1 streams per connection: a peer asks once per WebRTC dial, a refresh may overlap. */
+export const ICE_MAX_INBOUND_STREAMS = 2
+/** The relay never opens /gini/ice/1 streams itself. */
+export const ICE_MAX_OUTBOUND_STREAMS = 1
+/** A /gini/ice/1 stream must finish (request read → reply written) within this time, else it is reset. */
+export const ICE_STREAM_TIMEOUT_MS = 10_000

@@ -1,6 +1,7 @@
 // Builds a GSS relay node (ARCHITECTURE.md "Components"): libp2p with TCP + WebSocket, Noise,
 // Yamux, identify, ping, autonat, a circuit-relay-v2 server, a server-mode kad-dht, and the GSS
-// service on /gini/fc/1. Every limit is explicit (relay/constants.ts).
+// service on /gini/fc/1, and the CRP service on /gini/crp/1 (RestoreConnections in SQLite).
+// Every limit is explicit (relay/constants.ts).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNAT } from '@libp2p/autonat'
@@ -16,10 +17,14 @@ import { Registry } from 'prom-client'
 import { createRelayMetrics, serveMetrics, type RelayMetrics } from './metrics.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { gss, type GssService } from './gss-service.js'
+import { crp, type CrpService } from './crp-service.js'
+import { iceService, validateIceConfig, type IceConfig, type IceService } from './ice-service.js'
+import { restoreDbPath } from './restore-store.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { dropReservationsOnDisconnect } from './reservations.js'
 import * as C from './constants.js'
 import type { GssClock, GssOutcome, GssTamper } from '../protocols/fc/gss.js'
+import type { CrpOutcome } from '../protocols/crp/relay.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -52,6 +57,18 @@ export interface RelayOptions {
   maxConnections?: number
   /** New inbound connections per second from one host (default 100). */
   inboundConnectionsPerHostPerSecond?: number
+  /** CRP: life of a RestoreConnections row from its first registration (PROTOCOL.md §6; default 365 days). Harnesses shorten it. */
+  crpTtlMs?: number
+  /** CRP: bound on RestoreConnections rows (§6; default 1 000 000); past it new tokens get RATE_LIMITED. */
+  crpMaxRows?: number
+  /** CRP: bound on new rows per IP per day (§6; default 1 000). */
+  crpMaxNewRowsPerIpPerDay?: number
+  /** CRP: token buckets on Register (own buckets); default on, off when `rateLimit` is false. */
+  crpRateLimit?: RateLimitOptions | false
+  /** Called with each CRP outcome (plain words, no tokens): for metrics. */
+  onCrpOutcome?: (outcome: CrpOutcome) => void
+  /** ICE servers handed to peers on /gini/ice/1 (PROTOCOL.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
+  ice?: IceConfig
 }
 
 export interface Relay {
@@ -60,12 +77,17 @@ export interface Relay {
   /** Listening addresses, each ending in /p2p/<relay peer id>: what a peer passes to `gini --relay`. */
   readonly multiaddrs: Multiaddr[]
   readonly gss: { readonly pendingCount: number }
+  /** RestoreConnections (`<dataDir>/restore.sqlite`, in memory without a data dir) and live /gini/crp/1 streams. */
+  readonly crp: { readonly rowCount: number, readonly liveStreams: number }
+  /** /gini/ice/1 replies sent (each with a fresh TURN credential when TURN is configured). */
+  readonly ice: { readonly servedCount: number }
   /** Base URL of the metrics/health endpoints, when `metrics` was set. */
   readonly metricsUrl?: string
   stop(): Promise<void>
 }
 
 export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
+  if (options.ice != null) validateIceConfig(options.ice) // before anything listens: a bad flag is a start-up error
   const privateKey = options.dataDir != null ? await loadOrCreateIdentity(options.dataDir) : undefined
   const now = options.clock != null ? () => options.clock!.now() : Date.now
   // One registry per relay (several relays may share a process in tests and harnesses).
@@ -112,14 +134,28 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         tamper: options.tamper,
         onOutcome: (outcome) => { metrics?.pairingOutcome(outcome); options.onOutcome?.(outcome) },
         admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now)
-      })
+      }),
+      // /gini/crp/1 (PROTOCOL.md §6): RestoreConnections in SQLite under the data dir.
+      crp: crp({
+        dbPath: restoreDbPath(options.dataDir),
+        rowTtlMs: options.crpTtlMs,
+        maxRows: options.crpMaxRows,
+        maxNewRowsPerIpPerDay: options.crpMaxNewRowsPerIpPerDay,
+        rateLimit: options.crpRateLimit ?? (options.rateLimit === false ? false : {}),
+        clock: options.clock,
+        onOutcome: (outcome) => { metrics?.restoreOutcome(outcome); options.onCrpOutcome?.(outcome) }
+      }),
+      // /gini/ice/1 (PROTOCOL.md §14): STUN URLs and short-lived TURN credentials; none unless configured.
+      ice: iceService(options.ice ?? {})
     }
   })
+  const crpService: CrpService = node.services.crp
+  const iceSvc: IceService = node.services.ice
   const service: GssService = node.services.gss
   const unsubscribe = dropReservationsOnDisconnect(node, node.services.relay)
   let endpoint: Awaited<ReturnType<typeof serveMetrics>> | undefined
   if (registry != null && options.metrics != null) {
-    metrics = createRelayMetrics(registry, () => service.pendingCount)
+    metrics = createRelayMetrics(registry, { pendingPairings: () => service.pendingCount, restoreRows: () => crpService.rowCount })
     endpoint = await serveMetrics(registry, () => ({
       peerId: node.peerId.toString(),
       pendingPairings: service.pendingCount,
@@ -131,6 +167,8 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     peerId: node.peerId,
     get multiaddrs () { return node.getMultiaddrs() },
     gss: { get pendingCount () { return service.pendingCount } },
+    crp: { get rowCount () { return crpService.rowCount }, get liveStreams () { return crpService.liveStreams } },
+    ice: { get servedCount () { return iceSvc.servedCount } },
     metricsUrl: endpoint?.url,
     async stop () {
       unsubscribe()

@@ -3,14 +3,22 @@
 import { createServer, type Server } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
 import type { GssOutcome } from '../protocols/fc/gss.js'
+import type { CrpOutcome } from '../protocols/crp/relay.js'
 
 export interface RelayMetrics {
   readonly registry: Registry
   /** Counts one GSS outcome (`created`, `completed`, `expired`, `peer-left`, …). */
   pairingOutcome(outcome: GssOutcome): void
+  /** Counts one CRP outcome (`registered`, `matched`, `completed`, `swept`, …). */
+  restoreOutcome(outcome: CrpOutcome): void
 }
 
-export function createRelayMetrics (registry: Registry, pendingPairings: () => number): RelayMetrics {
+export interface RelayGauges {
+  pendingPairings: () => number
+  restoreRows: () => number
+}
+
+export function createRelayMetrics (registry: Registry, gauges: RelayGauges): RelayMetrics {
   const outcomes = new Counter({
     name: 'gini_gss_pairings_total',
     help: 'GSS pairing events by outcome (created, matched, completed, expired, peer-left, violation, …)',
@@ -22,12 +30,26 @@ export function createRelayMetrics (registry: Registry, pendingPairings: () => n
     name: 'gini_gss_pending_pairings',
     help: 'Live NewConnections rows (pending or matched pairings)',
     registers: [registry],
-    collect () { this.set(pendingPairings()) }
+    collect () { this.set(gauges.pendingPairings()) }
+  })
+  const restores = new Counter({
+    name: 'gini_crp_events_total',
+    help: 'Connection Restore Protocol events by outcome (registered, matched, completed, swept, …)',
+    labelNames: ['outcome'],
+    registers: [registry]
+  })
+  const rows = new Gauge({
+    name: 'gini_crp_rows',
+    help: 'RestoreConnections rows in SQLite',
+    registers: [registry],
+    collect () { this.set(gauges.restoreRows()) }
   })
   void pending
+  void rows
   return {
     registry,
-    pairingOutcome (outcome) { outcomes.inc({ outcome }) }
+    pairingOutcome (outcome) { outcomes.inc({ outcome }) },
+    restoreOutcome (outcome) { restores.inc({ outcome }) }
   }
 }
 

@@ -3,7 +3,7 @@
 import { mkdir, readFile, readdir, rename, writeFile, chmod } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import type { ContactRecord, GiniStorage, IdentityRecord } from '../core/storage.js'
+import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
 
 const SECRET_FILE_MODE = 0o600
 const DIR_MODE = 0o700
@@ -67,6 +67,15 @@ export class FileStorage implements GiniStorage {
     // The .vcf beside the record is the plain card, for people and other tools.
     await this.write(join('contacts', `${safeName(contact.id)}.vcf`), contact.vcard)
     await this.write(join('contacts', `${safeName(contact.id)}.json`), JSON.stringify(contact, null, 2))
+  }
+
+  async loadNodeState (): Promise<NodeState | undefined> {
+    const raw = await readOptional(join(this.dir, 'node-state.json'))
+    return raw == null ? undefined : JSON.parse(raw.toString('utf8'))
+  }
+
+  async saveNodeState (state: NodeState): Promise<void> {
+    await this.write('node-state.json', JSON.stringify(state))
   }
 
   private async write (relative: string, data: string): Promise<void> {

@@ -12,18 +12,29 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import type { PrivateKey } from '@libp2p/interface'
 import { installDialerDtlsClientRole } from './webrtc-dtls-role.js'
+import { nodeRtcConfiguration } from './webrtc-config.js'
 import { ADDRESS_DIAL_TIMEOUT_MS, DIAL_TIMEOUT_MS, type PeerNodeOptions } from '../core/peer-node.js'
+import { IceServerSource, connectedRelayIceFetch } from '../core/ice-servers.js'
 
 export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2p> {
   installDialerDtlsClientRole()
-  return await createLibp2p({
+  // Without an explicit provider (daemon, restore runs): the configured servers plus those of the
+  // relay this node is connected to, asked on /gini/ice/1 when a WebRTC connection needs them.
+  let node: Libp2p | undefined
+  const fromRelay = new IceServerSource({ configured: opts.iceServers })
+  const fallback = async (): Promise<NonNullable<PeerNodeOptions['iceServers']>> => {
+    if (node != null && !fromRelay.hasRelay) fromRelay.useRelay(connectedRelayIceFetch(node), { eager: false })
+    return await fromRelay.servers()
+  }
+  node = await createLibp2p({
     ...(opts.privateKey != null ? { privateKey: opts.privateKey as PrivateKey } : {}),
     addresses: { listen: ['/p2p-circuit', '/webrtc'] },
     transports: [
       tcp(),
       webSockets(),
-      // No public STUN defaults: peers use only the ICE servers they are given (none on loopback).
-      webRTC({ rtcConfiguration: { iceServers: opts.iceServers ?? [], iceTransportPolicy: opts.iceTransportPolicy ?? 'all' } }),
+      // No public STUN defaults: peers use only the ICE servers they are given (none on loopback),
+      // asked per connection when a provider is set (relay-provided TURN credentials, PROTOCOL.md §14).
+      webRTC({ rtcConfiguration: nodeRtcConfiguration(opts, fallback) }),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],
     connectionEncrypters: [noise()],
@@ -37,6 +48,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     },
     services: { identify: identify(), ping: ping() }
   })
+  return node
 }
 
 /** Frees node-datachannel's native threads; call once after every node in the process stopped. */

@@ -1,5 +1,6 @@
 // `gini contacts` and `gini contact <name-or-id>`: read the contact book. Secrets never leave it.
 import type { ContactRecord } from '../core/storage.js'
+import { restoreStatusOf } from '../core/reachability.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 
@@ -12,13 +13,23 @@ function publicView (c: ContactRecord): Record<string, unknown> {
     lastSeen: new Date(c.lastSeenMs).toISOString(),
     pairedAt: new Date(c.pairedAtMs).toISOString(),
     ppk: c.ppk,
-    addresses: c.addresses.map(a => a.multiaddr)
+    addresses: c.addresses.map(a => a.multiaddr),
+    // Issue 4: when the running CRP tries next (null when none runs), and "restore failed" /
+    // "restore keeps failing" (§7) while restores end in Incorrect SharedSecret.
+    nextCrpTry: c.crp?.nextRunAtMs != null && c.state === 'unreachable' ? new Date(c.crp.nextRunAtMs).toISOString() : null,
+    restore: restoreStatusOf(c) ?? null
   }
+}
+
+/** The state column: the seed's dark-orange dot is `unreachable`; restore failures are spelled out. */
+function stateText (c: ContactRecord): string {
+  const restore = restoreStatusOf(c)
+  return restore == null ? c.state : `${c.state} (restore ${restore === 'failed' ? 'failed' : 'keeps failing: pair again?'})`
 }
 
 export async function contactsCommand (ctx: CliContext): Promise<void> {
   const contacts = await (await ctx.node()).contacts()
-  const rows = contacts.map(c => [c.name, c.state, c.id, new Date(c.lastSeenMs).toLocaleString()])
+  const rows = contacts.map(c => [c.name, stateText(c), c.id, new Date(c.lastSeenMs).toLocaleString()])
   const header = ['NAME', 'STATE', 'ID', 'LAST SEEN']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (r: string[]): string => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()

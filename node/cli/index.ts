@@ -8,6 +8,7 @@ import { createOutput } from './output.js'
 import { initCommand } from './init.js'
 import { inviteCommand, acceptCommand } from './pair.js'
 import { contactsCommand, contactCommand } from './contacts.js'
+import { daemonCommand, parseDuration } from './daemon.js'
 
 function addGlobalOptions (cmd: Command): Command {
   return cmd
@@ -51,6 +52,12 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .description("print a contact's card (vCard)")
     .argument('<name-or-id>', 'a contact name or peer id')
     .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
+
+  addGlobalOptions(program.command('daemon'))
+    .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
+    .addOption(new Option('--unreachable-after <duration>', 'no session for this long → unreachable, restore starts (default 3d; e.g. 2s for tests)').argParser(parseDuration))
+    .addOption(new Option('--crp-schedule <name>', 'restore schedule: seed (60 s … 24 h, 365 days) or fast (the same ÷ 60, for harnesses)').choices(['seed', 'fast']).default('seed'))
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await daemonCommand(ctx, opts) }, cmd, []) })
 
   return program
 }

@@ -45,9 +45,11 @@ export function describePairingEvent (e: PairingEvent): string | undefined {
       return 'Connecting to your contact…'
     case 'matched': return 'Found the other side. Checking the code on both sides…'
     case 'verified': return 'Verified: both sides know the same code.'
-    case 'connected': return e.direct
-      ? 'Connected directly (WebRTC).'
-      : 'Connected through the relay (a direct connection was not possible).'
+    case 'connected':
+      if (e.path === 'turn') return 'Connected over WebRTC through a TURN server (no direct path through these NATs).'
+      return e.direct
+        ? 'Connected directly (WebRTC).'
+        : 'Connected through the relay (a direct connection was not possible).'
     case 'syncing': return 'Exchanging contact cards…'
     case 'contact-added': return `Added ${e.name} to your contacts.`
   }

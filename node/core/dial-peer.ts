@@ -27,7 +27,7 @@ export function isDirectConnection (connection: Connection): boolean {
 export async function connectToVerifiedPeer (
   node: Libp2p,
   peer: { peerId: PeerId, multiaddrs: Multiaddr[] },
-  opts: { signal?: AbortSignal, attemptTimeoutsMs: number[] }
+  opts: { signal?: AbortSignal, attemptTimeoutsMs: number[], onWebRtcAttemptFailed?: () => void }
 ): Promise<VerifiedPeerConnection | undefined> {
   // Only addresses that name the verified peer: libp2p then checks the remote key for us too.
   const own = peer.multiaddrs.filter(ma => ma.toString().endsWith(`/p2p/${peer.peerId.toString()}`))
@@ -39,6 +39,7 @@ export async function connectToVerifiedPeer (
       const connection = await tryDial(node, ma, peer.peerId, ms, opts.signal)
       if (connection != null && isDirectConnection(connection)) return { connection, direct: true }
       log('webrtc attempt %d failed', attempt + 1)
+      opts.onWebRtcAttemptFailed?.()
     }
   }
   for (const ma of relayed) {

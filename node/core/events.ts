@@ -1,13 +1,17 @@
 // The status events a pairing reports (STYLE.md: one plain stream, never a secret except the
 // creator's own code, which is shown to its user). The CLI's words, its --json lines and the web UI
 // are all made from these.
-export type ConnectionPath = 'direct' | 'relayed'
+/**
+ * How the peers reached each other: `direct` WebRTC peer to peer, `turn` WebRTC through a TURN
+ * server (still end-to-end encrypted; `direct` stays true), `relayed` over the relay's circuit.
+ */
+export type ConnectionPath = 'direct' | 'turn' | 'relayed'
 
 export type PairingEvent =
   | { event: 'flash-code', code: string, expiresAt: number }
   | { event: 'waiting', for: 'peer' | 'match' | 'connection' }
   | { event: 'matched' }
   | { event: 'verified' }
-  | { event: 'connected', direct: boolean, path: ConnectionPath, remoteAddr: string }
+  | { event: 'connected', direct: boolean, path: ConnectionPath, remoteAddr: string, candidates?: { local: string, remote: string } }
   | { event: 'syncing' }
   | { event: 'contact-added', id: string, name: string }

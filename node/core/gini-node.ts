@@ -11,6 +11,7 @@ import { runCreator, runJoiner, type PairingContext, type PairingOutcome } from 
 import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './events.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
+import { Daemon, type DaemonOptions } from './daemon.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -44,6 +45,8 @@ export class GiniNode {
   private readonly clock: Clock
   /** True when open() created a new identity. */
   readonly created: boolean
+  /** The running daemon (issue 4), if startDaemon() was called. */
+  private daemon?: Daemon
 
   private constructor (init: GiniNodeInit, identity: Identity, created: boolean) {
     this.init = init
@@ -86,6 +89,25 @@ export class GiniNode {
     const fc = normalizeFlashCode(code)
     const ctx = await this.pairingContext(opts)
     return await this.store(await runJoiner(ctx, fc), opts)
+  }
+
+  /**
+   * Stays online with the long-term identity (issue 4, daemon.ts): a reservation on the relay(s),
+   * every contact re-dialed, §5 on each session, AddressUpdate, reachability and the CRP.
+   */
+  async startDaemon (opts: DaemonOptions): Promise<Daemon> {
+    if (this.daemon != null) throw new Error('the daemon is already running')
+    const daemon = await Daemon.start({
+      storage: this.init.storage,
+      identity: this.identity,
+      createPeerNode: this.init.createPeerNode,
+      clock: this.clock,
+      webrtc: this.init.webrtc,
+      webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
+      onStop: () => { if (this.daemon === daemon) this.daemon = undefined }
+    }, opts)
+    this.daemon = daemon
+    return daemon
   }
 
   async contacts (): Promise<ContactRecord[]> {
@@ -150,6 +172,8 @@ export class GiniNode {
     }
     await this.init.storage.putContact(contact)
     opts.onProgress?.({ event: 'contact-added', id, name: contact.name })
+    // A running daemon dials the new contact at once (and stops a CRP a re-pairing made moot).
+    await this.daemon?.contactChanged(id).catch(() => {})
     return contact
   }
 }

@@ -22,7 +22,9 @@ import { runSessionInitiator, runSessionResponder, type SessionResult } from '..
 import { SessionMessage } from '../../protocols/session/pb/session.js'
 import { SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES } from '../../protocols/session/constants.js'
 import type { CreatePeerNode, PeerNodeOptions } from './peer-node.js'
-import { connectToVerifiedPeer, isDirectConnection, WEBRTC_ATTEMPT_TIMEOUTS_MS } from './dial-peer.js'
+import { connectToVerifiedPeer, WEBRTC_ATTEMPT_TIMEOUTS_MS } from './dial-peer.js'
+import { describeConnection } from './connection-path.js'
+import { IceServerSource, relayIceFetch } from './ice-servers.js'
 import { InboundPairingStreams } from './inbound-streams.js'
 import type { PairingEvent } from './events.js'
 
@@ -37,8 +39,8 @@ export const PEER_CONNECT_TIMEOUT_MS = 30_000
 export const SYNC_STEP_TIMEOUT_MS = 30_000
 /** §3: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times (6 Creates in all). */
 export const MAX_CREATE_RETRIES = 5
-/** After success the creator lets the joiner close the connection first (its last read is our close). */
-export const LINGER_MS = 2_000
+/** After a failed dial, how long the joiner waits for the relay to say the creator left (it is ms behind). */
+export const RELAY_VERDICT_GRACE_MS = 500
 /** At most this many of our own circuit addresses go into a PeerInfo. */
 const MAX_OFFERED_ADDRS = 4
 
@@ -107,9 +109,9 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
     const contactIn = await raceRelay(relayClosed, inbound.contact(stepSignal(ctx, PEER_CONNECT_TIMEOUT_MS)))
       .catch(async (err) => await failPairing(peer!, err))
     await peer.done()
-    const direct = isDirectConnection(contactIn.connection)
+    const { direct, path, candidates } = await describeConnection(contactIn.connection)
     const remoteAddr = contactIn.connection.remoteAddr.toString()
-    ctx.onProgress?.({ event: 'connected', direct, path: direct ? 'direct' : 'relayed', remoteAddr })
+    ctx.onProgress?.({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
 
     const card = await syncContact(ctx, peer, 'A', contactIn.stream, rs)
     const sessionIn = await raceRelay(relayClosed, inbound.session(stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)))
@@ -119,8 +121,9 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
     const session = await runSessionResponder(channel, first, {
       ppk: ctx.self.ppk, peerPPK: card.ppk, multiaddrs: [], signal
     })
+    // The joiner sends Done only after its session completed, so the relay's close means it has
+    // everything: the pairing identity can go at once, no waiting for the joiner to hang up.
     await relayClosed.result()
-    await waitForClose(contactIn.connection, LINGER_MS)
     return { role: 'A', card, session, direct, remoteAddr }
   })
 }
@@ -137,16 +140,28 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
     const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
 
     ctx.onProgress?.({ event: 'waiting', for: 'connection' })
-    const connected = await connectToVerifiedPeer(rs.node, creator, {
-      signal: ctx.signal,
-      attemptTimeoutsMs: ctx.webrtcAttemptTimeoutsMs ?? WEBRTC_ATTEMPT_TIMEOUTS_MS
-    })
-    if (connected == null) return await peer.fail(new UnreachableError())
-    await peer.done()
+    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after
+    // both Done: watch it while dialing, so a creator who left ends the dial at once (issue 5).
     const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
-    const { connection, direct } = connected
+    const relayVerdict = new AbortController()
+    relayClosed.failed.catch((err: unknown) => { relayVerdict.abort(err) })
+    const dialing = connectToVerifiedPeer(rs.node, creator, {
+      signal: ctx.signal != null ? AbortSignal.any([ctx.signal, relayVerdict.signal]) : relayVerdict.signal,
+      attemptTimeoutsMs: ctx.webrtcAttemptTimeoutsMs ?? WEBRTC_ATTEMPT_TIMEOUTS_MS,
+      // A refused TURN credential (clock skew, rotated secret) must not be reused by the retry.
+      onWebRtcAttemptFailed: () => { rs.ice.invalidate() }
+    })
+    dialing.catch(() => {})
+    const connected = await raceRelay(relayClosed, dialing)
+    if (connected == null) {
+      // A creator who left also makes the dial fail; the relay's PEER_LEFT, just behind, says why.
+      await raceRelay(relayClosed, new Promise(resolve => setTimeout(resolve, RELAY_VERDICT_GRACE_MS)))
+      return await peer.fail(new UnreachableError())
+    }
+    const { connection } = connected
+    const { direct, path, candidates } = await describeConnection(connection)
     const remoteAddr = connection.remoteAddr.toString()
-    ctx.onProgress?.({ event: 'connected', direct, path: direct ? 'direct' : 'relayed', remoteAddr })
+    ctx.onProgress?.({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
 
     const streamOpts = { runOnLimitedConnection: connection.limits != null }
     const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
@@ -159,6 +174,9 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
       atMs: (ctx.clock ?? systemClock).now(),
       signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
     })
+    // Done after our session, not at connect time: it tells the creator (through the relay's close)
+    // that we hold its card and the SharedSecret, so it can retire its identity at once.
+    await peer.done()
     await relayClosed.result()
     return { role: 'B', card, session, direct, remoteAddr }
   })
@@ -185,13 +203,18 @@ interface RelaySession {
   relayAddr: Multiaddr
   /** Our /p2p-circuit addresses through the relay, WebRTC first (resolves once reserved). */
   circuitAddrs: Promise<Multiaddr[]>
+  /** ICE servers of this identity: configured ones plus the relay's (PROTOCOL.md §14). */
+  ice: IceServerSource
   openFcPeer(role: PairingRole, fc: string): Promise<FcPeer>
   onStop(fn: () => void): void
 }
 
 /** Starts a fresh pairing identity, connects it to the relay, runs `work`, always stops the node. */
 async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession) => Promise<T>): Promise<T> {
-  const node = await ctx.createPeerNode({ ...ctx.webrtc })
+  // Every RTCPeerConnection of this identity asks `ice` for its servers, so the relay's TURN
+  // credentials (fetched below, refreshed before they expire) reach the dialer and the listener alike.
+  const ice = new IceServerSource({ configured: ctx.webrtc?.iceServers, clock: ctx.clock })
+  const node = await ctx.createPeerNode({ ...ctx.webrtc, iceServersProvider: async () => await ice.servers() })
   const stopHooks: Array<() => void> = []
   try {
     let relayConnection: Connection
@@ -206,11 +229,14 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
     const relayAddr = ctx.relay.toString().includes('/p2p/') ? ctx.relay : ctx.relay.encapsulate(`/p2p/${relayPeer.toString()}`)
     const circuitAddrs = waitForCircuitAddrs(node, relayPeer, ctx.signal)
     circuitAddrs.catch(() => {})
+    // Asked now, in the background, on the relay connection: ready long before the WebRTC dial.
+    ice.useRelay(relayIceFetch(node, relayAddr))
     const rs: RelaySession = {
       node,
       relayConnection,
       relayAddr,
       circuitAddrs,
+      ice,
       onStop: (fn) => { stopHooks.push(fn) },
       openFcPeer: async (role, fc) => {
         const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: anySignal(ctx.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)) })
@@ -292,13 +318,6 @@ function anySignal (a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
   return a == null ? b : AbortSignal.any([a, b])
 }
 
-async function waitForClose (connection: Connection, ms: number): Promise<void> {
-  if (connection.status !== 'open') return
-  await new Promise<void>(resolve => {
-    const t = setTimeout(resolve, ms)
-    connection.addEventListener?.('close', () => { clearTimeout(t); resolve() }, { once: true })
-  })
-}
 
 export { ExpiredError }
 export type { VerifiedPeerInfo }

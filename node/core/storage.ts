@@ -33,6 +33,29 @@ export interface ContactRecord {
   pairedAtMs: number
   lastSeenMs: number
   state: ReachabilityState
+  /** §5 AddressUpdate: the highest `seq` received from this contact; older ones are ignored. */
+  addressSeqSeen?: number
+  /** §6: `min(at_ms, now)` of the last PeerInfo accepted from this contact (docs/protocol.md §13.3 #11). */
+  lastPeerInfoAtMs?: number
+  /** §6: Connection Restore Protocol bookkeeping; absent unless a CRP is running (or expired). */
+  crp?: CrpRecord
+}
+
+/** A running CRP for one contact (issue 4). Holds no secret. */
+export interface CrpRecord {
+  /** When the CRP began: the schedule's age counts from here (wall-clock ms). */
+  startedAtMs: number
+  /** The planned next registration run (for `gini contacts --json`). */
+  nextRunAtMs?: number
+  lastRunAtMs?: number
+  /** Runs in a row that ended in INCORRECT_SHARED_SECRET (a success resets it; 3 → "restore keeps failing"). */
+  incorrectInRow: number
+}
+
+/** The node's own persistent state besides its identity (issue 4). */
+export interface NodeState {
+  /** §5: the last AddressUpdate `seq` sent (one counter per long-term identity, never reset). */
+  addressSeq: number
 }
 
 export interface GiniStorage {
@@ -44,4 +67,7 @@ export interface GiniStorage {
   listContacts(): Promise<ContactRecord[]>
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
+  /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
+  loadNodeState(): Promise<NodeState | undefined>
+  saveNodeState(state: NodeState): Promise<void>
 }

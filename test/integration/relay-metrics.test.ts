@@ -28,6 +28,7 @@ describe('relay metrics and health endpoints', function () {
     expect(text).to.match(/gini_gss_pairings_total\{outcome="completed"\} 1/)
     expect(text).to.match(/gini_gss_pairings_total\{outcome="no-match"\} 1/)
     expect(text).to.match(/gini_gss_pending_pairings 0/)
+    expect(text).to.match(/gini_crp_rows 0/)
     expect(text).to.include('libp2p_')
     for (const id of [alice.node.peerId.toString(), bob.node.peerId.toString()]) expect(text).to.not.include(id)
 

@@ -1,0 +1,116 @@
+// The app shell: one GiniNode, the relay choice, and hash routes (so a reload stays on the view,
+// and the phone's back button works). Each view is a function returning its element and a cleanup.
+import type { GiniNode } from '../../node/core/gini-node.js'
+import type { ParsedVCard } from '../../protocols/contact/index.js'
+import { RelaySetting, type ClientConfig } from './config.js'
+import { Presence } from './presence.js'
+import { replaceChildren } from './dom.js'
+import { homeView } from './views/home.js'
+import { profileView } from './views/profile.js'
+import { newContactView } from './views/new-contact.js'
+import { contactView } from './views/contact.js'
+import { settingsView } from './views/settings.js'
+
+export interface View {
+  el: HTMLElement
+  dispose?: () => void
+}
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'profile' }
+  | { name: 'new-contact' }
+  | { name: 'contact', id: string }
+  | { name: 'settings' }
+
+export interface RelayChoice {
+  addr?: string
+  source: 'settings' | 'server' | 'none'
+}
+
+export class App {
+  readonly root: HTMLElement
+  readonly node: GiniNode
+  readonly config: ClientConfig
+  readonly relaySetting: RelaySetting
+  readonly presence: Presence
+  me?: ParsedVCard
+  private current?: View
+
+  /** `primary`: this tab is the one of its profile that goes online (see main.ts). */
+  constructor (root: HTMLElement, node: GiniNode, config: ClientConfig, primary: boolean) {
+    this.root = root
+    this.node = node
+    this.config = config
+    this.relaySetting = new RelaySetting(config.profile)
+    this.presence = new Presence(node, primary)
+  }
+
+  async start (): Promise<void> {
+    this.me = await this.node.profile()
+    addEventListener('hashchange', () => { void this.render() })
+    // Closing the tab drops the sockets anyway; stopping first marks online contacts as seen now.
+    addEventListener('pagehide', () => { void this.presence.stop() })
+    await this.render()
+    this.goOnline()
+  }
+
+  /** Goes online (or moves) once there is a card and a relay; call after either changes. */
+  goOnline (): void {
+    const relay = this.relay().addr
+    if (this.me == null) return
+    if (relay == null) void this.presence.stop()
+    else this.presence.start(relay)
+  }
+
+  /** Settings win over the page's config.json. */
+  relay (): RelayChoice {
+    const chosen = this.relaySetting.get()
+    if (chosen != null) return { addr: chosen, source: 'settings' }
+    if (this.config.served.relay != null) return { addr: this.config.served.relay, source: 'server' }
+    return { source: 'none' }
+  }
+
+  go (route: Route): void {
+    const hash = routeToHash(route)
+    if (location.hash === hash) void this.render()
+    else location.hash = hash
+  }
+
+  private async render (): Promise<void> {
+    let route = hashToRoute(location.hash)
+    // First run: nothing works without the user's own card.
+    if (this.me == null && route.name !== 'settings') route = { name: 'profile' }
+    const view = await this.build(route)
+    this.current?.dispose?.()
+    this.current = view
+    replaceChildren(this.root, view.el)
+    this.root.dataset.view = route.name
+    scrollTo(0, 0)
+  }
+
+  private async build (route: Route): Promise<View> {
+    switch (route.name) {
+      case 'home': return homeView(this)
+      case 'profile': return profileView(this)
+      case 'new-contact': return newContactView(this)
+      case 'contact': return await contactView(this, route.id)
+      case 'settings': return settingsView(this)
+    }
+  }
+}
+
+export function routeToHash (route: Route): string {
+  switch (route.name) {
+    case 'home': return '#/'
+    case 'contact': return `#/contact/${encodeURIComponent(route.id)}`
+    default: return `#/${route.name}`
+  }
+}
+
+function hashToRoute (hash: string): Route {
+  const path = hash.replace(/^#\/?/, '')
+  if (path.startsWith('contact/')) return { name: 'contact', id: decodeURIComponent(path.slice('contact/'.length)) }
+  if (path === 'profile' || path === 'new-contact' || path === 'settings') return { name: path }
+  return { name: 'home' }
+}

@@ -1,0 +1,76 @@
+// Where the page finds its relay: `/config.json` served next to the page (by `npm start`), unless
+// the user set another one in Settings (kept per profile in localStorage). Which profile a tab runs
+// comes from `?profile=<name>`: one browser profile shares one IndexedDB per origin, so two people
+// on one computer (the two-tab demo) need two names.
+import type { IceServer } from '../../node/core/peer-node.js'
+
+/** What `/config.json` may carry. Unknown fields are ignored. */
+export interface ServedConfig {
+  /** The relay's WebSocket multiaddr, ending in /p2p/<relay peer id>. */
+  relay?: string
+  iceServers?: IceServer[]
+}
+
+export interface ClientConfig {
+  profile: string
+  dbName: string
+  served: ServedConfig
+  iceServers: IceServer[]
+}
+
+/** Fetching config.json from our own origin is instant when it works; do not hang the first paint. */
+const CONFIG_FETCH_TIMEOUT_MS = 3_000
+const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
+export const DEFAULT_PROFILE = 'default'
+
+export function profileFromUrl (url: URL): string {
+  const wanted = url.searchParams.get('profile')?.trim().toLowerCase() ?? ''
+  return PROFILE_NAME.test(wanted) ? wanted : DEFAULT_PROFILE
+}
+
+export async function loadConfig (url: URL = new URL(location.href)): Promise<ClientConfig> {
+  const profile = profileFromUrl(url)
+  const served = await fetchServedConfig(new URL('config.json', url))
+  return {
+    profile,
+    dbName: profile === DEFAULT_PROFILE ? 'giniconnect' : `giniconnect-${profile}`,
+    served,
+    iceServers: Array.isArray(served.iceServers) ? served.iceServers : []
+  }
+}
+
+async function fetchServedConfig (url: URL): Promise<ServedConfig> {
+  try {
+    const res = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(CONFIG_FETCH_TIMEOUT_MS) })
+    if (!res.ok) return {}
+    const json: unknown = await res.json()
+    if (json == null || typeof json !== 'object') return {}
+    const { relay, iceServers } = json as Record<string, unknown>
+    return {
+      relay: typeof relay === 'string' && relay.trim() !== '' ? relay.trim() : undefined,
+      iceServers: Array.isArray(iceServers) ? iceServers as IceServer[] : undefined
+    }
+  } catch {
+    // No config.json (a static host without `npm start`): the user sets the relay in Settings.
+    return {}
+  }
+}
+
+/** The relay the user chose in Settings (overrides config.json), per profile. */
+export class RelaySetting {
+  private readonly key: string
+
+  constructor (profile: string) {
+    this.key = `giniconnect:${profile}:relay`
+  }
+
+  get (): string | undefined {
+    const value = localStorage.getItem(this.key)
+    return value == null || value === '' ? undefined : value
+  }
+
+  set (value: string | undefined): void {
+    if (value == null || value.trim() === '') localStorage.removeItem(this.key)
+    else localStorage.setItem(this.key, value.trim())
+  }
+}

@@ -1,0 +1,98 @@
+// Keeps this person online while the tab is open: the core's daemon (issue 4) with the long-term
+// identity holds a slot at the relay, re-dials every contact, answers their dials, and moves each
+// contact between online / offline / unreachable / expired. The UI reads the states from storage
+// (the daemon writes them) and redraws when an event says something changed.
+import type { GiniNode } from '../../node/core/gini-node.js'
+import type { Daemon } from '../../node/core/daemon.js'
+import type { DaemonEvent } from '../../node/core/daemon-events.js'
+import type { RestoreStatus } from '../../node/core/reachability.js'
+
+/** `other-tab`: another tab of this profile is the one online (one identity, one daemon). */
+export type RelayStatus = 'off' | 'connecting' | 'connected' | 'unreachable' | 'other-tab'
+
+export class Presence {
+  status: RelayStatus = 'off'
+  private readonly node: GiniNode
+  private readonly primary: boolean
+  private daemon?: Daemon
+  private generation = 0
+  private readonly restore = new Map<string, RestoreStatus | undefined>()
+  private readonly listeners = new Set<() => void>()
+
+  constructor (node: GiniNode, primary: boolean) {
+    this.node = node
+    this.primary = primary
+    if (!primary) this.status = 'other-tab'
+  }
+
+  /** (Re)starts the daemon at `relay`; returns at once, progress comes as status changes. */
+  start (relay: string): void {
+    if (!this.primary) return
+    const generation = ++this.generation
+    this.setStatus('connecting')
+    void (async () => {
+      await this.stopDaemon()
+      if (generation !== this.generation) return
+      try {
+        const daemon = await this.node.startDaemon({
+          relays: [relay],
+          onEvent: (e) => { if (generation === this.generation) this.onEvent(e) }
+        })
+        if (generation !== this.generation) { await daemon.stop(); return }
+        this.daemon = daemon
+      } catch {
+        if (generation === this.generation) this.setStatus('unreachable')
+      }
+    })()
+  }
+
+  async stop (): Promise<void> {
+    this.generation++
+    await this.stopDaemon()
+    if (this.primary) this.setStatus('off')
+  }
+
+  /** §7: restore keeps failing for this contact (shown beside its state). */
+  restoreOf (id: string): RestoreStatus | undefined {
+    return this.restore.get(id)
+  }
+
+  onChange (fn: () => void): () => void {
+    this.listeners.add(fn)
+    return () => { this.listeners.delete(fn) }
+  }
+
+  private onEvent (e: DaemonEvent): void {
+    switch (e.event) {
+      case 'listening':
+        if (e.addrs.length > 0) this.setStatus('connected')
+        return
+      case 'relay':
+        this.setStatus(e.status === 'connected' ? 'connected' : 'unreachable')
+        return
+      case 'contact-state':
+        this.restore.set(e.id, e.restore)
+        this.notify()
+        return
+      case 'session':
+      case 'crp':
+        this.notify()
+    }
+  }
+
+  private async stopDaemon (): Promise<void> {
+    const daemon = this.daemon
+    this.daemon = undefined
+    await daemon?.stop().catch(() => {})
+  }
+
+  private setStatus (status: RelayStatus): void {
+    if (this.status === status) return
+    this.status = status
+    this.notify()
+  }
+
+  private notify (): void {
+    for (const fn of this.listeners) fn()
+  }
+}

@@ -1,0 +1,42 @@
+// A contact's card: the vCard they sent when pairing (verified, §4), their reachability, and the
+// details a careful user may want to compare (peer id).
+import { parseVCard, type ParsedVCard } from '../../../protocols/contact/index.js'
+import { describeReachability } from '../../../node/core/reachability.js'
+import type { App, View } from '../app.js'
+import { h } from '../dom.js'
+import { topBar, statusDot, initials, errorBox } from './parts.js'
+
+export async function contactView (app: App, id: string): Promise<View> {
+  const contact = await app.node.findContact(id)
+  if (contact == null) {
+    return {
+      el: h('section', { class: 'view' }, topBar(app, 'Contact', { name: 'home' }),
+        errorBox({ code: 'NO_CONTACT', title: 'No such contact', detail: 'It may have been paired in another profile.', retryable: false }))
+    }
+  }
+  let card: ParsedVCard | undefined
+  try {
+    card = parseVCard(contact.vcard)
+  } catch {
+    card = undefined
+  }
+  const rows: Array<[string, HTMLElement | string]> = []
+  if (card?.email != null) rows.push(['Email', h('a', { href: `mailto:${card.email}` }, card.email)])
+  if (card?.phone != null) rows.push(['Phone', h('a', { href: `tel:${card.phone.replace(/[^0-9+]/g, '')}` }, card.phone)])
+  rows.push(['Status', h('span', { class: 'state', title: describeReachability(contact.state, app.presence.restoreOf(contact.id)) },
+    statusDot(contact.state), describeReachability(contact.state, app.presence.restoreOf(contact.id)))])
+  rows.push(['Paired', new Date(contact.pairedAtMs).toLocaleString()])
+  rows.push(['Last seen', new Date(contact.lastSeenMs).toLocaleString()])
+  rows.push(['Peer id', h('code', { class: 'peer-id' }, contact.id)])
+
+  const el = h('section', { class: 'view' },
+    topBar(app, 'Contact', { name: 'home' }),
+    h('div', { class: 'card vcard', testid: 'contact-card', 'data-id': contact.id },
+      h('span', { class: 'avatar large', 'aria-hidden': 'true' }, initials(contact.name)),
+      h('h2', { testid: 'contact-name' }, card?.fn ?? contact.name),
+      h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('details', {}, h('summary', {}, 'vCard as received'), h('pre', { testid: 'contact-vcard' }, contact.vcard))
+    )
+  )
+  return { el }
+}

@@ -1,0 +1,62 @@
+// The user's own card (first run, or "edit my card"): name, optional email and phone → a vCard 4.0
+// that contacts receive when pairing.
+import type { App, View } from '../app.js'
+import { h, replaceChildren } from '../dom.js'
+import { topBar, errorBox } from './parts.js'
+import { describeError } from '../words.js'
+
+export function profileView (app: App): View {
+  const firstRun = app.me == null
+  const name = h('input', { id: 'profile-name', testid: 'profile-name', name: 'name', autocomplete: 'name', required: true, maxlength: 200, value: app.me?.fn ?? '' })
+  const email = h('input', { id: 'profile-email', testid: 'profile-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: 200, value: app.me?.email ?? '' })
+  const phone = h('input', { id: 'profile-phone', testid: 'profile-phone', name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 50, value: app.me?.phone ?? '' })
+  const problem = h('div', { class: 'slot' })
+  const save = h('button', { type: 'submit', class: 'primary', testid: 'profile-save' }, firstRun ? 'Save and continue' : 'Save')
+
+  const form = h('form', { class: 'card form', novalidate: true },
+    h('label', { for: 'profile-name' }, 'Your name'),
+    name,
+    h('label', { for: 'profile-email' }, 'Email ', h('span', { class: 'optional' }, '(optional)')),
+    email,
+    h('label', { for: 'profile-phone' }, 'Phone ', h('span', { class: 'optional' }, '(optional)')),
+    phone,
+    problem,
+    save
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void (async () => {
+      replaceChildren(problem)
+      if (name.value.trim() === '') {
+        replaceChildren(problem, errorBox({ code: 'NO_NAME', title: 'Your name is missing', detail: 'Enter the name your contacts will see.', retryable: false }))
+        name.focus()
+        return
+      }
+      if (email.value.trim() !== '' && !email.checkValidity()) {
+        replaceChildren(problem, errorBox({ code: 'BAD_EMAIL', title: 'That email looks wrong', detail: 'Check it, or leave it empty.', retryable: false }))
+        email.focus()
+        return
+      }
+      save.disabled = true
+      try {
+        app.me = await app.node.setProfile({ name: name.value, email: email.value, phone: phone.value })
+        if (firstRun) app.goOnline()
+        app.go({ name: 'home' })
+      } catch (err) {
+        replaceChildren(problem, errorBox(describeError(err)))
+      } finally {
+        save.disabled = false
+      }
+    })()
+  })
+
+  const el = h('section', { class: 'view' },
+    topBar(app, firstRun ? 'Welcome' : 'My card', firstRun ? undefined : { name: 'home' }),
+    firstRun
+      ? h('p', { class: 'intro' }, 'GiniConnect pairs you with people you trust using a short code you read to each other. First, your card: this is what your contacts receive.')
+      : h('p', { class: 'intro' }, 'Contacts you pair with from now on receive this card.'),
+    form
+  )
+  queueMicrotask(() => { name.focus() })
+  return { el }
+}

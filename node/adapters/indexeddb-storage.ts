@@ -1,0 +1,94 @@
+// GiniStorage in the browser: one IndexedDB database per origin (ARCHITECTURE.md "Persistence").
+// Records are the same plain objects the file adapter writes as JSON; IndexedDB's structured clone
+// keeps the Uint8Arrays of the identity as they are. Each put is one transaction, so a write is
+// all-or-nothing and survives a reload or a closed tab.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+
+export const DEFAULT_DB_NAME = 'giniconnect'
+/** Bump with a new `if (oldVersion < N)` step in `upgrade`, never by editing an old step. */
+const DB_VERSION = 1
+/** The single key of the singleton stores (identity, profile). */
+const SELF = 'self'
+
+interface GiniDb extends DBSchema {
+  identity: { key: string, value: IdentityRecord }
+  profile: { key: string, value: { vcard: string } }
+  contacts: { key: string, value: ContactRecord }
+  nodeState: { key: string, value: NodeState }
+}
+
+export class IndexedDbStorage implements GiniStorage {
+  private readonly db: IDBPDatabase<GiniDb>
+
+  private constructor (db: IDBPDatabase<GiniDb>) {
+    this.db = db
+  }
+
+  /**
+   * `onVersionChange`: another tab runs a newer build and needs to upgrade the database; this
+   * connection is closed first, then the hook runs (the web client reloads into the new build).
+   */
+  static async open (name: string = DEFAULT_DB_NAME, onVersionChange?: () => void): Promise<IndexedDbStorage> {
+    const db = await openDB<GiniDb>(name, DB_VERSION, {
+      upgrade (db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('identity')
+          db.createObjectStore('profile')
+          db.createObjectStore('contacts', { keyPath: 'id' })
+          db.createObjectStore('nodeState')
+        }
+      },
+      blocking () {
+        db.close()
+        onVersionChange?.()
+      }
+    })
+    return new IndexedDbStorage(db)
+  }
+
+  async loadIdentity (): Promise<IdentityRecord | undefined> {
+    const record = await this.db.get('identity', SELF)
+    if (record == null) return undefined
+    return { libp2pKey: new Uint8Array(record.libp2pKey), ppkPrivate: new Uint8Array(record.ppkPrivate), createdAtMs: record.createdAtMs }
+  }
+
+  async saveIdentity (identity: IdentityRecord): Promise<void> {
+    // Two tabs of one profile opening for the first time would race here; the web client opens
+    // the GiniNode under a Web Lock, so the second tab loads what the first one saved.
+    await this.db.put('identity', { ...identity }, SELF)
+  }
+
+  async loadProfile (): Promise<string | undefined> {
+    return (await this.db.get('profile', SELF))?.vcard
+  }
+
+  async saveProfile (vcard: string): Promise<void> {
+    await this.db.put('profile', { vcard }, SELF)
+  }
+
+  async listContacts (): Promise<ContactRecord[]> {
+    const all = await this.db.getAll('contacts')
+    return all.sort((a, b) => a.pairedAtMs - b.pairedAtMs)
+  }
+
+  async getContact (id: string): Promise<ContactRecord | undefined> {
+    return await this.db.get('contacts', id)
+  }
+
+  async putContact (contact: ContactRecord): Promise<void> {
+    await this.db.put('contacts', contact)
+  }
+
+  async loadNodeState (): Promise<NodeState | undefined> {
+    return await this.db.get('nodeState', SELF)
+  }
+
+  async saveNodeState (state: NodeState): Promise<void> {
+    await this.db.put('nodeState', { ...state }, SELF)
+  }
+
+  close (): void {
+    this.db.close()
+  }
+}

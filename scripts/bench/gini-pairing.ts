@@ -1,0 +1,158 @@
+// GiniConnect pairing timed like Magic Wormhole: from the moment the code is entered (accept) to
+// the end-to-end encrypted channel being ready (the joiner's `connected`: a verified WebRTC
+// connection to the other side) and on to both sides' `contact-added`. Two ways: as a library in
+// this process (no process start), and as the `gini` CLI in fresh processes (like wormhole's CLI).
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRelay } from '../../relay/index.js'
+import { GiniNode, FileStorage, createPeerNode } from '../../node/index.js'
+import type { PairingEvent } from '../../node/core/events.js'
+import { JsonProcess } from '../lib/json-process.js'
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+const GINI = join(ROOT, 'bin', 'gini.js')
+const GINI_RELAY = join(ROOT, 'bin', 'gini-relay.js')
+/** Bound on one step of one sample. */
+export const STEP_LIMIT_MS = 30_000
+
+export interface PairingSample {
+  /** accept → joiner `connected` (channel ready). */
+  channel: number
+  /** accept → both `contact-added`. */
+  total: number
+  relay: number
+  cpace: number
+  webrtc: number
+  sync: number
+  path: string
+}
+
+/** In-process: a relay and two GiniNodes in this process; fresh data dirs per sample. */
+export async function benchGiniInProcess (runs: number, onSample?: (i: number, s: PairingSample) => void): Promise<PairingSample[]> {
+  const relay = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const addr = relay.multiaddrs[0].toString()
+  const samples: PairingSample[] = []
+  try {
+    for (let i = 0; i < runs; i++) {
+      const dir = await mkdtemp(join(tmpdir(), 'gini-bench-'))
+      try {
+        const [alice, bob] = await Promise.all(['alice', 'bob'].map(async (who) => {
+          const node = await GiniNode.open({ storage: new FileStorage(join(dir, who)), createPeerNode })
+          await node.setProfile({ name: who })
+          return node
+        }))
+        let aliceDone = 0
+        const codeShown = new Promise<string>((resolve, reject) => {
+          alice.invite({
+            relay: addr,
+            signal: AbortSignal.timeout(STEP_LIMIT_MS * 2),
+            onProgress: (e) => { if (e.event === 'flash-code') resolve(e.code) }
+          }).then(() => { aliceDone = performance.now() }, reject)
+        })
+        const code = await codeShown
+        const marks = new Map<string, number>()
+        let path = 'unknown'
+        const t0 = performance.now()
+        await bob.accept(code, {
+          relay: addr,
+          signal: AbortSignal.timeout(STEP_LIMIT_MS),
+          onProgress: (e: PairingEvent) => {
+            if (!marks.has(e.event)) marks.set(e.event, performance.now())
+            if (e.event === 'connected') path = e.path
+          }
+        })
+        const bobDone = performance.now()
+        const limit = Date.now() + STEP_LIMIT_MS
+        while (aliceDone === 0 && Date.now() < limit) await new Promise(resolve => setTimeout(resolve, 1))
+        const end = Math.max(bobDone, aliceDone)
+        const at = (e: string): number => marks.get(e) ?? NaN
+        samples.push({
+          channel: at('connected') - t0,
+          total: end - t0,
+          relay: at('matched') - t0,
+          cpace: at('verified') - at('matched'),
+          webrtc: at('connected') - at('verified'),
+          sync: end - at('connected'),
+          path
+        })
+        onSample?.(i, samples[samples.length - 1])
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+  } finally {
+    await relay.stop()
+  }
+  return samples
+}
+
+export interface CliSample {
+  /** `gini accept` spawned → its `connected` line. */
+  channel: number
+  /** `gini accept` spawned → both `contact-added`. */
+  total: number
+  path: string
+}
+
+/** The CLI as a user runs it: a gini-relay process, `gini invite` waiting, then `gini accept` spawned. */
+export async function benchGiniCli (runs: number, onSample?: (i: number, s: CliSample) => void): Promise<CliSample[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'gini-bench-cli-'))
+  const relay = new JsonProcess(process.execPath, [GINI_RELAY, '--json', '--data', join(dir, 'relay'), '--listen', '/ip4/127.0.0.1/tcp/0'])
+  const samples: CliSample[] = []
+  try {
+    const addr = (await relay.waitFor(o => o.event === 'listening', STEP_LIMIT_MS)).obj.addrs[0]
+    const gini = (who: string, args: string[]): JsonProcess =>
+      new JsonProcess(process.execPath, [GINI, '--data', join(dir, who), '--relay', addr, ...args, '--json'], { env: { GINI_DATA: undefined, GINI_RELAY: undefined } })
+    for (const who of ['alice', 'bob']) {
+      const init = gini(who, ['init', '--name', who])
+      if (await init.waitExit(STEP_LIMIT_MS) !== 0) throw new Error(`gini init failed: ${init.tail()}`)
+    }
+    // The next sample's `gini invite` starts while the previous pair of processes exits; its
+    // `gini accept` (where the clock starts) waits until they are gone, so nothing overlaps it.
+    let previous: JsonProcess[] = []
+    for (let i = 0; i < runs; i++) {
+      const invite = gini('alice', ['invite'])
+      let accept: JsonProcess | undefined
+      try {
+        const code = (await invite.waitFor(o => o.event === 'flash-code', STEP_LIMIT_MS)).obj.code
+        await Promise.all(previous.map(async p => await p.waitExit(STEP_LIMIT_MS)))
+        accept = gini('bob', ['accept', code])
+        const added = (p: JsonProcess): Promise<unknown> => p.waitFor(o => o.event === 'contact-added', STEP_LIMIT_MS)
+        await Promise.all([added(accept), added(invite)]).catch(() => {})
+        const at = (p: JsonProcess, e: string): number => p.lines.find(l => l.obj.event === e)?.at ?? NaN
+        const total = Math.max(at(accept, 'contact-added'), at(invite, 'contact-added')) - accept.startedAt
+        if (!Number.isFinite(total)) throw new Error(`gini CLI pairing ${i + 1} failed: ${accept.tail()} / ${invite.tail()}`)
+        samples.push({
+          channel: at(accept, 'connected') - accept.startedAt,
+          total,
+          path: accept.lines.find(l => l.obj.event === 'connected')?.obj.path ?? 'unknown'
+        })
+        onSample?.(i, samples[samples.length - 1])
+        previous = [invite, accept]
+      } catch (err) {
+        invite.kill()
+        accept?.kill()
+        throw err
+      }
+    }
+    await Promise.all(previous.map(async p => await p.waitExit(STEP_LIMIT_MS)))
+  } finally {
+    relay.kill('SIGTERM')
+    await relay.waitExit(10_000)
+    await rm(dir, { recursive: true, force: true })
+  }
+  return samples
+}
+
+/** Start-up of a bare program run (`node -e 0`, `wormhole --version`): what process start alone costs. */
+export async function startupMs (command: string, args: string[], runs: number): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const p = new JsonProcess(command, args)
+    await p.waitExit(STEP_LIMIT_MS)
+    out.push(performance.now() - p.startedAt)
+  }
+  return out
+}

@@ -1,0 +1,54 @@
+// The cluster report for people (a few lines) and for scripts (one JSON object).
+import { fmtMs } from '../lib/stats.js'
+import type { ClusterProgress, ClusterReport } from './run.js'
+
+export function progressLine (p: ClusterProgress): string {
+  if (p.phase === 'relays') return `[cluster] starting relays…`
+  if (p.phase === 'peers') return `[cluster] initialising peers ${p.done}/${p.total}`
+  if (p.phase === 'stopping') return `[cluster] stopping…`
+  return `[cluster] pairings ${p.done}/${p.total} · ok ${p.succeeded} · failed ${p.failed} · running ${p.running} · relays up ${p.relaysUp} · relay RSS ${p.relayRssMB.toFixed(0)} MB`
+}
+
+export function humanReport (r: ClusterReport): string {
+  const lines = [
+    `GiniConnect cluster: ${r.relays} relay${r.relays === 1 ? '' : 's'}, ${r.peers} peers, ${r.pairings} pairings (${r.pattern}, seed ${r.seed}) in ${(r.durationMs / 1000).toFixed(1)} s` +
+      ` (set-up ${(r.setupMs / 1000).toFixed(1)} s)${r.interrupted ? ' — INTERRUPTED' : ''}`,
+    `  succeeded ${r.succeeded}/${r.pairings}, failed ${r.pairings - r.succeeded}` +
+      (Object.keys(r.failed).length > 0 ? ` (${Object.entries(r.failed).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
+    `  time to pair (gini accept spawned → both contact-added): p50 ${fmtMs(r.pairMs.p50)} ms, p95 ${fmtMs(r.pairMs.p95)} ms, min ${fmtMs(r.pairMs.min)} / max ${fmtMs(r.pairMs.max)} ms`,
+    `  connection paths: ${Object.entries(r.paths).map(([p, n]) => `${p} ${n}`).join(', ') || '–'}`,
+    ...r.relayStats.map(s => `  relay r${s.index}: RSS ${s.rssMB} MB (peak ${s.peakRssMB} MB), CPU ${s.cpuSeconds} s = ${s.cpuPercent}% of one core${s.killed ? ' — killed by the harness' : ''}`),
+    ...r.faults.map(f => f.kind === 'relay-killed'
+      ? `  fault: relay r${String(f.relay)} killed at +${(f.atMs / 1000).toFixed(1)} s`
+      : `  fault: peer p${String(f.peer)} (pairing #${String(f.pairing)}) killed at +${(f.atMs / 1000).toFixed(1)} s`),
+    ...(r.failures.length > 0 ? ['  failed pairings:'] : []),
+    ...r.failures.map(f => `    #${f.index} p${f.creator} → p${f.joiner} via r${f.relay}: ${f.code ?? '?'} (${f.side ?? '?'})` +
+      `${f.cause != null ? ` — ${f.cause}` : ''}${f.message != null && f.code !== 'PEER_KILLED' ? `: ${oneLine(f.message)}` : ''}`)
+  ]
+  return lines.join('\n')
+}
+
+/** The --json line: stable keys first (`succeeded`, `failed`, `pairMs`), details after. */
+export function jsonReport (r: ClusterReport): string {
+  return JSON.stringify({
+    succeeded: r.succeeded,
+    failed: r.failed,
+    pairMs: r.pairMs,
+    pairings: r.pairings,
+    relays: r.relays,
+    peers: r.peers,
+    pattern: r.pattern,
+    seed: r.seed,
+    paths: r.paths,
+    relayStats: r.relayStats,
+    faults: r.faults,
+    failures: r.failures.map(f => ({ ...f, message: f.message != null ? oneLine(f.message).slice(0, 300) : undefined })),
+    setupMs: r.setupMs,
+    durationMs: r.durationMs,
+    interrupted: r.interrupted
+  })
+}
+
+function oneLine (s: string): string {
+  return s.replace(/\s+/g, ' ').trim()
+}

@@ -1,0 +1,78 @@
+// Serves the built web client (dist/web) and its `/config.json` (the relay it should use) over
+// plain http on loopback: what `npm start` runs, and what the browser tests and bench load.
+import { createServer, type Server } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { WEB_OUT_DIR } from './build-web.js'
+
+export interface WebConfig {
+  /** The relay's /ws multiaddr with /p2p/<id>. */
+  relay?: string
+  iceServers?: Array<{ urls: string | string[], username?: string, credential?: string }>
+}
+
+export interface WebServer {
+  server: Server
+  url: string
+  /** Replaces what /config.json returns (tests point pages at another relay). */
+  setConfig(config: WebConfig): void
+  close(): Promise<void>
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon'
+}
+
+export async function serveWeb (opts: { config: WebConfig, port?: number, host?: string, dir?: string }): Promise<WebServer> {
+  const dir = opts.dir ?? WEB_OUT_DIR
+  let config = opts.config
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+      if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return }
+      if (path === '/config.json') {
+        res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' })
+        res.end(JSON.stringify(config))
+        return
+      }
+      const file = normalize(join(dir, path === '/' ? 'index.html' : path))
+      if (!file.startsWith(dir + sep)) { res.writeHead(403).end(); return }
+      try {
+        const body = await readFile(file)
+        // Vite puts a content hash in every asset name; index.html must always be fetched fresh.
+        const immutable = file.includes(`${sep}assets${sep}`)
+        res.writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer'
+        })
+        res.end(req.method === 'HEAD' ? undefined : body)
+      } catch {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      }
+    })()
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => { server.off('error', reject); resolve() })
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}/`,
+    setConfig: (c) => { config = c },
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>(resolve => server.close(() => { resolve() }))
+    }
+  }
+}

@@ -1,0 +1,214 @@
+// Issue 4 end to end in one process: real relays, real GiniNodes and daemons over loopback sockets
+// and real WebRTC; only time is fake (the daemons' clock), so no test waits for a schedule to pass.
+import { expect } from 'chai'
+import type { Relay } from '../../relay/index.js'
+import { FAST_CRP_SCHEDULE } from '../../node/core/schedule.js'
+import { FakeClock } from '../helpers/fake-clock.js'
+import {
+  daemonPeer, isState, pair, pairThroughThrowawayRelay, startRelay, waitForEvent, type DaemonPeer
+} from '../helpers/daemons.js'
+
+const UNREACHABLE_AFTER_MS = 2_000
+
+/** The last contact-state a peer's daemon reported is `state`. */
+function isStateNow (p: DaemonPeer, state: string): boolean {
+  const last = [...p.log].reverse().find(e => e.event === 'contact-state')
+  return last != null && last.event === 'contact-state' && last.state === state
+}
+
+describe('staying connected: daemons, sessions and the CRP', function () {
+  this.timeout(90_000)
+  let relay: Relay
+  let relayAddr: string
+  let clock: FakeClock
+  const cleanups: Array<() => Promise<void>> = []
+
+  before(async () => {
+    relay = await startRelay()
+    relayAddr = relay.multiaddrs[0].toString()
+  })
+  after(async () => { await relay.stop() })
+  beforeEach(() => { clock = new FakeClock(Date.now()) })
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()!().catch(() => {})
+  })
+
+  async function peers (): Promise<[DaemonPeer, DaemonPeer]> {
+    const alice = await daemonPeer('Alice', clock)
+    cleanups.push(alice.cleanup)
+    const bob = await daemonPeer('Bob', clock)
+    cleanups.push(bob.cleanup)
+    return [alice, bob]
+  }
+
+  const daemonOpts = { unreachableAfterMs: UNREACHABLE_AFTER_MS, crpSchedule: 'fast' as const }
+
+  it('paired, every saved address stale → unreachable after 2 s, CRP restores both online with a new SharedSecret in the first fast interval', async () => {
+    const [alice, bob] = await peers()
+    await pairThroughThrowawayRelay(alice, bob)
+    const paired = (await alice.contact()).sharedSecret.current
+    expect((await bob.contact()).sharedSecret.current).to.equal(paired)
+
+    await alice.start({ relays: [relayAddr], ...daemonOpts })
+    await bob.start({ relays: [relayAddr], ...daemonOpts })
+    await waitForEvent(alice.log, e => e.event === 'listening' && e.addrs.length > 0)
+    await waitForEvent(alice.log, isState('offline'))
+    await waitForEvent(bob.log, isState('offline'))
+
+    const crpStart = clock.now() + UNREACHABLE_AFTER_MS
+    clock.advance(UNREACHABLE_AFTER_MS)
+    await waitForEvent(alice.log, isState('unreachable'))
+    await waitForEvent(bob.log, isState('unreachable'))
+    await waitForEvent(alice.log, isState('online'), 30_000)
+    await waitForEvent(bob.log, isState('online'), 30_000)
+    // The fake clock never moved past the CRP's start: both were restored within its first interval.
+    expect(clock.now() - crpStart).to.be.below(FAST_CRP_SCHEDULE.bands[0].intervalMs * 0.9)
+
+    const [a, b] = [await alice.contact(), await bob.contact()]
+    expect(a.sharedSecret.current, 'a new SharedSecret').to.not.equal(paired)
+    expect(a.sharedSecret.current, 'the same on both sides').to.equal(b.sharedSecret.current)
+    expect(a.sharedSecret.previous).to.equal(paired)
+    expect(b.sharedSecret.previous).to.equal(paired)
+    expect([a.state, b.state]).to.deep.equal(['online', 'online'])
+    expect(a.crp, 'CRP bookkeeping cleared on success').to.equal(undefined)
+    // The restored session carried the long-term addresses (through the new relay).
+    expect(a.addresses.some(x => x.multiaddr.startsWith(relayAddr) && x.multiaddr.endsWith(bob.node.peerId.toString()))).to.equal(true)
+    for (const p of [alice, bob]) {
+      const steps = p.log.filter(e => e.event === 'crp').map(e => (e as any).step)
+      expect(steps, p.node.peerId.toString()).to.include.members(['started', 'registered', 'restored'].filter(s => s !== 'restored'))
+      const session = p.log.find(e => e.event === 'session' && e.via === 'restore')
+      expect(session, 'a restored session').to.not.equal(undefined)
+    }
+    // Nothing secret in any event.
+    const text = JSON.stringify([...alice.log, ...bob.log])
+    expect(text).to.not.include(paired)
+    expect(text).to.not.include(a.sharedSecret.current)
+  })
+
+  it('both daemons restarted while the relay stays → re-dial at saved addresses, online, a new SharedSecret each session, no CRP', async () => {
+    const [alice, bob] = await peers()
+    await pair(alice, bob, relayAddr)
+    const paired = (await alice.contact()).sharedSecret.current
+    const secrets = [paired]
+    for (let round = 0; round < 2; round++) {
+      await alice.start({ relays: [relayAddr], ...daemonOpts })
+      await bob.start({ relays: [relayAddr], ...daemonOpts })
+      await waitForEvent(alice.log, isState('online'))
+      await waitForEvent(bob.log, isState('online'))
+      const [a, b] = [await alice.contact(), await bob.contact()]
+      expect(a.sharedSecret.current, `round ${round}: new`).to.not.be.oneOf(secrets)
+      expect(b.sharedSecret.current, `round ${round}: same both sides`).to.equal(a.sharedSecret.current)
+      expect(a.sharedSecret.previous, `round ${round}: SS_prev := SS_cur`).to.equal(secrets[secrets.length - 1])
+      secrets.push(a.sharedSecret.current)
+      expect(alice.log.some(e => e.event === 'crp'), 'no CRP').to.equal(false)
+      expect(alice.log.filter(e => e.event === 'session').length + bob.log.filter(e => e.event === 'session').length, 'one session, seen from both sides').to.equal(2)
+      await alice.stopDaemon()
+      await bob.stopDaemon()
+      expect((await alice.contact()).state, 'stopped → offline').to.equal('offline')
+    }
+    const session = alice.log.find(e => e.event === 'session')
+    expect(session).to.have.property('direct').that.is.a('boolean')
+  })
+
+  it('the relay holding the reservation goes → it moves to the other relay, AddressUpdate (seq +1) reaches the connected contact, stored with its time', async () => {
+    const [alice, bob] = await peers()
+    const second = await startRelay()
+    cleanups.push(async () => { await second.stop() })
+    const third = await startRelay()
+    cleanups.push(async () => { await third.stop() })
+    await pair(alice, bob, relayAddr)
+    const [r2, r3] = [second.multiaddrs[0].toString(), third.multiaddrs[0].toString()]
+    await alice.start({ relays: [r2, r3], ...daemonOpts })
+    await bob.start({ relays: [relayAddr], ...daemonOpts })
+    // Only Bob can be reached at a saved address; if he is the side that dials second, let him dial.
+    clock.advance(2_200)
+    await waitForEvent(bob.log, isState('online'))
+    await waitForEvent(alice.log, isState('online'))
+    const session = await waitForEvent(bob.log, e => e.event === 'session') as any
+    expect(session.direct, 'a direct WebRTC link survives the relay').to.equal(true)
+    const before = alice.daemon!.addrs.map(String)
+    const holder = before[0].startsWith(r2) ? second : third
+    const holderAddr = holder.multiaddrs[0].toString()
+    await holder.stop()
+    const received = await waitForEvent(bob.log, e => e.event === 'address-update' && e.direction === 'received', 30_000) as any
+    expect(received).to.include({ id: alice.node.peerId.toString() })
+    expect(received.seq).to.be.at.least(1)
+    expect(alice.log.some(e => e.event === 'address-update' && e.direction === 'sent' && e.seq === received.seq)).to.equal(true)
+    const b = await bob.contact()
+    expect(b.addressSeqSeen).to.equal(received.seq)
+    // The slot moved to another relay Alice is connected to (the other of hers, or Bob's, which she dialed).
+    const now = alice.daemon!.addrs.map(String)
+    expect(now.some(x => x.startsWith(holderAddr)), 'the lost relay is gone from her addresses').to.equal(false)
+    const learned = b.addresses.filter(x => now.includes(x.multiaddr))
+    expect(learned, 'her new addresses, learned').to.have.length(now.length)
+    for (const x of learned) expect(x.seenAtMs).to.equal(clock.now())
+    expect(isStateNow(bob, 'online')).to.equal(true)
+  })
+
+  it('the relay restarts (same identity and port) → the daemon gets its slot back on the back-off schedule and the contacts reconnect', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dataDir = await mkdtemp(join(tmpdir(), 'gini-relay-restart-'))
+    cleanups.push(async () => { await rm(dataDir, { recursive: true, force: true }) })
+    let own = await startRelay({ dataDir })
+    cleanups.push(async () => { await own.stop() })
+    const addr = own.multiaddrs[0].toString()
+    const [alice, bob] = await peers()
+    await pair(alice, bob, addr)
+    await alice.start({ relays: [addr], ...daemonOpts })
+    await bob.start({ relays: [addr], ...daemonOpts })
+    await waitForEvent(alice.log, isState('online'))
+    await waitForEvent(bob.log, isState('online'))
+    const direct = (alice.log.find(e => e.event === 'session') as any).direct
+
+    await own.stop()
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'disconnected')
+    own = await startRelay({ dataDir, listen: [addr.split('/p2p/')[0]] })
+    expect(own.multiaddrs[0].toString()).to.equal(addr)
+    const from = alice.log.length
+    clock.advance(2_200) // the first retry of the back-off
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected', 20_000, from)
+    await waitForEvent(alice.log, e => e.event === 'listening' && e.addrs.length > 0, 20_000, from)
+    if (direct !== true) {
+      // A relayed link died with the relay: the contacts find each other again at their saved addresses.
+      clock.advance(2_200)
+    }
+    await waitForEvent(alice.log, isState('online'), 20_000)
+    await waitForEvent(bob.log, isState('online'), 20_000)
+  })
+
+  it('AddressUpdate × a seq not above the last one → ignored; × addresses of someone else → those ignored; × a higher seq → stored', async () => {
+    const [alice, bob] = await peers()
+    await pair(alice, bob, relayAddr)
+    await alice.start({ relays: [relayAddr], ...daemonOpts })
+    await bob.start({ relays: [relayAddr], ...daemonOpts })
+    await waitForEvent(alice.log, isState('online'))
+    await waitForEvent(bob.log, isState('online'))
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    const { frameChannel } = await import('../../protocols/common/framing.js')
+    const { sendAddressUpdate, SessionMessage, SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES } = await import('../../protocols/session/index.js')
+    const aliceId = alice.node.peerId.toString()
+    const link = alice.daemon!.linkOf(bob.node.peerId.toString())!
+    const send = async (seq: number, addrs: string[]): Promise<void> => {
+      const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null })
+      await sendAddressUpdate(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), { multiaddrs: addrs.map(a => multiaddr(a).bytes), seq: BigInt(seq) })
+    }
+    const mine = (port: number): string => `/ip4/10.0.0.1/tcp/${port}/p2p/${aliceId}`
+    const stranger = `/ip4/10.0.0.2/tcp/1/p2p/${bob.node.peerId.toString()}`
+    await send(7, [mine(7)])
+    await waitForEvent(bob.log, e => e.event === 'address-update' && e.direction === 'received' && e.seq === 7)
+    await send(7, [mine(8)])
+    await send(3, [mine(3)])
+    await send(9, [mine(9), stranger])
+    await waitForEvent(bob.log, e => e.event === 'address-update' && e.direction === 'received' && e.seq === 9)
+    const b = await bob.contact()
+    expect(b.addressSeqSeen).to.equal(9)
+    const known = b.addresses.map(x => x.multiaddr)
+    expect(known).to.include.members([mine(7), mine(9)])
+    expect(known).to.not.include.members([mine(8)])
+    expect(known).to.not.include(mine(3))
+    expect(known).to.not.include(stranger)
+    expect(bob.log.filter(e => e.event === 'address-update' && e.direction === 'received').map(e => (e as any).seq)).to.deep.equal([7, 9])
+  })
+})

@@ -216,7 +216,7 @@ async function publish (results: BenchResults): Promise<void> {
     ? md.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), () => block)
     : `${md.trimEnd()}\n\n## GiniConnect vs Magic Wormhole, relay capacity (\`npm run bench\`)\n\n${block}\n`
   await writeFile(file, md)
-  say('written to BENCHMARKS.md, docs/benchmarks.svg and docs/benchmarks.json (the numbers behind both)')
+  process.stderr.write(`bench: written to BENCHMARKS.md, docs/benchmarks.svg${values.render == null ? ' and docs/benchmarks.json (the numbers behind both)' : ''}\n`)
 }
 
 /** `gini contacts --json` on an empty data dir: Node start plus loading the whole peer stack. */

@@ -10,7 +10,7 @@ import { logger } from '@libp2p/logger'
 const log = logger('gini:dial')
 
 /** Deadline per WebRTC attempt: a quick one for the loopback/LAN race, then room for NAT/TURN. */
-export const WEBRTC_ATTEMPT_TIMEOUTS_MS = [1_000, 5_000]
+export const WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 5_000]
 /** A relayed connection goes through one relay hop: a few round trips. */
 export const RELAYED_DIAL_TIMEOUT_MS = 10_000
 

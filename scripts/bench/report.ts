@@ -197,12 +197,18 @@ export function markdown (r: BenchResults): string {
     losses.push(`- **Transfer rate** (${gMiB.toFixed(1)} MiB/s vs ${goMiB.toFixed(1)} Go / ${pyMiB.toFixed(1)} Python): GiniConnect's bytes go through SCTP in user space ` +
       '(usrsctp in libdatachannel) over DTLS over UDP, cut into libp2p\'s 16 KiB WebRTC messages (the libp2p WebRTC spec\'s limit), one JS → native call ' +
       'per message, and @libp2p/webrtc refills its send buffer only when it drained to zero. Wormhole\'s transit is kernel TCP with NaCl secretbox records. ' +
-      `Both of our processes were CPU-bound (about ${(median(r.transfer.gini.map(s => s.senderCpuMs)) / (r.transfer.bytes / MIB)).toFixed(0)} ms of CPU per MiB on each side). ` +
+      `Our sender used ${busy(r, 'senderCpuMs')}% and our receiver ${busy(r, 'receiverCpuMs')}% of one core during the transfer (CPU time over wall time), ` +
+      'on a machine whose two cores other jobs shared. ' +
       'Chat and vCards need a few KiB; bulk transfer is not what the direct channel is tuned for.')
   }
   if (losses.length === 0) losses.push('- Nowhere in this run.')
   lines.push(...losses)
   return lines.join('\n')
+}
+
+/** CPU time over wall time of one side of our transfer, in % of one core (medians). */
+function busy (r: BenchResults, side: 'senderCpuMs' | 'receiverCpuMs'): string {
+  return (100 * median(r.transfer.gini.map(s => s[side] / s.ms))).toFixed(0)
 }
 
 function perCore (t: { perSecond: number, relayCpuPercent: number }): string {

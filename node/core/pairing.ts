@@ -8,11 +8,11 @@ import {
   generateFlashCode, formatFlashCode, flashCodeLookup, sodium, type X25519KeyPair, type PairingRole
 } from '../../protocols/crypto/index.js'
 import {
-  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError, ExpiredError
+  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError
 } from '../../protocols/common/errors.js'
 import { frameChannel } from '../../protocols/common/framing.js'
 import { systemClock, type Clock } from '../../protocols/common/clock.js'
-import { FcPeer, type VerifiedPeerInfo } from '../../protocols/fc/peer.js'
+import { FcPeer } from '../../protocols/fc/peer.js'
 import { FcMessage } from '../../protocols/fc/pb/fc.js'
 import { FC_PROTOCOL, FC_FRAME_MAX_BYTES } from '../../protocols/fc/constants.js'
 import { exchangeContactCards, type ReceivedCard, type OwnCard } from '../../protocols/contact/index.js'
@@ -26,13 +26,9 @@ import { connectToVerifiedPeer, WEBRTC_ATTEMPT_TIMEOUTS_MS } from './dial-peer.j
 import { describeConnection } from './connection-path.js'
 import { IceServerSource, relayIceFetch } from './ice-servers.js'
 import { InboundPairingStreams } from './inbound-streams.js'
+import { dialRelay, waitForCircuitAddrs, RELAY_DIAL_TIMEOUT_MS } from './relay-slot.js'
 import type { PairingEvent } from './events.js'
 
-/** Dialing the relay (TCP/WS + Noise + Yamux) on a healthy network takes well under a second. */
-export const RELAY_DIAL_TIMEOUT_MS = 10_000
-/** A circuit reservation normally lands within tens of ms of the relay connection. */
-export const RESERVATION_TIMEOUT_MS = 10_000
-const RESERVATION_POLL_MS = 5
 /** How long the creator waits for the joiner's connection once the answer is in. */
 export const PEER_CONNECT_TIMEOUT_MS = 30_000
 /** Contact sync (§4) and the first session (§5), each. */
@@ -41,8 +37,6 @@ export const SYNC_STEP_TIMEOUT_MS = 30_000
 export const MAX_CREATE_RETRIES = 5
 /** After a failed dial, how long the joiner waits for the relay to say the creator left (it is ms behind). */
 export const RELAY_VERDICT_GRACE_MS = 500
-/** At most this many of our own circuit addresses go into a PeerInfo. */
-const MAX_OFFERED_ADDRS = 4
 
 export interface PairingSelf {
   vcard: string
@@ -217,13 +211,7 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
   const node = await ctx.createPeerNode({ ...ctx.webrtc, iceServersProvider: async () => await ice.servers() })
   const stopHooks: Array<() => void> = []
   try {
-    let relayConnection: Connection
-    try {
-      relayConnection = await node.dial(ctx.relay, { signal: anySignal(ctx.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)) })
-    } catch (err) {
-      if (ctx.signal?.aborted === true) throw err
-      throw new RelayUnreachableError(undefined, { cause: err })
-    }
+    const relayConnection = await dialRelay(node, ctx.relay, ctx.signal)
     const relayPeer = relayConnection.remotePeer
     const relayId = relayPeer.toMultihash().bytes
     const relayAddr = ctx.relay.toString().includes('/p2p/') ? ctx.relay : ctx.relay.encapsulate(`/p2p/${relayPeer.toString()}`)
@@ -264,29 +252,6 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
   }
 }
 
-/**
- * Waits until the relay granted a reservation, i.e. our circuit addresses through it exist. Polled:
- * libp2p debounces `self:peer:update` by about a second, the reservation itself takes tens of ms.
- */
-async function waitForCircuitAddrs (node: Libp2p, relay: PeerId, signal?: AbortSignal): Promise<Multiaddr[]> {
-  const viaRelay = (): Multiaddr[] => {
-    const addrs = node.getMultiaddrs().filter(ma => {
-      const s = ma.toString()
-      return s.includes('/p2p-circuit') && s.includes(relay.toString())
-    })
-    const webrtc = addrs.filter(ma => ma.toString().includes('/webrtc'))
-    const plain = addrs.filter(ma => !ma.toString().includes('/webrtc'))
-    return [...webrtc.slice(0, MAX_OFFERED_ADDRS / 2), ...plain.slice(0, MAX_OFFERED_ADDRS / 2)]
-  }
-  const deadline = Date.now() + RESERVATION_TIMEOUT_MS
-  while (true) {
-    const addrs = viaRelay()
-    if (addrs.some(ma => !ma.toString().includes('/webrtc'))) return addrs
-    if (signal?.aborted === true) throw signal.reason
-    if (Date.now() > deadline) throw new RelayUnreachableError('The relay did not grant a connection slot (circuit reservation).')
-    await new Promise(resolve => setTimeout(resolve, RESERVATION_POLL_MS))
-  }
-}
 
 /** A promise whose rejection is observed now and re-thrown when `result()` is awaited. */
 function settle (p: Promise<void>): { result(): Promise<void>, failed: Promise<never> } {
@@ -318,6 +283,3 @@ function anySignal (a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
   return a == null ? b : AbortSignal.any([a, b])
 }
 
-
-export { ExpiredError }
-export type { VerifiedPeerInfo }

@@ -30,6 +30,7 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .option('--name <name>', 'your name, as your contacts will see it (vCard FN)')
     .option('--email <email>', 'your email address (optional)')
     .option('--phone <phone>', 'your phone number (optional)')
+    .option('--photo <file>', 'your photo, a .jpg, .png or .webp file of at most 64 KiB (optional)')
     .action(async (opts, cmd: Command) => {
       await run(async (ctx) => { await initCommand(ctx, opts, cmd.optsWithGlobals().relay) }, cmd, [])
     })

@@ -1,21 +1,43 @@
 // `gini init`: create the identity (once) and set the own contact card and default relay.
+import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { PROFILE_PHOTO_MAX_BYTES, type ProfilePhoto, type PhotoMediaType } from '../../protocols/contact/index.js'
 import type { CliContext } from './context.js'
 import { validateMultiaddr } from './context.js'
 import { loadConfig, saveConfig } from './config.js'
 import { UsageError } from './exit-codes.js'
 
-export interface InitOptions { name?: string, email?: string, phone?: string }
+export interface InitOptions { name?: string, email?: string, phone?: string, photo?: string }
+
+const PHOTO_TYPES: Record<string, PhotoMediaType> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' }
+
+/** `--photo <file>`: JPEG, PNG or WebP by extension, at most PROFILE_PHOTO_MAX_BYTES. */
+async function readPhoto (file: string): Promise<ProfilePhoto> {
+  const mediaType = PHOTO_TYPES[extname(file).toLowerCase()]
+  if (mediaType == null) throw new UsageError(`--photo must be a .jpg, .jpeg, .png or .webp file: ${file}`)
+  let data: Uint8Array
+  try {
+    data = new Uint8Array(await readFile(file))
+  } catch (err) {
+    throw new UsageError(`Cannot read --photo ${file}: ${(err as Error).message}`)
+  }
+  if (data.byteLength === 0) throw new UsageError(`--photo ${file} is empty`)
+  if (data.byteLength > PROFILE_PHOTO_MAX_BYTES) throw new UsageError(`Photo too large: at most ${PROFILE_PHOTO_MAX_BYTES / 1024} KiB (${file} has ${Math.ceil(data.byteLength / 1024)} KiB)`)
+  return { mediaType, data }
+}
 
 export async function initCommand (ctx: CliContext, opts: InitOptions, relayOption: string | undefined): Promise<void> {
   const node = await ctx.node()
   let profile = await node.profile()
-  if (opts.name != null || opts.email != null || opts.phone != null) {
+  if (opts.name != null || opts.email != null || opts.phone != null || opts.photo != null) {
+    const photo = opts.photo != null ? await readPhoto(opts.photo) : profile?.photo
     const name = opts.name ?? profile?.fn
     if (name == null || name.trim() === '') throw new UsageError('A name is needed for your contact card: gini init --name "Your Name"')
     profile = await node.setProfile({
       name: name.trim(),
       email: opts.email ?? profile?.email,
-      phone: opts.phone ?? profile?.phone
+      phone: opts.phone ?? profile?.phone,
+      photo
     })
   }
   if (relayOption != null) {
@@ -28,6 +50,7 @@ export async function initCommand (ctx: CliContext, opts: InitOptions, relayOpti
     peerId: node.peerId.toString(),
     name: profile?.fn ?? null,
     email: profile?.email ?? null,
+    photo: profile?.photo != null ? { mediaType: profile.photo.mediaType, bytes: profile.photo.data.byteLength } : null,
     relay: relay ?? null,
     dataDir: ctx.dataDir,
     created: node.created
@@ -36,6 +59,7 @@ export async function initCommand (ctx: CliContext, opts: InitOptions, relayOpti
     `  Peer id: ${node.peerId.toString()}`,
     `  Name:    ${profile?.fn ?? '(none yet: gini init --name "Your Name")'}`,
     ...(profile?.email != null ? [`  Email:   ${profile.email}`] : []),
+    ...(profile?.photo != null ? [`  Photo:   ${profile.photo.mediaType}, ${Math.ceil(profile.photo.data.byteLength / 1024)} KiB`] : []),
     `  Relay:   ${relay ?? '(none yet: gini init --relay <multiaddr>)'}`
   ].join('\n'))
 }

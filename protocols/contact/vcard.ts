@@ -5,12 +5,28 @@ import { InvalidCardError } from '../common/errors.js'
 import type { GiniError } from '../common/errors.js'
 import { VCARD_MAX_BYTES } from './constants.js'
 
+/** Image types a profile photo may have (carried as an RFC 2397 data: URI, never fetched). */
+export type PhotoMediaType = 'image/jpeg' | 'image/png' | 'image/webp'
+
+/** A profile photo: the image file's bytes and its media type. */
+export interface ProfilePhoto {
+  mediaType: PhotoMediaType
+  data: Uint8Array
+}
+
+/**
+ * Largest profile photo buildVCard accepts, in raw bytes (before base64). Base64 plus line folding
+ * makes it about 1.4× larger in the card, which keeps a full card well under VCARD_MAX_BYTES.
+ */
+export const PROFILE_PHOTO_MAX_BYTES = 64 * 1024
+
 /** What a person enters about themself. */
 export interface Profile {
   name: string
   email?: string
   phone?: string
   note?: string
+  photo?: ProfilePhoto
 }
 
 /** A vCard that passed §4's checks, with the fields the product shows; `text` is the card as sent. */
@@ -18,6 +34,8 @@ export interface ParsedVCard {
   fn: string
   email?: string
   phone?: string
+  /** Only from a data: URI of an image/jpeg, image/png or image/webp; other PHOTO values are ignored. */
+  photo?: ProfilePhoto
   text: string
 }
 
@@ -26,8 +44,21 @@ const CRLF = '\r\n'
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 // Numbers that can be a tel: URI (RFC 3966 global number, visual separators allowed).
 const TEL_URI_FRIENDLY = /^\+?[0-9][0-9 ().-]*$/
+// RFC 6350 §5.2: a URI value is written as is (its examples carry "data:image/jpeg;base64,..." with
+// a bare comma). ical.js 2 escapes vCard URIs like text ("base64\\,"), which other clients would keep
+// in the URI; this copy of its vCard 4.0 design set writes URI values verbatim. Reading back is the
+// same either way (ical.js unescapes "\\," to ","). Our own URIs (tel:, data:…;base64) never hold a
+// backslash or line break.
+const VCARD4_VERBATIM_URI = { ...ICAL.design.vcard, value: { ...ICAL.design.vcard.value, uri: {} } }
+const PHOTO_MEDIA_TYPES: readonly PhotoMediaType[] = ['image/jpeg', 'image/png', 'image/webp']
+// RFC 2397 data: URI with base64 payload, one of the accepted image types, no other parameters.
+const PHOTO_DATA_URI = /^data:(image\/(?:jpeg|png|webp));base64,([A-Za-z0-9+/]*={0,2})$/i
 
-/** Builds a vCard 4.0 (VERSION first, FN, N when the name splits cleanly, EMAIL, TEL, NOTE), CRLF-terminated. */
+/**
+ * Builds a vCard 4.0 (VERSION first, FN, N when the name splits cleanly, EMAIL, TEL, NOTE, PHOTO as
+ * a data: URI), CRLF-terminated. Throws an Error when the photo is larger than
+ * PROFILE_PHOTO_MAX_BYTES or would push the card over VCARD_MAX_BYTES.
+ */
 export function buildVCard (profile: Profile): string {
   const fn = profile.name.trim()
   if (fn === '') throw new RangeError('a vCard needs a name (FN)')
@@ -45,8 +76,11 @@ export function buildVCard (profile: Profile): string {
   const phone = profile.phone?.trim()
   if (phone != null && phone !== '') card.addProperty(telProperty(card, phone))
   if (profile.note != null && profile.note !== '') card.addPropertyWithValue('note', profile.note)
+  if (profile.photo != null) card.addProperty(photoProperty(card, profile.photo))
   // ical.js ends the last line without CRLF; RFC 6350's ABNF ends "END:VCARD" CRLF.
-  return card.toString() + CRLF
+  const text = stringifyCard(card) + CRLF
+  if (profile.photo != null && new TextEncoder().encode(text).byteLength > VCARD_MAX_BYTES) throw photoTooLarge()
+  return text
 }
 
 /**
@@ -84,7 +118,24 @@ export function parseVCard (text: string): ParsedVCard {
   if (typeof email === 'string' && email !== '') parsed.email = email
   const tel = card.getFirstPropertyValue('tel')
   if (typeof tel === 'string' && tel !== '') parsed.phone = tel.replace(/^tel:/i, '')
+  const photo = readPhoto(card)
+  if (photo != null) parsed.photo = photo
   return parsed
+}
+
+/**
+ * RFC 6350 §3.2: lines SHOULD NOT be longer than 75 octets. ical.js folds the first line at
+ * foldLength octets but a continuation at 1 + foldLength (its leading space), so a long ASCII value
+ * (a photo) would give 76-octet lines; fold at 74 here and restore the setting (synchronous).
+ */
+function stringifyCard (card: ICAL.Component): string {
+  const foldLength = ICAL.foldLength
+  ICAL.foldLength = 74
+  try {
+    return ICAL.stringify.component(card.toJSON(), VCARD4_VERBATIM_URI)
+  } finally {
+    ICAL.foldLength = foldLength
+  }
 }
 
 function invalid (): GiniError {
@@ -122,4 +173,64 @@ function telProperty (card: ICAL.Component, phone: string): ICAL.Property {
     prop.setValue(phone)
   }
   return prop
+}
+
+/**
+ * RFC 6350 §6.2.4 PHOTO, a URI value (the vCard 4.0 default type, so no VALUE parameter): an RFC 2397
+ * data: URI "data:<type>;base64,<data>". ical.js folds the long line.
+ */
+function photoProperty (card: ICAL.Component, photo: ProfilePhoto): ICAL.Property {
+  if (!PHOTO_MEDIA_TYPES.includes(photo.mediaType)) throw new RangeError(`Unsupported photo type: ${String(photo.mediaType)} (use JPEG, PNG or WebP)`)
+  if (photo.data.byteLength === 0) throw new RangeError('The photo is empty')
+  if (photo.data.byteLength > PROFILE_PHOTO_MAX_BYTES) throw photoTooLarge()
+  const prop = new ICAL.Property('photo', card)
+  prop.resetType('uri')
+  prop.setValue(photoDataUri(photo))
+  return prop
+}
+
+/** The photo as an RFC 2397 data: URI, e.g. for an <img src>. */
+export function photoDataUri (photo: ProfilePhoto): string {
+  return `data:${photo.mediaType};base64,${bytesToBase64(photo.data)}`
+}
+
+function photoTooLarge (): Error {
+  return new Error(`Photo too large: at most ${PROFILE_PHOTO_MAX_BYTES / 1024} KiB`)
+}
+
+/** The first PHOTO that is a data: URI of an accepted image type; anything else (http:, …) is ignored, never fetched. */
+function readPhoto (card: ICAL.Component): ProfilePhoto | undefined {
+  for (const prop of card.getAllProperties('photo')) {
+    const value: unknown = prop.getFirstValue()
+    if (typeof value !== 'string') continue
+    const m = PHOTO_DATA_URI.exec(value.trim())
+    if (m == null) continue
+    const data = base64ToBytes(m[2])
+    if (data == null || data.byteLength === 0) continue
+    return { mediaType: m[1].toLowerCase() as PhotoMediaType, data }
+  }
+  return undefined
+}
+
+/** Standard base64 (RFC 4648 §4) with btoa, which Node and browsers both have. */
+function bytesToBase64 (bytes: Uint8Array): string {
+  let binary = ''
+  const chunk = 0x8000
+  for (let i = 0; i < bytes.byteLength; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk))
+  }
+  return btoa(binary)
+}
+
+/** Standard base64 → bytes; undefined when it is not valid base64. */
+function base64ToBytes (text: string): Uint8Array | undefined {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    return undefined
+  }
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
 }

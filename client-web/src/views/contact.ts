@@ -1,6 +1,6 @@
 // A contact's card: the vCard they sent when pairing (verified, §4), their reachability, and the
 // details a careful user may want to compare (peer id).
-import { parseVCard, type ParsedVCard } from '../../../protocols/contact/index.js'
+import { parseVCard, photoDataUri, type ParsedVCard } from '../../../protocols/contact/index.js'
 import { describeReachability } from '../../../node/core/reachability.js'
 import type { App, View } from '../app.js'
 import { h } from '../dom.js'
@@ -32,7 +32,9 @@ export async function contactView (app: App, id: string): Promise<View> {
   const el = h('section', { class: 'view' },
     topBar(app, 'Contact', { name: 'home' }),
     h('div', { class: 'card vcard', testid: 'contact-card', 'data-id': contact.id },
-      h('span', { class: 'avatar large', 'aria-hidden': 'true' }, initials(contact.name)),
+      card?.photo != null
+        ? h('img', { class: 'avatar large photo', testid: 'contact-photo', src: photoDataUri(card.photo), alt: `Photo of ${card.fn}` })
+        : h('span', { class: 'avatar large', 'aria-hidden': 'true' }, initials(contact.name)),
       h('h2', { testid: 'contact-name' }, card?.fn ?? contact.name),
       h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('details', {}, h('summary', {}, 'vCard as received'), h('pre', { testid: 'contact-vcard' }, contact.vcard))

@@ -1,7 +1,7 @@
 // vCard 4.0 building and §4's receiver checks (PROTOCOL.md §4, RFC 6350).
 import { expect } from 'chai'
 import { VCARD_MAX_BYTES } from '../../../protocols/contact/constants.js'
-import { buildVCard, parseVCard } from '../../../protocols/contact/vcard.js'
+import { buildVCard, parseVCard, PROFILE_PHOTO_MAX_BYTES } from '../../../protocols/contact/vcard.js'
 
 const card = (...lines: string[]): string => ['BEGIN:VCARD', ...lines, 'END:VCARD', ''].join('\r\n')
 
@@ -57,12 +57,63 @@ describe('contact/vcard', () => {
     it('empty name × build → RangeError (FN is required)', () => {
       expect(() => buildVCard({ name: '  ' })).to.throw(RangeError)
     })
+
+    it('small PNG photo × build then parse → PHOTO data: URI, folded lines, same bytes back', () => {
+      // 1×1 PNG signature and IHDR start, then bytes covering every value (base64 '+' and '/').
+      const data = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff)])
+      const text = buildVCard({ name: 'Jane Doe', photo: { mediaType: 'image/png', data } })
+      expect(text.replace(/\r\n /g, '')).to.include('\r\nPHOTO:data:image/png;base64,iVBORw0KGgo') // RFC 6350 §5.2: URI not escaped
+      for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).to.be.at.most(75)
+      const parsed = parseVCard(text)
+      expect(parsed.photo?.mediaType).to.equal('image/png')
+      expect(parsed.photo?.data).to.deep.equal(data)
+      expect(Buffer.from(parsed.photo?.data ?? []).equals(Buffer.from(data))).to.equal(true)
+    })
+
+    it(`photo of ${PROFILE_PHOTO_MAX_BYTES} bytes × build → accepted under 256 KiB; one byte more → "Photo too large"`, () => {
+      const max = new Uint8Array(PROFILE_PHOTO_MAX_BYTES).fill(0xab)
+      const text = buildVCard({ name: 'Jane', photo: { mediaType: 'image/jpeg', data: max } })
+      expect(Buffer.byteLength(text)).to.be.at.most(VCARD_MAX_BYTES)
+      expect(parseVCard(text).photo?.data.byteLength).to.equal(PROFILE_PHOTO_MAX_BYTES)
+      const over = new Uint8Array(PROFILE_PHOTO_MAX_BYTES + 1)
+      expect(() => buildVCard({ name: 'Jane', photo: { mediaType: 'image/jpeg', data: over } }))
+        .to.throw(Error, `Photo too large: at most ${PROFILE_PHOTO_MAX_BYTES / 1024} KiB`)
+    })
+
+    it('photo that fits but a note that fills the card × build → "Photo too large"', () => {
+      const photo = { mediaType: 'image/webp' as const, data: new Uint8Array(PROFILE_PHOTO_MAX_BYTES) }
+      expect(() => buildVCard({ name: 'Jane', note: 'x'.repeat(VCARD_MAX_BYTES - 1000), photo })).to.throw(Error, 'Photo too large')
+    })
+
+    it('unsupported photo type × build → RangeError', () => {
+      const photo = { mediaType: 'image/gif' as 'image/png', data: new Uint8Array(10) }
+      expect(() => buildVCard({ name: 'Jane', photo })).to.throw(RangeError)
+    })
   })
 
   describe('parseVCard', () => {
     it('RFC 6350 card written by another client (LF lines, folded, groups) × parse → accepted', () => {
       const text = 'BEGIN:VCARD\nVERSION:4.0\nFN:Simon\n  Perreault\nitem1.EMAIL;TYPE=work:simon@example.com\nTEL;VALUE=uri:tel:+1-418-656-9254;ext=102\nEND:VCARD\n'
       expect(parseVCard(text)).to.deep.include({ fn: 'Simon Perreault', email: 'simon@example.com', phone: '+1-418-656-9254;ext=102' })
+    })
+
+    it('PHOTO that is a remote http(s) URL × parse → card accepted, no photo (never fetched)', () => {
+      for (const url of ['http://example.org/me.png', 'https://example.org/me.jpg']) {
+        const parsed = parseVCard(card('VERSION:4.0', 'FN:Jane', `PHOTO:${url}`))
+        expect(parsed.fn).to.equal('Jane')
+        expect(parsed).not.to.have.property('photo')
+      }
+    })
+
+    it('PHOTO data: URI of another type or not base64 × parse → no photo', () => {
+      for (const uri of ['data:image/gif;base64,R0lGODlh', 'data:image/svg+xml;base64,PHN2Zz4=', 'data:image/png,rawtext', 'data:image/png;base64,!!!!']) {
+        expect(parseVCard(card('VERSION:4.0', 'FN:Jane', `PHOTO:${uri}`))).not.to.have.property('photo')
+      }
+    })
+
+    it('vCard 4.0 PHOTO written by another client (folded, VALUE=uri) × parse → photo', () => {
+      const text = card('VERSION:4.0', 'FN:Jane', 'PHOTO;VALUE=uri;MEDIATYPE=image/jpeg:data:image/jpeg;ba', ' se64,/9j/4A==')
+      expect(parseVCard(text).photo).to.deep.equal({ mediaType: 'image/jpeg', data: Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]) })
     })
 
     const rejected: Array<[string, string]> = [

@@ -5,6 +5,7 @@
 //
 // Privacy (§8): tokens live in the store and, as map keys, in memory; nothing here logs. Outcomes
 // go to `onOutcome` as bare words that never carry a token.
+import { RelayStreams } from '../common/relay-streams.js'
 import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
 import {
   CRP_MATCHED_TTL_MS, CRP_MAX_ROWS, CRP_MAX_WAIT_MS, CRP_NONCE_BYTES, CRP_PARKED_TTL_MS,
@@ -96,10 +97,6 @@ interface Run { readonly a: Side, readonly b: Side, cancelExpiry: () => void }
 /** Live streams of one token: the waiting one per role, and the one holding each role's `Session`. */
 interface Slots { waiting: Partial<Record<CrpRole, Side>>, session: Partial<Record<CrpRole, Side>> }
 
-class FirstFrameTimeoutError extends Error {
-  override name = 'FirstFrameTimeoutError'
-}
-
 export class CrpRelay {
   private readonly store: RestoreStore
   private readonly clock: CrpClock
@@ -109,14 +106,14 @@ export class CrpRelay {
   private readonly sessionTtlMs: number
   private readonly slots = new Map<string, Slots>()
   private readonly channels = new Set<Channel>()
-  private readonly timers = new Set<unknown>()
+  private readonly streams: RelayStreams<CrpMessage>
   private sweeping?: Promise<SweepCounts | undefined>
-  private closed = false
 
   constructor (init: CrpRelayInit) {
     this.init = init
     this.store = init.store
     this.clock = init.clock ?? systemClock
+    this.streams = new RelayStreams(this.clock, init, errorFrame)
     this.rowTtlMs = init.rowTtlMs ?? CRP_ROW_TTL_MS
     this.parkedTtlMs = init.parkedTtlMs ?? CRP_PARKED_TTL_MS
     this.sessionTtlMs = init.sessionTtlMs ?? CRP_SESSION_TTL_MS
@@ -130,7 +127,7 @@ export class CrpRelay {
   /** Clears stale `Session` markers (no stream survives a restart), sweeps now and then periodically. */
   start (): void {
     try { this.store.clearAllSessions() } catch {}
-    const tick = (): void => { void this.sweep(); this.schedule(tick, this.init.sweepIntervalMs) }
+    const tick = (): void => { void this.sweep(); this.streams.schedule(tick, this.init.sweepIntervalMs) }
     tick()
   }
 
@@ -148,9 +145,7 @@ export class CrpRelay {
 
   /** Stops every timer and resets every stream; waits for a sweep in flight. The store stays open. */
   async close (): Promise<void> {
-    this.closed = true
-    for (const t of this.timers) this.clock.clearTimeout(t)
-    this.timers.clear()
+    this.streams.close()
     this.slots.clear()
     for (const ch of this.channels) ch.abort(new Error('relay stopping'))
     this.channels.clear()
@@ -159,10 +154,10 @@ export class CrpRelay {
 
   /** Serves one /gini/crp/1 stream until the relay is done with it. Never throws. */
   async handle (ch: Channel, remote: CrpRemote): Promise<void> {
-    if (this.closed) { ch.abort(new Error('relay stopping')); return }
+    if (this.streams.closed) { ch.abort(new Error('relay stopping')); return }
     this.channels.add(ch)
     try {
-      const first = await this.readFirst(ch)
+      const first = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
       if (first == null) return
       const side = first.register != null
         ? this.onRegister(ch, remote, first.register)
@@ -225,7 +220,7 @@ export class CrpRelay {
     slots.waiting[side.role] = side
     // §6: the relay may close a stream that waited 300 s; never past its Session's 24 h.
     const ms = Math.min(this.init.maxWaitMs ?? CRP_MAX_WAIT_MS, this.sessionTtlMs)
-    side.cancelWait = this.schedule(() => { this.outcome('wait-elapsed'); this.end(side) }, ms)
+    side.cancelWait = this.streams.schedule(() => { this.outcome('wait-elapsed'); this.end(side) }, ms)
   }
 
   private match (waiting: Side, arriving: Side): void {
@@ -235,7 +230,7 @@ export class CrpRelay {
     const [a, b] = waiting.role === 'A' ? [waiting, arriving] : [arriving, waiting]
     const run: Run = { a, b, cancelExpiry: () => {} }
     a.run = b.run = run
-    run.cancelExpiry = this.schedule(() => { this.expire(run) }, this.init.matchedTtlMs ?? CRP_MATCHED_TTL_MS)
+    run.cancelExpiry = this.streams.schedule(() => { this.expire(run) }, this.init.matchedTtlMs ?? CRP_MATCHED_TTL_MS)
     this.outcome('matched')
     this.send(waiting, { matched: {} })
     this.send(arriving, { matched: {} })
@@ -331,63 +326,20 @@ export class CrpRelay {
       if (slots.waiting.A == null && slots.waiting.B == null && slots.session.A == null && slots.session.B == null) this.slots.delete(side.key)
     }
     if (side.run != null && side.run.a.ended && side.run.b.ended) side.run.cancelExpiry()
-    side.queue = side.queue.then(async () => { await this.endChannel(side.ch, last) })
+    side.queue = side.queue.then(async () => { await this.streams.end(side.ch, last) })
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private async readFirst (ch: Channel): Promise<CrpMessage | undefined> {
-    const ac = new AbortController()
-    const cancel = this.schedule(() => { ac.abort(new FirstFrameTimeoutError()) }, this.init.firstFrameTimeoutMs)
-    try {
-      return await ch.read({ signal: ac.signal })
-    } catch (err) {
-      if (err instanceof FirstFrameTimeoutError) {
-        this.outcome('first-frame-timeout')
-        ch.abort(err)
-      } else if (err instanceof ProtocolViolationError) {
-        this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation')
-      } else {
-        void ch.close()
-      }
-      return undefined
-    } finally {
-      cancel()
-    }
-  }
-
   /** Answers a stream that gets no registration with one Error and closes it. */
   private refuse (ch: Channel, code: GiniErrorCode, outcome: CrpOutcome): undefined {
     this.outcome(outcome)
-    void this.endChannel(ch, errorFrame(code))
+    void this.streams.refuse(ch, code)
     return undefined
   }
 
   private send (side: Side, msg: CrpMessage): void {
-    side.queue = side.queue.then(async () => { await this.write(side.ch, msg) })
-  }
-
-  /** Sends the stream's last frame (if any) and closes our side (§0: an Error is followed by closing). */
-  private async endChannel (ch: Channel, last?: CrpMessage): Promise<void> {
-    if (last != null) await this.write(ch, last)
-    await ch.close()
-    if (ch.stream.status !== 'open' && ch.stream.status !== 'closing') return
-    // The peer should close its side now; reset the stream if it does not within the grace time.
-    const cancel = this.schedule(() => { ch.abort(new Error('close grace elapsed')) }, this.init.closeGraceMs)
-    ch.stream.addEventListener('close', cancel, { once: true })
-  }
-
-  /** Writes with a deadline; a stream that cannot take a frame is reset, so its reader sees it leave. */
-  private async write (ch: Channel, msg: CrpMessage): Promise<void> {
-    const ac = new AbortController()
-    const cancel = this.schedule(() => { ac.abort(new Error('write deadline')) }, this.init.writeTimeoutMs)
-    try {
-      await ch.write(msg, { signal: ac.signal })
-    } catch (err) {
-      ch.abort(err instanceof Error ? err : new Error('write failed'))
-    } finally {
-      cancel()
-    }
+    side.queue = side.queue.then(async () => { await this.streams.write(side.ch, msg) })
   }
 
   private slotsOf (key: string): Slots {
@@ -398,16 +350,6 @@ export class CrpRelay {
 
   private outcome (o: CrpOutcome): void {
     try { this.init.onOutcome?.(o) } catch {}
-  }
-
-  /** A timer on the injected clock, forgotten on cancel or when it fires; returns its cancel. */
-  private schedule (fn: () => void, ms: number): () => void {
-    if (this.closed) return () => {}
-    let handle: unknown
-    const cancel = (): void => { if (this.timers.delete(handle)) this.clock.clearTimeout(handle) }
-    handle = this.clock.setTimeout(() => { this.timers.delete(handle); fn() }, ms)
-    this.timers.add(handle)
-    return cancel
   }
 }
 

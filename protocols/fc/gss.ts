@@ -4,6 +4,7 @@
 //
 // Privacy (§8): lookups and sids live only in this in-memory table. Nothing here logs; outcomes are
 // reported through `onOutcome` as bare words that never carry an id.
+import { RelayStreams } from '../common/relay-streams.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
 import {
@@ -86,31 +87,25 @@ interface Row {
   cancelExpiry: () => void
 }
 
-class FirstFrameTimeoutError extends Error {
-  override name = 'FirstFrameTimeoutError'
-}
-
 export class Gss {
   private readonly rows = new Map<string, Row>()
   private readonly channels = new Set<Channel>()
-  private readonly timers = new Set<unknown>()
   private readonly ttlMs: number
   private readonly maxPending: number
-  private readonly firstFrameMs: number
-  private readonly writeMs: number
-  private readonly graceMs: number
+  private readonly streams: RelayStreams<FcMessage>
   private readonly clock: GssClock
   private readonly init: GssInit
-  private closed = false
 
   constructor (init: GssInit = {}) {
     this.init = init
     this.ttlMs = init.pairingTtlMs ?? PAIRING_TTL_MS
     this.maxPending = init.maxPendingPairings ?? GSS_MAX_PENDING_PAIRINGS
-    this.firstFrameMs = init.firstFrameTimeoutMs ?? GSS_FIRST_FRAME_TIMEOUT_MS
-    this.writeMs = init.writeTimeoutMs ?? GSS_WRITE_TIMEOUT_MS
-    this.graceMs = init.closeGraceMs ?? GSS_CLOSE_GRACE_MS
     this.clock = init.clock ?? systemClock
+    this.streams = new RelayStreams(this.clock, {
+      firstFrameTimeoutMs: init.firstFrameTimeoutMs ?? GSS_FIRST_FRAME_TIMEOUT_MS,
+      writeTimeoutMs: init.writeTimeoutMs ?? GSS_WRITE_TIMEOUT_MS,
+      closeGraceMs: init.closeGraceMs ?? GSS_CLOSE_GRACE_MS
+    }, errorFrame)
   }
 
   /** Live NewConnections rows (matched or not). */
@@ -120,10 +115,10 @@ export class Gss {
 
   /** Serves one /gini/fc/1 stream until the relay is done with it. Never throws. */
   async handle (ch: Channel, remote: GssRemote): Promise<void> {
-    if (this.closed) { ch.abort(new Error('relay stopping')); return }
+    if (this.streams.closed) { ch.abort(new Error('relay stopping')); return }
     this.channels.add(ch)
     try {
-      const first = await this.readFirst(ch)
+      const first = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
       if (first == null) return
       if (first.create != null) await this.onCreate(ch, remote, first.create)
       else if (first.join != null) await this.onJoin(ch, remote, first.join)
@@ -137,35 +132,13 @@ export class Gss {
 
   /** Stops every timer and resets every stream; the table is dropped (it never reaches disk). */
   close (): void {
-    this.closed = true
-    for (const t of this.timers) this.clock.clearTimeout(t)
-    this.timers.clear()
+    this.streams.close()
     this.rows.clear()
     for (const ch of this.channels) ch.abort(new Error('relay stopping'))
     this.channels.clear()
   }
 
   // ---- opening frame: Create or Join (§3.1, §3.2) ----------------------------------------------
-
-  private async readFirst (ch: Channel): Promise<FcMessage | undefined> {
-    const ac = new AbortController()
-    const cancel = this.schedule(() => { ac.abort(new FirstFrameTimeoutError()) }, this.firstFrameMs)
-    try {
-      return await ch.read({ signal: ac.signal })
-    } catch (err) {
-      if (err instanceof FirstFrameTimeoutError) {
-        this.outcome('first-frame-timeout')
-        ch.abort(err)
-      } else if (err instanceof ProtocolViolationError) {
-        this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation')
-      } else {
-        void ch.close()
-      }
-      return undefined
-    } finally {
-      cancel()
-    }
-  }
 
   private async onCreate (ch: Channel, remote: GssRemote, create: NonNullable<FcMessage['create']>): Promise<void> {
     if (create.lookup.byteLength !== LOOKUP_BYTES || create.sid.byteLength !== SID_BYTES) {
@@ -179,7 +152,7 @@ export class Gss {
 
     const creator = newSide('creator', ch)
     const row: Row = { key, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
-    row.cancelExpiry = this.schedule(() => { this.expire(row) }, this.ttlMs)
+    row.cancelExpiry = this.streams.schedule(() => { this.expire(row) }, this.ttlMs)
     this.rows.set(key, row)
     this.outcome('created')
     void this.send(creator, { created: { expiresAtMs: BigInt(row.createdAtMs + this.ttlMs) } })
@@ -301,49 +274,27 @@ export class Gss {
 
   /** Deletes the row at once, sends each listed side its last frame, and ends both streams. */
   private finish (row: Row, frames: Array<[Side, FcMessage]>): void {
-    if (this.closed) return // close() already reset every stream
+    if (this.streams.closed) return // close() already reset every stream
     if (this.rows.get(row.key) === row) this.rows.delete(row.key)
     row.cancelExpiry()
     for (const side of [row.creator, row.joiner]) {
       if (side == null || side.ended) continue
       side.ended = true
-      void this.end(side.ch, frames.find(([s]) => s === side)?.[1])
+      void this.streams.end(side.ch, frames.find(([s]) => s === side)?.[1])
     }
-  }
-
-  /** Sends the stream's last frame (if any) and closes our side (§0: an Error is followed by closing). */
-  private async end (ch: Channel, last?: FcMessage): Promise<void> {
-    if (last != null) await this.write(ch, last)
-    await ch.close()
-    if (ch.stream.status !== 'open' && ch.stream.status !== 'closing') return
-    // The peer should close its side now; reset the stream if it does not within the grace time.
-    const cancel = this.schedule(() => { ch.abort(new Error('close grace elapsed')) }, this.graceMs)
-    ch.stream.addEventListener('close', cancel, { once: true })
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
   /** Writes with a deadline; a side that cannot take a frame is reset, so its reader sees it leave. */
   private async send (side: Side, msg: FcMessage): Promise<void> {
-    await this.write(side.ch, msg)
-  }
-
-  private async write (ch: Channel, msg: FcMessage): Promise<void> {
-    const ac = new AbortController()
-    const cancel = this.schedule(() => { ac.abort(new Error('write deadline')) }, this.writeMs)
-    try {
-      await ch.write(msg, { signal: ac.signal })
-    } catch (err: any) {
-      ch.abort(err instanceof Error ? err : new Error('write failed'))
-    } finally {
-      cancel()
-    }
+    await this.streams.write(side.ch, msg)
   }
 
   /** Answers a stream that gets no row (§3.1, §3.2, §3.6) with one Error and closes it. */
   private refuse (ch: Channel, code: GiniErrorCode, outcome: GssOutcome): void {
     this.outcome(outcome)
-    void this.end(ch, errorFrame(code))
+    void this.streams.refuse(ch, code)
   }
 
   private tampered (from: GssSide, msg: FcMessage): FcMessage {
@@ -356,19 +307,6 @@ export class Gss {
 
   private outcome (o: GssOutcome): void {
     try { this.init.onOutcome?.(o) } catch {}
-  }
-
-  /** A timer on the injected clock, forgotten on cancel or when it fires; returns its cancel. */
-  private schedule (fn: () => void, ms: number): () => void {
-    if (this.closed) return () => {} // after close() nothing may keep the process alive
-    let handle: unknown
-    const cancel = (): void => {
-      if (!this.timers.delete(handle)) return
-      this.clock.clearTimeout(handle)
-    }
-    handle = this.clock.setTimeout(() => { this.timers.delete(handle); fn() }, ms)
-    this.timers.add(handle)
-    return cancel
   }
 }
 

@@ -6,6 +6,7 @@ import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { logger } from '@libp2p/logger'
+import { withTimeout } from './signals.js'
 
 const log = logger('gini:dial')
 
@@ -50,9 +51,8 @@ export async function connectToVerifiedPeer (
 }
 
 async function tryDial (node: Libp2p, ma: Multiaddr, expected: PeerId, ms: number, signal?: AbortSignal): Promise<Connection | undefined> {
-  const attempt = AbortSignal.timeout(ms)
   try {
-    const connection = await node.dial(ma, { signal: signal == null ? attempt : AbortSignal.any([signal, attempt]) })
+    const connection = await node.dial(ma, { signal: withTimeout(signal, ms) })
     if (!connection.remotePeer.equals(expected)) {
       // §3: a connection to anyone but the verified peer is dropped.
       await connection.close().catch(() => {})

@@ -27,6 +27,7 @@ import { describeConnection } from './connection-path.js'
 import { IceServerSource, relayIceFetch } from './ice-servers.js'
 import { InboundPairingStreams } from './inbound-streams.js'
 import { dialRelay, waitForCircuitAddrs, RELAY_DIAL_TIMEOUT_MS } from './relay-slot.js'
+import { withTimeout } from './signals.js'
 import type { PairingEvent } from './events.js'
 
 /** How long the creator waits for the joiner's connection once the answer is in. */
@@ -227,7 +228,7 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
       ice,
       onStop: (fn) => { stopHooks.push(fn) },
       openFcPeer: async (role, fc) => {
-        const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: anySignal(ctx.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)) })
+        const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: withTimeout(ctx.signal, RELAY_DIAL_TIMEOUT_MS) })
           .catch((err: unknown) => { throw new RelayUnreachableError('The relay does not offer GiniConnect pairing (GSS).', { cause: err }) })
         const peer = new FcPeer({
           channel: frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES),
@@ -276,10 +277,6 @@ async function failPairing (peer: FcPeer, err: unknown): Promise<never> {
 }
 
 function stepSignal (ctx: PairingContext, ms: number): AbortSignal {
-  return anySignal(ctx.signal, AbortSignal.timeout(ms))
-}
-
-function anySignal (a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a == null ? b : AbortSignal.any([a, b])
+  return withTimeout(ctx.signal, ms)
 }
 

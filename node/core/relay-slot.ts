@@ -5,6 +5,7 @@ import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { RelayUnreachableError } from '../../protocols/common/errors.js'
+import { withTimeout } from './signals.js'
 
 /** Dialing a relay (TCP/WS + Noise + Yamux) on a healthy network takes well under a second. */
 export const RELAY_DIAL_TIMEOUT_MS = 10_000
@@ -76,9 +77,4 @@ export async function waitForCircuitAddrs (node: Libp2p, relay?: PeerId, signal?
     if (Date.now() > deadline) throw new RelayUnreachableError('The relay did not grant a connection slot (circuit reservation).')
     await new Promise(resolve => setTimeout(resolve, RESERVATION_POLL_MS))
   }
-}
-
-export function withTimeout (signal: AbortSignal | undefined, ms: number): AbortSignal {
-  const t = AbortSignal.timeout(ms)
-  return signal == null ? t : AbortSignal.any([signal, t])
 }

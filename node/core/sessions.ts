@@ -23,6 +23,7 @@ import { connectToVerifiedPeer, isDirectConnection } from './dial-peer.js'
 import { ContactBook, addressesNewestFirst, mergeAddresses } from './contact-book.js'
 import type { GiniStorage } from './storage.js'
 import type { DaemonEventListener } from './daemon-events.js'
+import { withTimeout } from './signals.js'
 
 /** Bound on one reconnection attempt: every saved address tried, WebRTC then relayed. */
 export const DIAL_CONTACT_TIMEOUT_MS = 30_000
@@ -147,7 +148,7 @@ export class Sessions {
       if (contact == null || contact.state === 'expired') return false
       const multiaddrs = addressesNewestFirst(contact)
       if (multiaddrs.length === 0) return false
-      const bound = anySignal(signal, AbortSignal.timeout(DIAL_CONTACT_TIMEOUT_MS))
+      const bound = withTimeout(signal, DIAL_CONTACT_TIMEOUT_MS)
       let connection: Connection | undefined
       try {
         connection = (await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs }, {
@@ -166,7 +167,7 @@ export class Sessions {
   async initiate (id: string, connection: Connection, via: SessionVia, signal?: AbortSignal): Promise<boolean> {
     const contact = await this.init.book.get(id)
     if (contact == null || this.stopped) return false
-    const bound = anySignal(signal, AbortSignal.timeout(SESSION_HANDSHAKE_TIMEOUT_MS))
+    const bound = withTimeout(signal, SESSION_HANDSHAKE_TIMEOUT_MS)
     try {
       const stream = await connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: connection.limits != null, signal: bound })
       const result = await runSessionInitiator(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
@@ -297,8 +298,4 @@ export class Sessions {
 
 function errorFrame (code: GiniErrorCode): SessionMessage {
   return { error: { code: ErrorCode[code], message: WIRE_MESSAGES[code] } }
-}
-
-function anySignal (a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a == null ? b : AbortSignal.any([a, b])
 }

@@ -18,13 +18,3 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) }
 }
-
-/**
- * An AbortSignal that fires `ms` after now on the given clock, with `reason` as its reason.
- * `cancel()` clears the timer (call it once the guarded work is done).
- */
-export function deadline (clock: Clock, ms: number, reason: () => Error): { signal: AbortSignal, cancel: () => void } {
-  const controller = new AbortController()
-  const handle = clock.setTimeout(() => { controller.abort(reason()) }, ms)
-  return { signal: controller.signal, cancel: () => { clock.clearTimeout(handle) } }
-}

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `gini` command. Runs the compiled CLI (npm install builds it via `prepare`).
-import '../dist/node/cli/index.js'
+import '../dist/peer/cli/index.js'

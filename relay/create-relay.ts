@@ -16,14 +16,14 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Registry } from 'prom-client'
 import { createRelayMetrics, serveMetrics, type RelayMetrics } from './metrics.js'
 import { loadOrCreateIdentity } from './identity.js'
-import { gss, type GssService } from './gss-service.js'
+import { fcService, type FcService } from './fc-service.js'
 import { crp, type CrpService } from './crp-service.js'
 import { iceService, validateIceConfig, type IceConfig, type IceService } from './ice-service.js'
 import { restoreDbPath } from './restore-store.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { dropReservationsOnDisconnect } from './reservations.js'
 import * as C from './constants.js'
-import type { GssClock, GssOutcome, GssTamper } from '../protocols/fc/gss.js'
+import type { FcClock, FcOutcome, FcTamper } from '../protocols/fc/relay.js'
 import type { CrpOutcome } from '../protocols/crp/relay.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -40,11 +40,11 @@ export interface RelayOptions {
   /** Token buckets on Create/Join (§3.6); `false` turns them off (benchmarks only). */
   rateLimit?: RateLimitOptions | false
   /** Time source of the GSS and its rate limiter (default: the system clock). */
-  clock?: GssClock
-  /** TEST DOUBLE ONLY: play a hijacked relay (see GssTamper). Never set in production. */
-  tamper?: GssTamper
+  clock?: FcClock
+  /** TEST DOUBLE ONLY: play a hijacked relay (see FcTamper). Never set in production. */
+  tamper?: FcTamper
   /** Called with each pairing outcome (plain words, no ids): for metrics. */
-  onOutcome?: (outcome: GssOutcome) => void
+  onOutcome?: (outcome: FcOutcome) => void
   /** Serve Prometheus `/metrics` and `/healthz` on this address (keep it private, e.g. 127.0.0.1). */
   metrics?: { host?: string, port: number }
   /** Circuit relay reservations held at once (default 4096). */
@@ -76,7 +76,7 @@ export interface Relay {
   readonly peerId: PeerId
   /** Listening addresses, each ending in /p2p/<relay peer id>: what a peer passes to `gini --relay`. */
   readonly multiaddrs: Multiaddr[]
-  readonly gss: { readonly pendingCount: number }
+  readonly fc: { readonly pendingCount: number }
   /** RestoreConnections (`<dataDir>/restore.sqlite`, in memory without a data dir) and live /gini/crp/1 streams. */
   readonly crp: { readonly rowCount: number, readonly liveStreams: number }
   /** /gini/ice/1 replies sent (each with a fresh TURN credential when TURN is configured). */
@@ -127,7 +127,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
       // Server mode even on loopback/LAN (the default waits for a public address), keeping
       // private addresses in peer records; private protocol so it never joins the public DHT.
       dht: kadDHT({ protocol: C.KAD_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
-      gss: gss({
+      fc: fcService({
         pairingTtlMs: options.pairingTtlMs,
         maxPendingPairings: options.maxPendingPairings,
         clock: options.clock,
@@ -151,7 +151,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   })
   const crpService: CrpService = node.services.crp
   const iceSvc: IceService = node.services.ice
-  const service: GssService = node.services.gss
+  const service: FcService = node.services.fc
   const unsubscribe = dropReservationsOnDisconnect(node, node.services.relay)
   let endpoint: Awaited<ReturnType<typeof serveMetrics>> | undefined
   if (registry != null && options.metrics != null) {
@@ -166,7 +166,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     node,
     peerId: node.peerId,
     get multiaddrs () { return node.getMultiaddrs() },
-    gss: { get pendingCount () { return service.pendingCount } },
+    fc: { get pendingCount () { return service.pendingCount } },
     crp: { get rowCount () { return crpService.rowCount }, get liveStreams () { return crpService.liveStreams } },
     ice: { get servedCount () { return iceSvc.servedCount } },
     metricsUrl: endpoint?.url,

@@ -11,7 +11,7 @@ import {
   CRP_RATE_LIMIT_PER_PEER_BURST, CRP_RATE_LIMIT_PER_PEER_REFILL_MS, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS,
   RATE_LIMIT_MAX_TRACKED_KEYS
 } from './constants.js'
-import { remoteOf, type GssServiceComponents } from './gss-service.js'
+import { remoteOf, type RelayServiceComponents } from './fc-service.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { SqliteRestoreStore } from './restore-store.js'
 import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
@@ -87,13 +87,13 @@ export function crpAdmission (rateLimit: RateLimitOptions | false, maxNewRowsPer
 
 export class CrpService implements Startable {
   readonly [Symbol.toStringTag] = 'gini:crp'
-  private readonly components: GssServiceComponents
+  private readonly components: RelayServiceComponents
   private readonly init: CrpServiceInit
   private readonly log: Logger
   private store?: SqliteRestoreStore
   private relay?: CrpRelay
 
-  constructor (components: GssServiceComponents, init: CrpServiceInit) {
+  constructor (components: RelayServiceComponents, init: CrpServiceInit) {
     this.components = components
     this.init = init
     this.log = components.logger.forComponent('gini:relay:crp')
@@ -147,6 +147,6 @@ export class CrpService implements Startable {
   }
 }
 
-export function crp (init: CrpServiceInit): (components: GssServiceComponents) => CrpService {
+export function crp (init: CrpServiceInit): (components: RelayServiceComponents) => CrpService {
   return (components) => new CrpService(components, init)
 }

@@ -1,15 +1,15 @@
 // `/gini/ice/1` as a libp2p service (STYLE.md: `iceService(init) => (components) => new IceService(…)`):
 // hands each peer the relay's STUN URLs and, when a TURN server and its shared secret are
 // configured, a fresh short-lived TURN credential (PROTOCOL.md §14). Glue only: the exchange is
-// protocols/ice/exchange.ts, the credential relay/turn-credentials.ts. Without configured servers
+// protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without configured servers
 // it answers an empty list: peers then use no ICE servers at all, never public defaults.
 import { frameChannel } from '../protocols/common/framing.js'
 import { ICE_CREDENTIAL_TTL_MS, ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, ICE_MAX_FIELD_CHARS, ICE_MAX_URLS, ICE_URL_SCHEMES, ICE_MAX_TTL_MS } from '../protocols/ice/constants.js'
-import { serveIceRequest } from '../protocols/ice/exchange.js'
+import { serveIceRequest } from '../protocols/ice/relay.js'
 import { IceMessage, type IceServers } from '../protocols/ice/pb/ice.js'
 import { issueTurnCredential } from './turn-credentials.js'
 import { ICE_MAX_INBOUND_STREAMS, ICE_MAX_OUTBOUND_STREAMS, ICE_STREAM_TIMEOUT_MS } from './constants.js'
-import type { GssServiceComponents } from './gss-service.js'
+import type { RelayServiceComponents } from './fc-service.js'
 import type { Logger, Startable, Stream } from '@libp2p/interface'
 
 export interface IceConfig {
@@ -53,12 +53,12 @@ export function validateIceConfig (config: IceConfig): void {
 
 export class IceService implements Startable {
   readonly [Symbol.toStringTag] = 'gini:ice'
-  private readonly components: GssServiceComponents
+  private readonly components: RelayServiceComponents
   private readonly init: IceServiceInit
   private readonly log: Logger
   private served = 0
 
-  constructor (components: GssServiceComponents, init: IceServiceInit = {}) {
+  constructor (components: RelayServiceComponents, init: IceServiceInit = {}) {
     validateIceConfig(init)
     this.components = components
     this.init = init
@@ -108,6 +108,6 @@ export class IceService implements Startable {
   }
 }
 
-export function iceService (init: IceServiceInit = {}): (components: GssServiceComponents) => IceService {
+export function iceService (init: IceServiceInit = {}): (components: RelayServiceComponents) => IceService {
   return (components) => new IceService(components, init)
 }

@@ -1,8 +1,8 @@
 // Public API of the GSS relay (ARCHITECTURE.md: typed export `createRelay`).
 export { createRelay, type Relay, type RelayOptions } from './create-relay.js'
-export { gss, GssService, type GssServiceInit } from './gss-service.js'
+export { fcService, FcService, type FcServiceInit } from './fc-service.js'
 export { RateLimiter, type RateLimitOptions, type BucketOptions } from './rate-limit.js'
-export type { GssClock, GssOutcome, GssTamper, GssSide } from '../protocols/fc/gss.js'
+export type { FcClock, FcOutcome, FcTamper, FcSide } from '../protocols/fc/relay.js'
 export { crp, CrpService, crpAdmission, NewRowQuota, type CrpServiceInit } from './crp-service.js'
 export { SqliteRestoreStore, restoreDbPath, type RestoreStoreOptions } from './restore-store.js'
 export type { CrpOutcome, CrpRelayInit, RestoreStore, RestoreRow, CrpRole } from '../protocols/crp/relay.js'

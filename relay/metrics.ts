@@ -2,13 +2,13 @@
 // Labels are outcomes, never ids: no lookup, sid, token or peer id ever becomes a label (§8).
 import { createServer, type Server } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
-import type { GssOutcome } from '../protocols/fc/gss.js'
+import type { FcOutcome } from '../protocols/fc/relay.js'
 import type { CrpOutcome } from '../protocols/crp/relay.js'
 
 export interface RelayMetrics {
   readonly registry: Registry
   /** Counts one GSS outcome (`created`, `completed`, `expired`, `peer-left`, …). */
-  pairingOutcome(outcome: GssOutcome): void
+  pairingOutcome(outcome: FcOutcome): void
   /** Counts one CRP outcome (`registered`, `matched`, `completed`, `swept`, …). */
   restoreOutcome(outcome: CrpOutcome): void
 }

@@ -1,7 +1,7 @@
 // Token buckets per remote peer and per IP for `Create` and `Join` (PROTOCOL.md §3.6; §6 reuses
 // them for `Register`). Peer ids are free to mint (§8: every pairing uses a fresh one), so the
 // per-IP bucket is the one that bites; the per-peer bucket stops one connection from hogging it.
-import type { GssAdmission, GssRemote } from '../protocols/fc/gss.js'
+import type { FcAdmission, FcRemote } from '../protocols/fc/relay.js'
 import {
   RATE_LIMIT_MAX_TRACKED_KEYS, RATE_LIMIT_PER_IP_BURST, RATE_LIMIT_PER_IP_REFILL_MS,
   RATE_LIMIT_PER_PEER_BURST, RATE_LIMIT_PER_PEER_REFILL_MS
@@ -70,7 +70,7 @@ export class TokenBuckets {
 }
 
 /** The GSS admission check: a `Create` or `Join` costs one token from the peer's and the IP's bucket. */
-export class RateLimiter implements GssAdmission {
+export class RateLimiter implements FcAdmission {
   private readonly perPeer: TokenBuckets
   private readonly perIp: TokenBuckets
 
@@ -86,7 +86,7 @@ export class RateLimiter implements GssAdmission {
     }, maxKeys, now)
   }
 
-  admit (remote: GssRemote, _kind: 'create' | 'join'): boolean {
+  admit (remote: FcRemote, _kind: 'create' | 'join'): boolean {
     // Both buckets are charged even when the first refuses, so a flood from one IP with
     // fresh peer ids drains the IP bucket as fast as it tries.
     const peerOk = this.perPeer.take(remote.peer)

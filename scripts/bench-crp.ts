@@ -8,8 +8,8 @@ import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { createRelay } from '../relay/index.js'
-import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../node/index.js'
-import type { DaemonEvent } from '../node/core/daemon-events.js'
+import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../peer/index.js'
+import type { DaemonEvent } from '../peer/core/daemon/events.js'
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 // The app shell: one GiniNode, the relay choice, and hash routes (so a reload stays on the view,
 // and the phone's back button works). Each view is a function returning its element and a cleanup.
-import type { GiniNode } from '../../node/core/gini-node.js'
+import type { GiniNode } from '../../peer/core/gini-node.js'
 import type { ParsedVCard } from '../../protocols/contact/index.js'
 import { RelaySetting, type ClientConfig } from './config.js'
 import { Presence } from './presence.js'

@@ -2,7 +2,7 @@
 // the user set another one in Settings (kept per profile in localStorage). Which profile a tab runs
 // comes from `?profile=<name>`: one browser profile shares one IndexedDB per origin, so two people
 // on one computer (the two-tab demo) need two names.
-import type { IceServer } from '../../node/core/peer-node.js'
+import type { IceServer } from '../../peer/core/peer-node.js'
 
 /** What `/config.json` may carry. Unknown fields are ignored. */
 export interface ServedConfig {

@@ -1,8 +1,8 @@
 // Boot: read the page's configuration, open this profile's IndexedDB, open the GiniNode (the same
 // core the CLI runs) with the browser's libp2p, and hand over to the app shell.
-import { GiniNode } from '../../node/core/gini-node.js'
-import { createPeerNode } from '../../node/adapters/peer-libp2p.browser.js'
-import { IndexedDbStorage } from '../../node/adapters/indexeddb-storage.js'
+import { GiniNode } from '../../peer/core/gini-node.js'
+import { createPeerNode } from '../../peer/adapters/peer-libp2p.browser.js'
+import { IndexedDbStorage } from '../../peer/adapters/indexeddb-storage.js'
 import { App } from './app.js'
 import { loadConfig } from './config.js'
 import { h, replaceChildren } from './dom.js'

@@ -2,10 +2,10 @@
 // identity holds a slot at the relay, re-dials every contact, answers their dials, and moves each
 // contact between online / offline / unreachable / expired. The UI reads the states from storage
 // (the daemon writes them) and redraws when an event says something changed.
-import type { GiniNode } from '../../node/core/gini-node.js'
-import type { Daemon } from '../../node/core/daemon.js'
-import type { DaemonEvent } from '../../node/core/daemon-events.js'
-import type { RestoreStatus } from '../../node/core/reachability.js'
+import type { GiniNode } from '../../peer/core/gini-node.js'
+import type { Daemon } from '../../peer/core/daemon/daemon.js'
+import type { DaemonEvent } from '../../peer/core/daemon/events.js'
+import type { RestoreStatus } from '../../peer/core/daemon/reachability.js'
 
 /** `other-tab`: another tab of this profile is the one online (one identity, one daemon). */
 export type RelayStatus = 'off' | 'connecting' | 'connected' | 'unreachable' | 'other-tab'

@@ -4,7 +4,7 @@
 import {
   GiniError, USER_MESSAGES, WIRE_MESSAGES, InvalidFlashCodeError, RelayUnreachableError, type GiniErrorCode
 } from '../../protocols/common/errors.js'
-import type { PairingEvent } from '../../node/core/events.js'
+import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
 /** The four steps a person sees, in order (issue 5: waiting, verifying, connecting, syncing). */
 export type PairingStep = 'waiting' | 'verifying' | 'connecting' | 'syncing'

@@ -5,7 +5,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { ProtocolViolationError } from '../common/errors.js'
 import type { FrameChannel } from '../common/framing.js'
 import { writeFrame } from '../common/stream-end.js'
-import { decodeAll } from './handshake.js'
+import { decodeAll } from './peer.js'
 import type { SessionMessage } from './pb/session.js'
 
 export interface AddressUpdateBody {

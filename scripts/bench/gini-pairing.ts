@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRelay } from '../../relay/index.js'
-import { GiniNode, FileStorage, createPeerNode } from '../../node/index.js'
-import type { PairingEvent } from '../../node/core/events.js'
+import { GiniNode, FileStorage, createPeerNode } from '../../peer/index.js'
+import type { PairingEvent } from '../../peer/core/pairing/events.js'
 import { JsonProcess } from '../lib/json-process.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))

@@ -19,5 +19,5 @@ const stop = (): void => { void relay.stop().finally(() => process.exit(0)) }
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)
 setInterval(() => {
-  process.stdout.write(JSON.stringify({ event: 'stats', pending: relay.gss.pendingCount, connections: relay.node.getConnections().length }) + '\n')
+  process.stdout.write(JSON.stringify({ event: 'stats', pending: relay.fc.pendingCount, connections: relay.node.getConnections().length }) + '\n')
 }, 1000).unref()

@@ -11,9 +11,9 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
-import { createPeerNode, releaseWebRtc } from '../../node/index.js'
-import { connectToVerifiedPeer, WEBRTC_ATTEMPT_TIMEOUTS_MS } from '../../node/core/dial-peer.js'
-import { describeConnection } from '../../node/core/connection-path.js'
+import { createPeerNode, releaseWebRtc } from '../../peer/index.js'
+import { connectToVerifiedPeer, WEBRTC_ATTEMPT_TIMEOUTS_MS } from '../../peer/core/dial-peer.js'
+import { describeConnection } from '../../peer/core/pairing/connection-path.js'
 
 export const BENCH_TRANSFER_PROTOCOL = '/gini-bench/transfer/1'
 const CHUNK_BYTES = 64 * 1024

@@ -12,7 +12,7 @@ import { RTCPeerConnection } from 'node-datachannel/polyfill'
 import ndc from 'node-datachannel'
 import { frameChannel } from '../../protocols/common/framing.js'
 import { ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, IceMessage, requestIceServers, type IceServerEntry } from '../../protocols/ice/index.js'
-import { forNodeDatachannel } from '../../node/adapters/webrtc-config.js'
+import { forNodeDatachannel } from '../../peer/adapters/webrtc-config.js'
 
 /** Gathering against one TURN server on a LAN-like lab takes well under this. */
 const GATHER_TIMEOUT_MS = 8_000

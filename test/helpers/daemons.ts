@@ -2,9 +2,9 @@
 // for daemon events (every wait has a count and a time bound; nothing sleeps to let schedule time
 // pass — the tests advance the fake clock).
 import { createRelay, type Relay } from '../../relay/index.js'
-import type { Daemon, DaemonOptions } from '../../node/core/daemon.js'
-import type { DaemonEvent } from '../../node/core/daemon-events.js'
-import type { ContactRecord } from '../../node/core/storage.js'
+import type { Daemon, DaemonOptions } from '../../peer/core/daemon/daemon.js'
+import type { DaemonEvent } from '../../peer/core/daemon/events.js'
+import type { ContactRecord } from '../../peer/core/storage.js'
 import { makePeer, codeFrom, type TestPeer } from './peers.js'
 import { FakeClock } from './fake-clock.js'
 

@@ -2,9 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { GiniNode, FileStorage, createPeerNode } from '../../node/index.js'
-import type { GiniNodeInit } from '../../node/core/gini-node.js'
-import type { PairingEvent } from '../../node/core/events.js'
+import { GiniNode, FileStorage, createPeerNode } from '../../peer/index.js'
+import type { GiniNodeInit } from '../../peer/core/gini-node.js'
+import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
 export interface TestPeer {
   node: GiniNode

@@ -7,7 +7,7 @@ import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
 import { sodium } from '../../protocols/crypto/index.js'
 import { ExpiredError, IncorrectMfcError, PeerLeftError } from '../../protocols/common/errors.js'
 import type { FcMessage } from '../../protocols/fc/pb/fc.js'
-import type { GiniNodeInit } from '../../node/core/gini-node.js'
+import type { GiniNodeInit } from '../../peer/core/gini-node.js'
 
 /** Rejects if `p` has not settled within `ms`: "never a hang" made checkable. */
 async function within<T> (ms: number, p: Promise<T>): Promise<T> {
@@ -79,7 +79,7 @@ describe('pairing faults', function () {
       if (!name.includes('reflects')) expect(alice.events.map(e => e.event)).to.not.include('verified')
       expect(alice.events.map(e => e.event)).to.not.include('connected')
       expect(bob.events.map(e => e.event)).to.not.include('connected')
-      expect(relay.gss.pendingCount).to.equal(0)
+      expect(relay.fc.pendingCount).to.equal(0)
     })
   }
 
@@ -99,7 +99,7 @@ describe('pairing faults', function () {
       expect(await within(10_000, accept)).to.be.instanceOf(Error)
       expect(await within(10_000, invite)).to.be.instanceOf(PeerLeftError)
       expect(await alice.node.contacts()).to.deep.equal([])
-      expect(relay.gss.pendingCount).to.equal(0)
+      expect(relay.fc.pendingCount).to.equal(0)
     })
   }
 
@@ -108,7 +108,7 @@ describe('pairing faults', function () {
     const alice = await peer('Alice')
     const err = await within(10_000, alice.node.invite({ relay: addr }).catch(e => e))
     expect(err).to.be.instanceOf(ExpiredError)
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
   })
 
   it('a live pairing already uses the drawn code → FLASH_CODE_IN_USE is retried with a new code before one is shown', async () => {

@@ -37,6 +37,6 @@ describe('relay under concurrent pairings', function () {
       expect((await alice.node.contacts()).map(c => c.name)).to.deep.equal([`Bob ${i}`])
       expect((await bob.node.contacts()).map(c => c.name)).to.deep.equal([`Alice ${i}`])
     }
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
   })
 })

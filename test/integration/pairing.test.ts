@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import { createRelay, type Relay } from '../../relay/index.js'
 import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
 import { InvalidFlashCodeError, NoMatchingFlashCodeError } from '../../protocols/common/errors.js'
-import type { PairingEvent } from '../../node/core/events.js'
+import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
 describe('pairing through a relay', function () {
   let relay: Relay
@@ -46,7 +46,7 @@ describe('pairing through a relay', function () {
     expect(aliceContacts[0].sharedSecret.current).to.have.length(128)
     expect(aliceContacts[0].sharedSecret.current).to.equal(bobContacts[0].sharedSecret.current)
     expect(bobContacts[0].vcard).to.include('FN:Alice')
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
 
     const steps = (events: PairingEvent[]): string[] => events.map(e => e.event)
     expect(steps(alice.events)).to.include.members(['flash-code', 'waiting', 'matched', 'verified', 'connected', 'contact-added'])
@@ -61,7 +61,7 @@ describe('pairing through a relay', function () {
     const err = await bob.node.accept('ZZZZ-ZZZZ', { relay: relayAddr }).catch(e => e)
     expect(err).to.be.instanceOf(NoMatchingFlashCodeError)
     expect(await bob.node.contacts()).to.deep.equal([])
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
   })
 
   it('joiner types a malformed code → InvalidFlashCodeError before the relay is dialed', async () => {
@@ -86,6 +86,6 @@ describe('pairing through a relay', function () {
     expect(connected).to.have.property('path', 'relayed')
     expect((await alice.node.contacts()).map(c => c.name)).to.deep.equal(['Bob'])
     expect((await bob.node.contacts()).map(c => c.name)).to.deep.equal(['Alice'])
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
   })
 })

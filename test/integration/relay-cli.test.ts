@@ -9,7 +9,7 @@ import { expect } from 'chai'
 import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
 import { FcMessage } from '../../protocols/fc/pb/fc.js'
 import { frameChannel } from '../../protocols/common/framing.js'
-import { Cleanup, WAIT_MS, bytes, clientNode, expectErrorThenEnd, freshLookup, next } from '../unit/relay/support.js'
+import { Cleanup, WAIT_MS, bytes, clientNode, expectErrorThenEnd, freshLookup, next } from '../helpers/relay-clients.js'
 
 const CLI = join(process.cwd(), 'dist', 'relay', 'cli.js')
 

@@ -10,10 +10,10 @@ import { wire } from '../../protocols/common/wire-bytes.js'
 import { crpParkKey, crpToken, open, seal } from '../../protocols/crypto/index.js'
 import { PeerInfo } from '../../protocols/crp/pb/crp.js'
 import { RESTORE_DB_FILE } from '../../relay/constants.js'
-import { Cleanup, WAIT_MS, bytes } from '../unit/relay/support.js'
+import { Cleanup, WAIT_MS, bytes } from '../helpers/relay-clients.js'
 import {
   exchange, expectEnd, expectMatched, openCrp, register, relayed, tempDir
-} from '../unit/crp/relay-support.js'
+} from '../helpers/crp-clients.js'
 
 const CLI = join(process.cwd(), 'dist', 'relay', 'cli.js')
 

@@ -7,11 +7,11 @@ import {
 } from '../../protocols/crypto/index.js'
 import { wire } from '../../protocols/common/wire-bytes.js'
 import { PeerInfo, type Sealed } from '../../protocols/crp/pb/crp.js'
-import { Cleanup, bytes, startRelay, waitFor } from '../unit/relay/support.js'
+import { Cleanup, bytes, startRelay, waitFor } from '../helpers/relay-clients.js'
 import {
   ROLE, exchange, expectEnd, expectErrorThenEnd, expectMatched, expectSilence, next, openCrp, register,
   tempDir, varint, type Crp
-} from '../unit/crp/relay-support.js'
+} from '../helpers/crp-clients.js'
 import type { Relay } from '../../relay/index.js'
 
 /** One side of a contact pair: its SharedSecret and the token both compute from it. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { Cleanup, startRelay } from '../unit/relay/support.js'
+import { Cleanup, startRelay } from '../helpers/relay-clients.js'
 
 describe('relay identity', function () {
   const cleanup = new Cleanup()

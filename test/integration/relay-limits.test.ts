@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import {
   Cleanup, bytes, clientNode, create, exchangeKeys, expectErrorThenEnd, freshLookup, next, openFc, pair,
   startRelay, waitFor
-} from '../unit/relay/support.js'
+} from '../helpers/relay-clients.js'
 
 /** A short pairing life, so expiry is observable without waiting 180 s. */
 const SHORT_TTL_MS = 1_500
@@ -17,10 +17,10 @@ describe('relay GSS /gini/fc/1: expiry and limits', function () {
     const relay = await startRelay(cleanup, { pairingTtlMs: SHORT_TTL_MS })
     const startMs = Date.now()
     const { a, lookup } = await create(cleanup, relay)
-    expect(relay.gss.pendingCount).to.equal(1)
+    expect(relay.fc.pendingCount).to.equal(1)
     await expectErrorThenEnd(a, 'EXPIRED')
     expect(Date.now() - startMs).to.be.at.least(SHORT_TTL_MS - 100)
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
     const b = await openFc(cleanup, relay)
     await b.write({ join: { lookup, sid: bytes(16) } })
     await expectErrorThenEnd(b, 'NO_MATCHING_FLASH_CODE')
@@ -32,7 +32,7 @@ describe('relay GSS /gini/fc/1: expiry and limits', function () {
     await exchangeKeys(p)
     await expectErrorThenEnd(p.a, 'EXPIRED')
     await expectErrorThenEnd(p.b, 'EXPIRED')
-    expect(relay.gss.pendingCount).to.equal(0)
+    expect(relay.fc.pendingCount).to.equal(0)
   })
 
   it('one IP × more Creates than its bucket → RATE_LIMITED (other peers on that IP too)', async () => {
@@ -44,7 +44,7 @@ describe('relay GSS /gini/fc/1: expiry and limits', function () {
     const d = await openFc(cleanup, relay)
     await d.write({ join: { lookup: freshLookup(), sid: bytes(16) } })
     await expectErrorThenEnd(d, 'RATE_LIMITED')
-    expect(relay.gss.pendingCount).to.equal(3)
+    expect(relay.fc.pendingCount).to.equal(3)
   })
 
   it('one peer × more Joins than its bucket → RATE_LIMITED; a fresh peer still gets an answer', async () => {
@@ -70,14 +70,14 @@ describe('relay GSS /gini/fc/1: expiry and limits', function () {
     const c = await openFc(cleanup, relay)
     await c.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
     await expectErrorThenEnd(c, 'RATE_LIMITED')
-    expect(relay.gss.pendingCount).to.equal(2)
+    expect(relay.fc.pendingCount).to.equal(2)
     // the live rows were not evicted: both still match
     const b = await openFc(cleanup, relay)
     await b.write({ join: { lookup: second.lookup, sid: bytes(16) } })
     expect((await next(second.a)).matched).to.not.equal(undefined)
     expect((await next(b)).matched).to.not.equal(undefined)
     first.a.abort(new Error('creator quits'))
-    await waitFor(() => relay.gss.pendingCount === 1, 'the abandoned row to go')
+    await waitFor(() => relay.fc.pendingCount === 1, 'the abandoned row to go')
     await create(cleanup, relay) // asserts Created
   })
 

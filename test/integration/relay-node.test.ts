@@ -8,7 +8,7 @@ import { tcp } from '@libp2p/tcp'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { FC_PROTOCOL } from '../../protocols/fc/constants.js'
-import { Cleanup, startRelay, waitFor } from '../unit/relay/support.js'
+import { Cleanup, startRelay, waitFor } from '../helpers/relay-clients.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** A peer that takes a reservation on the relays it connects to (as a pairing peer does, §3). */

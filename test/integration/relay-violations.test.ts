@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import {
   Cleanup, bytes, completePairing, create, exchangeKeys, exchangeSealed, expectErrorThenEnd,
   freshLookup, openFc, pair, relayed, startRelay, waitFor, type Fc, type Pairing
-} from '../unit/relay/support.js'
+} from '../helpers/relay-clients.js'
 import type { Relay } from '../../relay/index.js'
 
 /** An unsigned LEB128 varint, for hand-made frames. */
@@ -33,7 +33,7 @@ describe('relay GSS /gini/fc/1: protocol violations', function () {
    * offender and PEER_LEFT to the other, the row deleted, and a concurrent pairing unharmed.
    */
   async function violationCase (offender: 'a' | 'b', offend: (p: Pairing) => Promise<void>): Promise<void> {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const p = await pair(cleanup, relay)
     const bystander = completePairing(cleanup, relay)
     await offend(p)
@@ -41,7 +41,7 @@ describe('relay GSS /gini/fc/1: protocol violations', function () {
     await expectErrorThenEnd(bad, 'PROTOCOL_VIOLATION')
     await expectErrorThenEnd(good, 'PEER_LEFT')
     await bystander
-    await waitFor(() => relay.gss.pendingCount === before, 'the row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the row to be deleted')
   }
 
   it('matched creator × frame declaring 20 KiB (> 16 KiB) → PROTOCOL_VIOLATION, joiner PEER_LEFT', async () => {
@@ -130,22 +130,22 @@ describe('relay GSS /gini/fc/1: protocol violations', function () {
   })
 
   it('unmatched creator × TempKey before Matched → PROTOCOL_VIOLATION, row gone', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const { a, lookup } = await create(cleanup, relay)
     await a.write({ tempKey: { share: bytes(32) } })
     await expectErrorThenEnd(a, 'PROTOCOL_VIOLATION')
-    await waitFor(() => relay.gss.pendingCount === before, 'the row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the row to be deleted')
     const b = await openFc(cleanup, relay)
     await b.write({ join: { lookup, sid: bytes(16) } })
     await expectErrorThenEnd(b, 'NO_MATCHING_FLASH_CODE')
   })
 
   it('new stream × first frame not Create/Join → PROTOCOL_VIOLATION, no row', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const c = await openFc(cleanup, relay)
     await c.write({ tempKey: { share: bytes(32) } })
     await expectErrorThenEnd(c, 'PROTOCOL_VIOLATION')
-    expect(relay.gss.pendingCount).to.equal(before)
+    expect(relay.fc.pendingCount).to.equal(before)
   })
 
   it('new stream × first frame oversized → PROTOCOL_VIOLATION', async () => {
@@ -174,11 +174,11 @@ describe('relay GSS /gini/fc/1: protocol violations', function () {
   })
 
   it('unmatched creator × closes → row gone; its code can be created again', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const { a, lookup } = await create(cleanup, relay)
     a.abort(new Error('gone'))
-    await waitFor(() => relay.gss.pendingCount === before, 'the row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the row to be deleted')
     await create(cleanup, relay, lookup) // asserts Created, not FLASH_CODE_IN_USE
-    expect(relay.gss.pendingCount).to.equal(before + 1)
+    expect(relay.fc.pendingCount).to.equal(before + 1)
   })
 })

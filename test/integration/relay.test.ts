@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import {
   Cleanup, WAIT_MS, bytes, completePairing, create, exchangeKeys, exchangeSealed, expectEnd, expectError,
   expectErrorThenEnd, freshLookup, next, openFc, pair, relayed, startRelay, waitFor
-} from '../unit/relay/support.js'
+} from '../helpers/relay-clients.js'
 import type { Relay } from '../../relay/index.js'
 import type { FcMessage } from '../../protocols/fc/pb/fc.js'
 
@@ -18,7 +18,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   afterEach(async () => { await cleanup.run() })
 
   it('creator × Create → Created with the expiry 180 s ahead, one row', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const startMs = Date.now()
     const a = await openFc(cleanup, relay)
     await a.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
@@ -26,7 +26,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
     expect(msg.created).to.not.equal(undefined)
     const expiresAtMs = Number(msg.created!.expiresAtMs)
     expect(expiresAtMs).to.be.within(startMs + 180_000 - 1000, Date.now() + 180_000 + 1000)
-    expect(relay.gss.pendingCount).to.equal(before + 1)
+    expect(relay.fc.pendingCount).to.equal(before + 1)
   })
 
   it('joiner × unknown code → NO_MATCHING_FLASH_CODE, closed, and the relay still pairs others', async () => {
@@ -51,16 +51,16 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 
   it('matched pair × full exchange → every message forwarded unchanged, both Done → closed, row gone', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const p = await pair(cleanup, relay)
-    expect(relay.gss.pendingCount).to.equal(before + 1)
+    expect(relay.fc.pendingCount).to.equal(before + 1)
     await exchangeKeys(p)
     await exchangeSealed(p)
     await p.a.write({ done: {} })
     await p.b.write({ done: {} })
     await expectEnd(p.a)
     await expectEnd(p.b)
-    await waitFor(() => relay.gss.pendingCount === before, 'the row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the row to be deleted')
   })
 
   it('Matched carries both sids to both sides', async () => {
@@ -82,12 +82,12 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 
   it('creator leaves after keys exchanged → joiner gets PEER_LEFT within seconds, row gone', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const p = await pair(cleanup, relay)
     await exchangeKeys(p)
     p.a.abort(new Error('creator quits'))
     await expectErrorThenEnd(p.b, 'PEER_LEFT')
-    await waitFor(() => relay.gss.pendingCount === before, 'the row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the row to be deleted')
   })
 
   it('joiner leaves after keys exchanged → creator gets PEER_LEFT', async () => {
@@ -98,10 +98,10 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 
   it('creator leaves before a joiner came → the code is gone (joiner gets NO_MATCHING_FLASH_CODE)', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const { a, lookup } = await create(cleanup, relay)
     await a.close()
-    await waitFor(() => relay.gss.pendingCount === before, 'the abandoned row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the abandoned row to be deleted')
     const b = await openFc(cleanup, relay)
     await b.write({ join: { lookup, sid: bytes(16) } })
     await expectErrorThenEnd(b, 'NO_MATCHING_FLASH_CODE')
@@ -119,7 +119,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 
   it('joiner × Error{INCORRECT_MFC} → forwarded to the creator, both closed, row gone', async () => {
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     const p = await pair(cleanup, relay)
     await exchangeKeys(p)
     await p.b.write({ error: { code: 'INCORRECT_MFC' as any, message: 'Incorrect MFC' } })
@@ -127,7 +127,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
     expect(msg.error).to.deep.equal({ code: 'INCORRECT_MFC', message: 'Incorrect MFC' })
     await expectEnd(p.a)
     await expectEnd(p.b)
-    await waitFor(() => relay.gss.pendingCount === before, 'the row to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'the row to be deleted')
   })
 
   it('joiner Done × creator rejects the answer → joiner gets the forwarded Error (it wins over Done)', async () => {
@@ -141,9 +141,9 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
 
   it('many pairings at once → all complete, table back to its size', async function () {
     this.timeout(WAIT_MS * 6)
-    const before = relay.gss.pendingCount
+    const before = relay.fc.pendingCount
     await Promise.all(Array.from({ length: 20 }, async () => { await completePairing(cleanup, relay) }))
-    await waitFor(() => relay.gss.pendingCount === before, 'all rows to be deleted')
+    await waitFor(() => relay.fc.pendingCount === before, 'all rows to be deleted')
   })
 })
 

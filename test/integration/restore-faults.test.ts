@@ -3,14 +3,14 @@
 // test double behind the same node (test/helpers/crp-relay-double.ts). Time is a fake clock.
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
-import { FileStorage, createPeerNode } from '../../node/index.js'
+import { FileStorage, createPeerNode } from '../../peer/index.js'
 import { CRP_PROTOCOL, CRP_FRAME_MAX_BYTES } from '../../protocols/crp/constants.js'
 import { CrpMessage } from '../../protocols/crp/pb/crp.js'
 import { frameChannel } from '../../protocols/common/framing.js'
 import { crpParkKey, crpRole, crpToken, fromHex, open, sodium } from '../../protocols/crypto/index.js'
-import { FAST_CRP_SCHEDULE } from '../../node/core/schedule.js'
-import type { ContactRecord } from '../../node/core/storage.js'
-import type { DaemonEvent } from '../../node/core/daemon-events.js'
+import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'
+import type { ContactRecord } from '../../peer/core/storage.js'
+import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { CrpRelayDouble } from '../helpers/crp-relay-double.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import {

@@ -2,7 +2,7 @@
 // and real WebRTC; only time is fake (the daemons' clock), so no test waits for a schedule to pass.
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
-import { FAST_CRP_SCHEDULE } from '../../node/core/schedule.js'
+import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import {
   daemonPeer, isState, pair, pairThroughThrowawayRelay, startRelay, waitForEvent, type DaemonPeer

@@ -1,7 +1,7 @@
 // A contact's card: the vCard they sent when pairing (verified, §4), their reachability, and the
 // details a careful user may want to compare (peer id).
 import { parseVCard, photoDataUri, type ParsedVCard } from '../../../protocols/contact/index.js'
-import { describeReachability } from '../../../node/core/reachability.js'
+import { describeReachability } from '../../../peer/core/daemon/reachability.js'
 import type { App, View } from '../app.js'
 import { h } from '../dom.js'
 import { topBar, statusDot, initials, errorBox } from './parts.js'

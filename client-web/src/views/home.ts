@@ -1,7 +1,7 @@
 // The contact list: one row per contact with its reachability dot, and the way to a new contact.
 // Re-read from storage every few seconds, so a state change written by another tab (or, later,
 // a reconnection scheduler) shows without a reload.
-import type { ContactRecord } from '../../../node/core/storage.js'
+import type { ContactRecord } from '../../../peer/core/storage.js'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, statusDot, STATE_LABELS, initials } from './parts.js'

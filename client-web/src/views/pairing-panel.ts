@@ -1,8 +1,8 @@
 // The progress panel of one pairing: the code and its countdown (creator), the four steps, one
 // status line (`pairing-status`, with data-stage / data-path / data-direct for automation), and
 // the outcome. It only renders; new-contact.ts drives it.
-import type { PairingEvent } from '../../../node/core/events.js'
-import type { ContactRecord } from '../../../node/core/storage.js'
+import type { PairingEvent } from '../../../peer/core/pairing/events.js'
+import type { ContactRecord } from '../../../peer/core/storage.js'
 import { h, replaceChildren } from '../dom.js'
 import { describeEvent, formatRemaining, PAIRING_STEPS, type PairingStep, type ShownError } from '../words.js'
 import { initials } from './parts.js'

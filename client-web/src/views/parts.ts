@@ -1,5 +1,5 @@
 // Small pieces shared by the views: the top bar, the reachability dot, an error box.
-import type { ReachabilityState } from '../../../node/core/storage.js'
+import type { ReachabilityState } from '../../../peer/core/storage.js'
 import type { App, Route } from '../app.js'
 import { h } from '../dom.js'
 import type { ShownError } from '../words.js'

@@ -3,7 +3,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
 import { parseDurationMs } from '../../../relay/duration.js'
-import { ipKey } from '../../../relay/gss-service.js'
+import { ipKey } from '../../../relay/fc-service.js'
 import { RateLimiter, TokenBuckets } from '../../../relay/rate-limit.js'
 
 describe('relay rate limits (token buckets)', function () {

@@ -1,0 +1,87 @@
+// `gini daemon`: stay online with the long-term identity until Ctrl-C (issue 4). With --json, one
+// object a line: `listening` {peerId, addrs}, `contact-state` {id, name, state}, `session`
+// {id, direct, remoteAddr}, `crp` {id, step} (plus `relay` and `address-update`). In words, it
+// says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
+import { InvalidArgumentError } from 'commander'
+import type { CliContext } from './context.js'
+import type { DaemonEvent } from '../core/daemon/events.js'
+import { describeReachability } from '../core/daemon/reachability.js'
+import type { CrpScheduleName } from '../core/daemon/schedule.js'
+
+export interface DaemonCliOptions {
+  unreachableAfter?: number
+  crpSchedule?: CrpScheduleName
+}
+
+/** How long a clean stop may take before the command returns anyway. */
+const STOP_TIMEOUT_MS = 10_000
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `2s`, `500ms`, `3m`, `1h`, `3d` (a bare number is seconds) → ms; commander shows the error. */
+export function parseDuration (text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text)
+  const ms = m == null ? NaN : Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's'])
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new InvalidArgumentError(`invalid duration "${text}" (use e.g. 2s, 500ms, 3d)`)
+  return ms
+}
+
+export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): Promise<void> {
+  const relay = await ctx.relay()
+  const node = await ctx.node()
+  const names = new Map((await node.contacts()).map(c => [c.id, c.name]))
+  const nameOf = (id: string): string => names.get(id) ?? id
+  if (!ctx.json) {
+    const n = names.size
+    process.stdout.write(n === 0
+      ? 'No contacts yet: waiting for pairings (`gini invite` / `gini accept` in another terminal). Ctrl-C to stop.\n'
+      : `Keeping ${n} contact${n === 1 ? '' : 's'} connected. Ctrl-C to stop.\n`)
+  }
+  const daemon = await node.startDaemon({
+    relays: [relay],
+    unreachableAfterMs: opts.unreachableAfter,
+    crpSchedule: opts.crpSchedule ?? 'seed',
+    onEvent: (e) => {
+      if (e.event === 'contact-state') names.set(e.id, e.name)
+      ctx.out.event(e as DaemonEvent & Record<string, unknown>, describeDaemonEvent(e, nameOf))
+    }
+  })
+  try {
+    await new Promise<void>(resolve => {
+      if (ctx.signal.aborted) { resolve(); return }
+      ctx.signal.addEventListener('abort', () => { resolve() }, { once: true })
+    })
+    if (!ctx.json) process.stdout.write('Stopping…\n')
+  } finally {
+    await Promise.race([daemon.stop(), new Promise(resolve => setTimeout(resolve, STOP_TIMEOUT_MS).unref())])
+  }
+}
+
+/** The words for a daemon event (human mode); undefined for events people need not see. */
+export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => string): string | undefined {
+  switch (e.event) {
+    case 'listening':
+      return e.addrs.length > 0
+        ? `Online as ${e.peerId}, reachable through the relay.`
+        : `Running as ${e.peerId}; waiting for a slot at the relay…`
+    case 'relay':
+      if (e.status === 'connected') return undefined
+      return e.status === 'disconnected' ? 'Lost the relay; reconnecting…' : 'The relay is unreachable; retrying with back-off…'
+    case 'contact-state': {
+      const waiting = e.state === 'offline' ? ' Waiting for them to come online.' : e.state === 'unreachable' ? ' Waiting to meet them at the relay.' : ''
+      return `${e.name}: ${describeReachability(e.state, e.restore)}.${waiting}`
+    }
+    case 'session':
+      return `${nameOf(e.id)}: connected ${e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
+    case 'crp':
+      switch (e.step) {
+        case 'restored': return `${nameOf(e.id)}: connection restored.`
+        case 'incorrect-shared-secret': return `${nameOf(e.id)}: restore failed (Incorrect SharedSecret). Trying again on schedule.`
+        case 'keeps-failing': return `${nameOf(e.id)}: restore keeps failing. Consider pairing again; retries go on.`
+        case 'expired': return `${nameOf(e.id)}: not reached for a year. Pair again to reconnect.`
+        default: return undefined
+      }
+    case 'address-update':
+      return e.direction === 'received' ? `${nameOf(e.id)}: learned new addresses.` : undefined
+  }
+}

@@ -1,0 +1,56 @@
+// One place that turns events into what the user sees: words on a terminal, or one JSON object a
+// line with an `event` field for scripts (--json). Never prints a secret other than the user's own
+// flash code, which is the point of `invite`.
+import type { PairingEvent } from '../core/pairing/events.js'
+import { errorCodeFor } from './exit-codes.js'
+
+export interface Output {
+  json: boolean
+  /** A JSON event line, or a sentence for people. */
+  event(obj: Record<string, unknown> & { event: string }, human?: string): void
+  /** Data for `contacts`/`contact`: printed as-is in JSON mode. */
+  data(obj: unknown, human: string): void
+  error(err: unknown): void
+}
+
+export function createOutput (json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
+  return {
+    json,
+    event (obj, human) {
+      if (json) stdout.write(JSON.stringify(obj) + '\n')
+      else if (human != null) stdout.write(human + '\n')
+    },
+    data (obj, human) {
+      stdout.write(json ? JSON.stringify(obj) + '\n' : human + (human.endsWith('\n') ? '' : '\n'))
+    },
+    error (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      if (json) stdout.write(JSON.stringify({ event: 'error', code: errorCodeFor(err), message }) + '\n')
+      else stderr.write(`Error: ${message}\n`)
+    }
+  }
+}
+
+/** The words for each pairing step (human mode). */
+export function describePairingEvent (e: PairingEvent): string | undefined {
+  switch (e.event) {
+    case 'flash-code': {
+      const until = new Date(e.expiresAt).toLocaleTimeString()
+      const minutes = Math.max(1, Math.round((e.expiresAt - Date.now()) / 60_000))
+      return `\n  Your Flash Code:  ${e.code}\n\nRead it to your contact (by voice or another messenger).\nIt is valid for ${minutes} minute${minutes === 1 ? '' : 's'}, until ${until}.`
+    }
+    case 'waiting':
+      if (e.for === 'peer') return 'Waiting for your contact to enter the code…'
+      if (e.for === 'match') return 'Looking for the code at the relay…'
+      return 'Connecting to your contact…'
+    case 'matched': return 'Found the other side. Checking the code on both sides…'
+    case 'verified': return 'Verified: both sides know the same code.'
+    case 'connected':
+      if (e.path === 'turn') return 'Connected over WebRTC through a TURN server (no direct path through these NATs).'
+      return e.direct
+        ? 'Connected directly (WebRTC).'
+        : 'Connected through the relay (a direct connection was not possible).'
+    case 'syncing': return 'Exchanging contact cards…'
+    case 'contact-added': return `Added ${e.name} to your contacts.`
+  }
+}

@@ -1,0 +1,414 @@
+// The long-running peer (issue 4, `gini daemon`): the long-term identity online at its relay(s),
+// every contact dialed at its saved addresses on start and on network change (with back-off), their
+// dials accepted, §5 on every session, AddressUpdate when our addresses change, and the CRP for
+// contacts not seen for `unreachableAfterMs`. Time comes from the injected clock (tests advance it);
+// network steps have their own bounded deadlines.
+import type { Libp2p } from 'libp2p'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Clock } from '../../../protocols/common/clock.js'
+import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
+import { SESSION_PROTOCOL } from '../../../protocols/session/constants.js'
+import { ContactBook } from '../contact-book.js'
+import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
+import { Restorer } from './restore/restorer.js'
+import { ScheduledRunner, REDIAL_BACKOFF, crpScheduleByName, type CrpScheduleName, type Schedule } from './schedule.js'
+import {
+  reachabilityOf, restoreStatusOf, unreachableAtMs, UNREACHABLE_AFTER_MS, type ReachabilityPolicy
+} from './reachability.js'
+import { dialRelay, ownCircuitAddrs, waitForCircuitAddrs } from '../relay-slot.js'
+import type { Identity } from '../identity.js'
+import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
+import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
+import type { DaemonEvent, DaemonEventListener } from './events.js'
+
+/** Longest sleep between two reconciliations (new contacts from another process show up by then). */
+export const RECONCILE_MAX_SLEEP_MS = 30_000
+
+/**
+ * WebRTC upgrade deadlines of the daemon's dials (reconnections, restores) unless the GiniNode sets
+ * its own: notes/webrtc-upgrade.md measured "abort after 500 ms and retry once" as the fix for the
+ * ~1 s DTLS stall (0/60 failed, max 526 ms on loopback), and ICE through NAT succeeding within
+ * 1.2 s when it succeeds at all. A failed upgrade falls back to the relayed path (§3 order), so a
+ * contact comes back within ~2.5 s even when WebRTC hangs (the native race that never reports).
+ */
+export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
+
+export interface DaemonOptions {
+  /** The relay(s) to hold a reservation on; the first is where the CRP registers. */
+  relays: Array<string | Multiaddr>
+  /** No session for this long → `unreachable` and the CRP starts (§6: 3 days). */
+  unreachableAfterMs?: number
+  /** The CRP schedule: `seed` (§6) or `fast` (harnesses), or a Schedule. */
+  crpSchedule?: Schedule | CrpScheduleName
+  onEvent?: DaemonEventListener
+  /** Jitter source of the schedules (tests make it deterministic). */
+  random?: () => number
+}
+
+/** What the daemon needs from its GiniNode. */
+export interface DaemonContext {
+  storage: GiniStorage
+  identity: Identity
+  createPeerNode: CreatePeerNode
+  clock: Clock
+  webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
+  webrtcAttemptTimeoutsMs?: number[]
+  /** Told when stop() begins. */
+  onStop?: () => void
+}
+
+interface RelayLink {
+  addr: Multiaddr
+  peer?: PeerId
+  connected: boolean
+  trying?: boolean
+  retry?: ScheduledRunner
+}
+
+export class Daemon {
+  readonly policy: ReachabilityPolicy
+  private readonly ctx: DaemonContext
+  private readonly node: Libp2p
+  private readonly book: ContactBook
+  private readonly sessions: Sessions
+  private readonly restorer: Restorer
+  private readonly listeners = new Set<DaemonEventListener>()
+  private readonly relays: RelayLink[]
+  private readonly redials = new Map<string, ScheduledRunner>()
+  private readonly dialing = new Set<string>()
+  private readonly emitted = new Map<string, string>()
+  private readonly random?: () => number
+  private announcedAddrs = ''
+  private seenAddrs = ''
+  private reconcileHandle: unknown
+  private reconciling?: Promise<void>
+  private reconcileAgain = false
+  private stopped = false
+  /** The first `listening` went out (later ones follow a relay outage or an address change). */
+  private listening = false
+
+  private constructor (ctx: DaemonContext, node: Libp2p, opts: DaemonOptions) {
+    this.ctx = ctx
+    this.node = node
+    this.random = opts.random
+    const schedule = typeof opts.crpSchedule === 'string' || opts.crpSchedule == null
+      ? crpScheduleByName(opts.crpSchedule ?? 'seed')
+      : opts.crpSchedule
+    this.policy = { unreachableAfterMs: opts.unreachableAfterMs ?? UNREACHABLE_AFTER_MS, crpSchedule: schedule }
+    if (opts.onEvent != null) this.listeners.add(opts.onEvent)
+    this.relays = opts.relays.map(r => ({ addr: typeof r === 'string' ? multiaddr(r) : r, connected: false }))
+    if (this.relays.length === 0) throw new Error('the daemon needs a relay')
+    this.book = new ContactBook(ctx.storage)
+    const attemptTimeoutsMs = ctx.webrtcAttemptTimeoutsMs ?? DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS
+    const emit = (e: DaemonEvent): void => { this.emit(e) }
+    this.sessions = new Sessions({
+      book: this.book,
+      storage: ctx.storage,
+      ppk: ctx.identity.ppk,
+      clock: ctx.clock,
+      ownAddrs: () => ownCircuitAddrs(this.node),
+      emit,
+      attemptTimeoutsMs,
+      onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
+      onOffline: () => { void this.reconcile() }
+    })
+    this.restorer = new Restorer({
+      relay: this.relays[0].addr,
+      createPeerNode: ctx.createPeerNode,
+      webrtc: ctx.webrtc,
+      book: this.book,
+      sessions: this.sessions,
+      ppk: ctx.identity.ppk,
+      clock: ctx.clock,
+      schedule,
+      emit,
+      attemptTimeoutsMs,
+      random: opts.random,
+      onExpired: (id) => { void this.expire(id) },
+      onRestoreStatus: (id) => { void this.emitStateOf(id) }
+    })
+  }
+
+  /** Starts the long-term node, reaches the relay(s), and begins keeping every contact connected. */
+  static async start (ctx: DaemonContext, opts: DaemonOptions): Promise<Daemon> {
+    const node = await ctx.createPeerNode({ privateKey: ctx.identity.privateKey, ...ctx.webrtc })
+    const daemon = new Daemon(ctx, node, opts)
+    try {
+      await daemon.begin()
+    } catch (err) {
+      await daemon.stop().catch(() => {})
+      throw err
+    }
+    return daemon
+  }
+
+  get peerId (): PeerId {
+    return this.node.peerId
+  }
+
+  /** Our long-term addresses (circuit slots at the relays). */
+  get addrs (): Multiaddr[] {
+    return ownCircuitAddrs(this.node)
+  }
+
+  isOnline (id: string): boolean {
+    return this.sessions.isOnline(id)
+  }
+
+  /** The contact's best open connection, if online (for protocols built on top, e.g. chat). */
+  linkOf (id: string): ContactLink | undefined {
+    return this.sessions.linkOf(id)
+  }
+
+  /** Wall-clock ms of the contact's next CRP run, if a CRP runs. */
+  nextCrpTryMs (id: string): number | undefined {
+    return this.restorer.nextRunAtMs(id)
+  }
+
+  addListener (listener: DaemonEventListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** A contact was added or re-paired (in this process or another): look at it now. */
+  async contactChanged (id: string): Promise<void> {
+    // A re-pairing replaces both secrets and stops a running CRP (docs/protocol.md §13.3 #14).
+    await this.restorer.stop(id)
+    this.redials.get(id)?.stop()
+    this.redials.delete(id)
+    await this.reconcile()
+  }
+
+  /** Re-evaluates every contact now (also runs by itself on the clock). */
+  async reconcile (): Promise<void> {
+    if (this.stopped) return
+    if (this.reconciling != null) { this.reconcileAgain = true; return await this.reconciling }
+    this.reconciling = this.reconcileOnce().finally(() => { this.reconciling = undefined })
+    await this.reconciling
+    if (this.reconcileAgain && !this.stopped) { this.reconcileAgain = false; await this.reconcile() }
+  }
+
+  async stop (): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    this.ctx.onStop?.()
+    if (this.reconcileHandle != null) this.ctx.clock.clearTimeout(this.reconcileHandle)
+    for (const r of this.redials.values()) r.stop()
+    this.redials.clear()
+    for (const relay of this.relays) relay.retry?.stop()
+    this.node.removeEventListener('self:peer:update', this.onSelfUpdate)
+    this.node.removeEventListener('peer:disconnect', this.onDisconnect)
+    await this.restorer.stopAll()
+    const online = this.sessions.onlineIds()
+    await this.sessions.stop()
+    const now = this.ctx.clock.now()
+    // "Last seen" is the last time a confirmed session was open: now, for those still online.
+    for (const id of online) {
+      await this.book.update(id, (c) => { c.state = 'offline'; c.lastSeenMs = now }).catch(() => {})
+    }
+    await Promise.resolve(this.node.stop()).catch(() => {})
+    await this.book.settle()
+  }
+
+  // ---- start ------------------------------------------------------------------------------------
+
+  private async begin (): Promise<void> {
+    await this.node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
+      void this.sessions.handleInbound(stream, connection)
+    }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
+    this.node.addEventListener('peer:disconnect', this.onDisconnect)
+    await Promise.all(this.relays.map(async r => { await this.connectRelay(r) }))
+    // One reservation at a time (the node listens on one `/p2p-circuit`); the circuit transport
+    // makes it at a connected relay and moves it to another one if that relay goes.
+    if (this.relays.some(r => r.connected)) await waitForCircuitAddrs(this.node).catch(() => {})
+    this.seenAddrs = this.announcedAddrs = addrKey(this.addrs)
+    this.node.addEventListener('self:peer:update', this.onSelfUpdate)
+    this.emit({ event: 'listening', peerId: this.node.peerId.toString(), addrs: this.addrs.map(String) })
+    this.listening = true
+    await this.reconcile()
+  }
+
+  private async connectRelay (relay: RelayLink): Promise<boolean> {
+    if (relay.trying === true || this.stopped) return relay.connected
+    relay.trying = true
+    try {
+      const connection = await dialRelay(this.node, relay.addr)
+      relay.peer = connection.remotePeer
+      relay.connected = true
+      relay.retry?.stop()
+      relay.retry = undefined
+      this.emit({ event: 'relay', status: 'connected', relay: relay.addr.toString() })
+      if (this.listening) {
+        // Back after an outage: say where we are reachable again once the slot is there.
+        await waitForCircuitAddrs(this.node).catch(() => {})
+        if (!this.stopped) this.emit({ event: 'listening', peerId: this.node.peerId.toString(), addrs: this.addrs.map(String) })
+      }
+      return true
+    } catch {
+      if (this.stopped) return false
+      relay.connected = false
+      this.emit({ event: 'relay', status: 'unreachable', relay: relay.addr.toString() })
+      this.retryRelay(relay)
+      return false
+    } finally {
+      relay.trying = false
+    }
+  }
+
+  /** A lost relay is re-dialed on the back-off schedule (a restarted relay is found again). */
+  private retryRelay (relay: RelayLink): void {
+    if (this.stopped || relay.retry != null) return
+    const now = this.ctx.clock.now()
+    relay.retry = new ScheduledRunner({
+      clock: this.ctx.clock,
+      schedule: REDIAL_BACKOFF,
+      startedAtMs: now,
+      // The attempt that brought us here just failed: the first retry is one interval away.
+      nextRunAtMs: now + REDIAL_BACKOFF.bands[0].intervalMs,
+      random: this.random,
+      run: () => { if (!relay.connected) void this.connectRelay(relay) }
+    })
+    relay.retry.start()
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const relay = this.relays.find(r => r.peer != null && r.peer.equals(evt.detail))
+    if (relay == null || this.stopped) return
+    relay.connected = false
+    this.emit({ event: 'relay', status: 'disconnected', relay: relay.addr.toString() })
+    this.retryRelay(relay)
+  }
+
+  /** Our addresses changed (a reservation came or went): tell connected contacts, re-dial the rest. */
+  private readonly onSelfUpdate = (): void => {
+    if (this.stopped) return
+    const addrs = this.addrs
+    const key = addrKey(addrs)
+    if (key === this.seenAddrs) return
+    this.seenAddrs = key
+    this.emit({ event: 'listening', peerId: this.node.peerId.toString(), addrs: addrs.map(String) })
+    if (addrs.length === 0 || key === this.announcedAddrs) return
+    this.announcedAddrs = key
+    void this.sessions.announce()
+    // A network change: every contact not online is dialed again now.
+    for (const runner of this.redials.values()) runner.runNow()
+  }
+
+  // ---- contacts ---------------------------------------------------------------------------------
+
+  private async reconcileOnce (): Promise<void> {
+    if (this.reconcileHandle != null) this.ctx.clock.clearTimeout(this.reconcileHandle)
+    this.reconcileHandle = undefined
+    const now = this.ctx.clock.now()
+    let wakeAt = now + RECONCILE_MAX_SLEEP_MS
+    let contacts: ContactRecord[] = []
+    try {
+      contacts = await this.book.list()
+    } catch {}
+    for (const c of contacts) {
+      if (this.stopped) return
+      const online = this.sessions.isOnline(c.id)
+      const state = reachabilityOf(c, online, now, this.policy)
+      const stored = state === c.state
+        ? c
+        : await this.book.update(c.id, (r) => {
+          // A session that confirmed meanwhile has stored `online` itself: never overwrite it.
+          if (r.state === state || (state !== 'online' && this.sessions.isOnline(r.id))) return false
+          r.state = state
+        }) ?? c
+      this.emitState(stored, state)
+      switch (state) {
+        case 'online':
+          this.stopRedial(c.id)
+          await this.restorer.succeeded(c.id)
+          break
+        case 'offline':
+          this.ensureRedial(c)
+          wakeAt = Math.min(wakeAt, unreachableAtMs(c, this.policy))
+          break
+        case 'unreachable':
+          this.ensureRedial(c)
+          await this.restorer.start(c.id)
+          break
+        case 'expired':
+          this.stopRedial(c.id)
+          await this.restorer.stop(c.id)
+          break
+      }
+    }
+    if (this.stopped) return
+    const sleep = Math.max(0, Math.min(wakeAt - this.ctx.clock.now(), RECONCILE_MAX_SLEEP_MS))
+    this.reconcileHandle = this.ctx.clock.setTimeout(() => { void this.reconcile() }, sleep)
+  }
+
+  private ensureRedial (c: ContactRecord): void {
+    const id = c.id
+    if (this.redials.has(id) || this.stopped) return
+    const now = this.ctx.clock.now()
+    // Two daemons starting together would dial each other at once: two sessions, two secrets that
+    // the sides may store in different orders (docs §13.3 #8, harmless but needless). The side with
+    // the lower PPK (the CRP's role A) dials at once, the other one interval later.
+    const first = crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk)) === 'A' ? undefined : now + REDIAL_BACKOFF.bands[0].intervalMs
+    const runner = new ScheduledRunner({
+      clock: this.ctx.clock,
+      schedule: REDIAL_BACKOFF,
+      startedAtMs: now,
+      nextRunAtMs: first,
+      random: this.random,
+      run: () => { this.redial(id) }
+    })
+    this.redials.set(id, runner)
+    runner.start()
+  }
+
+  private stopRedial (id: string): void {
+    this.redials.get(id)?.stop()
+    this.redials.delete(id)
+  }
+
+  private redial (id: string): void {
+    if (this.dialing.has(id) || this.sessions.isOnline(id) || this.stopped) return
+    this.dialing.add(id)
+    void this.sessions.dialContact(this.node, id).catch(() => false).finally(() => { this.dialing.delete(id) })
+  }
+
+  private async contactOnline (id: string, _link: ContactLink, _via: SessionVia): Promise<void> {
+    this.stopRedial(id)
+    await this.emitStateOf(id)
+    await this.restorer.succeeded(id)
+  }
+
+  private async expire (id: string): Promise<void> {
+    const stored = await this.book.update(id, (c) => { c.state = 'expired' })
+    if (stored != null) this.emitState(stored, 'expired')
+    this.stopRedial(id)
+    await this.restorer.stop(id)
+  }
+
+  private async emitStateOf (id: string): Promise<void> {
+    const c = await this.book.get(id)
+    if (c == null) return
+    const state = reachabilityOf(c, this.sessions.isOnline(id), this.ctx.clock.now(), this.policy)
+    this.emitState(c, state)
+  }
+
+  /** `contact-state` once per change of state or restore status. */
+  private emitState (c: ContactRecord, state: ReachabilityState): void {
+    const restore = state === 'online' ? undefined : restoreStatusOf(c)
+    const key = `${state}/${restore ?? ''}`
+    if (this.emitted.get(c.id) === key) return
+    this.emitted.set(c.id, key)
+    this.emit({ event: 'contact-state', id: c.id, name: c.name, state, ...(restore != null ? { restore } : {}) })
+  }
+
+  private emit (e: DaemonEvent): void {
+    for (const l of this.listeners) {
+      try { l(e) } catch {}
+    }
+  }
+}
+
+function addrKey (addrs: Multiaddr[]): string {
+  return addrs.map(String).sort().join(' ')
+}

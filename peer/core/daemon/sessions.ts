@@ -1,0 +1,301 @@
+// Sessions between contacts (PROTOCOL.md §5, issue 4): who is connected now, and the glue that
+// runs /gini/session/1 on every new connection between two contacts — I = dialer, R = listener —
+// storing the new SharedSecret only after both confirmations (SS_prev := SS_cur). Also
+// AddressUpdate both ways. A "link" is an open connection with a confirmed session: it is what
+// makes a contact `online`. Links live on the long-term node, or on a restore run's node for a
+// restored connection (§5: "a restored connection counts as one").
+import type { Libp2p } from 'libp2p'
+import type { Connection, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { fromHex, sodium, toHex, type X25519KeyPair } from '../../../protocols/crypto/index.js'
+import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../../../protocols/common/errors.js'
+import { frameChannel, type FrameChannel } from '../../../protocols/common/framing.js'
+import { refuse } from '../../../protocols/common/stream-end.js'
+import type { Clock } from '../../../protocols/common/clock.js'
+import {
+  runSessionInitiator, runSessionResponder, sendAddressUpdate, readAddressUpdate, SessionMessage,
+  SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
+  type SessionResult
+} from '../../../protocols/session/index.js'
+import { ErrorCode } from '../../../protocols/session/pb/session.js'
+import { connectToVerifiedPeer, isDirectConnection } from '../dial-peer.js'
+import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
+import type { GiniStorage } from '../storage.js'
+import type { DaemonEventListener } from './events.js'
+import { withTimeout } from '../signals.js'
+
+/** Bound on one reconnection attempt: every saved address tried, WebRTC then relayed. */
+export const DIAL_CONTACT_TIMEOUT_MS = 30_000
+/** Inbound /gini/session/1 streams per connection at once (a session and an AddressUpdate or two). */
+export const SESSION_MAX_INBOUND_STREAMS = 8
+export const SESSION_MAX_OUTBOUND_STREAMS = 8
+
+export type SessionVia = 'dial' | 'inbound' | 'restore'
+
+export interface ContactLink {
+  contactId: string
+  connection: Connection
+  direct: boolean
+  remoteAddr: string
+}
+
+export interface SessionsInit {
+  book: ContactBook
+  storage: GiniStorage
+  /** Own permanent X25519 pair (ppk, PPK). */
+  ppk: X25519KeyPair
+  clock: Clock
+  /** Own long-term addresses, announced in hello/reply and AddressUpdate. */
+  ownAddrs: () => Multiaddr[]
+  emit: DaemonEventListener
+  /** Per-attempt deadlines of the WebRTC upgrade (dial-peer.ts). */
+  attemptTimeoutsMs: number[]
+  /** A contact got its first link (after the SharedSecret was stored). */
+  onOnline?: (id: string, link: ContactLink, via: SessionVia) => void
+  /** A contact lost its last link. */
+  onOffline?: (id: string) => void
+}
+
+export class Sessions {
+  private readonly init: SessionsInit
+  private readonly links = new Map<string, Set<ContactLink>>()
+  private readonly locks = new Map<string, Promise<unknown>>()
+  private announcing: Promise<void> = Promise.resolve()
+  private stopped = false
+
+  constructor (init: SessionsInit) {
+    this.init = init
+  }
+
+  isOnline (id: string): boolean {
+    return (this.links.get(id)?.size ?? 0) > 0
+  }
+
+  /** The contact's best link (direct first), if online. */
+  linkOf (id: string): ContactLink | undefined {
+    const all = [...(this.links.get(id) ?? [])]
+    return all.find(l => l.direct) ?? all[0]
+  }
+
+  linksOf (id: string): ContactLink[] {
+    return [...(this.links.get(id) ?? [])]
+  }
+
+  onlineIds (): string[] {
+    return [...this.links.keys()].filter(id => this.isOnline(id))
+  }
+
+  /** Runs `fn` alone for this contact: one reconnection (dial, parked pickup, restore dial) at a time. */
+  async withDialLock<T> (id: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve()
+    const next = previous.catch(() => {}).then(fn)
+    this.locks.set(id, next)
+    try {
+      return await next
+    } finally {
+      if (this.locks.get(id) === next) this.locks.delete(id)
+    }
+  }
+
+  /**
+   * An inbound /gini/session/1 stream: a hello (§5 as R) or an AddressUpdate. On the long-term node
+   * the contact is the remote peer id; on a restore run's node it is that run's contact (`contactId`).
+   */
+  async handleInbound (stream: Stream, connection: Connection, contactId?: string): Promise<SessionVia | undefined> {
+    const id = contactId ?? connection.remotePeer.toString()
+    const contact = this.stopped ? undefined : await this.init.book.get(id)
+    // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
+    // needs a new pairing (§6 "then the contact needs a new pairing").
+    if (contact == null || contact.state === 'expired') {
+      stream.abort(new Error('not a contact'))
+      return undefined
+    }
+    const channel = frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES)
+    const signal = AbortSignal.timeout(SESSION_HANDSHAKE_TIMEOUT_MS)
+    let first: SessionMessage
+    try {
+      first = await channel.read({ signal })
+    } catch (err) {
+      if (err instanceof ProtocolViolationError) await refuse(channel, errorFrame('PROTOCOL_VIOLATION'), err)
+      else channel.abort(err instanceof Error ? err : new Error(String(err)))
+      return undefined
+    }
+    if (first.addressUpdate != null) {
+      // On a run identity the remote is anonymous: only a connection that already carries a
+      // confirmed session may update the addresses (§5: "between long-term identities").
+      const allowed = contactId == null || this.hasLink(id, connection)
+      if (!allowed) { channel.abort(new Error('no session on this connection')); return undefined }
+      await this.receiveAddressUpdate(id, first, channel)
+      return undefined
+    }
+    const via: SessionVia = contactId == null ? 'inbound' : 'restore'
+    try {
+      const result = await runSessionResponder(channel, first, {
+        ppk: this.init.ppk, peerPPK: fromHex(contact.ppk), multiaddrs: this.ownAddrBytes(), signal
+      })
+      return await this.confirmed(id, result, connection, via) ? via : undefined
+    } catch {
+      return undefined // refused, violated or timed out: nothing stored (§5)
+    }
+  }
+
+  /** Reconnects from the long-term node: saved addresses newest first, WebRTC first, then §5 as I. */
+  async dialContact (node: Libp2p, id: string, signal?: AbortSignal): Promise<boolean> {
+    return await this.withDialLock(id, async () => {
+      if (this.isOnline(id) || this.stopped) return this.isOnline(id)
+      const contact = await this.init.book.get(id)
+      if (contact == null || contact.state === 'expired') return false
+      const multiaddrs = addressesNewestFirst(contact)
+      if (multiaddrs.length === 0) return false
+      const bound = withTimeout(signal, DIAL_CONTACT_TIMEOUT_MS)
+      let connection: Connection | undefined
+      try {
+        connection = (await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs }, {
+          signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs
+        }))?.connection
+      } catch {
+        return false
+      }
+      if (connection == null) return false
+      if (this.isOnline(id)) return true // their dial won meanwhile: one session is enough
+      return await this.initiate(id, connection, 'dial', bound)
+    })
+  }
+
+  /** §5 as I on an open connection to the contact (a redial, or B's restored connection). */
+  async initiate (id: string, connection: Connection, via: SessionVia, signal?: AbortSignal): Promise<boolean> {
+    const contact = await this.init.book.get(id)
+    if (contact == null || this.stopped) return false
+    const bound = withTimeout(signal, SESSION_HANDSHAKE_TIMEOUT_MS)
+    try {
+      const stream = await connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: connection.limits != null, signal: bound })
+      const result = await runSessionInitiator(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
+        ppk: this.init.ppk,
+        peerPPK: fromHex(contact.ppk),
+        multiaddrs: this.ownAddrBytes(),
+        atMs: this.init.clock.now(),
+        signal: bound
+      })
+      return await this.confirmed(id, result, connection, via)
+    } catch {
+      return false
+    }
+  }
+
+  /** §5 AddressUpdate to every connected contact; `seq` is persisted before anything is sent. */
+  async announce (): Promise<void> {
+    const run = this.announcing.catch(() => {}).then(async () => { await this.announceNow() })
+    this.announcing = run
+    await run
+  }
+
+  /** Closes every link (the daemon is stopping); no offline callbacks. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    const all = [...this.links.values()].flatMap(s => [...s])
+    this.links.clear()
+    await Promise.all(all.map(async l => { await l.connection.close().catch(() => { l.connection.abort(new Error('stopping')) }) }))
+  }
+
+  private async announceNow (): Promise<void> {
+    const ids = this.onlineIds()
+    if (ids.length === 0 || this.stopped) return
+    const state = await this.init.storage.loadNodeState() ?? { addressSeq: 0 }
+    const seq = state.addressSeq + 1
+    await this.init.storage.saveNodeState({ ...state, addressSeq: seq })
+    const multiaddrs = this.ownAddrBytes()
+    await Promise.all(ids.map(async (id) => {
+      const link = this.linkOf(id)
+      if (link == null) return
+      const signal = AbortSignal.timeout(ADDRESS_UPDATE_TIMEOUT_MS)
+      try {
+        const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null, signal })
+        await sendAddressUpdate(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), { multiaddrs, seq: BigInt(seq) }, signal)
+        this.init.emit({ event: 'address-update', id, direction: 'sent', seq })
+      } catch {}
+    }))
+  }
+
+  private async receiveAddressUpdate (id: string, first: SessionMessage, channel: FrameChannel<SessionMessage>): Promise<void> {
+    let update: { multiaddrs: Multiaddr[], seq: bigint }
+    try {
+      update = readAddressUpdate(first)
+    } catch (err) {
+      await refuse(channel, errorFrame('PROTOCOL_VIOLATION'), err instanceof ProtocolViolationError ? err : new ProtocolViolationError())
+      return
+    }
+    await channel.close()
+    if (update.seq > BigInt(Number.MAX_SAFE_INTEGER)) return
+    const seq = Number(update.seq)
+    const now = this.init.clock.now()
+    let applied = false
+    await this.init.book.update(id, (c) => {
+      // §5: "a receiver keeps the highest seq it has seen and ignores older ones".
+      if ((c.addressSeqSeen ?? 0) >= seq) return false
+      c.addressSeqSeen = seq
+      c.addresses = mergeAddresses(c.addresses, update.multiaddrs, id, now)
+      applied = true
+    })
+    if (applied) this.init.emit({ event: 'address-update', id, direction: 'received', seq })
+  }
+
+  /** Both confirmations done: store (SS_prev := SS_cur), learn the addresses, open the link. */
+  private async confirmed (id: string, result: SessionResult, connection: Connection, via: SessionVia): Promise<boolean> {
+    const now = this.init.clock.now()
+    const secret = toHex(result.sharedSecret)
+    sodium.memzero(result.sharedSecret)
+    const stored = await this.init.book.update(id, (c) => {
+      c.sharedSecret = { current: secret, previous: c.sharedSecret.current }
+      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs, id, now)
+      c.lastSeenMs = now
+      c.state = 'online'
+      delete c.crp // "reset by a success" (§6)
+    })
+    if (stored == null || this.stopped || connection.status !== 'open') {
+      if (stored != null) this.markOffline(id)
+      return stored != null
+    }
+    const link: ContactLink = {
+      contactId: id, connection, direct: isDirectConnection(connection), remoteAddr: connection.remoteAddr.toString()
+    }
+    const set = this.links.get(id) ?? new Set<ContactLink>()
+    const first = set.size === 0
+    set.add(link)
+    this.links.set(id, set)
+    connection.addEventListener('close', () => { this.dropLink(link) }, { once: true })
+    this.init.emit({ event: 'session', id, direct: link.direct, remoteAddr: link.remoteAddr, via })
+    if (first) this.init.onOnline?.(id, link, via)
+    return true
+  }
+
+  private hasLink (id: string, connection: Connection): boolean {
+    return [...(this.links.get(id) ?? [])].some(l => l.connection === connection)
+  }
+
+  private dropLink (link: ContactLink): void {
+    const set = this.links.get(link.contactId)
+    if (set == null || !set.delete(link)) return
+    if (set.size > 0) return
+    this.links.delete(link.contactId)
+    this.markOffline(link.contactId)
+  }
+
+  /** "Last seen" is the last time a confirmed session was open (docs/protocol.md §9.5). */
+  private markOffline (id: string): void {
+    if (this.stopped) return
+    void this.init.book.update(id, (c) => {
+      if (c.state !== 'online') return false
+      c.state = 'offline'
+      c.lastSeenMs = this.init.clock.now()
+    }).catch(() => {}).finally(() => { this.init.onOffline?.(id) })
+  }
+
+  private ownAddrBytes (): Uint8Array[] {
+    return this.init.ownAddrs().map(ma => ma.bytes)
+  }
+}
+
+function errorFrame (code: GiniErrorCode): SessionMessage {
+  return { error: { code: ErrorCode[code], message: WIRE_MESSAGES[code] } }
+}

@@ -1,0 +1,179 @@
+// GiniNode: a person's peer. Owns the long-term identity, the own contact card and the contact
+// book; runs pairings (invite/accept) with a fresh identity each and stores what they verified.
+// Isomorphic: the platform comes in through `storage` and `createPeerNode`.
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { PeerId } from '@libp2p/interface'
+import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.js'
+import { systemClock, type Clock } from '../../protocols/common/clock.js'
+import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
+import { loadOrCreateIdentity, type Identity } from './identity.js'
+import { runCreator, runJoiner, type PairingContext, type PairingOutcome } from './pairing/pairing.js'
+import type { CreatePeerNode } from './peer-node.js'
+import type { PairingEvent } from './pairing/events.js'
+import type { ContactRecord, GiniStorage } from './storage.js'
+import { Daemon, type DaemonOptions } from './daemon/daemon.js'
+
+export interface GiniNodeInit {
+  storage: GiniStorage
+  createPeerNode: CreatePeerNode
+  clock?: Clock
+  /** Per-attempt deadlines of the WebRTC upgrade (see dial-peer.ts). */
+  webrtcAttemptTimeoutsMs?: number[]
+  /** ICE servers and policy for every WebRTC connection (default: none, never public ones). */
+  webrtc?: PairingContext['webrtc']
+  /** Random source of flash codes (default: libsodium's CSPRNG). Tests only. */
+  newFlashCode?: PairingContext['newFlashCode']
+}
+
+export interface PairingOptions {
+  /** The relay (GSS) to meet at, a multiaddr. */
+  relay: string | Multiaddr
+  signal?: AbortSignal
+  onProgress?: (event: PairingEvent) => void
+}
+
+export class ProfileMissingError extends Error {
+  constructor () {
+    super('No profile yet: run `gini init --name "Your Name"` first.')
+    this.name = 'ProfileMissingError'
+  }
+}
+
+export class GiniNode {
+  private readonly init: GiniNodeInit
+  private readonly identity: Identity
+  private readonly clock: Clock
+  /** True when open() created a new identity. */
+  readonly created: boolean
+  /** The running daemon (issue 4), if startDaemon() was called. */
+  private daemon?: Daemon
+
+  private constructor (init: GiniNodeInit, identity: Identity, created: boolean) {
+    this.init = init
+    this.identity = identity
+    this.created = created
+    this.clock = init.clock ?? systemClock
+  }
+
+  /** Loads the identity from storage, creating it on first use. */
+  static async open (init: GiniNodeInit): Promise<GiniNode> {
+    await ready()
+    const { identity, created } = await loadOrCreateIdentity(init.storage, init.clock ?? systemClock)
+    return new GiniNode(init, identity, created)
+  }
+
+  get peerId (): PeerId {
+    return this.identity.peerId
+  }
+
+  async profile (): Promise<ParsedVCard | undefined> {
+    const vcard = await this.init.storage.loadProfile()
+    return vcard == null ? undefined : parseVCard(vcard)
+  }
+
+  async setProfile (profile: Profile): Promise<ParsedVCard> {
+    const vcard = buildVCard(profile)
+    const parsed = parseVCard(vcard)
+    await this.init.storage.saveProfile(vcard)
+    return parsed
+  }
+
+  /** Shows a new flash code (via onProgress) and pairs with whoever enters it. */
+  async invite (opts: PairingOptions & { codeLength?: 8 | 10 }): Promise<ContactRecord> {
+    const ctx = await this.pairingContext(opts)
+    return await this.store(await runCreator(ctx, opts.codeLength ?? 8), opts)
+  }
+
+  /** Pairs using a code the other side read out. Bad input throws InvalidFlashCodeError before anything is sent. */
+  async accept (code: string, opts: PairingOptions): Promise<ContactRecord> {
+    const fc = normalizeFlashCode(code)
+    const ctx = await this.pairingContext(opts)
+    return await this.store(await runJoiner(ctx, fc), opts)
+  }
+
+  /**
+   * Stays online with the long-term identity (issue 4, daemon.ts): a reservation on the relay(s),
+   * every contact re-dialed, §5 on each session, AddressUpdate, reachability and the CRP.
+   */
+  async startDaemon (opts: DaemonOptions): Promise<Daemon> {
+    if (this.daemon != null) throw new Error('the daemon is already running')
+    const daemon = await Daemon.start({
+      storage: this.init.storage,
+      identity: this.identity,
+      createPeerNode: this.init.createPeerNode,
+      clock: this.clock,
+      webrtc: this.init.webrtc,
+      webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
+      onStop: () => { if (this.daemon === daemon) this.daemon = undefined }
+    }, opts)
+    this.daemon = daemon
+    return daemon
+  }
+
+  async contacts (): Promise<ContactRecord[]> {
+    return await this.init.storage.listContacts()
+  }
+
+  /** By exact peer id, else by case-insensitive name (unique match only). */
+  async findContact (nameOrId: string): Promise<ContactRecord | undefined> {
+    const all = await this.contacts()
+    const byId = all.find(c => c.id === nameOrId)
+    if (byId != null) return byId
+    const wanted = nameOrId.trim().toLocaleLowerCase()
+    const byName = all.filter(c => c.name.toLocaleLowerCase() === wanted)
+    return byName.length === 1 ? byName[0] : undefined
+  }
+
+  /** The addresses on our card: circuit slots at the relay we paired through. */
+  cardAddrs (relayAddr: Multiaddr): Multiaddr[] {
+    const id = this.identity.peerId.toString()
+    return [
+      relayAddr.encapsulate(`/p2p-circuit/webrtc/p2p/${id}`),
+      relayAddr.encapsulate(`/p2p-circuit/p2p/${id}`)
+    ]
+  }
+
+  private async pairingContext (opts: PairingOptions): Promise<PairingContext> {
+    const vcard = await this.init.storage.loadProfile()
+    if (vcard == null) throw new ProfileMissingError()
+    return {
+      createPeerNode: this.init.createPeerNode,
+      relay: typeof opts.relay === 'string' ? multiaddr(opts.relay) : opts.relay,
+      clock: this.clock,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
+      webrtc: this.init.webrtc,
+      newFlashCode: this.init.newFlashCode,
+      self: {
+        vcard,
+        ppk: this.identity.ppk,
+        peerId: this.identity.peerId,
+        cardAddrs: (relayAddr) => this.cardAddrs(relayAddr)
+      }
+    }
+  }
+
+  private async store (outcome: PairingOutcome, opts: PairingOptions): Promise<ContactRecord> {
+    const now = this.clock.now()
+    const id = outcome.card.peerId.toString()
+    const previous = await this.init.storage.getContact(id)
+    const contact: ContactRecord = {
+      id,
+      name: outcome.card.vcard.fn,
+      vcard: outcome.card.vcard.text,
+      ppk: toHex(outcome.card.ppk),
+      addresses: outcome.card.multiaddrs.map(ma => ({ multiaddr: ma.toString(), seenAtMs: now })),
+      sharedSecret: { current: toHex(outcome.session.sharedSecret), previous: previous?.sharedSecret.current },
+      pairedAtMs: previous?.pairedAtMs ?? now,
+      lastSeenMs: now,
+      // The pairing connection ends here; a running daemon turns this into `online` (issue 4).
+      state: 'offline'
+    }
+    await this.init.storage.putContact(contact)
+    opts.onProgress?.({ event: 'contact-added', id, name: contact.name })
+    // A running daemon dials the new contact at once (and stops a CRP a re-pairing made moot).
+    await this.daemon?.contactChanged(id).catch(() => {})
+    return contact
+  }
+}

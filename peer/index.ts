@@ -1,0 +1,20 @@
+// The peer as a library (Node.js): GiniNode over a data directory.
+import { GiniNode, type GiniNodeInit } from './core/gini-node.js'
+import { FileStorage } from './adapters/file-storage.js'
+import { createPeerNode, releaseWebRtc } from './adapters/peer-libp2p.js'
+
+export { GiniNode, ProfileMissingError } from './core/gini-node.js'
+export type { GiniNodeInit, PairingOptions } from './core/gini-node.js'
+export type { PairingEvent } from './core/pairing/events.js'
+export type { ContactRecord, GiniStorage, ReachabilityState } from './core/storage.js'
+export { Daemon } from './core/daemon/daemon.js'
+export type { DaemonOptions } from './core/daemon/daemon.js'
+export type { DaemonEvent, CrpStep } from './core/daemon/events.js'
+export { SEED_CRP_SCHEDULE, FAST_CRP_SCHEDULE } from './core/daemon/schedule.js'
+export { reachabilityOf, restoreStatusOf, UNREACHABLE_AFTER_MS } from './core/daemon/reachability.js'
+export { FileStorage, createPeerNode, releaseWebRtc }
+
+/** A GiniNode storing its identity and contacts under `dataDir`. */
+export async function openGiniNode (dataDir: string, init: Partial<GiniNodeInit> = {}): Promise<GiniNode> {
+  return await GiniNode.open({ storage: new FileStorage(dataDir), createPeerNode, ...init })
+}

@@ -1,0 +1,327 @@
+// The relay side of /gini/fc/1 (PROTOCOL.md §3 "Relay (GSS)"): the NewConnections table and the
+// rules that match a creator with a joiner and forward their messages. Pure logic: it is handed
+// FrameChannels and a clock; the libp2p glue lives in relay/fc-service.ts.
+//
+// Privacy (§8): lookups and sids live only in this in-memory table. Nothing here logs; outcomes are
+// reported through `onOutcome` as bare words that never carry an id.
+import { RelayStreams } from '../common/relay-streams.js'
+import { systemClock, type Clock } from '../common/clock.js'
+import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
+import {
+  GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
+  GSS_WRITE_TIMEOUT_MS, LOOKUP_BYTES, MFC_BYTES, PAIRING_TTL_MS, SHARE_BYTES, SID_BYTES
+} from './constants.js'
+import { ErrorCode, type FcMessage } from './pb/fc.js'
+import type { FrameChannel } from '../common/framing.js'
+
+export type FcSide = 'creator' | 'joiner'
+
+/** Injected time source; all deadlines of the GSS run on it (tests drive a fake one). */
+export type FcClock = Clock
+
+/** Who is on the other end of a stream, as far as rate limiting cares (§3.6). Never logged. */
+export interface FcRemote {
+  peer: string
+  ip?: string
+}
+
+/** Decides whether a `Create`/`Join` may proceed (§3.6 token buckets); false → `RATE_LIMITED`. */
+export interface FcAdmission {
+  admit(remote: FcRemote, kind: 'create' | 'join'): boolean
+}
+
+/**
+ * TEST DOUBLE ONLY. Lets a test play a hijacked relay: every message the GSS forwards, and each
+ * side's `Matched`, passes through it. The recipient is always the other side of `from` (for
+ * `Matched` sent to the joiner, `from` is 'creator', and vice versa). An honest relay has none.
+ */
+export type FcTamper = (from: FcSide, msg: FcMessage) => FcMessage
+
+/** Outcomes for logs and metrics: plain words, never an id (§8). */
+export type FcOutcome =
+  | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
+  | 'error-forwarded' | 'no-match' | 'in-use' | 'rate-limited' | 'table-full' | 'first-frame-timeout'
+
+export interface FcRelayInit {
+  /** Life of a row from `Create` (§3: 180 s). */
+  pairingTtlMs?: number
+  /** Bound on rows; past it a new `Create` gets `RATE_LIMITED` (§3.6). */
+  maxPendingPairings?: number
+  /** A new stream must deliver `Create`/`Join` within this time, else it is reset. */
+  firstFrameTimeoutMs?: number
+  /** A side that does not take a forwarded frame within this time is reset (counts as leaving). */
+  writeTimeoutMs?: number
+  /** After the relay's last frame and close, the peer must close its side within this time. */
+  closeGraceMs?: number
+  /** Default: the system clock. */
+  clock?: FcClock
+  /** Rate limits on Create/Join (§3.6). Default: admit all (the relay passes its token buckets). */
+  admission?: FcAdmission
+  /** TEST DOUBLE ONLY, see FcTamper. Default: none. */
+  tamper?: FcTamper
+  /** Each outcome as a plain word, for logs and metrics. */
+  onOutcome?: (outcome: FcOutcome) => void
+}
+
+type Channel = FrameChannel<FcMessage>
+
+interface Side {
+  readonly role: FcSide
+  readonly ch: Channel
+  tempKey?: Uint8Array
+  mfc?: Uint8Array
+  sealed?: FcMessage['offer']
+  done: boolean
+  /** The relay has finished with this stream (final frame queued, close under way). */
+  ended: boolean
+}
+
+/** One NewConnections row, with the seed's fields (§3): lookup, sessions, TempKeys, MFC, Offer, Answer, Timestamp. */
+interface Row {
+  readonly key: string
+  readonly createdAtMs: number
+  readonly creator: Side
+  joiner?: Side
+  readonly sidA: Uint8Array<ArrayBuffer>
+  sidB?: Uint8Array<ArrayBuffer>
+  cancelExpiry: () => void
+}
+
+export class FcRelay {
+  private readonly rows = new Map<string, Row>()
+  private readonly channels = new Set<Channel>()
+  private readonly ttlMs: number
+  private readonly maxPending: number
+  private readonly streams: RelayStreams<FcMessage>
+  private readonly clock: FcClock
+  private readonly init: FcRelayInit
+
+  constructor (init: FcRelayInit = {}) {
+    this.init = init
+    this.ttlMs = init.pairingTtlMs ?? PAIRING_TTL_MS
+    this.maxPending = init.maxPendingPairings ?? GSS_MAX_PENDING_PAIRINGS
+    this.clock = init.clock ?? systemClock
+    this.streams = new RelayStreams(this.clock, {
+      firstFrameTimeoutMs: init.firstFrameTimeoutMs ?? GSS_FIRST_FRAME_TIMEOUT_MS,
+      writeTimeoutMs: init.writeTimeoutMs ?? GSS_WRITE_TIMEOUT_MS,
+      closeGraceMs: init.closeGraceMs ?? GSS_CLOSE_GRACE_MS
+    }, errorFrame)
+  }
+
+  /** Live NewConnections rows (matched or not). */
+  get pendingCount (): number {
+    return this.rows.size
+  }
+
+  /** Serves one /gini/fc/1 stream until the relay is done with it. Never throws. */
+  async handle (ch: Channel, remote: FcRemote): Promise<void> {
+    if (this.streams.closed) { ch.abort(new Error('relay stopping')); return }
+    this.channels.add(ch)
+    try {
+      const first = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
+      if (first == null) return
+      if (first.create != null) await this.onCreate(ch, remote, first.create)
+      else if (first.join != null) await this.onJoin(ch, remote, first.join)
+      else this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation') // a Join-path stream must open with Join, etc.
+    } catch {
+      ch.abort(new Error('gss failure'))
+    } finally {
+      this.channels.delete(ch)
+    }
+  }
+
+  /** Stops every timer and resets every stream; the table is dropped (it never reaches disk). */
+  close (): void {
+    this.streams.close()
+    this.rows.clear()
+    for (const ch of this.channels) ch.abort(new Error('relay stopping'))
+    this.channels.clear()
+  }
+
+  // ---- opening frame: Create or Join (§3.1, §3.2) ----------------------------------------------
+
+  private async onCreate (ch: Channel, remote: FcRemote, create: NonNullable<FcMessage['create']>): Promise<void> {
+    if (create.lookup.byteLength !== LOOKUP_BYTES || create.sid.byteLength !== SID_BYTES) {
+      this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation'); return
+    }
+    if (!this.admit(remote, 'create')) { this.refuse(ch, 'RATE_LIMITED', 'rate-limited'); return }
+    const key = lookupKey(create.lookup)
+    if (this.rows.has(key)) { this.refuse(ch, 'FLASH_CODE_IN_USE', 'in-use'); return }
+    // §3.6: under pressure refuse new rows; live ones are never evicted.
+    if (this.rows.size >= this.maxPending) { this.refuse(ch, 'RATE_LIMITED', 'table-full'); return }
+
+    const creator = newSide('creator', ch)
+    const row: Row = { key, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
+    row.cancelExpiry = this.streams.schedule(() => { this.expire(row) }, this.ttlMs)
+    this.rows.set(key, row)
+    this.outcome('created')
+    void this.send(creator, { created: { expiresAtMs: BigInt(row.createdAtMs + this.ttlMs) } })
+    await this.pump(row, creator)
+  }
+
+  private async onJoin (ch: Channel, remote: FcRemote, join: NonNullable<FcMessage['join']>): Promise<void> {
+    if (join.lookup.byteLength !== LOOKUP_BYTES || join.sid.byteLength !== SID_BYTES) {
+      this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation'); return
+    }
+    if (!this.admit(remote, 'join')) { this.refuse(ch, 'RATE_LIMITED', 'rate-limited'); return }
+    const row = this.rows.get(lookupKey(join.lookup))
+    // §3.2: one answer, one code path, for unknown, expired, abandoned (rows are deleted at once)
+    // and already joined codes, so a prober learns nothing from either the reply or its timing.
+    if (row == null || row.joiner != null) {
+      this.refuse(ch, 'NO_MATCHING_FLASH_CODE', 'no-match'); return
+    }
+    const joiner = newSide('joiner', ch)
+    row.joiner = joiner
+    row.sidB = join.sid
+    this.outcome('matched')
+    // Each side gets its own copy, so a test tamper can change what one side sees (FcTamper).
+    const matched = (): FcMessage => ({ matched: { sidA: row.sidA.slice(), sidB: join.sid.slice() } })
+    void this.send(row.creator, this.tampered('joiner', matched()))
+    void this.send(joiner, this.tampered('creator', matched()))
+    await this.pump(row, joiner)
+  }
+
+  // ---- the matched exchange (§3.3–§3.5) --------------------------------------------------------
+
+  /** Reads one side until it ends; after the relay is done with the side, drains until its close. */
+  private async pump (row: Row, side: Side): Promise<void> {
+    while (true) {
+      let msg: FcMessage
+      try {
+        msg = await side.ch.read()
+      } catch (err) {
+        if (side.ended) return
+        // Oversized or undecodable frames are violations (§0); a close or reset is a departure.
+        if (err instanceof ProtocolViolationError) this.violation(row, side)
+        else this.departure(row, side)
+        return
+      }
+      if (side.ended) continue // the row is over: drain what is left until the peer closes
+      await this.onMessage(row, side, msg)
+    }
+  }
+
+  private async onMessage (row: Row, side: Side, msg: FcMessage): Promise<void> {
+    const other = side.role === 'creator' ? row.joiner : row.creator
+    if (msg.error != null) {
+      // §3.4. An Error from a creator still waiting for its match just abandons the row.
+      if (other == null) { this.outcome('abandoned'); this.finish(row, []); return }
+      this.outcome('error-forwarded')
+      this.finish(row, [[other, this.tampered(side.role, { error: msg.error })]])
+      return
+    }
+    // §3.5: any message from the creator before Matched, and anything after the side's own Done.
+    if (other == null || side.done || !this.accept(side, other, msg)) { this.violation(row, side); return }
+    if (msg.done != null) {
+      side.done = true
+      // §3.5 (seed step 20): both Done → the row goes at once and both streams close.
+      if (other.done) { this.outcome('completed'); this.finish(row, []) }
+      return
+    }
+    await this.send(other, this.tampered(side.role, msg))
+  }
+
+  /**
+   * The order an honest peer follows (§3): TempKey; Mfc once both TempKeys are through; Offer
+   * (creator) or Answer (joiner) once both MFCs are through; Done once both sealed messages are.
+   * Each at most once per side. Records the value in the row on success.
+   */
+  private accept (side: Side, other: Side, msg: FcMessage): boolean {
+    if (msg.tempKey != null) {
+      if (side.tempKey != null || msg.tempKey.share.byteLength !== SHARE_BYTES) return false
+      side.tempKey = msg.tempKey.share
+      return true
+    }
+    if (msg.mfc != null) {
+      if (side.tempKey == null || other.tempKey == null || side.mfc != null || msg.mfc.mac.byteLength !== MFC_BYTES) return false
+      side.mfc = msg.mfc.mac
+      return true
+    }
+    const sealed = side.role === 'creator' ? msg.offer : msg.answer
+    if (sealed != null) {
+      if (side.mfc == null || other.mfc == null || side.sealed != null) return false
+      side.sealed = sealed
+      return true
+    }
+    if (msg.done != null) return side.sealed != null && other.sealed != null
+    return false // Create, Join, Created, Matched, an Offer from the joiner, an Answer from the creator, or an empty body
+  }
+
+  private violation (row: Row, side: Side): void {
+    this.outcome('violation')
+    const other = side.role === 'creator' ? row.joiner : row.creator
+    const frames: Array<[Side, FcMessage]> = [[side, errorFrame('PROTOCOL_VIOLATION')]]
+    if (other != null) frames.push([other, errorFrame('PEER_LEFT')])
+    this.finish(row, frames)
+  }
+
+  /** The side's stream ended. Before its Done that is a departure (§3.5); after it, nothing. */
+  private departure (row: Row, side: Side): void {
+    if (side.done) return
+    const other = side.role === 'creator' ? row.joiner : row.creator
+    if (other == null) { this.outcome('abandoned'); this.finish(row, []); return }
+    this.outcome('peer-left')
+    this.finish(row, [[other, errorFrame('PEER_LEFT')]])
+  }
+
+  private expire (row: Row): void {
+    if (this.rows.get(row.key) !== row) return
+    this.outcome('expired')
+    const frames: Array<[Side, FcMessage]> = [[row.creator, errorFrame('EXPIRED')]]
+    if (row.joiner != null) frames.push([row.joiner, errorFrame('EXPIRED')])
+    this.finish(row, frames)
+  }
+
+  /** Deletes the row at once, sends each listed side its last frame, and ends both streams. */
+  private finish (row: Row, frames: Array<[Side, FcMessage]>): void {
+    if (this.streams.closed) return // close() already reset every stream
+    if (this.rows.get(row.key) === row) this.rows.delete(row.key)
+    row.cancelExpiry()
+    for (const side of [row.creator, row.joiner]) {
+      if (side == null || side.ended) continue
+      side.ended = true
+      void this.streams.end(side.ch, frames.find(([s]) => s === side)?.[1])
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Writes with a deadline; a side that cannot take a frame is reset, so its reader sees it leave. */
+  private async send (side: Side, msg: FcMessage): Promise<void> {
+    await this.streams.write(side.ch, msg)
+  }
+
+  /** Answers a stream that gets no row (§3.1, §3.2, §3.6) with one Error and closes it. */
+  private refuse (ch: Channel, code: GiniErrorCode, outcome: FcOutcome): void {
+    this.outcome(outcome)
+    void this.streams.refuse(ch, code)
+  }
+
+  private tampered (from: FcSide, msg: FcMessage): FcMessage {
+    return this.init.tamper != null ? this.init.tamper(from, msg) : msg
+  }
+
+  private admit (remote: FcRemote, kind: 'create' | 'join'): boolean {
+    return this.init.admission?.admit(remote, kind) ?? true
+  }
+
+  private outcome (o: FcOutcome): void {
+    try { this.init.onOutcome?.(o) } catch {}
+  }
+}
+
+function newSide (role: FcSide, ch: Channel): Side {
+  return { role, ch, done: false, ended: false }
+}
+
+function errorFrame (code: GiniErrorCode): FcMessage {
+  // The generated ErrorCode is a string enum whose values are these very names.
+  return { error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }
+}
+
+/** Map key of a lookup. Hex, in memory only; never logged (§3, §8). */
+function lookupKey (lookup: Uint8Array): string {
+  let s = ''
+  for (const b of lookup) s += b.toString(16).padStart(2, '0')
+  return s
+}

@@ -1,0 +1,155 @@
+// The GSS state machine (protocols/fc/relay.ts) on in-memory stream pairs with a fake clock: the
+// deadlines of PROTOCOL.md §3 are tested by moving time, not by waiting for it.
+import { streamPair } from '@libp2p/utils'
+import { expect } from 'chai'
+import { frameChannel } from '../../../../protocols/common/framing.js'
+import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
+import { FcRelay, type FcRelayInit, type FcOutcome } from '../../../../protocols/fc/relay.js'
+import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
+import { Cleanup, FakeClock, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
+
+describe('GSS state machine (fake clock)', function () {
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  function setup (init: FcRelayInit = {}): { fc: FcRelay, clock: FakeClock, outcomes: FcOutcome[], connect: () => Promise<Fc> } {
+    const clock = new FakeClock()
+    const outcomes: FcOutcome[] = []
+    const fc = new FcRelay({ clock, onOutcome: (o) => outcomes.push(o), ...init })
+    cleanup.add(() => { fc.close() })
+    let n = 0
+    const connect = async (): Promise<Fc> => {
+      const [client, server] = await streamPair()
+      cleanup.add(() => { client.abort(new Error('test over')) })
+      void fc.handle(frameChannel(server, FcMessage, FC_FRAME_MAX_BYTES), { peer: `peer-${n++}`, ip: '192.0.2.1' })
+      return frameChannel(client, FcMessage, FC_FRAME_MAX_BYTES)
+    }
+    return { fc, clock, outcomes, connect }
+  }
+
+  async function createRow (connect: () => Promise<Fc>): Promise<{ a: Fc, lookup: Uint8Array<ArrayBuffer> }> {
+    const a = await connect()
+    const lookup = freshLookup()
+    await a.write({ create: { lookup, sid: bytes(16) } })
+    expect((await next(a)).created).to.not.equal(undefined)
+    return { a, lookup }
+  }
+
+  it('new stream × silent past the first-frame deadline → reset, no row', async () => {
+    const { fc, clock, outcomes, connect } = setup()
+    const a = await connect()
+    clock.advance(GSS_FIRST_FRAME_TIMEOUT_MS - 1)
+    await new Promise(resolve => setTimeout(resolve, 20))
+    expect(a.stream.status).to.equal('open')
+    clock.advance(1)
+    await expectEnd(a)
+    expect(outcomes).to.deep.equal(['first-frame-timeout'])
+    expect(fc.pendingCount).to.equal(0)
+  })
+
+  it('Create × clock at T → Created{expiresAtMs = T + 180 s}', async () => {
+    const { clock, connect } = setup()
+    const a = await connect()
+    await a.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    expect(await next(a)).to.deep.equal({ created: { expiresAtMs: BigInt(clock.now() + PAIRING_TTL_MS) } })
+  })
+
+  it('unmatched row × 180 s pass → EXPIRED, row gone; 1 ms earlier nothing happened', async () => {
+    const { fc, clock, connect } = setup()
+    const { a } = await createRow(connect)
+    clock.advance(PAIRING_TTL_MS - 1)
+    expect(fc.pendingCount).to.equal(1)
+    clock.advance(1)
+    expect(fc.pendingCount).to.equal(0)
+    await expectErrorThenEnd(a, 'EXPIRED')
+  })
+
+  it('matched row × TTL passes → EXPIRED to both sides', async () => {
+    const { fc, clock, connect } = setup({ pairingTtlMs: 10_000 })
+    const { a, lookup } = await createRow(connect)
+    const b = await connect()
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    await next(a); await next(b)
+    clock.advance(10_000)
+    expect(fc.pendingCount).to.equal(0)
+    await expectErrorThenEnd(a, 'EXPIRED')
+    await expectErrorThenEnd(b, 'EXPIRED')
+  })
+
+  it('full honest pairing → outcomes created, matched, completed (plain words, no ids); no timer left', async () => {
+    const { fc, clock, outcomes, connect } = setup()
+    const { a, lookup } = await createRow(connect)
+    const b = await connect()
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    await next(a); await next(b)
+    for (const [from, to, msg] of [
+      [a, b, { tempKey: { share: bytes(32) } }], [b, a, { tempKey: { share: bytes(32) } }],
+      [a, b, { mfc: { mac: bytes(32) } }], [b, a, { mfc: { mac: bytes(32) } }],
+      [a, b, { offer: { nonce: bytes(24), ciphertext: bytes(10) } }], [b, a, { answer: { nonce: bytes(24), ciphertext: bytes(10) } }]
+    ] as Array<[Fc, Fc, FcMessage]>) {
+      await from.write(msg)
+      expect(await next(to)).to.deep.equal(msg)
+    }
+    await a.write({ done: {} })
+    await b.write({ done: {} })
+    await expectEnd(a)
+    await expectEnd(b)
+    expect(outcomes).to.deep.equal(['created', 'matched', 'completed'])
+    expect(fc.pendingCount).to.equal(0)
+    await a.close(); await b.close()
+    clock.advance(GSS_CLOSE_GRACE_MS)
+    expect(clock.timerCount).to.equal(0)
+  })
+
+  it('refused stream × client never closes its side → reset after the close grace', async () => {
+    const { clock, connect } = setup()
+    const b = await connect()
+    await b.write({ join: { lookup: freshLookup(), sid: bytes(16) } })
+    await expectError(b, 'NO_MATCHING_FLASH_CODE')
+    await waitFor(() => b.stream.remoteWriteStatus === 'closed', 'the relay to close its side')
+    clock.advance(GSS_CLOSE_GRACE_MS - 1)
+    await new Promise(resolve => setTimeout(resolve, 20))
+    expect(b.stream.status).to.equal('open') // half-closed by the relay, still ours to close
+    clock.advance(1)
+    await waitFor(() => b.stream.status === 'reset', 'the relay to reset the stream')
+  })
+
+  it('unmatched creator × Error → row abandoned, stream closed without a reply', async () => {
+    const { fc, outcomes, connect } = setup()
+    const { a } = await createRow(connect)
+    await a.write({ error: { code: 'UNSPECIFIED' as any, message: 'cancelled' } })
+    await expectEnd(a)
+    expect(fc.pendingCount).to.equal(0)
+    expect(outcomes).to.deep.equal(['created', 'abandoned'])
+  })
+
+  it('admission refuses × Create → RATE_LIMITED, no row', async () => {
+    const seen: string[] = []
+    const { fc, connect } = setup({ admission: { admit: (remote, kind) => { seen.push(`${kind}:${remote.ip ?? ''}`); return false } } })
+    const a = await connect()
+    await a.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    await expectErrorThenEnd(a, 'RATE_LIMITED')
+    expect(fc.pendingCount).to.equal(0)
+    expect(seen).to.deep.equal(['create:192.0.2.1'])
+  })
+
+  it('wrong-size Create × admission → not charged (format is checked first)', async () => {
+    let calls = 0
+    const { connect } = setup({ admission: { admit: () => { calls++; return true } } })
+    const a = await connect()
+    await a.write({ create: { lookup: bytes(4), sid: bytes(16) } })
+    await expectErrorThenEnd(a, 'PROTOCOL_VIOLATION')
+    expect(calls).to.equal(0)
+  })
+
+  it('close() × live rows and waiting streams → all streams reset, table empty, no timers', async () => {
+    const { fc, clock, connect } = setup()
+    const { a } = await createRow(connect)
+    const silent = await connect()
+    fc.close()
+    expect(fc.pendingCount).to.equal(0)
+    expect(clock.timerCount).to.equal(0)
+    await expectEnd(a)
+    await expectEnd(silent)
+  })
+})

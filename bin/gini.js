@@ -1,3 +1,5 @@
 #!/usr/bin/env node
 // The `gini` command. Runs the compiled CLI (npm install builds it via `prepare`).
-import '../dist/peer/cli/index.js'
+import { requireNode } from './node-version.js'
+requireNode('gini')
+await import('../dist/peer/cli/index.js')

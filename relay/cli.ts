@@ -2,8 +2,9 @@
 // to `gini --relay`), or with --json exactly one line `{"event":"listening",…}` once it listens.
 // SIGINT/SIGTERM stop it cleanly (exit 0). Never prints a lookup, sid or payload (PROTOCOL.md §8).
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createRelay, type Relay } from './create-relay.js'
-import { parseDurationMs } from './duration.js'
+import { readFileSync } from 'node:fs'
+import { createRelay, type Relay, type RelayOptions } from './create-relay.js'
+import { SETTINGS, SettingError, parseSetting, resolveSettings, type SettingSpec } from './settings.js'
 
 /** How long a clean stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000
@@ -11,59 +12,71 @@ const DEFAULT_DATA_DIR = './.gini/relay'
 
 const EXIT_OK = 0
 const EXIT_FAILURE = 1
+/** Bad flags, environment or config file: nothing was started. */
+const EXIT_USAGE = 2
 
-interface CliOptions {
-  listen?: string[]
-  data: string
-  pairingTtl?: number
-  maxPending?: number
-  crpTtl?: number
-  metrics?: { host: string, port: number }
-  stun?: string[]
-  turn?: string[]
-  turnSecret?: string
-  turnTtl?: number
-  json?: boolean
-}
-
-function positiveInt (text: string): number {
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer')
-  return n
-}
-
-/** `host:port` (or `[v6]:port`) for the metrics endpoint. */
-function hostPort (text: string): { host: string, port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text)
-  const port = m == null ? NaN : Number(m[3])
-  if (m == null || port > 65535) throw new InvalidArgumentError('expected host:port, e.g. 127.0.0.1:9090')
-  return { host: m[1] ?? m[2], port }
-}
-
-/** Repeatable URL option; a value (or an environment variable) may hold several, comma-separated. */
-function urlList (text: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...text.split(/[\s,]+/).filter(u => u !== '')]
-}
-
-function duration (text: string): number {
-  try { return parseDurationMs(text) } catch (err: any) { throw new InvalidArgumentError(err.message) }
+function helpText (spec: SettingSpec): string {
+  const parts = [spec.description]
+  if (spec.defaultText != null) parts.push(`(default: ${spec.defaultText})`)
+  parts.push(`[env ${spec.env}]`)
+  return parts.join(' ')
 }
 
 function program (): Command {
-  return new Command('gini-relay')
-    .description('GiniConnect relay (GSS): peers meet here to pair with a Flash Code.')
-    .addOption(new Option('--listen <multiaddr...>', 'address to listen on (repeatable; default: loopback TCP and WebSocket on free ports)'))
-    .addOption(new Option('--data <dir>', 'data directory (the relay identity; restore.sqlite: the CRP registrations)').default(DEFAULT_DATA_DIR))
-    .addOption(new Option('--pairing-ttl <duration>', 'life of a pending pairing, e.g. 180s (tests use 2s)').argParser(duration))
-    .addOption(new Option('--max-pending <n>', 'bound on pending pairings').argParser(positiveInt))
-    .addOption(new Option('--crp-ttl <duration>', 'life of a restore registration from its first Register, e.g. 30s for tests (default 8760h = 365 days)').argParser(duration))
-    .addOption(new Option('--metrics <host:port>', 'serve Prometheus /metrics and /healthz there (keep it private)').argParser(hostPort))
-    .addOption(new Option('--stun <url...>', 'STUN URL handed to peers on /gini/ice/1, e.g. stun:turn.example.org:3478 (repeatable)').env('GINI_STUN').argParser(urlList))
-    .addOption(new Option('--turn <url...>', 'TURN URL handed to peers with a short-lived credential, e.g. turn:turn.example.org:3478?transport=udp (repeatable)').env('GINI_TURN').argParser(urlList))
-    .addOption(new Option('--turn-secret <secret>', "coturn's static-auth-secret (use-auth-secret); prefer the environment variable").env('GINI_TURN_SECRET'))
-    .addOption(new Option('--turn-ttl <duration>', 'life of each TURN credential (default 1h)').env('GINI_TURN_TTL').argParser(duration))
+  const cmd = new Command('gini-relay')
+    .description('GiniConnect relay (GSS): peers meet here to pair with a Flash Code.\n\n' +
+      'Every setting is also an environment variable and a key of the --config JSON file (the flag\n' +
+      'without dashes, in camelCase). Precedence: flag, environment, config file, default.\n' +
+      'Durations: 500ms, 180s, 5m, 24h, 365d. Sizes: 65536, 512KiB, 8MiB.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addOption(new Option('--config <file>', 'JSON file of settings, e.g. {"maxPending": 50000, "pairingTtl": "180s"}').env('GINI_RELAY_CONFIG'))
+  for (const spec of SETTINGS) {
+    const where = spec.flag.split(' ')[0]
+    const option = new Option(spec.flag, helpText(spec)).argParser((value: string, previous: unknown) => {
+      try {
+        const parsed = parseSetting(spec, value, where)
+        return spec.kind === 'list' ? [...((previous as string[] | undefined) ?? []), ...(parsed as string[])] : parsed
+      } catch (err: any) {
+        throw new InvalidArgumentError(err.message)
+      }
+    })
+    cmd.addOption(option)
+  }
+  return cmd
     .option('--json', 'print one JSON line {"event":"listening",…} for scripts')
     .showHelpAfterError('(run with --help for usage)')
+}
+
+function packageVersion (): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+/** RelayOptions from resolved settings; what is not set keeps the relay's default. */
+function relayOptions (s: Record<string, any>): RelayOptions {
+  // Only the fields that were set: the services spread these over their own defaults.
+  const bucket = (burst?: number, refillMs?: number): { burst?: number, refillMs?: number } => ({
+    ...(burst != null ? { burst } : {}), ...(refillMs != null ? { refillMs } : {})
+  })
+  return {
+    listen: s.listen,
+    announce: s.announce,
+    dataDir: s.data ?? DEFAULT_DATA_DIR,
+    metrics: s.metrics,
+    pairingTtlMs: s.pairingTtl,
+    maxPendingPairings: s.maxPending,
+    rateLimit: { perIp: bucket(s.rateIpBurst, s.rateIpRefill), perPeer: bucket(s.ratePeerBurst, s.ratePeerRefill) },
+    crpTtlMs: s.crpTtl,
+    crpMaxRows: s.crpMaxRows,
+    crpMaxNewRowsPerIpPerDay: s.crpMaxNewRowsPerIp,
+    crpRateLimit: { perIp: bucket(s.crpRateIpBurst, s.crpRateIpRefill), perPeer: bucket(s.crpRatePeerBurst, s.crpRatePeerRefill) },
+    maxConnections: s.maxConnections,
+    inboundConnectionsPerHostPerSecond: s.connectionsPerHostPerSecond,
+    maxReservations: s.maxReservations,
+    circuitDataLimitBytes: s.circuitDataLimit != null ? BigInt(s.circuitDataLimit) : undefined,
+    circuitDurationLimitMs: s.circuitDurationLimit,
+    ice: { stun: s.stun, turn: s.turn, turnSecret: s.turnSecret, turnTtlMs: s.turnTtl }
+  }
 }
 
 /** Writes and waits until the line left the process (tests read it from a pipe). */
@@ -108,27 +121,28 @@ function onStopSignal (relay: Relay, json: boolean): void {
 }
 
 async function main (argv: string[]): Promise<void> {
-  const opts = program().parse(argv).opts<CliOptions>()
+  const cmd = program().parse(argv)
+  const opts = cmd.opts<Record<string, any>>()
   const json = opts.json === true
-  let relay: Relay
-  try {
-    relay = await createRelay({
-      listen: opts.listen,
-      dataDir: opts.data,
-      pairingTtlMs: opts.pairingTtl,
-      maxPendingPairings: opts.maxPending,
-      crpTtlMs: opts.crpTtl,
-      metrics: opts.metrics,
-      ice: { stun: opts.stun, turn: opts.turn, turnSecret: opts.turnSecret, turnTtlMs: opts.turnTtl }
-    })
-  } catch (err: any) {
-    const message = `could not start the relay: ${err?.message ?? String(err)}`
+  const fail = async (message: string, code: number): Promise<never> => {
     if (json) await writeLine(JSON.stringify({ event: 'error', message }))
     else process.stderr.write(`Error: ${message}\n`)
-    process.exit(EXIT_FAILURE)
+    process.exit(code)
+  }
+  let settings: Record<string, any>
+  try {
+    settings = resolveSettings(opts, process.env, opts.config)
+  } catch (err: any) {
+    return await fail(err instanceof SettingError ? err.message : String(err), EXIT_USAGE)
+  }
+  let relay: Relay
+  try {
+    relay = await createRelay(relayOptions(settings))
+  } catch (err: any) {
+    return await fail(`could not start the relay: ${err?.message ?? String(err)}`, EXIT_FAILURE)
   }
   onStopSignal(relay, json)
-  const ice = (opts.stun?.length ?? 0) + (opts.turn?.length ?? 0) > 0 ? { stun: opts.stun ?? [], turn: opts.turn ?? [] } : undefined
+  const ice = (settings.stun?.length ?? 0) + (settings.turn?.length ?? 0) > 0 ? { stun: settings.stun ?? [], turn: settings.turn ?? [] } : undefined
   await announce(relay, json, ice)
 }
 

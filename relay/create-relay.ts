@@ -31,6 +31,11 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface RelayOptions {
   /** Multiaddrs to listen on. Default: loopback TCP and WebSocket on free ports. */
   listen?: string[]
+  /**
+   * Multiaddrs peers should dial instead of the listen addresses (a public address behind NAT, a
+   * load balancer, a TLS proxy's /wss). The relay's circuit addresses are built from these too.
+   */
+  announce?: string[]
   /** Keeps the identity in `<dataDir>/identity.key` (mode 0600). Without it: a fresh identity each start. */
   dataDir?: string
   /** Life of a pairing from `Create` (PROTOCOL.md §3; default 180 s). */
@@ -96,7 +101,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   const node = await createLibp2p({
     privateKey,
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
-    addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS },
+    addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS, ...(options.announce != null ? { announce: options.announce } : {}) },
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],

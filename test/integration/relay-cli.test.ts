@@ -1,6 +1,6 @@
 // `gini-relay` as a process: the --json line, a pairing against it, and a clean SIGTERM stop.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -47,6 +47,28 @@ describe('gini-relay CLI', function () {
     cleanup.add(async () => { await rm(dir, { recursive: true, force: true }) })
     return dir
   }
+
+  it('--config file + GINI_RELAY_ environment + --announce → applied; a bad value → exit 2 naming it, nothing started', async () => {
+    const data = await tempDir()
+    const config = join(data, 'relay.json')
+    await writeFile(config, JSON.stringify({ announce: ['/dns4/relay.example.org/tcp/443/wss'], maxPending: 5 }))
+    const proc = spawn(process.execPath, [CLI, '--json', '--data', data, '--config', config], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GINI_RELAY_PAIRING_TTL: '30s' }
+    })
+    cleanup.add(() => { if (proc.exitCode == null && proc.signalCode == null) proc.kill('SIGKILL') })
+    const line = JSON.parse(await new Promise<string>((resolve) => { createInterface({ input: proc.stdout! }).once('line', resolve) }))
+    expect(line.event).to.equal('listening')
+    expect(line.addrs).to.deep.equal([`/dns4/relay.example.org/tcp/443/wss/p2p/${line.peerId as string}`])
+    proc.kill('SIGTERM')
+    expect(await exitOf(proc)).to.equal(0)
+
+    await writeFile(config, JSON.stringify({ maxPending: 'many' }))
+    const bad = spawn(process.execPath, [CLI, '--data', data, '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    bad.stderr!.on('data', (d) => { stderr += String(d) })
+    expect(await exitOf(bad)).to.equal(2)
+    expect(stderr).to.include('maxPending: expected a positive whole number, got "many"')
+  })
 
   it('--json × listening → one line {event, peerId, addrs with /p2p/}; SIGTERM → exit 0', async () => {
     const { proc, line } = await startCli(cleanup, ['--json', '--data', await tempDir()])

@@ -1,0 +1,158 @@
+// Every `gini-relay` setting in one table: its flag, its environment variable, its key in a
+// `--config` JSON file, its default and its parser. The CLI, `--help` and the operator guide
+// (docs/operator.md) are generated from or checked against this table, so a new limit is one row.
+// Precedence: flag > environment > config file > default.
+import { readFileSync } from 'node:fs'
+import { parseDurationMs } from './duration.js'
+import * as C from './constants.js'
+import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/constants.js'
+import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
+
+export type SettingKind = 'string' | 'list' | 'int' | 'duration' | 'bytes' | 'hostPort' | 'flag'
+
+export interface SettingSpec {
+  /** Key in the config file and in the parsed result (camelCase of the flag). */
+  key: string
+  /** Flag with its value placeholder, e.g. `--pairing-ttl <duration>`. */
+  flag: string
+  /** Environment variable; `envAliases` are older names still read. */
+  env: string
+  envAliases?: string[]
+  kind: SettingKind
+  description: string
+  /** The default as a person reads it in `--help` (the value itself comes from the constant). */
+  defaultText?: string
+  /** Not in the config file (secrets belong in the environment or a file only root can read). */
+  secret?: boolean
+}
+
+const d = (ms: number): string => {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`
+  }
+  return `${ms}ms`
+}
+
+export const SETTINGS: SettingSpec[] = [
+  { key: 'listen', flag: '--listen <multiaddr...>', env: 'GINI_RELAY_LISTEN', kind: 'list', description: 'address to listen on (repeatable)', defaultText: 'loopback TCP and WebSocket on free ports' },
+  { key: 'announce', flag: '--announce <multiaddr...>', env: 'GINI_RELAY_ANNOUNCE', kind: 'list', description: 'address peers should dial instead of the listen addresses: a public address behind NAT, a load balancer or a TLS proxy (/dns4/relay.example.org/tcp/443/wss); repeatable', defaultText: 'the listen addresses' },
+  { key: 'data', flag: '--data <dir>', env: 'GINI_RELAY_DATA', kind: 'string', description: 'data directory (identity.key, restore.sqlite)', defaultText: './.gini/relay' },
+  { key: 'metrics', flag: '--metrics <host:port>', env: 'GINI_RELAY_METRICS', kind: 'hostPort', description: 'serve Prometheus /metrics and /healthz there (keep it private)', defaultText: 'off' },
+  { key: 'pairingTtl', flag: '--pairing-ttl <duration>', env: 'GINI_RELAY_PAIRING_TTL', kind: 'duration', description: 'life of a pending pairing (docs/protocol.md §3)', defaultText: d(PAIRING_TTL_MS) },
+  { key: 'maxPending', flag: '--max-pending <n>', env: 'GINI_RELAY_MAX_PENDING', kind: 'int', description: 'pending pairings held at once', defaultText: String(GSS_MAX_PENDING_PAIRINGS) },
+  { key: 'rateIpBurst', flag: '--rate-ip-burst <n>', env: 'GINI_RELAY_RATE_IP_BURST', kind: 'int', description: 'Create/Join one IP may send at once (§3.6)', defaultText: String(C.RATE_LIMIT_PER_IP_BURST) },
+  { key: 'rateIpRefill', flag: '--rate-ip-refill <duration>', env: 'GINI_RELAY_RATE_IP_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.RATE_LIMIT_PER_IP_REFILL_MS) },
+  { key: 'ratePeerBurst', flag: '--rate-peer-burst <n>', env: 'GINI_RELAY_RATE_PEER_BURST', kind: 'int', description: 'Create/Join one peer id may send at once', defaultText: String(C.RATE_LIMIT_PER_PEER_BURST) },
+  { key: 'ratePeerRefill', flag: '--rate-peer-refill <duration>', env: 'GINI_RELAY_RATE_PEER_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.RATE_LIMIT_PER_PEER_REFILL_MS) },
+  { key: 'crpTtl', flag: '--crp-ttl <duration>', env: 'GINI_RELAY_CRP_TTL', kind: 'duration', description: 'life of a restore registration from its first Register (§6)', defaultText: d(CRP_ROW_TTL_MS) },
+  { key: 'crpMaxRows', flag: '--crp-max-rows <n>', env: 'GINI_RELAY_CRP_MAX_ROWS', kind: 'int', description: 'restore registrations stored at once', defaultText: String(CRP_MAX_ROWS) },
+  { key: 'crpMaxNewRowsPerIp', flag: '--crp-max-new-rows-per-ip <n>', env: 'GINI_RELAY_CRP_MAX_NEW_ROWS_PER_IP', kind: 'int', description: 'new restore registrations per IP per day', defaultText: String(CRP_MAX_NEW_ROWS_PER_IP_PER_DAY) },
+  { key: 'crpRateIpBurst', flag: '--crp-rate-ip-burst <n>', env: 'GINI_RELAY_CRP_RATE_IP_BURST', kind: 'int', description: 'Register one IP may send at once', defaultText: String(C.CRP_RATE_LIMIT_PER_IP_BURST) },
+  { key: 'crpRateIpRefill', flag: '--crp-rate-ip-refill <duration>', env: 'GINI_RELAY_CRP_RATE_IP_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.CRP_RATE_LIMIT_PER_IP_REFILL_MS) },
+  { key: 'crpRatePeerBurst', flag: '--crp-rate-peer-burst <n>', env: 'GINI_RELAY_CRP_RATE_PEER_BURST', kind: 'int', description: 'Register one peer id may send at once', defaultText: String(C.CRP_RATE_LIMIT_PER_PEER_BURST) },
+  { key: 'crpRatePeerRefill', flag: '--crp-rate-peer-refill <duration>', env: 'GINI_RELAY_CRP_RATE_PEER_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.CRP_RATE_LIMIT_PER_PEER_REFILL_MS) },
+  { key: 'maxConnections', flag: '--max-connections <n>', env: 'GINI_RELAY_MAX_CONNECTIONS', kind: 'int', description: 'open connections at once', defaultText: String(C.MAX_CONNECTIONS) },
+  { key: 'connectionsPerHostPerSecond', flag: '--connections-per-host-per-second <n>', env: 'GINI_RELAY_CONNECTIONS_PER_HOST_PER_SECOND', kind: 'int', description: 'new inbound connections per second from one host', defaultText: String(C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND) },
+  { key: 'maxReservations', flag: '--max-reservations <n>', env: 'GINI_RELAY_MAX_RESERVATIONS', kind: 'int', description: 'circuit relay reservations held at once', defaultText: String(C.CIRCUIT_MAX_RESERVATIONS) },
+  { key: 'circuitDataLimit', flag: '--circuit-data-limit <size>', env: 'GINI_RELAY_CIRCUIT_DATA_LIMIT', kind: 'bytes', description: 'bytes per relayed link, both directions (e.g. 8MiB)', defaultText: `${Number(C.CIRCUIT_DATA_LIMIT_BYTES) / 1024 / 1024}MiB` },
+  { key: 'circuitDurationLimit', flag: '--circuit-duration-limit <duration>', env: 'GINI_RELAY_CIRCUIT_DURATION_LIMIT', kind: 'duration', description: 'life of a relayed link', defaultText: d(C.CIRCUIT_DURATION_LIMIT_MS) },
+  { key: 'stun', flag: '--stun <url...>', env: 'GINI_RELAY_STUN', envAliases: ['GINI_STUN'], kind: 'list', description: 'STUN URL handed to peers on /gini/ice/1, e.g. stun:turn.example.org:3478 (repeatable)', defaultText: 'none' },
+  { key: 'turn', flag: '--turn <url...>', env: 'GINI_RELAY_TURN', envAliases: ['GINI_TURN'], kind: 'list', description: 'TURN URL handed to peers with a short-lived credential, e.g. turn:turn.example.org:3478?transport=udp (repeatable)', defaultText: 'none' },
+  { key: 'turnSecret', flag: '--turn-secret <secret>', env: 'GINI_RELAY_TURN_SECRET', envAliases: ['GINI_TURN_SECRET'], kind: 'string', secret: true, description: "coturn's static-auth-secret (use-auth-secret); prefer the environment variable" },
+  { key: 'turnTtl', flag: '--turn-ttl <duration>', env: 'GINI_RELAY_TURN_TTL', envAliases: ['GINI_TURN_TTL'], kind: 'duration', description: 'life of each TURN credential', defaultText: '1h' }
+]
+
+export class SettingError extends Error {
+  constructor (where: string, message: string) {
+    super(`${where}: ${message}`)
+    this.name = 'SettingError'
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2, gib: 1024 ** 3, gb: 1000 ** 3 }
+
+/** Parses one value of a setting from text (a flag, an environment variable) or JSON (a config file). */
+export function parseSetting (spec: SettingSpec, value: unknown, where: string): unknown {
+  const text = typeof value === 'number' ? String(value) : value
+  switch (spec.kind) {
+    case 'list': {
+      const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : null
+      if (items == null || items.some(v => typeof v !== 'string')) throw new SettingError(where, 'expected a list of strings')
+      return (items as string[]).filter(v => v !== '')
+    }
+    case 'string':
+      if (typeof text !== 'string' || text === '') throw new SettingError(where, 'expected a non-empty string')
+      return text
+    case 'int': {
+      const n = typeof text === 'string' && /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
+      if (!Number.isSafeInteger(n) || n <= 0) throw new SettingError(where, `expected a positive whole number, got ${JSON.stringify(value)}`)
+      return n
+    }
+    case 'duration':
+      if (typeof text !== 'string') throw new SettingError(where, `expected a duration such as 180s, 5m, 24h, got ${JSON.stringify(value)}`)
+      try { return parseDurationMs(text) } catch (err: any) { throw new SettingError(where, err.message) }
+    case 'bytes': {
+      const m = typeof text === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text) : null
+      const n = m == null ? NaN : Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()])
+      if (!Number.isSafeInteger(n) || n <= 0) throw new SettingError(where, `expected a size such as 8MiB, 512KiB or 65536, got ${JSON.stringify(value)}`)
+      return n
+    }
+    case 'hostPort': {
+      const m = typeof text === 'string' ? /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text) : null
+      const port = m == null ? NaN : Number(m[3])
+      if (m == null || port > 65535) throw new SettingError(where, 'expected host:port, e.g. 127.0.0.1:9090')
+      return { host: m[1] ?? m[2], port }
+    }
+    case 'flag':
+      if (typeof value === 'boolean') return value
+      if (value === 'true' || value === '1') return true
+      if (value === 'false' || value === '0') return false
+      throw new SettingError(where, 'expected true or false')
+  }
+}
+
+/** Reads a `--config` JSON file: an object whose keys are the table's keys. Unknown keys are errors. */
+export function readConfigFile (path: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err: any) {
+    throw new SettingError(path, `cannot read the config file (${err.code ?? err.message})`)
+  }
+  let obj: unknown
+  try {
+    obj = JSON.parse(text)
+  } catch (err: any) {
+    throw new SettingError(path, `not valid JSON (${err.message})`)
+  }
+  if (obj == null || typeof obj !== 'object' || Array.isArray(obj)) throw new SettingError(path, 'expected a JSON object of settings')
+  const known = new Map(SETTINGS.map(s => [s.key, s]))
+  for (const key of Object.keys(obj)) {
+    const spec = known.get(key)
+    if (spec == null) throw new SettingError(path, `unknown setting "${key}" (known: ${[...known.keys()].join(', ')})`)
+    if (spec.secret === true) throw new SettingError(path, `"${key}" is a secret: set it in the environment (${spec.env}), not in the config file`)
+  }
+  return obj as Record<string, unknown>
+}
+
+/**
+ * Resolves every setting: a value from the command line wins, then the environment, then the
+ * config file; a setting found nowhere is left out (the relay applies its default).
+ */
+export function resolveSettings (fromCli: Record<string, unknown>, env: NodeJS.ProcessEnv, configPath?: string): Record<string, unknown> {
+  const file = configPath != null ? readConfigFile(configPath) : {}
+  const out: Record<string, unknown> = {}
+  for (const spec of SETTINGS) {
+    if (fromCli[spec.key] !== undefined) {
+      out[spec.key] = fromCli[spec.key]
+      continue
+    }
+    const envName = [spec.env, ...(spec.envAliases ?? [])].find(name => env[name] != null && env[name] !== '')
+    if (envName != null) {
+      out[spec.key] = parseSetting(spec, env[envName], envName)
+    } else if (file[spec.key] !== undefined) {
+      out[spec.key] = parseSetting(spec, file[spec.key], `${configPath ?? ''}: ${spec.key}`)
+    }
+  }
+  return out
+}

@@ -1,5 +1,6 @@
 // The relay's settings table (relay/settings.ts): one value from a flag, the environment or a config
 // file, in that order; every bad value named with where it came from; secrets never in the file.
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,6 +27,11 @@ describe('relay settings', () => {
       expect(s.flag.startsWith('--'), s.key).to.equal(true)
       expect(s.env, s.key).to.match(/^GINI_RELAY_[A-Z0-9_]+$/)
     }
+  })
+
+  it('docs/operator.md lists every setting with its flag, variable and key', () => {
+    const guide = readFileSync(new URL('../../../../docs/operator.md', import.meta.url), 'utf8')
+    for (const s of SETTINGS) expect(guide, s.key).to.include(`| \`${s.flag}\` | \`${s.env}\` | \`${s.key}\` |`)
   })
 
   it('flag beats environment beats config file; unset stays unset', async () => {

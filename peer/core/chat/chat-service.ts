@@ -1,0 +1,175 @@
+// Chat between contacts (docs/protocol.md §15) on top of the daemon's links: every envelope is stored
+// before it is written (the outbox, §15.6), written at once when the contact has a link and again at
+// each new session until acknowledged; inbound streams are accepted only from a contact on a
+// connection that carries a confirmed session (§15.1), stored, then acknowledged.
+import type { Connection, Stream } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import type { Clock } from '../../../protocols/common/clock.js'
+import { sodium, toHex } from '../../../protocols/crypto/index.js'
+import {
+  CHAT_ID_BYTES, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL, ChatSender, chatChannel, contentProblem, receiveChat,
+  showConversation, type ChatKind, type ShownMessage, type StoredEnvelope
+} from '../../../protocols/chat/index.js'
+import type { MessageStore } from './message-store.js'
+
+const log = logger('gini:chat')
+
+/** What the user asked for cannot be sent (too long, empty, not a contact, not their message). Nothing was stored. */
+export class ChatInputError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ChatInputError'
+  }
+}
+
+export type ChatEvent =
+  | { event: 'message', id: string, contact: string, direction: 'in' | 'out', type: ChatKind, content: string, target?: string, at: number }
+  | { event: 'delivered', id: string, contact: string }
+
+export interface ChatLink { connection: Connection }
+
+export interface ChatServiceInit {
+  store: MessageStore
+  clock: Clock
+  emit: (event: ChatEvent) => void
+  /** The contact's best link with a confirmed session, if it is online. */
+  linkOf: (contactId: string) => ChatLink | undefined
+  /** True when `connection` carries a confirmed session with this contact (§15.1). */
+  hasSession: (contactId: string, connection: Connection) => boolean
+  /** True for a contact that may be written to (known, not expired). */
+  isContact: (contactId: string) => Promise<boolean>
+}
+
+interface Outbound { connection: Connection, sender: ChatSender }
+
+export class ChatService {
+  private readonly init: ChatServiceInit
+  private readonly outbound = new Map<string, Outbound>()
+  /** One queue per contact: flushes and sends never interleave, so envelopes go out in seq order. */
+  private readonly queues = new Map<string, Promise<unknown>>()
+  private stopped = false
+
+  constructor (init: ChatServiceInit) {
+    this.init = init
+  }
+
+  /** A new envelope of ours: checked, stored (undelivered), then written if the contact is online. */
+  async send (contactId: string, type: ChatKind, content: string, target?: string): Promise<StoredEnvelope> {
+    const problem = contentProblem(type, content)
+    if (problem != null) throw new ChatInputError(`Not sent: ${problem}.`)
+    if (!await this.init.isContact(contactId)) throw new ChatInputError('Not sent: not a contact (or the contact expired and needs a new pairing).')
+    if (type !== 'MESSAGE') await this.checkTarget(contactId, type, target)
+    return await this.serially(contactId, async () => {
+      const last = await this.init.store.lastSent(contactId)
+      const envelope: StoredEnvelope = {
+        id: toHex(sodium.randombytes_buf(CHAT_ID_BYTES)),
+        type,
+        content,
+        sentAtMs: Math.max(this.init.clock.now(), last.sentAtMs + 1),
+        seq: last.seq + 1,
+        author: 'me',
+        delivered: false
+      }
+      if (target != null) envelope.target = target
+      await this.init.store.add(contactId, envelope)
+      this.init.emit({ event: 'message', id: envelope.id, contact: contactId, direction: 'out', type, content, target, at: envelope.sentAtMs })
+      await this.writeAll(contactId, [envelope])
+      return envelope
+    })
+  }
+
+  /** A contact came online (a session was stored on `link`): write its whole outbox (§15.6). */
+  linkUp (contactId: string): void {
+    void this.serially(contactId, async () => {
+      const pending = await this.init.store.undelivered(contactId)
+      if (pending.length > 0) await this.writeAll(contactId, pending)
+    }).catch((err) => { log('flush to a contact failed: %s', err?.message) })
+  }
+
+  /** An inbound /gini/chat/1 stream. `contactId` for a restored connection on a run's node. */
+  async handleInbound (stream: Stream, connection: Connection, contactId = connection.remotePeer.toString()): Promise<void> {
+    if (this.stopped || !this.init.hasSession(contactId, connection) || !await this.init.isContact(contactId)) {
+      stream.abort(new Error('not a contact with a session')) // §15.1: no frame for a stranger
+      return
+    }
+    try {
+      await receiveChat(chatChannel(stream), {
+        store: async (record) => {
+          const fresh = await this.init.store.add(contactId, { ...record, author: 'them', delivered: true })
+          if (fresh) this.init.emit({ event: 'message', id: record.id, contact: contactId, direction: 'in', type: record.type, content: record.content, target: record.target, at: record.sentAtMs })
+        }
+      })
+    } catch (err: any) {
+      log('inbound chat stream ended: %s', err?.name ?? err)
+    }
+  }
+
+  async conversation (contactId: string): Promise<ShownMessage[]> {
+    return showConversation(await this.init.store.list(contactId))
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    for (const o of this.outbound.values()) o.sender.abort(new Error('stopping'))
+    this.outbound.clear()
+    await Promise.allSettled([...this.queues.values()])
+  }
+
+  private async checkTarget (contactId: string, type: ChatKind, target?: string): Promise<void> {
+    const message = target == null ? undefined : (await this.init.store.list(contactId)).find(e => e.id === target && e.type === 'MESSAGE')
+    if (message == null) throw new ChatInputError('Not sent: no such message in this conversation.')
+    if (type !== 'REACT' && message.author !== 'me') throw new ChatInputError('Not sent: only the author may edit or delete a message.')
+  }
+
+  /** Writes on the contact's chat stream, opening one on its current link when needed. */
+  private async writeAll (contactId: string, envelopes: StoredEnvelope[]): Promise<void> {
+    const out = await this.outboundFor(contactId)
+    if (out == null) return // offline: the outbox keeps them for the next session
+    try {
+      for (const e of envelopes) await out.sender.send(e)
+    } catch (err: any) {
+      log('chat stream broke, keeping %d in the outbox: %s', envelopes.length, err?.name)
+      this.dropOutbound(contactId, out)
+    }
+  }
+
+  private async outboundFor (contactId: string): Promise<Outbound | undefined> {
+    const link = this.stopped ? undefined : this.init.linkOf(contactId)
+    const current = this.outbound.get(contactId)
+    if (current != null && current.sender.isOpen && current.connection === link?.connection) return current
+    if (current != null) this.dropOutbound(contactId, current)
+    if (link == null) return undefined
+    let stream: Stream
+    try {
+      stream = await link.connection.newStream(CHAT_PROTOCOL, { maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS, signal: AbortSignal.timeout(10_000) })
+    } catch (err: any) {
+      log('could not open a chat stream: %s', err?.name)
+      return undefined
+    }
+    const sender = new ChatSender(chatChannel(stream), (ids) => { void this.acked(contactId, ids) })
+    const out = { connection: link.connection, sender }
+    sender.done.catch(() => {}).finally(() => { if (this.outbound.get(contactId) === out) this.outbound.delete(contactId) })
+    this.outbound.set(contactId, out)
+    return out
+  }
+
+  private dropOutbound (contactId: string, out: Outbound): void {
+    out.sender.abort(new Error('chat stream replaced'))
+    if (this.outbound.get(contactId) === out) this.outbound.delete(contactId)
+  }
+
+  private async acked (contactId: string, ids: string[]): Promise<void> {
+    for (const id of await this.init.store.markDelivered(contactId, ids)) this.init.emit({ event: 'delivered', id, contact: contactId })
+  }
+
+  private async serially<T> (contactId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(contactId) ?? Promise.resolve()
+    const next = previous.catch(() => {}).then(fn)
+    this.queues.set(contactId, next)
+    try {
+      return await next
+    } finally {
+      if (this.queues.get(contactId) === next) this.queues.delete(contactId)
+    }
+  }
+}

@@ -20,12 +20,11 @@ import {
   type PairingRole
 } from '../crypto/index.js'
 import {
-  GiniError, IncorrectSharedSecretError, ProtocolViolationError, PeerLeftError, errorFromWire, WIRE_MESSAGES,
-  type GiniErrorCode
+  GiniError, IncorrectSharedSecretError, ProtocolViolationError, PeerLeftError, errorFromWire, errorFrame
 } from '../common/errors.js'
 import type { FrameChannel } from '../common/framing.js'
 import { wire } from '../common/wire-bytes.js'
-import { PeerInfo, type CrpMessage, type ErrorCode, type Sealed } from './pb/crp.js'
+import { PeerInfo, type CrpMessage, type Sealed } from './pb/crp.js'
 import { CRP_NONCE_BYTES, CRP_PARKED_TTL_MS } from './constants.js'
 
 /** A run identity and its addresses, as carried in an offer, answer or parked offer (§6). */
@@ -365,9 +364,4 @@ function roleBytes (role: PairingRole): Uint8Array {
 
 function otherRole (role: PairingRole): PairingRole {
   return role === 'A' ? 'B' : 'A'
-}
-
-function errorFrame (code: GiniErrorCode): CrpMessage {
-  // The generated ErrorCode is a string enum whose values are these very names.
-  return { error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }
 }

@@ -12,12 +12,12 @@ import {
 } from '../crypto/index.js'
 import {
   GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError, PeerLeftError,
-  errorFromWire, WIRE_MESSAGES, type GiniErrorCode
+  errorFromWire, errorFrame, type GiniErrorCode
 } from '../common/errors.js'
 import type { FrameChannel } from '../common/framing.js'
 import { readOrEnd, watchRemoteClose, type RemoteCloseWatch } from '../common/stream-end.js'
 import { systemClock, type Clock } from '../common/clock.js'
-import { FcMessage, PeerInfo, ErrorCode } from './pb/fc.js'
+import { FcMessage, PeerInfo } from './pb/fc.js'
 import { wire } from '../common/wire-bytes.js'
 import { PAIRING_TTL_MS, SID_BYTES, SHARE_BYTES, MFC_BYTES } from './constants.js'
 
@@ -184,7 +184,7 @@ export class FcPeer {
   async fail (err: GiniError): Promise<never> {
     if (!this.finished) {
       this.finished = true
-      await this.channel.write({ error: { code: err.code as ErrorCode, message: WIRE_MESSAGES[err.code] } }).catch(() => {})
+      await this.channel.write(errorFrame(err.code)).catch(() => {})
       await this.channel.close()
     }
     this.dispose()

@@ -9,6 +9,7 @@ import { frameChannel } from '../../protocols/common/framing.js'
 import { CRP_FRAME_MAX_BYTES } from '../../protocols/crp/constants.js'
 import { CrpMessage, type Sealed } from '../../protocols/crp/pb/crp.js'
 import { toHex } from '../../protocols/crypto/index.js'
+import { errorFrame } from '../../protocols/common/index.js'
 
 export type Role = 'A' | 'B'
 /** Rewrites a frame on its way to the other side (undefined: unchanged). */
@@ -83,7 +84,7 @@ export class CrpRelayDouble {
         // A departure: waiting → forgotten; in a run → the partner gets PEER_LEFT.
         const slots = this.waiting.get(side.key)
         if (slots?.[side.role] === side) slots[side.role] = undefined
-        if (side.partner != null && !side.partner.ended) await this.end(side.partner, { error: { code: 'PEER_LEFT' as any, message: 'Peer left' } })
+        if (side.partner != null && !side.partner.ended) await this.end(side.partner, errorFrame('PEER_LEFT'))
         await this.end(side)
         return
       }
@@ -100,7 +101,7 @@ export class CrpRelayDouble {
         continue
       }
       const partner = side.partner
-      if (partner == null) { await this.end(side, { error: { code: 'PROTOCOL_VIOLATION' as any, message: 'Protocol violation' } }); continue }
+      if (partner == null) { await this.end(side, errorFrame('PROTOCOL_VIOLATION')); continue }
       const out = this.tamper?.(side.role, msg) ?? msg
       if (out.error != null) {
         await this.end(partner, out)

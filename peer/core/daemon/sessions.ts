@@ -9,7 +9,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { fromHex, sodium, toHex, type X25519KeyPair } from '../../../protocols/crypto/index.js'
-import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../../../protocols/common/errors.js'
+import { ProtocolViolationError, errorFrame } from '../../../protocols/common/errors.js'
 import { frameChannel, type FrameChannel } from '../../../protocols/common/framing.js'
 import { refuse } from '../../../protocols/common/stream-end.js'
 import type { Clock } from '../../../protocols/common/clock.js'
@@ -18,7 +18,6 @@ import {
   SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
   type SessionResult
 } from '../../../protocols/session/index.js'
-import { ErrorCode } from '../../../protocols/session/pb/session.js'
 import { connectToVerifiedPeer, isDirectConnection } from '../dial-peer.js'
 import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
 import type { GiniStorage } from '../storage.js'
@@ -294,8 +293,4 @@ export class Sessions {
   private ownAddrBytes (): Uint8Array[] {
     return this.init.ownAddrs().map(ma => ma.bytes)
   }
-}
-
-function errorFrame (code: GiniErrorCode): SessionMessage {
-  return { error: { code: ErrorCode[code], message: WIRE_MESSAGES[code] } }
 }

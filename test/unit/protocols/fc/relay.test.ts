@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { frameChannel } from '../../../../protocols/common/framing.js'
 import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
 import { FcRelay, type FcRelayInit, type FcOutcome } from '../../../../protocols/fc/relay.js'
-import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
+import { ErrorCode, FcMessage } from '../../../../protocols/fc/pb/fc.js'
 import { Cleanup, FakeClock, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
 
 describe('GSS state machine (fake clock)', function () {
@@ -117,7 +117,7 @@ describe('GSS state machine (fake clock)', function () {
   it('unmatched creator × Error → row abandoned, stream closed without a reply', async () => {
     const { fc, outcomes, connect } = setup()
     const { a } = await createRow(connect)
-    await a.write({ error: { code: 'UNSPECIFIED' as any, message: 'cancelled' } })
+    await a.write({ error: { code: ErrorCode.UNSPECIFIED, message: 'cancelled' } })
     await expectEnd(a)
     expect(fc.pendingCount).to.equal(0)
     expect(outcomes).to.deep.equal(['created', 'abandoned'])

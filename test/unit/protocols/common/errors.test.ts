@@ -1,5 +1,5 @@
 // The one mapping between the protocol's error names and the wire `ErrorCode` of common.proto
-// (docs/protocol.md §6.2): every name has its enum number, every protocol's codec carries it the
+// (docs/protocol.md §10): every name has its enum number, every protocol's codec carries it the
 // same way, and a wire code comes back as the matching typed error.
 import { expect } from 'chai'
 import {

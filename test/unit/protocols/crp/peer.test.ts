@@ -2,10 +2,10 @@
 // double (support.ts) that can play a hijacked relay.
 import { expect } from 'chai'
 import {
-  ExpiredError, IncorrectSharedSecretError, PeerLeftError, ProtocolViolationError, RateLimitedError, errorFrame
+  ExpiredError, IncorrectSharedSecretError, PeerLeftError, ProtocolViolationError, RateLimitedError, decodePeerInfo, errorFrame
 } from '../../../../protocols/common/index.js'
 import { CRP_FRAME_MAX_BYTES, CRP_PARKED_TTL_MS } from '../../../../protocols/crp/constants.js'
-import { CrpPeer, sealParkedOffer, decodePeerInfo, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
+import { CrpPeer, sealParkedOffer, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
 import { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
 import {
   crpOfferAd, crpOfferKey, crpParkKey, crpToken, fromHex, open, sodium, toHex

@@ -11,13 +11,12 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { InvalidCardError, errorFrame } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { cardBinding, ctEqual } from '../crypto/index.js'
-import type { PairingRole } from '../crypto/index.js'
+import {
+  InvalidCardError, errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame
+} from '../common/index.js'
+import { cardBinding, ctEqual, type PairingRole } from '../crypto/index.js'
 import { PPK_BYTES } from './constants.js'
 import type { ContactCard, ContactMessage } from './pb/contact.js'
-import { ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/stream-end.js'
 import { parseVCard } from './vcard.js'
 import type { ParsedVCard } from './vcard.js'
 

@@ -16,11 +16,9 @@ import {
   type PairingRole
 } from '../crypto/index.js'
 import {
-  GiniError, IncorrectSharedSecretError, ProtocolViolationError, PeerLeftError, errorFromWire, errorFrame
-} from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { wire } from '../common/wire-bytes.js'
-import { encodePeerInfo, decodePeerInfo, type DecodedPeerInfo } from '../common/peer-info.js'
+  GiniError, IncorrectSharedSecretError, ProtocolViolationError, PeerLeftError, errorFromWire, errorFrame,
+  type FrameChannel, wire, encodePeerInfo, decodePeerInfo, type DecodedPeerInfo
+} from '../common/index.js'
 import type { CrpMessage, Sealed } from './pb/crp.js'
 import { CRP_NONCE_BYTES, CRP_PARKED_TTL_MS } from './constants.js'
 

@@ -9,15 +9,11 @@ import {
   type CpaceParty, type PairingKeys, type PairingRole
 } from '../crypto/index.js'
 import {
-  GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError, PeerLeftError,
-  errorFromWire, errorFrame, type GiniErrorCode
-} from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { readOrEnd, watchRemoteClose, type RemoteCloseWatch } from '../common/stream-end.js'
-import { systemClock, type Clock } from '../common/clock.js'
+  GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError, PeerLeftError, errorFromWire,
+  errorFrame, type GiniErrorCode, type FrameChannel, readOrEnd, watchRemoteClose, type RemoteCloseWatch,
+  systemClock, type Clock, wire, encodePeerInfo, decodePeerInfo, type DecodedPeerInfo
+} from '../common/index.js'
 import type { FcMessage } from './pb/fc.js'
-import { wire } from '../common/wire-bytes.js'
-import { encodePeerInfo, decodePeerInfo, type DecodedPeerInfo } from '../common/peer-info.js'
 import { PAIRING_TTL_MS, SID_BYTES, SHARE_BYTES, MFC_BYTES } from './constants.js'
 
 /** What a peer learns from the other side's sealed offer/answer. */

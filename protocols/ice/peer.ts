@@ -1,7 +1,8 @@
 // The peer's end of `/gini/ice/1` (PROTOCOL.md §14): one `request` → one `servers` (or `error`), then
 // both close. Pure logic over a FrameChannel: no sockets, clocks or timers of its own.
-import { ProtocolViolationError, errorFromWire, errorFrame, type GiniErrorCode } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
+import {
+  ProtocolViolationError, errorFromWire, errorFrame, type GiniErrorCode, type FrameChannel
+} from '../common/index.js'
 import type { IceMessage, IceServers } from './pb/ice.js'
 import {
   ICE_MAX_FIELD_CHARS, ICE_MAX_SERVERS, ICE_MAX_TTL_MS, ICE_MAX_URLS, ICE_URL_SCHEMES

@@ -5,12 +5,11 @@
 // out-of-order/repeated frame → Error{PROTOCOL_VIOLATION}; each then closes and throws. The caller
 // stores the SharedSecret only when this resolves (§5 "Store only after both confirmations").
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { errorFrame } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { decodeMultiaddr } from '../contact/peer.js'
-import { ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/stream-end.js'
-import { ctEqual, deriveSessionSecret, generateX25519, sodium } from '../crypto/index.js'
-import type { SessionSecret, X25519KeyPair } from '../crypto/index.js'
+import { errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/index.js'
+import { decodeMultiaddr } from '../contact/index.js'
+import {
+  ctEqual, deriveSessionSecret, generateX25519, sodium, type SessionSecret, type X25519KeyPair
+} from '../crypto/index.js'
 import { SESSION_CONFIRM_BYTES, SESSION_KEY_BYTES } from './constants.js'
 import type { SessionMessage } from './pb/session.js'
 

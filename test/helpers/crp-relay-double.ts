@@ -4,12 +4,9 @@
 // waiting on it), over any FrameChannel, plus hooks to play a hijacked relay (rewrite, replay or
 // garble frames). The real relay has its own suite; the peers are also tested against it.
 import type { Stream } from '@libp2p/interface'
-import type { FrameChannel } from '../../protocols/common/framing.js'
-import { frameChannel } from '../../protocols/common/framing.js'
-import { CRP_FRAME_MAX_BYTES } from '../../protocols/crp/constants.js'
-import { CrpMessage, type Sealed } from '../../protocols/crp/pb/crp.js'
+import { frameChannel, errorFrame, type FrameChannel } from '../../protocols/common/index.js'
+import { CRP_FRAME_MAX_BYTES, CrpMessage, type Sealed } from '../../protocols/crp/index.js'
 import { toHex } from '../../protocols/crypto/index.js'
-import { errorFrame } from '../../protocols/common/index.js'
 
 export type Role = 'A' | 'B'
 /** Rewrites a frame on its way to the other side (undefined: unchanged). */

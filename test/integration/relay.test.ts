@@ -6,7 +6,7 @@ import {
   expectErrorThenEnd, freshLookup, next, openFc, pair, relayed, startRelay, waitFor
 } from '../helpers/relay-clients.js'
 import type { Relay } from '../../relay/index.js'
-import type { FcMessage } from '../../protocols/fc/pb/fc.js'
+import type { FcMessage } from '../../protocols/fc/index.js'
 import { errorFrame } from '../../protocols/common/index.js'
 
 describe('relay GSS /gini/fc/1: matching and forwarding', function () {

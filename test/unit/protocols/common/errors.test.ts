@@ -6,11 +6,11 @@ import {
   ErrorFrame, WIRE_MESSAGES, errorFrame, errorFromWire, wireErrorCode, type GiniErrorCode
 } from '../../../../protocols/common/index.js'
 import { toHex } from '../../../../protocols/crypto/index.js'
-import { ContactMessage } from '../../../../protocols/contact/pb/contact.js'
-import { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
-import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
-import { IceMessage } from '../../../../protocols/ice/pb/ice.js'
-import { SessionMessage } from '../../../../protocols/session/pb/session.js'
+import { ContactMessage } from '../../../../protocols/contact/index.js'
+import { CrpMessage } from '../../../../protocols/crp/index.js'
+import { FcMessage } from '../../../../protocols/fc/index.js'
+import { IceMessage } from '../../../../protocols/ice/index.js'
+import { SessionMessage } from '../../../../protocols/session/index.js'
 
 /** The enum numbers of common.proto, written out so a reordered enum fails here. */
 const WIRE_NUMBERS: Record<GiniErrorCode, number> = {

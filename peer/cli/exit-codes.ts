@@ -1,5 +1,5 @@
 // `gini` exit codes (issue #3 / README): scripts branch on these.
-import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/errors.js'
+import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/index.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1

@@ -4,7 +4,7 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.js'
-import { systemClock, type Clock } from '../../protocols/common/clock.js'
+import { systemClock, type Clock } from '../../protocols/common/index.js'
 import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
 import { loadOrCreateIdentity, type Identity } from './identity.js'
 import { runCreator, runJoiner, type PairingContext, type PairingOutcome } from './pairing/pairing.js'

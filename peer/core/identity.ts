@@ -4,7 +4,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { generateX25519, x25519PublicFromPrivate, type X25519KeyPair } from '../../protocols/crypto/index.js'
-import type { Clock } from '../../protocols/common/clock.js'
+import type { Clock } from '../../protocols/common/index.js'
 import type { GiniStorage } from './storage.js'
 
 export interface Identity {

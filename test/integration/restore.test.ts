@@ -186,13 +186,12 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     await waitForEvent(alice.log, isState('online'))
     await waitForEvent(bob.log, isState('online'))
     const { multiaddr } = await import('@multiformats/multiaddr')
-    const { frameChannel } = await import('../../protocols/common/framing.js')
-    const { sendAddressUpdate, SessionMessage, SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES } = await import('../../protocols/session/index.js')
+    const { sendAddressUpdate, sessionChannel, SESSION_PROTOCOL } = await import('../../protocols/session/index.js')
     const aliceId = alice.node.peerId.toString()
     const link = alice.daemon!.linkOf(bob.node.peerId.toString())!
     const send = async (seq: number, addrs: string[]): Promise<void> => {
       const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null })
-      await sendAddressUpdate(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), { multiaddrs: addrs.map(a => multiaddr(a).bytes), seq: BigInt(seq) })
+      await sendAddressUpdate(sessionChannel(stream), { multiaddrs: addrs.map(a => multiaddr(a).bytes), seq: BigInt(seq) })
     }
     const mine = (port: number): string => `/ip4/10.0.0.1/tcp/${port}/p2p/${aliceId}`
     const stranger = `/ip4/10.0.0.2/tcp/1/p2p/${bob.node.peerId.toString()}`

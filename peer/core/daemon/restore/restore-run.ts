@@ -8,13 +8,13 @@ import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { fromHex, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
-import { GiniError, IncorrectSharedSecretError, UnreachableError } from '../../../../protocols/common/errors.js'
-import { frameChannel } from '../../../../protocols/common/framing.js'
-import type { Clock } from '../../../../protocols/common/clock.js'
-import { CrpPeer, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
-import { CrpMessage, type Sealed } from '../../../../protocols/crp/pb/crp.js'
-import { CRP_FRAME_MAX_BYTES, CRP_MAX_WAIT_MS, CRP_PROTOCOL } from '../../../../protocols/crp/constants.js'
-import { SESSION_PROTOCOL } from '../../../../protocols/session/constants.js'
+import {
+  GiniError, IncorrectSharedSecretError, UnreachableError, type Clock
+} from '../../../../protocols/common/index.js'
+import {
+  crpChannel, CrpPeer, type CrpPeerInfo, type Sealed, CRP_MAX_WAIT_MS, CRP_PROTOCOL
+} from '../../../../protocols/crp/index.js'
+import { SESSION_PROTOCOL } from '../../../../protocols/session/index.js'
 import { connectToVerifiedPeer } from '../../dial-peer.js'
 import { connectRelay, type RelaySlot } from '../../relay-slot.js'
 import { withTimeout } from '../../signals.js'
@@ -196,7 +196,7 @@ export class RestoreRun {
     const stream = await this.slot!.relayConnection.newStream(CRP_PROTOCOL, { signal })
     const ss = fromHex(hex)
     const peer = new CrpPeer({
-      channel: frameChannel(stream, CrpMessage, CRP_FRAME_MAX_BYTES), ss, role: ctx.role, randomBytes: ctx.randomBytes
+      channel: crpChannel(stream), ss, role: ctx.role, randomBytes: ctx.randomBytes
     })
     sodium.memzero(ss)
     const r: Registration = { which, peer }

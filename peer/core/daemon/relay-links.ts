@@ -8,7 +8,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { Clock } from '../../../protocols/common/clock.js'
 import { dialRelay, ownCircuitAddrs, waitForCircuitAddrs } from '../relay-slot.js'
 import { ScheduledRunner, REDIAL_BACKOFF } from './schedule.js'
-import type { DaemonEventListener } from './events.js'
+import type { DaemonEventListener, RelayStatus } from './events.js'
 
 export interface RelayLinksInit {
   /** The long-term node that holds the reservation. */
@@ -29,6 +29,8 @@ interface RelayLink {
   connected: boolean
   trying?: boolean
   retry?: ScheduledRunner
+  /** The last status reported: a retry that fails like the one before says nothing new. */
+  status?: RelayStatus
 }
 
 export class RelayLinks {
@@ -89,7 +91,7 @@ export class RelayLinks {
       link.connected = true
       link.retry?.stop()
       link.retry = undefined
-      this.init.emit({ event: 'relay', status: 'connected', relay: link.addr.toString() })
+      this.report(link, 'connected')
       if (this.listening) {
         // Back after an outage: say where we are reachable again once the slot is there.
         await waitForCircuitAddrs(this.init.node).catch(() => {})
@@ -99,7 +101,7 @@ export class RelayLinks {
     } catch {
       if (this.stopped) return false
       link.connected = false
-      this.init.emit({ event: 'relay', status: 'unreachable', relay: link.addr.toString() })
+      this.report(link, 'unreachable')
       this.retry(link)
       return false
     } finally {
@@ -128,7 +130,7 @@ export class RelayLinks {
     const link = this.links.find(r => r.peer != null && r.peer.equals(evt.detail))
     if (link == null || this.stopped) return
     link.connected = false
-    this.init.emit({ event: 'relay', status: 'disconnected', relay: link.addr.toString() })
+    this.report(link, 'disconnected')
     this.retry(link)
   }
 
@@ -143,6 +145,13 @@ export class RelayLinks {
     if (addrs.length === 0 || key === this.announcedAddrs) return
     this.announcedAddrs = key
     this.init.onAddrsChanged(addrs)
+  }
+
+  /** A `relay` event when the relay's status changed (never one per failed retry). */
+  private report (link: RelayLink, status: RelayStatus): void {
+    if (link.status === status) return
+    link.status = status
+    this.init.emit({ event: 'relay', status, relay: link.addr.toString() })
   }
 
   private emitListening (addrs = this.addrs): void {

@@ -17,6 +17,13 @@ function isStateNow (p: DaemonPeer, state: string): boolean {
   return last != null && last.event === 'contact-state' && last.state === state
 }
 
+/** `wanted` appears in `seq` in this order (other items may come between). */
+function inOrder (seq: string[], wanted: string[]): boolean {
+  let i = 0
+  for (const s of seq) if (s === wanted[i]) i++
+  return i === wanted.length
+}
+
 describe('staying connected: daemons, sessions and the CRP', function () {
   this.timeout(90_000)
   let relay: Relay
@@ -75,8 +82,11 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     // The restored session carried the long-term addresses (through the new relay).
     expect(a.addresses.some(x => x.multiaddr.startsWith(relayAddr) && x.multiaddr.endsWith(bob.node.peerId.toString()))).to.equal(true)
     for (const p of [alice, bob]) {
+      await waitForEvent(p.log, e => e.event === 'crp' && e.step === 'restored')
       const steps = p.log.filter(e => e.event === 'crp').map(e => (e as any).step)
-      expect(steps, p.node.peerId.toString()).to.include.members(['started', 'registered', 'restored'].filter(s => s !== 'restored'))
+      expect(steps, p.node.peerId.toString()).to.include.members(['started', 'registered', 'restored'])
+      expect(inOrder(steps, ['started', 'registered', 'restored']), `in order: ${steps.join(', ')}`).to.equal(true)
+      expect(steps.filter(s => s === 'restored'), 'restored once').to.have.length(1)
       const session = p.log.find(e => e.event === 'session' && e.via === 'restore')
       expect(session, 'a restored session').to.not.equal(undefined)
     }

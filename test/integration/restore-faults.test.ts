@@ -224,6 +224,10 @@ describe('restore faults', function () {
     await waitForEvent(alice.log, isState('online'))
     await waitForEvent(bob.log, isState('online'))
     expect(crpSteps(alice, 'matched') + crpSteps(bob, 'matched'), 'no matched run').to.equal(0)
+    // Both ran §5 on the connection the parked offer made: restored on both sides, once.
+    await waitForEvent(bob.log, isCrp('restored'))
+    await waitForEvent(alice.log, isCrp('restored'))
+    expect([crpSteps(alice, 'restored'), crpSteps(bob, 'restored')]).to.deep.equal([1, 1])
     expect((await alice.contact()).sharedSecret.current).to.equal((await bob.contact()).sharedSecret.current)
   })
 

@@ -1,10 +1,10 @@
 // The peer as a library (Node.js): GiniNode over a data directory.
-import { GiniNode, type GiniNodeInit } from './core/gini-node.js'
+import { GiniNode, IdentityMissingError, type GiniNodeInit, type OpenOptions } from './core/gini-node.js'
 import { FileStorage } from './adapters/file-storage.js'
 import { createPeerNode, releaseWebRtc } from './adapters/peer-libp2p.js'
 
-export { GiniNode, ProfileMissingError } from './core/gini-node.js'
-export type { GiniNodeInit, PairingOptions } from './core/gini-node.js'
+export { GiniNode, IdentityMissingError, ProfileMissingError } from './core/gini-node.js'
+export type { GiniNodeInit, OpenOptions, PairingOptions } from './core/gini-node.js'
 export type { PairingEvent } from './core/pairing/events.js'
 export type { ContactRecord, GiniStorage, ReachabilityState } from './core/storage.js'
 export { Daemon } from './core/daemon/daemon.js'
@@ -15,6 +15,10 @@ export { reachabilityOf, restoreStatusOf, UNREACHABLE_AFTER_MS } from './core/da
 export { FileStorage, createPeerNode, releaseWebRtc }
 
 /** A GiniNode storing its identity and contacts under `dataDir`. */
-export async function openGiniNode (dataDir: string, init: Partial<GiniNodeInit> = {}): Promise<GiniNode> {
-  return await GiniNode.open({ storage: new FileStorage(dataDir), createPeerNode, ...init })
+export async function openGiniNode (dataDir: string, init: Partial<GiniNodeInit> = {}, opts: OpenOptions = {}): Promise<GiniNode> {
+  try {
+    return await GiniNode.open({ storage: new FileStorage(dataDir), createPeerNode, ...init }, opts)
+  } catch (err) {
+    throw err instanceof IdentityMissingError ? new IdentityMissingError(dataDir) : err
+  }
 }

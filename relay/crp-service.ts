@@ -1,10 +1,10 @@
 // The CRP relay as a libp2p service (STYLE.md: `crp(init) => (components) => new CrpService(…)`):
 // opens RestoreConnections (relay/restore-store.ts), registers /gini/crp/1 and hands each stream,
 // framed, to the pure state machine in protocols/crp/relay.ts. Glue and the §6 admission limits only.
-import { frameChannel } from '../protocols/common/framing.js'
-import { CRP_FRAME_MAX_BYTES, CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_PROTOCOL, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
-import { CrpRelay, type CrpAdmission, type CrpClock, type CrpOutcome, type CrpRemote } from '../protocols/crp/relay.js'
-import { CrpMessage } from '../protocols/crp/pb/crp.js'
+import {
+  crpChannel, CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_PROTOCOL, CRP_ROW_TTL_MS, CrpRelay, type CrpAdmission,
+  type CrpClock, type CrpOutcome, type CrpRemote
+} from '../protocols/crp/index.js'
 import {
   CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_MAX_INBOUND_STREAMS, CRP_MAX_OUTBOUND_STREAMS,
   CRP_NEW_ROWS_WINDOW_MS, CRP_PARKED_MAX_BYTES, CRP_RATE_LIMIT_PER_IP_BURST, CRP_RATE_LIMIT_PER_IP_REFILL_MS,
@@ -132,7 +132,7 @@ export class CrpService implements Startable {
     this.relay = relay
     relay.start()
     await this.components.registrar.handle(CRP_PROTOCOL, (stream: Stream, connection: Connection) => {
-      void relay.handle(frameChannel(stream, CrpMessage, CRP_FRAME_MAX_BYTES), remoteOf(connection))
+      void relay.handle(crpChannel(stream), remoteOf(connection))
     }, {
       maxInboundStreams: this.init.maxInboundStreams ?? CRP_MAX_INBOUND_STREAMS,
       maxOutboundStreams: this.init.maxOutboundStreams ?? CRP_MAX_OUTBOUND_STREAMS

@@ -2,10 +2,7 @@
 // registers /gini/fc/1 and hands each stream, framed, to the pure state machine in
 // protocols/fc/relay.ts. Glue only: no protocol decisions here.
 import { getNetConfig } from '@libp2p/utils'
-import { frameChannel } from '../protocols/common/framing.js'
-import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../protocols/fc/constants.js'
-import { FcRelay, type FcRelayInit, type FcRemote } from '../protocols/fc/relay.js'
-import { FcMessage } from '../protocols/fc/pb/fc.js'
+import { fcChannel, FC_PROTOCOL, FcRelay, type FcRelayInit, type FcRemote } from '../protocols/fc/index.js'
 import { FC_MAX_INBOUND_STREAMS, FC_MAX_OUTBOUND_STREAMS } from './constants.js'
 import type { ComponentLogger, Connection, Logger, Startable, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -47,7 +44,7 @@ export class FcService implements Startable {
     this.relay = new FcRelay({ ...this.init, onOutcome: (o) => { this.log('pairing %s', o); this.init.onOutcome?.(o) } })
     const relay = this.relay
     await this.components.registrar.handle(FC_PROTOCOL, (stream: Stream, connection: Connection) => {
-      void relay.handle(frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES), remoteOf(connection))
+      void relay.handle(fcChannel(stream), remoteOf(connection))
     }, {
       maxInboundStreams: this.init.maxInboundStreams ?? FC_MAX_INBOUND_STREAMS,
       maxOutboundStreams: this.init.maxOutboundStreams ?? FC_MAX_OUTBOUND_STREAMS

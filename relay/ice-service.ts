@@ -3,10 +3,10 @@
 // configured, a fresh short-lived TURN credential (PROTOCOL.md §14). Glue only: the exchange is
 // protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without configured servers
 // it answers an empty list: peers then use no ICE servers at all, never public defaults.
-import { frameChannel } from '../protocols/common/framing.js'
-import { ICE_CREDENTIAL_TTL_MS, ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, ICE_MAX_FIELD_CHARS, ICE_MAX_URLS, ICE_URL_SCHEMES, ICE_MAX_TTL_MS } from '../protocols/ice/constants.js'
-import { serveIceRequest } from '../protocols/ice/relay.js'
-import { IceMessage, type IceServers } from '../protocols/ice/pb/ice.js'
+import {
+  iceChannel, ICE_CREDENTIAL_TTL_MS, ICE_PROTOCOL, ICE_MAX_FIELD_CHARS, ICE_MAX_URLS, ICE_URL_SCHEMES,
+  ICE_MAX_TTL_MS, serveIceRequest, type IceServers
+} from '../protocols/ice/index.js'
 import { issueTurnCredential } from './turn-credentials.js'
 import { ICE_MAX_INBOUND_STREAMS, ICE_MAX_OUTBOUND_STREAMS, ICE_STREAM_TIMEOUT_MS } from './constants.js'
 import type { RelayServiceComponents } from './fc-service.js'
@@ -89,7 +89,7 @@ export class IceService implements Startable {
 
   async start (): Promise<void> {
     await this.components.registrar.handle(ICE_PROTOCOL, (stream: Stream) => {
-      const channel = frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES)
+      const channel = iceChannel(stream)
       serveIceRequest(channel, () => this.issue(), { signal: AbortSignal.timeout(ICE_STREAM_TIMEOUT_MS) })
         .then(() => { this.served++ }, (err: Error) => {
           // Outcome only: no peer id, no credential (PROTOCOL.md §11).

@@ -2,8 +2,8 @@
 // Labels are outcomes, never ids: no lookup, sid, token or peer id ever becomes a label (§8).
 import { createServer, type Server } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
-import type { FcOutcome } from '../protocols/fc/relay.js'
-import type { CrpOutcome } from '../protocols/crp/relay.js'
+import type { FcOutcome } from '../protocols/fc/index.js'
+import type { CrpOutcome } from '../protocols/crp/index.js'
 
 export interface RelayMetrics {
   readonly registry: Registry

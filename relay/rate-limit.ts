@@ -1,7 +1,7 @@
 // Token buckets per remote peer and per IP for `Create` and `Join` (PROTOCOL.md §3.6; §6 reuses
 // them for `Register`). Peer ids are free to mint (§8: every pairing uses a fresh one), so the
 // per-IP bucket is the one that bites; the per-peer bucket stops one connection from hogging it.
-import type { FcAdmission, FcRemote } from '../protocols/fc/relay.js'
+import type { FcAdmission, FcRemote } from '../protocols/fc/index.js'
 import {
   RATE_LIMIT_MAX_TRACKED_KEYS, RATE_LIMIT_PER_IP_BURST, RATE_LIMIT_PER_IP_REFILL_MS,
   RATE_LIMIT_PER_PEER_BURST, RATE_LIMIT_PER_PEER_REFILL_MS

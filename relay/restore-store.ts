@@ -12,9 +12,10 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import { Sealed } from '../protocols/crp/pb/crp.js'
+import {
+  Sealed, type CrpRole, type RestoreRow, type RestoreStore, type SweepCounts, type SweepCutoffs
+} from '../protocols/crp/index.js'
 import { CRP_DB_CACHE_KIB, CRP_SWEEP_BATCH_ROWS, RESTORE_DB_FILE } from './constants.js'
-import type { CrpRole, RestoreRow, RestoreStore, SweepCounts, SweepCutoffs } from '../protocols/crp/relay-store.js'
 
 const SCHEMA_VERSION = 1
 

@@ -9,10 +9,9 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
 import { parseArgs } from 'node:util'
-import { CRP_PARKED_TTL_MS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
+import { CRP_PARKED_TTL_MS, CRP_ROW_TTL_MS, type Sealed } from '../protocols/crp/index.js'
 import { CRP_SWEEP_BATCH_ROWS } from '../relay/constants.js'
 import { SqliteRestoreStore, restoreDbPath } from '../relay/restore-store.js'
-import type { Sealed } from '../protocols/crp/pb/crp.js'
 
 const { values } = parseArgs({
   options: {

@@ -219,12 +219,14 @@ async function publish (results: BenchResults): Promise<void> {
   process.stderr.write(`bench: written to BENCHMARKS.md, docs/benchmarks.svg${values.render == null ? ' and docs/benchmarks.json (the numbers behind both)' : ''}\n`)
 }
 
-/** `gini contacts --json` on an empty data dir: Node start plus loading the whole peer stack. */
+/** `gini contacts --json` on a fresh data dir (an identity, no contacts): Node start plus loading the whole peer stack. */
 async function giniLoadedMs (runs: number): Promise<number[]> {
   const dir = await mkdtemp(join(tmpdir(), 'gini-bench-start-'))
+  const gini = join(ROOT, 'bin', 'gini.js')
   try {
-    // The first run creates the identity; it is not a start-up sample.
-    return (await startupMs(process.execPath, [join(ROOT, 'bin', 'gini.js'), '--data', dir, 'contacts', '--json'], runs + 1)).slice(1)
+    // `contacts` never creates the identity: `init` does, and is not a start-up sample.
+    await startupMs(process.execPath, [gini, '--data', dir, 'init', '--json'], 1)
+    return await startupMs(process.execPath, [gini, '--data', dir, 'contacts', '--json'], runs)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

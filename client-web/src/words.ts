@@ -2,8 +2,9 @@
 // words. Error texts come from protocols/common/errors.ts (USER_MESSAGES), the one source the CLI
 // uses too; the headline is the protocol's own name for the outcome (PROTOCOL.md §10).
 import {
-  GiniError, USER_MESSAGES, WIRE_MESSAGES, InvalidFlashCodeError, RelayUnreachableError, type GiniErrorCode
-} from '../../protocols/common/errors.js'
+  GiniError, USER_MESSAGES, WIRE_MESSAGES, InvalidFlashCodeError, RelayUnreachableError,
+  type GiniErrorCode
+} from '../../protocols/common/index.js'
 import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
 /** The four steps a person sees, in order (issue 5: waiting, verifying, connecting, syncing). */

@@ -28,7 +28,8 @@ function stateText (c: ContactRecord): string {
 }
 
 export async function contactsCommand (ctx: CliContext): Promise<void> {
-  const contacts = await (await ctx.node()).contacts()
+  // Read-only: an empty data dir says so instead of quietly creating an identity.
+  const contacts = await (await ctx.existingNode()).contacts()
   const rows = contacts.map(c => [c.name, stateText(c), c.id, new Date(c.lastSeenMs).toLocaleString()])
   const header = ['NAME', 'STATE', 'ID', 'LAST SEEN']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
@@ -40,7 +41,7 @@ export async function contactsCommand (ctx: CliContext): Promise<void> {
 }
 
 export async function contactCommand (ctx: CliContext, nameOrId: string): Promise<void> {
-  const contact = await (await ctx.node()).findContact(nameOrId)
+  const contact = await (await ctx.existingNode()).findContact(nameOrId)
   if (contact == null) throw new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
   ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, contact.vcard.replace(/\r\n/g, '\n'))
 }

@@ -19,8 +19,11 @@ export interface CliContext {
   signal: AbortSignal
   /** The relay to use: --relay, else GINI_RELAY, else the one saved by `gini init`. */
   relay(): Promise<string>
+  /** The GiniNode, its identity created on first use (`init`, and commands that pair or go online). */
   node(): Promise<GiniNode>
-  /** True once node() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
+  /** The GiniNode of an existing identity, for read-only commands: IdentityMissingError if none. */
+  existingNode(): Promise<GiniNode>
+  /** True once node() or existingNode() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
   readonly opened: boolean
 }
 
@@ -28,6 +31,11 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
   const dataDir = resolveDataDir(nonEmpty(opts.data))
   const json = opts.json === true
   let node: Promise<GiniNode> | undefined
+  // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
+  const open = async (create: boolean): Promise<GiniNode> => {
+    node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create }))
+    return await node
+  }
   return {
     dataDir,
     json,
@@ -39,11 +47,8 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
       return validateMultiaddr(relay)
     },
     get opened () { return node != null },
-    async node () {
-      // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
-      node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir))
-      return await node
-    }
+    async node () { return await open(true) },
+    async existingNode () { return await open(false) }
   }
 }
 

@@ -31,6 +31,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
   const node = await ctx.node()
   const names = new Map((await node.contacts()).map(c => [c.id, c.name]))
   const nameOf = (id: string): string => names.get(id) ?? id
+  const words = daemonEventWords(nameOf)
   if (!ctx.json) {
     const n = names.size
     process.stdout.write(n === 0
@@ -43,7 +44,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     crpSchedule: opts.crpSchedule ?? 'seed',
     onEvent: (e) => {
       if (e.event === 'contact-state') names.set(e.id, e.name)
-      ctx.out.event(e as DaemonEvent & Record<string, unknown>, describeDaemonEvent(e, nameOf))
+      ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
     }
   })
   try {
@@ -57,15 +58,34 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
   }
 }
 
-/** The words for a daemon event (human mode); undefined for events people need not see. */
-export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => string): string | undefined {
+/**
+ * The words for one daemon run's events: a relay said to be lost or unreachable is news again
+ * when it answers (the daemon reports a relay's status only when it changes).
+ */
+export function daemonEventWords (nameOf: (id: string) => string): (e: DaemonEvent) => string | undefined {
+  const lost = new Set<string>()
+  return (e) => {
+    let back = false
+    if (e.event === 'relay') {
+      if (e.status === 'connected') back = lost.delete(e.relay)
+      else lost.add(e.relay)
+    }
+    return describeDaemonEvent(e, nameOf, back)
+  }
+}
+
+/**
+ * The words for a daemon event (human mode); undefined for events people need not see. `back`:
+ * this `connected` follows a `disconnected` or `unreachable` of the same relay.
+ */
+export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => string, back = false): string | undefined {
   switch (e.event) {
     case 'listening':
       return e.addrs.length > 0
         ? `Online as ${e.peerId}, reachable through the relay.`
         : `Running as ${e.peerId}; waiting for a slot at the relay…`
     case 'relay':
-      if (e.status === 'connected') return undefined
+      if (e.status === 'connected') return back ? 'The relay is reachable again.' : undefined
       return e.status === 'disconnected' ? 'Lost the relay; reconnecting…' : 'The relay is unreachable; retrying with back-off…'
     case 'contact-state': {
       const waiting = e.state === 'offline' ? ' Waiting for them to come online.' : e.state === 'unreachable' ? ' Waiting to meet them at the relay.' : ''

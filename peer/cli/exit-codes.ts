@@ -1,5 +1,5 @@
 // `gini` exit codes (issue #3 / README): scripts branch on these.
-import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/errors.js'
+import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/index.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
@@ -8,11 +8,14 @@ export const EXIT_NO_MATCH = 3
 export const EXIT_INCORRECT_MFC = 4
 export const EXIT_EXPIRED = 5
 export const EXIT_RELAY_UNREACHABLE = 6
+/** A read-only command on a data dir without an identity (`gini init` creates one). */
+export const EXIT_NO_IDENTITY = 7
 export const EXIT_INTERRUPTED = 130
 
 export function exitCodeFor (err: unknown): number {
   if (err instanceof InvalidFlashCodeError || (err instanceof Error && err.name === 'UsageError')) return EXIT_USAGE
   if (err instanceof RelayUnreachableError) return EXIT_RELAY_UNREACHABLE
+  if (err instanceof Error && err.name === 'IdentityMissingError') return EXIT_NO_IDENTITY
   if (err instanceof GiniError) {
     switch (err.code) {
       case 'NO_MATCHING_FLASH_CODE': return EXIT_NO_MATCH
@@ -34,6 +37,7 @@ export function errorCodeFor (err: unknown): string {
   if (err instanceof Error && err.name === 'UsageError') return 'USAGE'
   if (err instanceof Error && err.name === 'TimeoutError') return 'EXPIRED'
   if (err instanceof Error && err.name === 'ProfileMissingError') return 'NO_PROFILE'
+  if (err instanceof Error && err.name === 'IdentityMissingError') return 'NO_IDENTITY'
   return 'FAILED'
 }
 

@@ -4,9 +4,9 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.js'
-import { systemClock, type Clock } from '../../protocols/common/clock.js'
+import { systemClock, type Clock } from '../../protocols/common/index.js'
 import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
-import { loadOrCreateIdentity, type Identity } from './identity.js'
+import { loadIdentity, loadOrCreateIdentity, type Identity } from './identity.js'
 import { runCreator, runJoiner, type PairingContext, type PairingOutcome } from './pairing/pairing.js'
 import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
@@ -39,6 +39,20 @@ export class ProfileMissingError extends Error {
   }
 }
 
+/** A read-only open found no identity: nothing was created (`gini init` creates it). */
+export class IdentityMissingError extends Error {
+  /** `where`: the data directory, if the caller knows it. */
+  constructor (where?: string) {
+    super(`No identity ${where != null ? `in ${where} ` : ''}yet: create one with \`gini init --name "Your Name"\`.`)
+    this.name = 'IdentityMissingError'
+  }
+}
+
+export interface OpenOptions {
+  /** Create the identity if there is none (default). False: IdentityMissingError instead. */
+  create?: boolean
+}
+
 export class GiniNode {
   private readonly init: GiniNodeInit
   private readonly identity: Identity
@@ -55,9 +69,14 @@ export class GiniNode {
     this.clock = init.clock ?? systemClock
   }
 
-  /** Loads the identity from storage, creating it on first use. */
-  static async open (init: GiniNodeInit): Promise<GiniNode> {
+  /** Loads the identity from storage, creating it on first use unless `create` is false. */
+  static async open (init: GiniNodeInit, opts: OpenOptions = {}): Promise<GiniNode> {
     await ready()
+    if (opts.create === false) {
+      const identity = await loadIdentity(init.storage)
+      if (identity == null) throw new IdentityMissingError()
+      return new GiniNode(init, identity, false)
+    }
     const { identity, created } = await loadOrCreateIdentity(init.storage, init.clock ?? systemClock)
     return new GiniNode(init, identity, created)
   }

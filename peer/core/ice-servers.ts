@@ -6,11 +6,10 @@
 import { logger } from '@libp2p/logger'
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { frameChannel } from '../../protocols/common/framing.js'
-import { systemClock, type Clock } from '../../protocols/common/clock.js'
+import { systemClock, type Clock } from '../../protocols/common/index.js'
 import {
-  ICE_CREDENTIAL_TTL_MS, ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, ICE_REFRESH_MARGIN_MAX_MS, ICE_REFRESH_MARGIN_RATIO,
-  ICE_REQUEST_TIMEOUT_MS, IceMessage, requestIceServers, type IceServerGrant
+  iceChannel, ICE_CREDENTIAL_TTL_MS, ICE_PROTOCOL, ICE_REFRESH_MARGIN_MAX_MS, ICE_REFRESH_MARGIN_RATIO,
+  ICE_REQUEST_TIMEOUT_MS, requestIceServers, type IceServerGrant
 } from '../../protocols/ice/index.js'
 import type { IceServer } from './peer-node.js'
 
@@ -23,7 +22,7 @@ export type IceFetch = (signal: AbortSignal) => Promise<IceServerGrant>
 export function relayIceFetch (node: Libp2p, relay: Multiaddr): IceFetch {
   return async (signal) => {
     const stream = await node.dialProtocol(relay, ICE_PROTOCOL, { signal })
-    return await requestIceServers(frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES), { signal })
+    return await requestIceServers(iceChannel(stream), { signal })
   }
 }
 
@@ -39,7 +38,7 @@ export function connectedRelayIceFetch (node: Libp2p): IceFetch {
       const peer = await node.peerStore.get(connection.remotePeer).catch(() => undefined)
       if (peer?.protocols.includes(ICE_PROTOCOL) !== true) continue
       const stream = await connection.newStream(ICE_PROTOCOL, { signal })
-      return await requestIceServers(frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES), { signal })
+      return await requestIceServers(iceChannel(stream), { signal })
     }
     throw Object.assign(new Error('no connected relay offers /gini/ice/1'), { name: 'NoIceRelayError' })
   }

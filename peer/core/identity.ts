@@ -4,7 +4,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { generateX25519, x25519PublicFromPrivate, type X25519KeyPair } from '../../protocols/crypto/index.js'
-import type { Clock } from '../../protocols/common/clock.js'
+import type { Clock } from '../../protocols/common/index.js'
 import type { GiniStorage } from './storage.js'
 
 export interface Identity {
@@ -14,20 +14,22 @@ export interface Identity {
   createdAtMs: number
 }
 
-export async function loadOrCreateIdentity (storage: GiniStorage, clock: Clock): Promise<{ identity: Identity, created: boolean }> {
+/** The stored identity, or undefined if none was created yet (nothing is written). */
+export async function loadIdentity (storage: GiniStorage): Promise<Identity | undefined> {
   const stored = await storage.loadIdentity()
-  if (stored != null) {
-    const privateKey = privateKeyFromProtobuf(stored.libp2pKey)
-    return {
-      created: false,
-      identity: {
-        privateKey,
-        peerId: peerIdFromPrivateKey(privateKey),
-        ppk: { privateKey: stored.ppkPrivate, publicKey: x25519PublicFromPrivate(stored.ppkPrivate) },
-        createdAtMs: stored.createdAtMs
-      }
-    }
+  if (stored == null) return undefined
+  const privateKey = privateKeyFromProtobuf(stored.libp2pKey)
+  return {
+    privateKey,
+    peerId: peerIdFromPrivateKey(privateKey),
+    ppk: { privateKey: stored.ppkPrivate, publicKey: x25519PublicFromPrivate(stored.ppkPrivate) },
+    createdAtMs: stored.createdAtMs
   }
+}
+
+export async function loadOrCreateIdentity (storage: GiniStorage, clock: Clock): Promise<{ identity: Identity, created: boolean }> {
+  const stored = await loadIdentity(storage)
+  if (stored != null) return { created: false, identity: stored }
   const privateKey = await generateKeyPair('Ed25519')
   const ppk = generateX25519()
   const createdAtMs = clock.now()

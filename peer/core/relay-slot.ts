@@ -4,7 +4,7 @@
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { RelayUnreachableError } from '../../protocols/common/errors.js'
+import { RelayUnreachableError } from '../../protocols/common/index.js'
 import { withTimeout } from './signals.js'
 
 /** Dialing a relay (TCP/WS + Noise + Yamux) on a healthy network takes well under a second. */

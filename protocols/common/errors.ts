@@ -1,11 +1,9 @@
 // Errors a user can see (PROTOCOL.md §7). One class per outcome, each with a fixed `name`, the wire
 // code and a message written for a person. No error ever carries a secret (code, key, lookup, sid).
+import { ErrorCode, type ErrorFrame } from './pb/common.js'
 
 /** The wire `ErrorCode` values, shared by every /gini/* protocol (PROTOCOL.md §3). */
-export type GiniErrorCode =
-  | 'UNSPECIFIED' | 'NO_MATCHING_FLASH_CODE' | 'INCORRECT_MFC' | 'EXPIRED' | 'FLASH_CODE_IN_USE'
-  | 'PROTOCOL_VIOLATION' | 'RATE_LIMITED' | 'PEER_LEFT' | 'INCORRECT_SHARED_SECRET'
-  | 'UNSUPPORTED_VERSION' | 'INVALID_CARD' | 'SESSION_FAILED' | 'UNREACHABLE'
+export type GiniErrorCode = `${ErrorCode}`
 
 /** The text that travels in `Error.message` on the wire (short, fixed, no secrets). */
 export const WIRE_MESSAGES: Record<GiniErrorCode, string> = {
@@ -90,10 +88,26 @@ const BY_CODE: Record<GiniErrorCode, new (message?: string) => GiniError> = {
   UNREACHABLE: UnreachableError
 }
 
+// The generated enum's values are its member names, so a GiniErrorCode indexes the enum and an
+// enum value is a GiniErrorCode: one mapping each way, checked by the compiler.
+
+/** The wire enum value of an error name. */
+export function wireErrorCode (code: GiniErrorCode): ErrorCode {
+  return ErrorCode[code]
+}
+
+/**
+ * The `error` body of a frame for `code`, with its fixed wire text (never the user text or a
+ * secret). Every /gini/* message has this `error` field, so it is a whole frame of any of them.
+ */
+export function errorFrame (code: GiniErrorCode): { error: ErrorFrame } {
+  return { error: { code: wireErrorCode(code), message: WIRE_MESSAGES[code] } }
+}
+
 /** The typed error for a wire `Error` frame. The remote's free text is not trusted for display. */
-export function errorFromWire (code: string | undefined): GiniError {
-  const known = code != null && code in BY_CODE ? code as GiniErrorCode : 'UNSPECIFIED'
-  return new BY_CODE[known]()
+export function errorFromWire (code: GiniErrorCode | undefined): GiniError {
+  // The codec refuses enum numbers it does not know; this guards callers outside the codec.
+  return new BY_CODE[code != null && Object.hasOwn(BY_CODE, code) ? code : 'UNSPECIFIED']()
 }
 
 /** A typed flash-code input error: shown locally, nothing is sent (PROTOCOL.md §1). */

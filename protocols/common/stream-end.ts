@@ -108,7 +108,7 @@ export class ProtocolRun<T> {
   }
 
   /** The other side sent Error{code} (and closes): close ours too and report its verdict. */
-  async remoteRefused (code: string): Promise<GiniError> {
+  async remoteRefused (code: GiniErrorCode): Promise<GiniError> {
     await this.channel.close()
     return this.settle(errorFromWire(code))
   }

@@ -11,15 +11,12 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { InvalidCardError, WIRE_MESSAGES } from '../common/errors.js'
-import type { GiniErrorCode } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { cardBinding, ctEqual } from '../crypto/index.js'
-import type { PairingRole } from '../crypto/index.js'
+import {
+  InvalidCardError, errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame
+} from '../common/index.js'
+import { cardBinding, ctEqual, type PairingRole } from '../crypto/index.js'
 import { PPK_BYTES } from './constants.js'
-import { ErrorCode } from './pb/contact.js'
 import type { ContactCard, ContactMessage } from './pb/contact.js'
-import { ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/stream-end.js'
 import { parseVCard } from './vcard.js'
 import type { ParsedVCard } from './vcard.js'
 
@@ -136,8 +133,4 @@ function ownCardFrame (own: OwnCard, role: PairingRole, kContact: Uint8Array): C
 /** The generated codec types bytes as Uint8Array<ArrayBuffer>; a copy is one, whatever backs the input. */
 function copy (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes)
-}
-
-function errorFrame (code: GiniErrorCode): ContactMessage {
-  return { error: { code: ErrorCode[code], message: WIRE_MESSAGES[code] } }
 }

@@ -1,8 +1,7 @@
 // The vCard carried in a contact card (PROTOCOL.md §4: "vCard 4.0 (RFC 6350) text, ≤ 256 KiB" with
 // an FN). ical.js does all RFC 6350 parsing, escaping and line folding; no string templates here.
 import ICAL from 'ical.js'
-import { InvalidCardError } from '../common/errors.js'
-import type { GiniError } from '../common/errors.js'
+import { InvalidCardError, type GiniError } from '../common/index.js'
 import { VCARD_MAX_BYTES } from './constants.js'
 
 /** Image types a profile photo may have (carried as an RFC 2397 data: URI, never fetched). */

@@ -11,30 +11,19 @@
 // Sealed that does not open) are INCORRECT_SHARED_SECRET, never PROTOCOL_VIOLATION (docs §3.4), so
 // a tampering relay looks the same as a wrong secret. Frames the relay itself got wrong (oversized,
 // undecodable, out of order) are PROTOCOL_VIOLATION for this stream only.
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import * as Digest from 'multiformats/hashes/digest'
-import type { PeerId } from '@libp2p/interface'
 import {
   crpToken, crpProof, crpOfferKey, crpAnswerKey, crpParkKey, crpOfferAd, ctEqual, seal, open, sodium,
   type PairingRole
 } from '../crypto/index.js'
 import {
-  GiniError, IncorrectSharedSecretError, ProtocolViolationError, PeerLeftError, errorFromWire, WIRE_MESSAGES,
-  type GiniErrorCode
-} from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { wire } from '../common/wire-bytes.js'
-import { PeerInfo, type CrpMessage, type ErrorCode, type Sealed } from './pb/crp.js'
+  GiniError, IncorrectSharedSecretError, ProtocolViolationError, PeerLeftError, errorFromWire, errorFrame,
+  type FrameChannel, wire, encodePeerInfo, decodePeerInfo, type DecodedPeerInfo
+} from '../common/index.js'
+import type { CrpMessage, Sealed } from './pb/crp.js'
 import { CRP_NONCE_BYTES, CRP_PARKED_TTL_MS } from './constants.js'
 
 /** A run identity and its addresses, as carried in an offer, answer or parked offer (§6). */
-export interface CrpPeerInfo {
-  peerId: PeerId
-  multiaddrs: Multiaddr[]
-  /** The sender's clock when the addresses were current. */
-  atMs: number
-}
+export type CrpPeerInfo = DecodedPeerInfo
 
 export interface CrpPeerInit {
   channel: FrameChannel<CrpMessage>
@@ -338,36 +327,10 @@ export function sealParkedOffer (ss: Uint8Array, role: PairingRole, token: Uint8
   }
 }
 
-export function encodePeerInfo (info: CrpPeerInfo): Uint8Array {
-  return PeerInfo.encode({
-    peerId: wire(info.peerId.toMultihash().bytes),
-    multiaddrs: info.multiaddrs.map(ma => wire(ma.bytes)),
-    atMs: BigInt(Math.max(0, Math.floor(info.atMs)))
-  })
-}
-
-/** A PeerInfo whose peer id and addresses parse and that names at least one address; else undefined. */
-export function decodePeerInfo (bytes: Uint8Array): CrpPeerInfo | undefined {
-  try {
-    const info = PeerInfo.decode(bytes)
-    const peerId = peerIdFromMultihash(Digest.decode(info.peerId))
-    const multiaddrs = info.multiaddrs.map(b => multiaddr(b))
-    if (multiaddrs.length === 0 || info.atMs > BigInt(Number.MAX_SAFE_INTEGER)) return undefined
-    return { peerId, multiaddrs, atMs: Number(info.atMs) }
-  } catch {
-    return undefined
-  }
-}
-
 function roleBytes (role: PairingRole): Uint8Array {
   return Uint8Array.of(role === 'A' ? 0x41 : 0x42)
 }
 
 function otherRole (role: PairingRole): PairingRole {
   return role === 'A' ? 'B' : 'A'
-}
-
-function errorFrame (code: GiniErrorCode): CrpMessage {
-  // The generated ErrorCode is a string enum whose values are these very names.
-  return { error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }
 }

@@ -2,7 +2,7 @@
 // §9.2): an interface injected into protocols/crp/relay.ts so that logic stays pure. The SQLite
 // implementation is relay/restore-store.ts. A row is keyed by the 32-byte token; it holds nothing
 // else but sealed parked offers and times (§8).
-import type { PairingRole } from '../crypto/pairing-keys.js'
+import type { PairingRole } from '../crypto/index.js'
 import type { Sealed } from './pb/crp.js'
 
 /** §0: role `A` (0x41) or `B` (0x42). */

@@ -5,16 +5,16 @@
 //
 // Privacy (§8): tokens live in the store and, as map keys, in memory; nothing here logs. Outcomes
 // go to `onOutcome` as bare words that never carry a token.
-import { RelayStreams } from '../common/relay-streams.js'
-import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
+import {
+  RelayStreams, ProtocolViolationError, errorFrame, type GiniErrorCode, systemClock, type Clock,
+  type FrameChannel
+} from '../common/index.js'
 import {
   CRP_MATCHED_TTL_MS, CRP_MAX_ROWS, CRP_MAX_WAIT_MS, CRP_NONCE_BYTES, CRP_PARKED_TTL_MS,
   CRP_PROOF_BYTES, CRP_ROW_TTL_MS, CRP_SESSION_TTL_MS, CRP_TOKEN_BYTES
 } from './constants.js'
-import { ErrorCode, Sealed, type CrpMessage } from './pb/crp.js'
+import { Sealed, type CrpMessage } from './pb/crp.js'
 import type { CrpRole, RestoreRow, RestoreStore, SweepCounts } from './relay-store.js'
-import { systemClock, type Clock } from '../common/clock.js'
-import type { FrameChannel } from '../common/framing.js'
 
 export type { CrpRole, ParkedOffer, RestoreRow, RestoreStore, SweepCounts, SweepCutoffs } from './relay-store.js'
 
@@ -404,10 +404,6 @@ function otherRole (role: CrpRole): CrpRole {
   return role === 'A' ? 'B' : 'A'
 }
 
-function errorFrame (code: GiniErrorCode): CrpMessage {
-  // The generated ErrorCode is a string enum whose values are these very names.
-  return { error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }
-}
 
 /** Map key of a token: hex, in memory only, never logged (§8). */
 function tokenKey (token: Uint8Array): string {

@@ -1,6 +1,6 @@
 // CPace (draft-irtf-cfrg-cpace, CPACE-RISTR255-SHA512) as the TPK step of /gini/fc/1
 // (PROTOCOL.md §3). The relay sees the shares and the MFCs but learns nothing it can test offline.
-import { IncorrectMfcError } from '../common/errors.js'
+import { IncorrectMfcError } from '../common/index.js'
 import { concat, ctEqual, lv, utf8 } from './bytes.js'
 import { normalizeFlashCode } from './flash-code.js'
 import { sha512 } from './hash.js'

@@ -1,6 +1,6 @@
 // Flash codes (PROTOCOL.md §1): Crockford base32, 8 or 10 symbols, normalized before any use.
 // Errors never echo the typed code (§8): at most one offending character is named.
-import { InvalidFlashCodeError } from '../common/errors.js'
+import { InvalidFlashCodeError } from '../common/index.js'
 import { sodium } from './sodium.js'
 
 export const FLASH_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'

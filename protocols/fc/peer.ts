@@ -2,31 +2,22 @@
 // It knows nothing about libp2p connections: the caller dials the relay, hands over the stream as a
 // FrameChannel, and calls the steps in order. Every step either returns what is now known or throws
 // a typed GiniError after telling the relay (Error frame, then close).
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import * as Digest from 'multiformats/hashes/digest'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import {
   createCpaceParty, verifyMfc, seal, open, concat, utf8,
   type CpaceParty, type PairingKeys, type PairingRole
 } from '../crypto/index.js'
 import {
-  GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError, PeerLeftError,
-  errorFromWire, WIRE_MESSAGES, type GiniErrorCode
-} from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { readOrEnd, watchRemoteClose, type RemoteCloseWatch } from '../common/stream-end.js'
-import { systemClock, type Clock } from '../common/clock.js'
-import { FcMessage, PeerInfo, ErrorCode } from './pb/fc.js'
-import { wire } from '../common/wire-bytes.js'
+  GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError, PeerLeftError, errorFromWire,
+  errorFrame, type GiniErrorCode, type FrameChannel, readOrEnd, watchRemoteClose, type RemoteCloseWatch,
+  systemClock, type Clock, wire, encodePeerInfo, decodePeerInfo, type DecodedPeerInfo
+} from '../common/index.js'
+import type { FcMessage } from './pb/fc.js'
 import { PAIRING_TTL_MS, SID_BYTES, SHARE_BYTES, MFC_BYTES } from './constants.js'
 
 /** What a peer learns from the other side's sealed offer/answer. */
-export interface VerifiedPeerInfo {
-  peerId: PeerId
-  multiaddrs: Multiaddr[]
-  atMs: number
-}
+export type VerifiedPeerInfo = DecodedPeerInfo
 
 export interface FcPeerInit {
   channel: FrameChannel<FcMessage>
@@ -134,11 +125,7 @@ export class FcPeer {
   async exchangePeerInfo (own: { peerId: PeerId, multiaddrs: Multiaddr[] }, signal?: AbortSignal): Promise<VerifiedPeerInfo> {
     const keys = this.keys
     if (keys == null) throw new Error('exchangePeerInfo() before verify()')
-    const plaintext = PeerInfo.encode({
-      peerId: wire(own.peerId.toMultihash().bytes),
-      multiaddrs: own.multiaddrs.map(ma => wire(ma.bytes)),
-      atMs: BigInt(this.clock.now())
-    })
+    const plaintext = encodePeerInfo({ ...own, atMs: this.clock.now() })
     const offerAd = concat(OFFER_LABEL, keys.transcript)
     const answerAd = concat(ANSWER_LABEL, keys.transcript)
     if (this.role === 'A') {
@@ -184,7 +171,7 @@ export class FcPeer {
   async fail (err: GiniError): Promise<never> {
     if (!this.finished) {
       this.finished = true
-      await this.channel.write({ error: { code: err.code as ErrorCode, message: WIRE_MESSAGES[err.code] } }).catch(() => {})
+      await this.channel.write(errorFrame(err.code)).catch(() => {})
       await this.channel.close()
     }
     this.dispose()
@@ -217,21 +204,16 @@ export class FcPeer {
   }
 
   private async openPeerInfo (key: Uint8Array, ad: Uint8Array, box: { nonce: Uint8Array, ciphertext: Uint8Array }): Promise<VerifiedPeerInfo> {
-    let info: PeerInfo
+    let plaintext: Uint8Array
     try {
-      info = PeerInfo.decode(open(key, ad, box))
+      plaintext = open(key, ad, box)
     } catch {
       return await this.fail(new IncorrectMfcError())
     }
-    try {
-      const peerId = peerIdFromMultihash(Digest.decode(info.peerId))
-      const multiaddrs = info.multiaddrs.map(b => multiaddr(b))
-      if (multiaddrs.length === 0) throw new Error('no addresses')
-      return { peerId, multiaddrs, atMs: Number(info.atMs) }
-    } catch {
-      // Authenticated but malformed: the other side runs broken software, not an attack.
-      return await this.fail(new ProtocolViolationError())
-    }
+    const info = decodePeerInfo(plaintext)
+    // Authenticated but malformed: the other side runs broken software, not an attack.
+    if (info == null) return await this.fail(new ProtocolViolationError())
+    return info
   }
 
   private async send (msg: FcMessage): Promise<void> {

@@ -4,15 +4,15 @@
 //
 // Privacy (§8): lookups and sids live only in this in-memory table. Nothing here logs; outcomes are
 // reported through `onOutcome` as bare words that never carry an id.
-import { RelayStreams } from '../common/relay-streams.js'
-import { systemClock, type Clock } from '../common/clock.js'
-import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
+import {
+  RelayStreams, systemClock, type Clock, ProtocolViolationError, errorFrame, type GiniErrorCode,
+  type FrameChannel
+} from '../common/index.js'
 import {
   GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
   GSS_WRITE_TIMEOUT_MS, LOOKUP_BYTES, MFC_BYTES, PAIRING_TTL_MS, SHARE_BYTES, SID_BYTES
 } from './constants.js'
-import { ErrorCode, type FcMessage } from './pb/fc.js'
-import type { FrameChannel } from '../common/framing.js'
+import type { FcMessage } from './pb/fc.js'
 
 export type FcSide = 'creator' | 'joiner'
 
@@ -314,10 +314,6 @@ function newSide (role: FcSide, ch: Channel): Side {
   return { role, ch, done: false, ended: false }
 }
 
-function errorFrame (code: GiniErrorCode): FcMessage {
-  // The generated ErrorCode is a string enum whose values are these very names.
-  return { error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }
-}
 
 /** Map key of a lookup. Hex, in memory only; never logged (§3, §8). */
 function lookupKey (lookup: Uint8Array): string {

@@ -1,8 +1,9 @@
 // The peer's end of `/gini/ice/1` (PROTOCOL.md §14): one `request` → one `servers` (or `error`), then
 // both close. Pure logic over a FrameChannel: no sockets, clocks or timers of its own.
-import { ProtocolViolationError, errorFromWire, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import type { ErrorCode, IceMessage, IceServers } from './pb/ice.js'
+import {
+  ProtocolViolationError, errorFromWire, errorFrame, type GiniErrorCode, type FrameChannel
+} from '../common/index.js'
+import type { IceMessage, IceServers } from './pb/ice.js'
 import {
   ICE_MAX_FIELD_CHARS, ICE_MAX_SERVERS, ICE_MAX_TTL_MS, ICE_MAX_URLS, ICE_URL_SCHEMES
 } from './constants.js'
@@ -64,7 +65,7 @@ export function validateIceServers (msg: IceServers): IceServerGrant {
 }
 
 export async function sendError (channel: FrameChannel<IceMessage>, code: GiniErrorCode): Promise<void> {
-  await channel.write({ error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }).catch(() => {})
+  await channel.write(errorFrame(code)).catch(() => {})
   await channel.close()
 }
 

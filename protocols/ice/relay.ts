@@ -1,8 +1,7 @@
 // The relay's end of `/gini/ice/1` (PROTOCOL.md §14): reads one `request`, answers, closes. The
 // credentials come from an injected `issue()` (coturn's scheme needs HMAC-SHA1, which libsodium
 // lacks, so the Node-only relay computes it: relay/turn-credentials.ts).
-import { ProtocolViolationError } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
+import { ProtocolViolationError, type FrameChannel } from '../common/index.js'
 import type { IceMessage, IceServers } from './pb/ice.js'
 import { sendError } from './peer.js'
 

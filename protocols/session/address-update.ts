@@ -2,9 +2,7 @@
 // identities, never on the pairing connection. The sender writes one frame and closes; the receiver
 // keeps the highest `seq` per contact and ignores older ones (the caller's store decides that).
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { ProtocolViolationError } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { writeFrame } from '../common/stream-end.js'
+import { ProtocolViolationError, type FrameChannel, writeFrame } from '../common/index.js'
 import { decodeAll } from './peer.js'
 import type { SessionMessage } from './pb/session.js'
 

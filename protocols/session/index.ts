@@ -1,4 +1,9 @@
 // `/gini/session/1` — SharedSecret handshake and address updates (PROTOCOL.md §5).
+import type { Stream } from '@libp2p/interface'
+import { frameChannel, type FrameChannel } from '../common/index.js'
+import { SESSION_FRAME_MAX_BYTES } from './constants.js'
+import { SessionMessage } from './pb/session.js'
+
 export {
   SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES, SESSION_KEY_BYTES, SESSION_CONFIRM_BYTES, SHARED_SECRET_BYTES,
   SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS
@@ -8,3 +13,8 @@ export type { SessionResult, SessionOptions } from './peer.js'
 export { sendAddressUpdate, readAddressUpdate } from './address-update.js'
 export type { AddressUpdateBody } from './address-update.js'
 export { SessionMessage } from './pb/session.js'
+
+/** A /gini/session/1 stream as SessionMessage frames, refused beyond SESSION_FRAME_MAX_BYTES. */
+export function sessionChannel (stream: Stream): FrameChannel<SessionMessage> {
+  return frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES)
+}

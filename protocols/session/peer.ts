@@ -5,15 +5,12 @@
 // out-of-order/repeated frame → Error{PROTOCOL_VIOLATION}; each then closes and throws. The caller
 // stores the SharedSecret only when this resolves (§5 "Store only after both confirmations").
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { WIRE_MESSAGES } from '../common/errors.js'
-import type { GiniErrorCode } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { decodeMultiaddr } from '../contact/peer.js'
-import { ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/stream-end.js'
-import { ctEqual, deriveSessionSecret, generateX25519, sodium } from '../crypto/index.js'
-import type { SessionSecret, X25519KeyPair } from '../crypto/index.js'
+import { errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/index.js'
+import { decodeMultiaddr } from '../contact/index.js'
+import {
+  ctEqual, deriveSessionSecret, generateX25519, sodium, type SessionSecret, type X25519KeyPair
+} from '../crypto/index.js'
 import { SESSION_CONFIRM_BYTES, SESSION_KEY_BYTES } from './constants.js'
-import { ErrorCode } from './pb/session.js'
 import type { SessionMessage } from './pb/session.js'
 
 export interface SessionResult {
@@ -147,8 +144,4 @@ export function decodeAll (list: Uint8Array[]): Multiaddr[] | undefined {
 /** The generated codec types bytes as Uint8Array<ArrayBuffer>; a copy is one. */
 function copy (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes)
-}
-
-function errorFrame (code: GiniErrorCode): SessionMessage {
-  return { error: { code: ErrorCode[code], message: WIRE_MESSAGES[code] } }
 }

@@ -18,10 +18,8 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { JsonProcess } from '../lib/json-process.js'
 import { ProcSampler, MB } from '../lib/proc-stats.js'
 import { summarize, type Summary } from '../lib/stats.js'
-import { frameChannel, type FrameChannel } from '../../protocols/common/framing.js'
-import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
-import { FcMessage } from '../../protocols/fc/pb/fc.js'
-import { FcPeer } from '../../protocols/fc/peer.js'
+import type { FrameChannel } from '../../protocols/common/index.js'
+import { fcChannel, FC_PROTOCOL, FcMessage, FcPeer } from '../../protocols/fc/index.js'
 import { flashCodeLookup, generateFlashCode, sodium, ready } from '../../protocols/crypto/index.js'
 
 const RELAY = fileURLToPath(new URL('./relay-process.js', import.meta.url))
@@ -102,7 +100,7 @@ export async function benchRelayCapacity (opts: {
         held.push(entry)
         const conn = await node.dial(addr, { signal: AbortSignal.timeout(STEP_LIMIT_MS) })
         const stream = await conn.newStream(FC_PROTOCOL, { signal: AbortSignal.timeout(STEP_LIMIT_MS) })
-        entry.fc = frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES)
+        entry.fc = fcChannel(stream)
         await entry.fc.write({ create: { lookup: randomBytes(3), sid: randomBytes(16) } })
         const reply = await entry.fc.read({ signal: AbortSignal.timeout(STEP_LIMIT_MS) })
         if (reply.created == null) throw new Error(`Create refused: ${JSON.stringify(reply.error ?? reply)}`)
@@ -168,7 +166,7 @@ async function onePairing (relay: Multiaddr): Promise<void> {
       const relayId = conn.remotePeer.toMultihash().bytes
       const stream = await conn.newStream(FC_PROTOCOL, { signal })
       return new FcPeer({
-        channel: frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES),
+        channel: fcChannel(stream),
         role,
         fc,
         relayId,

@@ -10,8 +10,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { RTCPeerConnection } from 'node-datachannel/polyfill'
 import ndc from 'node-datachannel'
-import { frameChannel } from '../../protocols/common/framing.js'
-import { ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, IceMessage, requestIceServers, type IceServerEntry } from '../../protocols/ice/index.js'
+import { iceChannel, ICE_PROTOCOL, requestIceServers, type IceServerEntry } from '../../protocols/ice/index.js'
 import { forNodeDatachannel } from '../../peer/adapters/webrtc-config.js'
 
 /** Gathering against one TURN server on a LAN-like lab takes well under this. */
@@ -44,7 +43,7 @@ const [relayArg, waitArg] = process.argv.slice(2)
 const node = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
 try {
   const stream = await node.dialProtocol(multiaddr(relayArg), ICE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
-  const grant = await requestIceServers(frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES))
+  const grant = await requestIceServers(iceChannel(stream))
   const fresh = await relayCandidates(grant.servers)
   const expiry = Number(grant.servers.find(s => s.username != null)?.username?.split(':')[0] ?? 0) * 1000
   await new Promise(resolve => setTimeout(resolve, Math.max(0, expiry - Date.now()) + Number(waitArg ?? 1000)))

@@ -5,6 +5,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { EXIT_NO_IDENTITY } from '../../peer/cli/exit-codes.js'
 
 describe('gini CLI pairing through a gini-relay process', function () {
   this.timeout(120_000)
@@ -81,6 +82,25 @@ describe('gini CLI pairing through a gini-relay process', function () {
     const res = await runToEnd(GINI, ['--data', join(dir, 'bob'), '--relay', '/ip4/127.0.0.1/tcp/1', 'accept', '0000-0000'])
     expect(res.code).to.equal(6)
     expect(res.stderr).to.match(/relay/i)
+  })
+
+  it('contacts / contact <name> on an empty data dir → "no identity yet", how to create one, exit 7; nothing is created', async () => {
+    const empty = join(dir, 'nobody')
+    for (const args of [['contacts'], ['contact', 'alice']]) {
+      const human = await gini('nobody', ...args)
+      expect(human.code, args.join(' ')).to.equal(EXIT_NO_IDENTITY)
+      expect(human.stderr, args.join(' ')).to.match(/no identity/i).and.include('gini init').and.include(empty)
+      const json = await gini('nobody', ...args, '--json')
+      expect(json.code, `${args.join(' ')} --json`).to.equal(EXIT_NO_IDENTITY)
+      expect(JSON.parse(json.lines[json.lines.length - 1])).to.include({ event: 'error', code: 'NO_IDENTITY' })
+    }
+    const created = await stat(join(empty, 'identity.json')).then(() => true, (err) => { if (err.code === 'ENOENT') return false; throw err })
+    expect(created, 'no identity was created').to.equal(false)
+    // `gini init` creates it; then `contacts` works (and has none yet).
+    expect((await gini('nobody', 'init')).code).to.equal(0)
+    const after = await gini('nobody', 'contacts', '--json')
+    expect(after.code, after.stderr).to.equal(0)
+    expect(JSON.parse(after.lines.join(''))).to.deep.equal([])
   })
 
   it('unknown option or missing argument → exit 2; --help → exit 0', async () => {

@@ -7,11 +7,11 @@ import { join } from 'node:path'
 import { streamPair } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { PeerLeftError } from '../../protocols/common/errors.js'
-import { frameChannel, type FrameChannel } from '../../protocols/common/framing.js'
-import { CRP_FRAME_MAX_BYTES, CRP_PROTOCOL } from '../../protocols/crp/constants.js'
-import { CrpRelay, type CrpOutcome, type CrpRelayInit, type CrpRemote, type CrpRole } from '../../protocols/crp/relay.js'
-import { CrpMessage, type Sealed } from '../../protocols/crp/pb/crp.js'
+import { PeerLeftError, type FrameChannel } from '../../protocols/common/index.js'
+import {
+  crpChannel, CRP_PROTOCOL, CrpRelay, type CrpOutcome, type CrpRelayInit, type CrpRemote, type CrpRole,
+  CrpMessage, type Sealed
+} from '../../protocols/crp/index.js'
 import {
   CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_PARKED_MAX_BYTES, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS
 } from '../../relay/constants.js'
@@ -157,8 +157,8 @@ export async function harness (cleanup: Cleanup, init: Partial<CrpRelayInit> = {
   const connect = async (remote: Partial<CrpRemote> = {}): Promise<Crp> => {
     const [client, server] = await streamPair()
     cleanup.add(() => { client.abort(new Error('test over')) })
-    void relay.handle(frameChannel(server, CrpMessage, CRP_FRAME_MAX_BYTES), { peer: `peer-${n++}`, ip: '192.0.2.1', ...remote })
-    return frameChannel(client, CrpMessage, CRP_FRAME_MAX_BYTES)
+    void relay.handle(crpChannel(server), { peer: `peer-${n++}`, ip: '192.0.2.1', ...remote })
+    return crpChannel(client)
   }
   return { relay, store, clock, dir, outcomes, connect }
 }
@@ -173,5 +173,5 @@ export async function openCrp (cleanup: Cleanup, relayAddr: Relay | string, node
     : relayAddr.multiaddrs.find(ma => !ma.toString().includes('/ws')) ?? relayAddr.multiaddrs[0]
   const stream = await n.dialProtocol(addr, CRP_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
   cleanup.add(() => { stream.abort(new Error('test over')) })
-  return frameChannel(stream, CrpMessage, CRP_FRAME_MAX_BYTES)
+  return crpChannel(stream)
 }

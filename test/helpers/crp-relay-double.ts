@@ -4,10 +4,8 @@
 // waiting on it), over any FrameChannel, plus hooks to play a hijacked relay (rewrite, replay or
 // garble frames). The real relay has its own suite; the peers are also tested against it.
 import type { Stream } from '@libp2p/interface'
-import type { FrameChannel } from '../../protocols/common/framing.js'
-import { frameChannel } from '../../protocols/common/framing.js'
-import { CRP_FRAME_MAX_BYTES } from '../../protocols/crp/constants.js'
-import { CrpMessage, type Sealed } from '../../protocols/crp/pb/crp.js'
+import { frameChannel, errorFrame, type FrameChannel } from '../../protocols/common/index.js'
+import { CRP_FRAME_MAX_BYTES, CrpMessage, type Sealed } from '../../protocols/crp/index.js'
 import { toHex } from '../../protocols/crypto/index.js'
 
 export type Role = 'A' | 'B'
@@ -83,7 +81,7 @@ export class CrpRelayDouble {
         // A departure: waiting → forgotten; in a run → the partner gets PEER_LEFT.
         const slots = this.waiting.get(side.key)
         if (slots?.[side.role] === side) slots[side.role] = undefined
-        if (side.partner != null && !side.partner.ended) await this.end(side.partner, { error: { code: 'PEER_LEFT' as any, message: 'Peer left' } })
+        if (side.partner != null && !side.partner.ended) await this.end(side.partner, errorFrame('PEER_LEFT'))
         await this.end(side)
         return
       }
@@ -100,7 +98,7 @@ export class CrpRelayDouble {
         continue
       }
       const partner = side.partner
-      if (partner == null) { await this.end(side, { error: { code: 'PROTOCOL_VIOLATION' as any, message: 'Protocol violation' } }); continue }
+      if (partner == null) { await this.end(side, errorFrame('PROTOCOL_VIOLATION')); continue }
       const out = this.tamper?.(side.role, msg) ?? msg
       if (out.error != null) {
         await this.end(partner, out)

@@ -2,7 +2,7 @@
 // sleep to let time pass). Timers fire in time order during `advance`; a timer set by a firing
 // timer fires in the same advance if it is due. `jump` moves the wall clock alone, as a suspend
 // and resume (or a user setting the clock) does: monotonic time and pending timers do not move.
-import type { Clock } from '../../protocols/common/clock.js'
+import type { Clock } from '../../protocols/common/index.js'
 
 interface Timer { id: number, at: number, fn: () => void }
 

@@ -7,12 +7,9 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { PeerLeftError } from '../../protocols/common/errors.js'
-import { frameChannel, type FrameChannel } from '../../protocols/common/framing.js'
-import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
-import { FcMessage } from '../../protocols/fc/pb/fc.js'
+import { PeerLeftError, type FrameChannel } from '../../protocols/common/index.js'
+import { fcChannel, FC_PROTOCOL, FcMessage, type FcClock } from '../../protocols/fc/index.js'
 import { createRelay, type Relay, type RelayOptions } from '../../relay/index.js'
-import type { FcClock } from '../../protocols/fc/relay.js'
 
 /** Upper bound of every wait in these tests. */
 export const WAIT_MS = 5_000
@@ -82,7 +79,7 @@ export async function openFc (cleanup: Cleanup, relay: Relay, node?: Libp2p): Pr
   const tcpAddr = relay.multiaddrs.find(ma => !ma.toString().includes('/ws')) ?? relay.multiaddrs[0]
   const stream = await n.dialProtocol(tcpAddr, FC_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
   cleanup.add(() => { stream.abort(new Error('test over')) })
-  return frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES)
+  return fcChannel(stream)
 }
 
 export async function next (ch: Fc, ms = WAIT_MS): Promise<FcMessage> {

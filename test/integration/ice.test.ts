@@ -9,8 +9,7 @@ import { createInterface } from 'node:readline'
 import { expect } from 'chai'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createRelay, type IceConfig, type Relay } from '../../relay/index.js'
-import { frameChannel } from '../../protocols/common/framing.js'
-import { ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, IceMessage, requestIceServers } from '../../protocols/ice/index.js'
+import { iceChannel, ICE_PROTOCOL, requestIceServers } from '../../protocols/ice/index.js'
 import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
 import { createPeerNode } from '../../peer/index.js'
 import { connectToVerifiedPeer } from '../../peer/core/dial-peer.js'
@@ -51,7 +50,7 @@ describe('ICE servers from the relay (/gini/ice/1)', function () {
     const node = await clientNode(cleanup)
     const stream = await node.dialProtocol(relay.multiaddrs[0], ICE_PROTOCOL)
     const before = Date.now()
-    const grant = await requestIceServers(frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES))
+    const grant = await requestIceServers(iceChannel(stream))
     expect(grant.ttlMs).to.equal(120_000)
     expect(grant.servers[0]).to.deep.equal({ urls: ['stun:127.0.0.1:3478'] })
     const turn = grant.servers[1]
@@ -117,7 +116,7 @@ describe('ICE servers from the relay (/gini/ice/1)', function () {
     expect(listening.ice).to.deep.equal({ stun: ['stun:127.0.0.1:3478'], turn: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'] })
     const node = await clientNode(cleanup)
     const stream = await node.dialProtocol(multiaddr(listening.addrs[0]), ICE_PROTOCOL)
-    const grant = await requestIceServers(frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES))
+    const grant = await requestIceServers(iceChannel(stream))
     expect(grant.ttlMs).to.equal(600_000)
     expect(grant.servers[1].urls).to.have.length(2)
     proc.kill('SIGTERM')

@@ -5,8 +5,8 @@ import { expect } from 'chai'
 import { createRelay, type Relay, type RelayOptions } from '../../relay/index.js'
 import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
 import { sodium } from '../../protocols/crypto/index.js'
-import { ExpiredError, IncorrectMfcError, PeerLeftError } from '../../protocols/common/errors.js'
-import type { FcMessage } from '../../protocols/fc/pb/fc.js'
+import { ExpiredError, IncorrectMfcError, PeerLeftError } from '../../protocols/common/index.js'
+import type { FcMessage } from '../../protocols/fc/index.js'
 import type { GiniNodeInit } from '../../peer/core/gini-node.js'
 
 /** Rejects if `p` has not settled within `ms`: "never a hang" made checkable. */

@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { createRelay, type Relay } from '../../relay/index.js'
 import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
-import { InvalidFlashCodeError, NoMatchingFlashCodeError } from '../../protocols/common/errors.js'
+import { InvalidFlashCodeError, NoMatchingFlashCodeError } from '../../protocols/common/index.js'
 import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
 describe('pairing through a relay', function () {

@@ -6,9 +6,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
-import { FcMessage } from '../../protocols/fc/pb/fc.js'
-import { frameChannel } from '../../protocols/common/framing.js'
+import { fcChannel, FC_PROTOCOL } from '../../protocols/fc/index.js'
 import { Cleanup, WAIT_MS, bytes, clientNode, expectErrorThenEnd, freshLookup, next } from '../helpers/relay-clients.js'
 
 const CLI = join(process.cwd(), 'dist', 'relay', 'cli.js')
@@ -84,7 +82,7 @@ describe('gini-relay CLI', function () {
     const { proc, line } = await startCli(cleanup, ['--json', '--data', await tempDir(), '--pairing-ttl', '1s', '--listen', '/ip4/127.0.0.1/tcp/0'])
     const node = await clientNode(cleanup)
     const stream = await node.dialProtocol(multiaddr(line.addrs[0]), FC_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
-    const ch = frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES)
+    const ch = fcChannel(stream)
     await ch.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
     expect((await next(ch)).created).to.not.equal(undefined)
     await expectErrorThenEnd(ch, 'EXPIRED')

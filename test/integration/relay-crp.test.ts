@@ -5,8 +5,8 @@ import { expect } from 'chai'
 import {
   crpAnswerKey, crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpToken, ctEqual, open, seal
 } from '../../protocols/crypto/index.js'
-import { wire } from '../../protocols/common/wire-bytes.js'
-import { PeerInfo, type Sealed } from '../../protocols/crp/pb/crp.js'
+import { PeerInfo, wire } from '../../protocols/common/index.js'
+import type { Sealed } from '../../protocols/crp/index.js'
 import { Cleanup, bytes, startRelay, waitFor } from '../helpers/relay-clients.js'
 import {
   ROLE, exchange, expectEnd, expectErrorThenEnd, expectMatched, expectSilence, next, openCrp, register,

@@ -7,7 +7,7 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { FC_PROTOCOL } from '../../protocols/fc/constants.js'
+import { FC_PROTOCOL } from '../../protocols/fc/index.js'
 import { Cleanup, startRelay, waitFor } from '../helpers/relay-clients.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

@@ -6,7 +6,8 @@ import {
   expectErrorThenEnd, freshLookup, next, openFc, pair, relayed, startRelay, waitFor
 } from '../helpers/relay-clients.js'
 import type { Relay } from '../../relay/index.js'
-import type { FcMessage } from '../../protocols/fc/pb/fc.js'
+import type { FcMessage } from '../../protocols/fc/index.js'
+import { errorFrame } from '../../protocols/common/index.js'
 
 describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   const suite = new Cleanup()
@@ -122,7 +123,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
     const before = relay.fc.pendingCount
     const p = await pair(cleanup, relay)
     await exchangeKeys(p)
-    await p.b.write({ error: { code: 'INCORRECT_MFC' as any, message: 'Incorrect MFC' } })
+    await p.b.write(errorFrame('INCORRECT_MFC'))
     const msg = await next(p.a)
     expect(msg.error).to.deep.equal({ code: 'INCORRECT_MFC', message: 'Incorrect MFC' })
     await expectEnd(p.a)
@@ -135,7 +136,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
     await exchangeKeys(p)
     await exchangeSealed(p)
     await p.b.write({ done: {} })
-    await p.a.write({ error: { code: 'INCORRECT_MFC' as any, message: 'Incorrect MFC' } })
+    await p.a.write(errorFrame('INCORRECT_MFC'))
     await expectErrorThenEnd(p.b, 'INCORRECT_MFC')
   })
 
@@ -185,7 +186,7 @@ describe('relay GSS /gini/fc/1: tamper hook (a hijacked relay, for tests)', func
   it('Error from the joiner on a tampered relay → still forwarded', async () => {
     const relay = await startRelay(cleanup, { tamper: (_from, msg) => msg })
     const p = await pair(cleanup, relay)
-    await p.b.write({ error: { code: 'INCORRECT_MFC' as any, message: 'Incorrect MFC' } })
+    await p.b.write(errorFrame('INCORRECT_MFC'))
     await expectError(p.a, 'INCORRECT_MFC')
   })
 })

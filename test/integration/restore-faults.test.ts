@@ -4,9 +4,7 @@
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FileStorage, createPeerNode } from '../../peer/index.js'
-import { CRP_PROTOCOL, CRP_FRAME_MAX_BYTES } from '../../protocols/crp/constants.js'
-import { CrpMessage } from '../../protocols/crp/pb/crp.js'
-import { frameChannel } from '../../protocols/common/framing.js'
+import { crpChannel, CRP_PROTOCOL } from '../../protocols/crp/index.js'
 import { crpParkKey, crpRole, crpToken, fromHex, open, sodium } from '../../protocols/crypto/index.js'
 import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'
 import type { ContactRecord } from '../../peer/core/storage.js'
@@ -147,7 +145,7 @@ describe('restore faults', function () {
     const strangerNode = await createPeerNode()
     cleanups.push(async () => { await strangerNode.stop() })
     const stream = await strangerNode.dialProtocol(r.multiaddrs[0], CRP_PROTOCOL)
-    const ch = frameChannel(stream, CrpMessage, CRP_FRAME_MAX_BYTES)
+    const ch = crpChannel(stream)
     await ch.write({ register: { token: token as Uint8Array<ArrayBuffer>, role: Uint8Array.of(aliceRole === 'A' ? 0x42 : 0x41) } })
     const registered = (await ch.read()).registered
     expect(registered?.parked, 'Alice\'s parked offer').to.not.equal(undefined)
@@ -226,6 +224,10 @@ describe('restore faults', function () {
     await waitForEvent(alice.log, isState('online'))
     await waitForEvent(bob.log, isState('online'))
     expect(crpSteps(alice, 'matched') + crpSteps(bob, 'matched'), 'no matched run').to.equal(0)
+    // Both ran §5 on the connection the parked offer made: restored on both sides, once.
+    await waitForEvent(bob.log, isCrp('restored'))
+    await waitForEvent(alice.log, isCrp('restored'))
+    expect([crpSteps(alice, 'restored'), crpSteps(bob, 'restored')]).to.deep.equal([1, 1])
     expect((await alice.contact()).sharedSecret.current).to.equal((await bob.contact()).sharedSecret.current)
   })
 

@@ -3,6 +3,7 @@
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'
+import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import {
   daemonPeer, isState, pair, pairThroughThrowawayRelay, startRelay, waitForEvent, type DaemonPeer
@@ -14,6 +15,13 @@ const UNREACHABLE_AFTER_MS = 2_000
 function isStateNow (p: DaemonPeer, state: string): boolean {
   const last = [...p.log].reverse().find(e => e.event === 'contact-state')
   return last != null && last.event === 'contact-state' && last.state === state
+}
+
+/** `wanted` appears in `seq` in this order (other items may come between). */
+function inOrder (seq: string[], wanted: string[]): boolean {
+  let i = 0
+  for (const s of seq) if (s === wanted[i]) i++
+  return i === wanted.length
 }
 
 describe('staying connected: daemons, sessions and the CRP', function () {
@@ -74,8 +82,11 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     // The restored session carried the long-term addresses (through the new relay).
     expect(a.addresses.some(x => x.multiaddr.startsWith(relayAddr) && x.multiaddr.endsWith(bob.node.peerId.toString()))).to.equal(true)
     for (const p of [alice, bob]) {
+      await waitForEvent(p.log, e => e.event === 'crp' && e.step === 'restored')
       const steps = p.log.filter(e => e.event === 'crp').map(e => (e as any).step)
-      expect(steps, p.node.peerId.toString()).to.include.members(['started', 'registered', 'restored'].filter(s => s !== 'restored'))
+      expect(steps, p.node.peerId.toString()).to.include.members(['started', 'registered', 'restored'])
+      expect(inOrder(steps, ['started', 'registered', 'restored']), `in order: ${steps.join(', ')}`).to.equal(true)
+      expect(steps.filter(s => s === 'restored'), 'restored once').to.have.length(1)
       const session = p.log.find(e => e.event === 'session' && e.via === 'restore')
       expect(session, 'a restored session').to.not.equal(undefined)
     }
@@ -178,6 +189,57 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     await waitForEvent(bob.log, isState('online'), 20_000)
   })
 
+  it('the relay is down when the daemon starts → one `unreachable` however many re-dials fail, then one `connected` when it is up', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { createServer } = await import('node:net')
+    const dataDir = await mkdtemp(join(tmpdir(), 'gini-relay-down-'))
+    cleanups.push(async () => { await rm(dataDir, { recursive: true, force: true }) })
+    // The relay's identity and port, then the relay goes down: a socket there that takes every
+    // dial and drops it at once, so the test sees each re-dial arrive.
+    const first = await startRelay({ dataDir })
+    const addr = first.multiaddrs[0].toString()
+    const listen = addr.split('/p2p/')[0]
+    await first.stop()
+    let dials = 0
+    const down = createServer((socket) => { dials++; socket.destroy() })
+    await new Promise<void>((resolve, reject) => { down.once('error', reject); down.listen(Number(listen.split('/tcp/')[1]), '127.0.0.1', resolve) })
+    cleanups.push(async () => { await new Promise(resolve => down.close(resolve)) })
+
+    const alice = await daemonPeer('Alice', clock)
+    cleanups.push(alice.cleanup)
+    await alice.start({ relays: [addr], ...daemonOpts })
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'unreachable')
+    expect(dials, 'the first dial').to.equal(1)
+    // Three re-dials on the back-off (one at a time: the next is only due once the last failed).
+    const RETRIES = 3
+    const deadline = Date.now() + 30_000
+    while (dials < 1 + RETRIES) {
+      if (Date.now() > deadline) throw new Error(`only ${dials - 1} re-dials`)
+      const before = dials
+      clock.advance(2_200) // one back-off interval, jitter included
+      const waitUntil = Date.now() + 2_000
+      while (dials === before && Date.now() < waitUntil) await new Promise(resolve => setTimeout(resolve, 10))
+    }
+
+    await new Promise(resolve => down.close(resolve))
+    const relayBack = await startRelay({ dataDir, listen: [listen] })
+    cleanups.push(async () => { await relayBack.stop() })
+    expect(relayBack.multiaddrs[0].toString()).to.equal(addr)
+    const connected = (e: DaemonEvent): boolean => e.event === 'relay' && e.status === 'connected'
+    const until = Date.now() + 30_000
+    while (!alice.log.some(connected)) {
+      if (Date.now() > until) throw new Error('no `connected` after the relay came back')
+      clock.advance(2_200)
+      await waitForEvent(alice.log, connected, 1_000).catch(() => {})
+    }
+    await waitForEvent(alice.log, e => e.event === 'listening' && e.addrs.length > 0)
+    const statuses = alice.log.filter(e => e.event === 'relay').map(e => (e as any).status)
+    expect(dials, 'the relay was re-dialed').to.be.at.least(1 + RETRIES)
+    expect(statuses, 'said once, and once when it is back').to.deep.equal(['unreachable', 'connected'])
+  })
+
   it('AddressUpdate × a seq not above the last one → ignored; × addresses of someone else → those ignored; × a higher seq → stored', async () => {
     const [alice, bob] = await peers()
     await pair(alice, bob, relayAddr)
@@ -186,13 +248,12 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     await waitForEvent(alice.log, isState('online'))
     await waitForEvent(bob.log, isState('online'))
     const { multiaddr } = await import('@multiformats/multiaddr')
-    const { frameChannel } = await import('../../protocols/common/framing.js')
-    const { sendAddressUpdate, SessionMessage, SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES } = await import('../../protocols/session/index.js')
+    const { sendAddressUpdate, sessionChannel, SESSION_PROTOCOL } = await import('../../protocols/session/index.js')
     const aliceId = alice.node.peerId.toString()
     const link = alice.daemon!.linkOf(bob.node.peerId.toString())!
     const send = async (seq: number, addrs: string[]): Promise<void> => {
       const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null })
-      await sendAddressUpdate(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), { multiaddrs: addrs.map(a => multiaddr(a).bytes), seq: BigInt(seq) })
+      await sendAddressUpdate(sessionChannel(stream), { multiaddrs: addrs.map(a => multiaddr(a).bytes), seq: BigInt(seq) })
     }
     const mine = (port: number): string => `/ip4/10.0.0.1/tcp/${port}/p2p/${aliceId}`
     const stranger = `/ip4/10.0.0.2/tcp/1/p2p/${bob.node.peerId.toString()}`

@@ -1,6 +1,6 @@
 // New Secure Contact: show a fresh code (creator) or enter one (joiner), then follow the pairing to
 // the contact card or to an error in plain words. Leaving the view cancels a running pairing.
-import { ExpiredError } from '../../../protocols/common/errors.js'
+import { ExpiredError } from '../../../protocols/common/index.js'
 import type { ContactRecord } from '../../../peer/core/storage.js'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'

@@ -1,14 +1,14 @@
-// The long-running peer (issue 4, `gini daemon`): the long-term identity online at its relay(s),
-// every contact dialed at its saved addresses on start and on network change (with back-off), their
-// dials accepted, §5 on every session, AddressUpdate when our addresses change, and the CRP for
-// contacts not seen for `unreachableAfterMs`. Time comes from the injected clock (tests advance it);
-// network steps have their own bounded deadlines.
+// The long-running peer (issue 4, `gini daemon`): the long-term identity online at its relay(s)
+// (relay-links.ts), every contact dialed at its saved addresses on start and on network change
+// (with back-off), their dials accepted, §5 on every session, AddressUpdate when our addresses
+// change, and the CRP for contacts not seen for `unreachableAfterMs`. Time comes from the injected
+// clock (tests advance it); network steps have their own bounded deadlines.
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { Clock } from '../../../protocols/common/clock.js'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Clock } from '../../../protocols/common/index.js'
 import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
-import { SESSION_PROTOCOL } from '../../../protocols/session/constants.js'
+import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
 import { ContactBook } from '../contact-book.js'
 import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
 import { Restorer } from './restore/restorer.js'
@@ -16,7 +16,7 @@ import { ScheduledRunner, REDIAL_BACKOFF, crpScheduleByName, type CrpScheduleNam
 import {
   reachabilityOf, restoreStatusOf, unreachableAtMs, UNREACHABLE_AFTER_MS, type ReachabilityPolicy
 } from './reachability.js'
-import { dialRelay, ownCircuitAddrs, waitForCircuitAddrs } from '../relay-slot.js'
+import { RelayLinks } from './relay-links.js'
 import type { Identity } from '../identity.js'
 import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
@@ -58,14 +58,6 @@ export interface DaemonContext {
   onStop?: () => void
 }
 
-interface RelayLink {
-  addr: Multiaddr
-  peer?: PeerId
-  connected: boolean
-  trying?: boolean
-  retry?: ScheduledRunner
-}
-
 export class Daemon {
   readonly policy: ReachabilityPolicy
   private readonly ctx: DaemonContext
@@ -74,19 +66,15 @@ export class Daemon {
   private readonly sessions: Sessions
   private readonly restorer: Restorer
   private readonly listeners = new Set<DaemonEventListener>()
-  private readonly relays: RelayLink[]
+  private readonly relayLinks: RelayLinks
   private readonly redials = new Map<string, ScheduledRunner>()
   private readonly dialing = new Set<string>()
   private readonly emitted = new Map<string, string>()
   private readonly random?: () => number
-  private announcedAddrs = ''
-  private seenAddrs = ''
   private reconcileHandle: unknown
   private reconciling?: Promise<void>
   private reconcileAgain = false
   private stopped = false
-  /** The first `listening` went out (later ones follow a relay outage or an address change). */
-  private listening = false
 
   private constructor (ctx: DaemonContext, node: Libp2p, opts: DaemonOptions) {
     this.ctx = ctx
@@ -97,24 +85,30 @@ export class Daemon {
       : opts.crpSchedule
     this.policy = { unreachableAfterMs: opts.unreachableAfterMs ?? UNREACHABLE_AFTER_MS, crpSchedule: schedule }
     if (opts.onEvent != null) this.listeners.add(opts.onEvent)
-    this.relays = opts.relays.map(r => ({ addr: typeof r === 'string' ? multiaddr(r) : r, connected: false }))
-    if (this.relays.length === 0) throw new Error('the daemon needs a relay')
+    const emit = (e: DaemonEvent): void => { this.emit(e) }
+    this.relayLinks = new RelayLinks({
+      node,
+      relays: opts.relays,
+      clock: ctx.clock,
+      emit,
+      random: opts.random,
+      onAddrsChanged: () => { this.addrsChanged() }
+    })
     this.book = new ContactBook(ctx.storage)
     const attemptTimeoutsMs = ctx.webrtcAttemptTimeoutsMs ?? DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS
-    const emit = (e: DaemonEvent): void => { this.emit(e) }
     this.sessions = new Sessions({
       book: this.book,
       storage: ctx.storage,
       ppk: ctx.identity.ppk,
       clock: ctx.clock,
-      ownAddrs: () => ownCircuitAddrs(this.node),
+      ownAddrs: () => this.relayLinks.addrs,
       emit,
       attemptTimeoutsMs,
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
       onOffline: () => { void this.reconcile() }
     })
     this.restorer = new Restorer({
-      relay: this.relays[0].addr,
+      relay: this.relayLinks.primary,
       createPeerNode: ctx.createPeerNode,
       webrtc: ctx.webrtc,
       book: this.book,
@@ -149,7 +143,7 @@ export class Daemon {
 
   /** Our long-term addresses (circuit slots at the relays). */
   get addrs (): Multiaddr[] {
-    return ownCircuitAddrs(this.node)
+    return this.relayLinks.addrs
   }
 
   isOnline (id: string): boolean {
@@ -196,9 +190,7 @@ export class Daemon {
     if (this.reconcileHandle != null) this.ctx.clock.clearTimeout(this.reconcileHandle)
     for (const r of this.redials.values()) r.stop()
     this.redials.clear()
-    for (const relay of this.relays) relay.retry?.stop()
-    this.node.removeEventListener('self:peer:update', this.onSelfUpdate)
-    this.node.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.relayLinks.stop()
     await this.restorer.stopAll()
     const online = this.sessions.onlineIds()
     await this.sessions.stop()
@@ -217,79 +209,13 @@ export class Daemon {
     await this.node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
       void this.sessions.handleInbound(stream, connection)
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
-    this.node.addEventListener('peer:disconnect', this.onDisconnect)
-    await Promise.all(this.relays.map(async r => { await this.connectRelay(r) }))
-    // One reservation at a time (the node listens on one `/p2p-circuit`); the circuit transport
-    // makes it at a connected relay and moves it to another one if that relay goes.
-    if (this.relays.some(r => r.connected)) await waitForCircuitAddrs(this.node).catch(() => {})
-    this.seenAddrs = this.announcedAddrs = addrKey(this.addrs)
-    this.node.addEventListener('self:peer:update', this.onSelfUpdate)
-    this.emit({ event: 'listening', peerId: this.node.peerId.toString(), addrs: this.addrs.map(String) })
-    this.listening = true
+    await this.relayLinks.start()
     await this.reconcile()
   }
 
-  private async connectRelay (relay: RelayLink): Promise<boolean> {
-    if (relay.trying === true || this.stopped) return relay.connected
-    relay.trying = true
-    try {
-      const connection = await dialRelay(this.node, relay.addr)
-      relay.peer = connection.remotePeer
-      relay.connected = true
-      relay.retry?.stop()
-      relay.retry = undefined
-      this.emit({ event: 'relay', status: 'connected', relay: relay.addr.toString() })
-      if (this.listening) {
-        // Back after an outage: say where we are reachable again once the slot is there.
-        await waitForCircuitAddrs(this.node).catch(() => {})
-        if (!this.stopped) this.emit({ event: 'listening', peerId: this.node.peerId.toString(), addrs: this.addrs.map(String) })
-      }
-      return true
-    } catch {
-      if (this.stopped) return false
-      relay.connected = false
-      this.emit({ event: 'relay', status: 'unreachable', relay: relay.addr.toString() })
-      this.retryRelay(relay)
-      return false
-    } finally {
-      relay.trying = false
-    }
-  }
-
-  /** A lost relay is re-dialed on the back-off schedule (a restarted relay is found again). */
-  private retryRelay (relay: RelayLink): void {
-    if (this.stopped || relay.retry != null) return
-    const now = this.ctx.clock.now()
-    relay.retry = new ScheduledRunner({
-      clock: this.ctx.clock,
-      schedule: REDIAL_BACKOFF,
-      startedAtMs: now,
-      // The attempt that brought us here just failed: the first retry is one interval away.
-      nextRunAtMs: now + REDIAL_BACKOFF.bands[0].intervalMs,
-      random: this.random,
-      run: () => { if (!relay.connected) void this.connectRelay(relay) }
-    })
-    relay.retry.start()
-  }
-
-  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    const relay = this.relays.find(r => r.peer != null && r.peer.equals(evt.detail))
-    if (relay == null || this.stopped) return
-    relay.connected = false
-    this.emit({ event: 'relay', status: 'disconnected', relay: relay.addr.toString() })
-    this.retryRelay(relay)
-  }
-
   /** Our addresses changed (a reservation came or went): tell connected contacts, re-dial the rest. */
-  private readonly onSelfUpdate = (): void => {
+  private addrsChanged (): void {
     if (this.stopped) return
-    const addrs = this.addrs
-    const key = addrKey(addrs)
-    if (key === this.seenAddrs) return
-    this.seenAddrs = key
-    this.emit({ event: 'listening', peerId: this.node.peerId.toString(), addrs: addrs.map(String) })
-    if (addrs.length === 0 || key === this.announcedAddrs) return
-    this.announcedAddrs = key
     void this.sessions.announce()
     // A network change: every contact not online is dialed again now.
     for (const runner of this.redials.values()) runner.runNow()
@@ -407,8 +333,4 @@ export class Daemon {
       try { l(e) } catch {}
     }
   }
-}
-
-function addrKey (addrs: Multiaddr[]): string {
-  return addrs.map(String).sort().join(' ')
 }

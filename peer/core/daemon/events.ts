@@ -18,9 +18,15 @@ export type CrpStep =
   | 'run-ended' // a run's exchange ended otherwise (peer left, expired, unreachable…): silent in the UI
   | 'expired' // 365 days of CRP without success: a new pairing is needed
 
+/**
+ * A relay link's status, reported when it changes: `unreachable` once however many re-dials fail,
+ * `connected` when the relay answers again.
+ */
+export type RelayStatus = 'connected' | 'disconnected' | 'unreachable'
+
 export type DaemonEvent =
   | { event: 'listening', peerId: string, addrs: string[] }
-  | { event: 'relay', status: 'connected' | 'disconnected' | 'unreachable', relay: string }
+  | { event: 'relay', status: RelayStatus, relay: string }
   | { event: 'contact-state', id: string, name: string, state: ReachabilityState, restore?: RestoreStatus }
   | { event: 'session', id: string, direct: boolean, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }
   | { event: 'crp', id: string, step: CrpStep, code?: string }

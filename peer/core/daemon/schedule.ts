@@ -7,7 +7,7 @@
 // delay the planned run (the timers, not the wall clock, measure the interval). Sleeps are chunked
 // (≤ MAX_SLEEP_MS) so a jump is noticed within one chunk even though timers stand still while the
 // machine sleeps.
-import type { Clock } from '../../../protocols/common/clock.js'
+import type { Clock } from '../../../protocols/common/index.js'
 
 export const SECOND_MS = 1_000
 export const DAY_MS = 86_400_000

@@ -9,16 +9,14 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { fromHex, sodium, toHex, type X25519KeyPair } from '../../../protocols/crypto/index.js'
-import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../../../protocols/common/errors.js'
-import { frameChannel, type FrameChannel } from '../../../protocols/common/framing.js'
-import { refuse } from '../../../protocols/common/stream-end.js'
-import type { Clock } from '../../../protocols/common/clock.js'
 import {
-  runSessionInitiator, runSessionResponder, sendAddressUpdate, readAddressUpdate, SessionMessage,
-  SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
+  ProtocolViolationError, errorFrame, type FrameChannel, refuse, type Clock
+} from '../../../protocols/common/index.js'
+import {
+  sessionChannel, runSessionInitiator, runSessionResponder, sendAddressUpdate, readAddressUpdate,
+  SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
   type SessionResult
 } from '../../../protocols/session/index.js'
-import { ErrorCode } from '../../../protocols/session/pb/session.js'
 import { connectToVerifiedPeer, isDirectConnection } from '../dial-peer.js'
 import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
 import type { GiniStorage } from '../storage.js'
@@ -111,7 +109,7 @@ export class Sessions {
       stream.abort(new Error('not a contact'))
       return undefined
     }
-    const channel = frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES)
+    const channel = sessionChannel(stream)
     const signal = AbortSignal.timeout(SESSION_HANDSHAKE_TIMEOUT_MS)
     let first: SessionMessage
     try {
@@ -170,7 +168,7 @@ export class Sessions {
     const bound = withTimeout(signal, SESSION_HANDSHAKE_TIMEOUT_MS)
     try {
       const stream = await connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: connection.limits != null, signal: bound })
-      const result = await runSessionInitiator(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
+      const result = await runSessionInitiator(sessionChannel(stream), {
         ppk: this.init.ppk,
         peerPPK: fromHex(contact.ppk),
         multiaddrs: this.ownAddrBytes(),
@@ -211,7 +209,7 @@ export class Sessions {
       const signal = AbortSignal.timeout(ADDRESS_UPDATE_TIMEOUT_MS)
       try {
         const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null, signal })
-        await sendAddressUpdate(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), { multiaddrs, seq: BigInt(seq) }, signal)
+        await sendAddressUpdate(sessionChannel(stream), { multiaddrs, seq: BigInt(seq) }, signal)
         this.init.emit({ event: 'address-update', id, direction: 'sent', seq })
       } catch {}
     }))
@@ -294,8 +292,4 @@ export class Sessions {
   private ownAddrBytes (): Uint8Array[] {
     return this.init.ownAddrs().map(ma => ma.bytes)
   }
-}
-
-function errorFrame (code: GiniErrorCode): SessionMessage {
-  return { error: { code: ErrorCode[code], message: WIRE_MESSAGES[code] } }
 }

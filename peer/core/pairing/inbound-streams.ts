@@ -4,8 +4,8 @@
 // id equals the decrypted peer_id").
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
-import { CONTACT_PROTOCOL } from '../../../protocols/contact/constants.js'
-import { SESSION_PROTOCOL } from '../../../protocols/session/constants.js'
+import { CONTACT_PROTOCOL } from '../../../protocols/contact/index.js'
+import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
 
 export interface InboundStream {
   stream: Stream

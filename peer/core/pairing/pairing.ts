@@ -8,19 +8,15 @@ import {
   generateFlashCode, formatFlashCode, flashCodeLookup, sodium, type X25519KeyPair, type PairingRole
 } from '../../../protocols/crypto/index.js'
 import {
-  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError
-} from '../../../protocols/common/errors.js'
-import { frameChannel } from '../../../protocols/common/framing.js'
-import { systemClock, type Clock } from '../../../protocols/common/clock.js'
-import { FcPeer } from '../../../protocols/fc/peer.js'
-import { FcMessage } from '../../../protocols/fc/pb/fc.js'
-import { FC_PROTOCOL, FC_FRAME_MAX_BYTES } from '../../../protocols/fc/constants.js'
-import { exchangeContactCards, type ReceivedCard, type OwnCard } from '../../../protocols/contact/index.js'
-import { ContactMessage } from '../../../protocols/contact/pb/contact.js'
-import { CONTACT_PROTOCOL, CONTACT_FRAME_MAX_BYTES } from '../../../protocols/contact/constants.js'
-import { runSessionInitiator, runSessionResponder, type SessionResult } from '../../../protocols/session/index.js'
-import { SessionMessage } from '../../../protocols/session/pb/session.js'
-import { SESSION_PROTOCOL, SESSION_FRAME_MAX_BYTES } from '../../../protocols/session/constants.js'
+  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError, systemClock, type Clock
+} from '../../../protocols/common/index.js'
+import { fcChannel, FcPeer, FC_PROTOCOL } from '../../../protocols/fc/index.js'
+import {
+  contactChannel, exchangeContactCards, type ReceivedCard, type OwnCard, CONTACT_PROTOCOL
+} from '../../../protocols/contact/index.js'
+import {
+  sessionChannel, runSessionInitiator, runSessionResponder, type SessionResult, SESSION_PROTOCOL
+} from '../../../protocols/session/index.js'
 import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
 import { connectToVerifiedPeer, WEBRTC_ATTEMPT_TIMEOUTS_MS } from '../dial-peer.js'
 import { describeConnection } from './connection-path.js'
@@ -110,7 +106,7 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
 
     const card = await syncContact(ctx, peer, 'A', contactIn.stream, rs)
     const sessionIn = await raceRelay(relayClosed, inbound.session(stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)))
-    const channel = frameChannel(sessionIn.stream, SessionMessage, SESSION_FRAME_MAX_BYTES)
+    const channel = sessionChannel(sessionIn.stream)
     const signal = stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
     const first = await channel.read({ signal })
     const session = await runSessionResponder(channel, first, {
@@ -162,7 +158,7 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
     const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
     const card = await syncContact(ctx, peer, 'B', contactStream, rs)
     const sessionStream = await connection.newStream(SESSION_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
-    const session = await runSessionInitiator(frameChannel(sessionStream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
+    const session = await runSessionInitiator(sessionChannel(sessionStream), {
       ppk: ctx.self.ppk,
       peerPPK: card.ppk,
       multiaddrs: [],
@@ -186,7 +182,7 @@ async function syncContact (ctx: PairingContext, peer: FcPeer, role: PairingRole
     multiaddrs: ctx.self.cardAddrs(rs.relayAddr).map(ma => ma.bytes)
   }
   ctx.onProgress?.({ event: 'syncing' })
-  return await exchangeContactCards(frameChannel(stream, ContactMessage, CONTACT_FRAME_MAX_BYTES), {
+  return await exchangeContactCards(contactChannel(stream), {
     role, kContact: peer.contactKey, own, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
   })
 }
@@ -231,7 +227,7 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
         const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: withTimeout(ctx.signal, RELAY_DIAL_TIMEOUT_MS) })
           .catch((err: unknown) => { throw new RelayUnreachableError('The relay does not offer GiniConnect pairing (GSS).', { cause: err }) })
         const peer = new FcPeer({
-          channel: frameChannel(stream, FcMessage, FC_FRAME_MAX_BYTES),
+          channel: fcChannel(stream),
           role,
           fc,
           relayId,

@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { IceServerSource } from '../../../peer/core/ice-servers.js'
 import { forNodeDatachannel } from '../../../peer/adapters/webrtc-config.js'
-import type { Clock } from '../../../protocols/common/clock.js'
+import type { Clock } from '../../../protocols/common/index.js'
 import type { IceServerGrant } from '../../../protocols/ice/index.js'
 
 function manualClock (start = 1_000_000): Clock & { advance(ms: number): void } {

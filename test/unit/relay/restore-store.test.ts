@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { expect } from 'chai'
-import { Sealed } from '../../../protocols/crp/pb/crp.js'
+import { Sealed } from '../../../protocols/crp/index.js'
 import { SqliteRestoreStore, restoreDbPath } from '../../../relay/restore-store.js'
 import { Cleanup } from '../../helpers/relay-clients.js'
 import { freshToken, sealed, tempDir } from '../../helpers/crp-clients.js'

@@ -8,13 +8,13 @@ import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { fromHex, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
-import { GiniError, IncorrectSharedSecretError, UnreachableError } from '../../../../protocols/common/errors.js'
-import { frameChannel } from '../../../../protocols/common/framing.js'
-import type { Clock } from '../../../../protocols/common/clock.js'
-import { CrpPeer, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
-import { CrpMessage, type Sealed } from '../../../../protocols/crp/pb/crp.js'
-import { CRP_FRAME_MAX_BYTES, CRP_MAX_WAIT_MS, CRP_PROTOCOL } from '../../../../protocols/crp/constants.js'
-import { SESSION_PROTOCOL } from '../../../../protocols/session/constants.js'
+import {
+  GiniError, IncorrectSharedSecretError, UnreachableError, type Clock
+} from '../../../../protocols/common/index.js'
+import {
+  crpChannel, CrpPeer, type CrpPeerInfo, type Sealed, CRP_MAX_WAIT_MS, CRP_PROTOCOL
+} from '../../../../protocols/crp/index.js'
+import { SESSION_PROTOCOL } from '../../../../protocols/session/index.js'
 import { connectToVerifiedPeer } from '../../dial-peer.js'
 import { connectRelay, type RelaySlot } from '../../relay-slot.js'
 import { withTimeout } from '../../signals.js'
@@ -78,6 +78,7 @@ export class RestoreRun {
   private offerSent = false
   private restoredFlag = false
   private incorrectFlag = false
+  private restoredSaid = false
   private retired = false
   private holdHandle: unknown
   private restoredResolve!: () => void
@@ -120,7 +121,7 @@ export class RestoreRun {
     // §6: the restored connection arrives on this identity; which contact it is for is known by
     // which run identity was dialed, and §5's es/se authenticate the PPKs.
     await node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
-      void ctx.sessions.handleInbound(stream, connection, ctx.contactId)
+      void ctx.sessions.handleInbound(stream, connection, ctx.contactId).then((via) => { if (via === 'restore') this.sessionRestored() })
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
     this.slot = await connectRelay(node, ctx.relay, ctx.signal)
     if (this.retired) return false
@@ -196,7 +197,7 @@ export class RestoreRun {
     const stream = await this.slot!.relayConnection.newStream(CRP_PROTOCOL, { signal })
     const ss = fromHex(hex)
     const peer = new CrpPeer({
-      channel: frameChannel(stream, CrpMessage, CRP_FRAME_MAX_BYTES), ss, role: ctx.role, randomBytes: ctx.randomBytes
+      channel: crpChannel(stream), ss, role: ctx.role, randomBytes: ctx.randomBytes
     })
     sodium.memzero(ss)
     const r: Registration = { which, peer }
@@ -271,7 +272,9 @@ export class RestoreRun {
       const connected = await connectToVerifiedPeer(this.node!, offer, { signal, attemptTimeoutsMs: ctx.attemptTimeoutsMs })
         .catch(() => undefined)
       if (connected == null) return 'unreachable'
-      return await ctx.sessions.initiate(ctx.contactId, connected.connection, 'restore', signal) ? 'online' : 'failed'
+      if (!await ctx.sessions.initiate(ctx.contactId, connected.connection, 'restore', signal)) return 'failed'
+      this.sessionRestored()
+      return 'online'
     })
     if (outcome === 'unreachable') await r.peer.fail(new UnreachableError())
     if (outcome === 'failed') await r.peer.leave()
@@ -299,7 +302,7 @@ export class RestoreRun {
           if (ctx.sessions.isOnline(ctx.contactId) || this.retired || this.node == null) return
           const connected = await connectToVerifiedPeer(this.node, info, { signal, attemptTimeoutsMs: ctx.attemptTimeoutsMs })
             .catch(() => undefined)
-          if (connected != null) await ctx.sessions.initiate(ctx.contactId, connected.connection, 'restore', signal)
+          if (connected != null && await ctx.sessions.initiate(ctx.contactId, connected.connection, 'restore', signal)) this.sessionRestored()
         })
       } catch {
       } finally {
@@ -315,6 +318,13 @@ export class RestoreRun {
       if ((c.lastPeerInfoAtMs ?? -Infinity) >= mark) return false
       c.lastPeerInfoAtMs = mark
     })
+  }
+
+  /** §5 confirmed on a connection this run set up (either role, or a parked offer): `restored`, once. */
+  private sessionRestored (): void {
+    if (this.restoredSaid) return
+    this.restoredSaid = true
+    this.step('restored')
   }
 
   /** The run ends in INCORRECT_SHARED_SECRET; the owner records it, then reports the step. */

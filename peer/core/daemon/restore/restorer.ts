@@ -5,7 +5,7 @@
 // able to force a re-pairing). At the end of the schedule (day 365) the contact is `expired`.
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { crpRole, fromHex, sodium, type X25519KeyPair } from '../../../../protocols/crypto/index.js'
-import type { Clock } from '../../../../protocols/common/clock.js'
+import type { Clock } from '../../../../protocols/common/index.js'
 import { ScheduledRunner, type Schedule } from '../schedule.js'
 import { RestoreRun, type RestoreRunContext } from './restore-run.js'
 import { RESTORE_FAILURES_BEFORE_WARNING } from '../reachability.js'

@@ -7,8 +7,7 @@ import { exchangeContactCards, verifyContactCard } from '../../../../protocols/c
 import type { OwnCard } from '../../../../protocols/contact/peer.js'
 import { ContactMessage, ErrorCode } from '../../../../protocols/contact/pb/contact.js'
 import type { ContactCard } from '../../../../protocols/contact/pb/contact.js'
-import { cardBinding, fromHex, sodium } from '../../../../protocols/crypto/index.js'
-import type { PairingRole } from '../../../../protocols/crypto/index.js'
+import { cardBinding, fromHex, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
 import { channelPair, middlePair, person, rejection, resetAll, within } from './fixtures.js'
 import type { Mutate, Person } from './fixtures.js'
 

@@ -5,13 +5,12 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { streamPair } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, Stream } from '@libp2p/interface'
-import { frameChannel } from '../../../../protocols/common/framing.js'
-import type { Codec, FrameChannel } from '../../../../protocols/common/framing.js'
-import { readOrEnd, watchRemoteClose } from '../../../../protocols/common/stream-end.js'
+import {
+  frameChannel, type Codec, type FrameChannel, readOrEnd, watchRemoteClose
+} from '../../../../protocols/common/index.js'
 import { buildVCard } from '../../../../protocols/contact/vcard.js'
 import type { OwnCard } from '../../../../protocols/contact/peer.js'
-import { generateX25519 } from '../../../../protocols/crypto/index.js'
-import type { X25519KeyPair } from '../../../../protocols/crypto/index.js'
+import { generateX25519, type X25519KeyPair } from '../../../../protocols/crypto/index.js'
 
 /** Streams opened by a test; `resetAll()` in afterEach releases them whatever the outcome. */
 const opened: Stream[] = []

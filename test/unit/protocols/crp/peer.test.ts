@@ -2,10 +2,10 @@
 // double (support.ts) that can play a hijacked relay.
 import { expect } from 'chai'
 import {
-  ExpiredError, IncorrectSharedSecretError, PeerLeftError, ProtocolViolationError, RateLimitedError
-} from '../../../../protocols/common/errors.js'
+  ExpiredError, IncorrectSharedSecretError, PeerLeftError, ProtocolViolationError, RateLimitedError, decodePeerInfo, errorFrame
+} from '../../../../protocols/common/index.js'
 import { CRP_FRAME_MAX_BYTES, CRP_PARKED_TTL_MS } from '../../../../protocols/crp/constants.js'
-import { CrpPeer, sealParkedOffer, decodePeerInfo, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
+import { CrpPeer, sealParkedOffer, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
 import { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
 import {
   crpOfferAd, crpOfferKey, crpParkKey, crpToken, fromHex, open, sodium, toHex
@@ -185,12 +185,12 @@ describe('crp/peer (§6)', () => {
     const p = new CrpPeer({ channel: peerEnd, ss, role: 'B', randomBytes: rnd })
     const registering = rejection(p.register(infoB))
     await relayEnd.read()
-    await relayEnd.write({ error: { code: 'RATE_LIMITED' as any, message: 'Rate limited' } })
+    await relayEnd.write(errorFrame('RATE_LIMITED'))
     expect(await within(5_000, registering)).to.be.instanceOf(RateLimitedError)
 
     const [a, b] = await matched()
     const verifying = rejection(a.verify())
-    relay.tamper = () => ({ error: { code: 'EXPIRED' as any, message: 'Expired' } })
+    relay.tamper = () => errorFrame('EXPIRED')
     const errB = await within(5_000, rejection(b.verify()))
     expect(errB).to.be.instanceOf(ExpiredError)
     await verifying

@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
 import { fromHex, toHex } from '../../../../protocols/crypto/index.js'
-import { wire } from '../../../../protocols/common/wire-bytes.js'
+import { wire } from '../../../../protocols/common/index.js'
 import independent from '../../../vectors/gini-v1-independent.json' with { type: 'json' }
 import { varint } from '../../../helpers/crp-clients.js'
 

@@ -2,7 +2,7 @@
 // a real SQLite store in a temp dir: every rule of PROTOCOL.md §6 "Relay", with time moved by the
 // test, never waited for.
 import { expect } from 'chai'
-import { WIRE_MESSAGES } from '../../../../protocols/common/errors.js'
+import { WIRE_MESSAGES, errorFrame } from '../../../../protocols/common/index.js'
 import {
   CRP_MATCHED_TTL_MS, CRP_MAX_WAIT_MS, CRP_PARKED_TTL_MS, CRP_ROW_TTL_MS, CRP_SESSION_TTL_MS
 } from '../../../../protocols/crp/constants.js'
@@ -130,7 +130,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       const b = await h.connect()
       expect((await register(b, token, 'B')).parked).to.deep.equal(offer)
       await expectMatched(b, a)
-      await a.write({ error: { code: 'INCORRECT_SHARED_SECRET' as any, message: 'Incorrect SharedSecret' } })
+      await a.write(errorFrame('INCORRECT_SHARED_SECRET'))
       await expectError(b, 'INCORRECT_SHARED_SECRET')
       const b2 = await h.connect()
       expect((await register(b2, token, 'B')).parked).to.deep.equal(offer)
@@ -300,9 +300,9 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       await relayed(a, b, { challenge: { nonce: bytes(32) } })
       await relayed(b, a, { challenge: { nonce: bytes(32) } })
       await relayed(a, b, { proof: { mac: bytes(32) } })
-      const error = { code: 'INCORRECT_SHARED_SECRET' as any, message: 'Incorrect SharedSecret' }
-      await b.write({ error })
-      expect(await next(a)).to.deep.equal({ error })
+      const frame = errorFrame('INCORRECT_SHARED_SECRET')
+      await b.write(frame)
+      expect(await next(a)).to.deep.equal(frame)
       await expectEnd(a)
       await expectEnd(b)
       expect(h.store.get(token)).to.not.equal(undefined)

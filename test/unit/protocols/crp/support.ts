@@ -3,7 +3,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import type { FrameChannel } from '../../../../protocols/common/framing.js'
+import type { FrameChannel } from '../../../../protocols/common/index.js'
 import { CRP_FRAME_MAX_BYTES } from '../../../../protocols/crp/constants.js'
 import { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
 import type { CrpPeerInfo } from '../../../../protocols/crp/peer.js'

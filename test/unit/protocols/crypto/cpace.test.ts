@@ -1,6 +1,6 @@
 // PROTOCOL.md §3 CPace step, and the draft-irtf-cfrg-cpace ristretto255 vector quoted in §9.
 import { expect } from 'chai'
-import { IncorrectMfcError } from '../../../../protocols/common/errors.js'
+import { IncorrectMfcError } from '../../../../protocols/common/index.js'
 import {
   concat, CPACE_DSI, cpaceGenerator, cpaceGeneratorGeneric, cpaceIskGeneric, createCpaceParty, flashCodeLookup, fromHex,
   generateFlashCode, sodium, toHex, utf8, verifyMfc, wipePairingKeys

@@ -1,6 +1,6 @@
 // PROTOCOL.md §1 (flash codes) and §2 (lookup).
 import { expect } from 'chai'
-import { InvalidFlashCodeError } from '../../../../protocols/common/errors.js'
+import { InvalidFlashCodeError } from '../../../../protocols/common/index.js'
 import {
   FLASH_CODE_ALPHABET, FLASH_CODE_LENGTHS, flashCodeLookup, formatFlashCode, fromHex, generateFlashCode,
   normalizeFlashCode, toHex

@@ -3,7 +3,7 @@
 // scripts/gen-vectors.ts produces today (so the published file cannot drift).
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
-import { InvalidFlashCodeError } from '../../../../protocols/common/errors.js'
+import { InvalidFlashCodeError } from '../../../../protocols/common/index.js'
 import {
   cardBinding, concat, cpaceChannelId, cpaceGenerator, cpaceIsk, createCpaceParty, crpAnswerKey,
   crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpRole, crpToken, deriveSessionSecret, flashCodeLookup,

@@ -2,10 +2,10 @@
 // deadlines of PROTOCOL.md §3 are tested by moving time, not by waiting for it.
 import { streamPair } from '@libp2p/utils'
 import { expect } from 'chai'
-import { frameChannel } from '../../../../protocols/common/framing.js'
-import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
+import { GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
 import { FcRelay, type FcRelayInit, type FcOutcome } from '../../../../protocols/fc/relay.js'
-import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
+import { ErrorCode, FcMessage } from '../../../../protocols/fc/pb/fc.js'
+import { fcChannel } from '../../../../protocols/fc/index.js'
 import { Cleanup, FakeClock, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
 
 describe('GSS state machine (fake clock)', function () {
@@ -21,8 +21,8 @@ describe('GSS state machine (fake clock)', function () {
     const connect = async (): Promise<Fc> => {
       const [client, server] = await streamPair()
       cleanup.add(() => { client.abort(new Error('test over')) })
-      void fc.handle(frameChannel(server, FcMessage, FC_FRAME_MAX_BYTES), { peer: `peer-${n++}`, ip: '192.0.2.1' })
-      return frameChannel(client, FcMessage, FC_FRAME_MAX_BYTES)
+      void fc.handle(fcChannel(server), { peer: `peer-${n++}`, ip: '192.0.2.1' })
+      return fcChannel(client)
     }
     return { fc, clock, outcomes, connect }
   }
@@ -117,7 +117,7 @@ describe('GSS state machine (fake clock)', function () {
   it('unmatched creator × Error → row abandoned, stream closed without a reply', async () => {
     const { fc, outcomes, connect } = setup()
     const { a } = await createRow(connect)
-    await a.write({ error: { code: 'UNSPECIFIED' as any, message: 'cancelled' } })
+    await a.write({ error: { code: ErrorCode.UNSPECIFIED, message: 'cancelled' } })
     await expectEnd(a)
     expect(fc.pendingCount).to.equal(0)
     expect(outcomes).to.deep.equal(['created', 'abandoned'])

@@ -7,6 +7,7 @@ import {
   ICE_FRAME_MAX_BYTES, ICE_MAX_TTL_MS, IceMessage, requestIceServers, serveIceRequest, validateIceServers
 } from '../../../../protocols/ice/index.js'
 import type { IceServers } from '../../../../protocols/ice/index.js'
+import { errorFrame } from '../../../../protocols/common/index.js'
 import { issueTurnCredential, turnCredential } from '../../../../relay/turn-credentials.js'
 import { validateIceConfig } from '../../../../relay/ice-service.js'
 
@@ -88,7 +89,7 @@ describe('ice: /gini/ice/1 exchange', () => {
 
   it('peer × relay answers with an Error frame → the typed error', async () => {
     const [peer, relay] = await channelPair(IceMessage, ICE_FRAME_MAX_BYTES)
-    void (async () => { await relay.read(); await relay.write({ error: { code: 'RATE_LIMITED' as any, message: 'Rate limited' } }); await relay.close() })()
+    void (async () => { await relay.read(); await relay.write(errorFrame('RATE_LIMITED')); await relay.close() })()
     const err = await requestIceServers(peer).catch((e: Error) => e)
     expect((err as Error).name).to.equal('RateLimitedError')
   })

@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { readAddressUpdate, sendAddressUpdate } from '../../../../protocols/session/address-update.js'
 import { SESSION_FRAME_MAX_BYTES } from '../../../../protocols/session/constants.js'
 import { SessionMessage } from '../../../../protocols/session/pb/session.js'
-import { readOrEnd, watchRemoteClose } from '../../../../protocols/common/stream-end.js'
+import { readOrEnd, watchRemoteClose } from '../../../../protocols/common/index.js'
 import { channelPair, resetAll, within } from '../contact/fixtures.js'
 
 const MAX = SESSION_FRAME_MAX_BYTES

@@ -6,9 +6,8 @@ import { runSessionInitiator, runSessionResponder } from '../../../../protocols/
 import type { SessionResult } from '../../../../protocols/session/peer.js'
 import { SESSION_FRAME_MAX_BYTES, SHARED_SECRET_BYTES } from '../../../../protocols/session/constants.js'
 import { ErrorCode, SessionMessage } from '../../../../protocols/session/pb/session.js'
-import type { FrameChannel } from '../../../../protocols/common/framing.js'
-import { generateX25519 } from '../../../../protocols/crypto/index.js'
-import type { X25519KeyPair } from '../../../../protocols/crypto/index.js'
+import type { FrameChannel } from '../../../../protocols/common/index.js'
+import { generateX25519, type X25519KeyPair } from '../../../../protocols/crypto/index.js'
 import { channelPair, middlePair, rejection, resetAll, within } from '../contact/fixtures.js'
 import type { Mutate } from '../contact/fixtures.js'
 

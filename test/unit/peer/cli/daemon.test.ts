@@ -1,0 +1,28 @@
+// The words `gini daemon` prints for relay events: said once when a relay is lost or unreachable,
+// once when it is back, nothing for the first connection (the `listening` line says that).
+import { expect } from 'chai'
+import { daemonEventWords } from '../../../../peer/cli/daemon.js'
+import type { DaemonEvent } from '../../../../peer/core/daemon/events.js'
+
+const R1 = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWR1'
+const R2 = '/ip4/127.0.0.1/tcp/4002/p2p/12D3KooWR2'
+const relay = (status: 'connected' | 'disconnected' | 'unreachable', addr = R1): DaemonEvent => ({ event: 'relay', status, relay: addr })
+
+describe('gini daemon words', () => {
+  it('relay connected at start → nothing; unreachable → said; connected after it → "reachable again"', () => {
+    const words = daemonEventWords(id => id)
+    expect(words(relay('connected'))).to.equal(undefined)
+    expect(words(relay('unreachable'))).to.match(/unreachable/)
+    expect(words(relay('connected'))).to.equal('The relay is reachable again.')
+    expect(words(relay('connected')), 'only once').to.equal(undefined)
+  })
+
+  it('lost, then unreachable, then back → three lines, one each; another relay keeps its own story', () => {
+    const words = daemonEventWords(id => id)
+    expect(words(relay('connected', R2))).to.equal(undefined)
+    expect(words(relay('disconnected'))).to.match(/Lost the relay/)
+    expect(words(relay('unreachable'))).to.match(/unreachable/)
+    expect(words(relay('connected', R2)), 'R2 was never lost').to.equal(undefined)
+    expect(words(relay('connected'))).to.equal('The relay is reachable again.')
+  })
+})

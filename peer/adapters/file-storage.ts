@@ -4,6 +4,8 @@ import { mkdir, readFile, readdir, rename, writeFile, chmod } from 'node:fs/prom
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+import type { MessageStore } from '../core/chat/message-store.js'
+import { MESSAGES_DB_FILE, SqliteMessageStore } from './sqlite-message-store.js'
 
 const SECRET_FILE_MODE = 0o600
 const DIR_MODE = 0o700
@@ -76,6 +78,11 @@ export class FileStorage implements GiniStorage {
 
   async saveNodeState (state: NodeState): Promise<void> {
     await this.write('node-state.json', JSON.stringify(state))
+  }
+
+  async openMessages (): Promise<MessageStore> {
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE })
+    return new SqliteMessageStore(join(this.dir, MESSAGES_DB_FILE))
   }
 
   private async write (relative: string, data: string): Promise<void> {

@@ -4,6 +4,8 @@
 // all-or-nothing and survives a reload or a closed tab.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+import type { MessageStore } from '../core/chat/message-store.js'
+import { IndexedDbMessageStore } from './indexeddb-message-store.js'
 
 export const DEFAULT_DB_NAME = 'giniconnect'
 /** Bump with a new `if (oldVersion < N)` step in `upgrade`, never by editing an old step. */
@@ -23,6 +25,10 @@ export class IndexedDbStorage implements GiniStorage {
 
   private constructor (db: IDBPDatabase<GiniDb>) {
     this.db = db
+  }
+
+  async openMessages (): Promise<MessageStore> {
+    return await IndexedDbMessageStore.open(this.db.name)
   }
 
   /**

@@ -12,6 +12,7 @@ import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
+import type { MessageStore } from './chat/message-store.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -61,6 +62,7 @@ export class GiniNode {
   readonly created: boolean
   /** The running daemon (issue 4), if startDaemon() was called. */
   private daemon?: Daemon
+  private messageStore?: Promise<MessageStore>
 
   private constructor (init: GiniNodeInit, identity: Identity, created: boolean) {
     this.init = init
@@ -118,6 +120,7 @@ export class GiniNode {
     if (this.daemon != null) throw new Error('the daemon is already running')
     const daemon = await Daemon.start({
       storage: this.init.storage,
+      messages: await this.messages(),
       identity: this.identity,
       createPeerNode: this.init.createPeerNode,
       clock: this.clock,
@@ -127,6 +130,25 @@ export class GiniNode {
     }, opts)
     this.daemon = daemon
     return daemon
+  }
+
+  /** Chat history and outbox, opened on first use. */
+  async messages (): Promise<MessageStore> {
+    this.messageStore ??= this.init.storage.openMessages()
+    return await this.messageStore
+  }
+
+  /** The running daemon, if any (chat needs one: it holds the links). */
+  get runningDaemon (): Daemon | undefined {
+    return this.daemon
+  }
+
+  /** Stops the daemon if it runs and closes the stores. The GiniNode is not used after this. */
+  async close (): Promise<void> {
+    await this.daemon?.stop()
+    const store = this.messageStore
+    this.messageStore = undefined
+    await (await store)?.close()
   }
 
   async contacts (): Promise<ContactRecord[]> {

@@ -1,3 +1,5 @@
+import type { MessageStore } from './chat/message-store.js'
+
 // The storage a GiniNode runs on: files + SQLite in Node (adapters/file-storage.ts), IndexedDB in the
 // browser. Records are plain JSON-able objects so both adapters store them the same way.
 
@@ -70,4 +72,6 @@ export interface GiniStorage {
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
   loadNodeState(): Promise<NodeState | undefined>
   saveNodeState(state: NodeState): Promise<void>
+  /** Chat history and outbox (docs/protocol.md §15). Opened once per GiniNode, closed by it. */
+  openMessages(): Promise<MessageStore>
 }

@@ -1,6 +1,6 @@
 // One chat envelope (docs/protocol.md §15.2, §15.4): the checks a receiver applies before storing
 // anything, and the plain record both ends and both storages use (ids as lowercase hex).
-import { ProtocolViolationError } from '../common/errors.js'
+import { ProtocolViolationError } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
 import { CHAT_CONTENT_MAX_BYTES, CHAT_ID_BYTES, CHAT_REACTION_PATTERN } from './constants.js'
 import { ChatType, type ChatEnvelope } from './pb/chat.js'

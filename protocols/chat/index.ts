@@ -1,6 +1,6 @@
 // `/gini/chat/1` — messages between contacts (docs/protocol.md §15).
 import type { Stream } from '@libp2p/interface'
-import { frameChannel } from '../common/framing.js'
+import { frameChannel } from '../common/index.js'
 import { CHAT_FRAME_MAX_BYTES } from './constants.js'
 import { ChatMessage } from './pb/chat.js'
 import type { ChatChannel } from './peer.js'

@@ -1,19 +1,16 @@
 // The two ends of a `/gini/chat/1` stream (docs/protocol.md §15.3): the opener writes envelopes and
 // reads acks; the acceptor stores each envelope, then acknowledges it. Pure logic over a
 // FrameChannel: storing is the caller's `store()`, which resolves once the envelope is durable.
-import { ProtocolViolationError, PeerLeftError, WIRE_MESSAGES, type GiniError, type GiniErrorCode } from '../common/errors.js'
-import type { FrameChannel } from '../common/framing.js'
-import { readOrEnd, refuse, watchRemoteClose, writeFrame } from '../common/stream-end.js'
+import {
+  ProtocolViolationError, PeerLeftError, errorFrame, readOrEnd, refuse, watchRemoteClose, writeFrame,
+  type FrameChannel, type GiniError
+} from '../common/index.js'
 import { toHex } from '../crypto/index.js'
 import { CHAT_ACK_MAX_IDS, CHAT_ID_BYTES } from './constants.js'
 import { envelopeFromWire, envelopeToWire, type EnvelopeRecord } from './envelope.js'
-import type { ChatMessage, ErrorCode } from './pb/chat.js'
+import type { ChatMessage } from './pb/chat.js'
 
 export type ChatChannel = FrameChannel<ChatMessage>
-
-function errorFrame (code: GiniErrorCode): ChatMessage {
-  return { error: { code: code as ErrorCode, message: WIRE_MESSAGES[code] } }
-}
 
 export interface ReceiveChatOptions {
   /** Stores one well-formed envelope (a repeated id is not stored again) and resolves when durable. */

@@ -17,7 +17,7 @@ export async function makePeer (name: string, init: Partial<GiniNodeInit> = {}):
   const dir = await mkdtemp(join(tmpdir(), `gini-${name.toLowerCase()}-`))
   const node = await GiniNode.open({ storage: new FileStorage(dir), createPeerNode, ...init })
   await node.setProfile({ name, email: `${name.toLowerCase()}@example.org` })
-  return { node, dir, events: [], cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
+  return { node, dir, events: [], cleanup: async () => { await node.close().catch(() => {}); await rm(dir, { recursive: true, force: true }) } }
 }
 
 /** Resolves with the creator's code as soon as it is shown. */

@@ -4,7 +4,7 @@
 // connection that carries a confirmed session (§15.1), stored, then acknowledged.
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import type { Clock } from '../../../protocols/common/clock.js'
+import type { Clock } from '../../../protocols/common/index.js'
 import { sodium, toHex } from '../../../protocols/crypto/index.js'
 import {
   CHAT_ID_BYTES, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL, ChatSender, chatChannel, contentProblem, receiveChat,
@@ -42,11 +42,22 @@ export interface ChatServiceInit {
 
 interface Outbound { connection: Connection, sender: ChatSender }
 
+/**
+ * A flush that could not open or keep a stream while the contact is online is tried again: the two
+ * sides store a session a moment apart (§8.3), so the first stream may reach a side that does not
+ * yet count the connection as a session's and resets it (§15.1).
+ */
+export const CHAT_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000]
+/** How long an inbound chat stream waits for this side to store the session it rides on (§8.3). */
+export const CHAT_SESSION_WAIT_MS = 3_000
+const SESSION_POLL_MS = 25
+
 export class ChatService {
   private readonly init: ChatServiceInit
   private readonly outbound = new Map<string, Outbound>()
   /** One queue per contact: flushes and sends never interleave, so envelopes go out in seq order. */
   private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly retries = new Map<string, { attempt: number, handle: unknown }>()
   private stopped = false
 
   constructor (init: ChatServiceInit) {
@@ -80,18 +91,44 @@ export class ChatService {
 
   /** A contact came online (a session was stored on `link`): write its whole outbox (§15.6). */
   linkUp (contactId: string): void {
+    this.cancelRetry(contactId)
+    this.flush(contactId)
+  }
+
+  private flush (contactId: string): void {
     void this.serially(contactId, async () => {
       const pending = await this.init.store.undelivered(contactId)
       if (pending.length > 0) await this.writeAll(contactId, pending)
     }).catch((err) => { log('flush to a contact failed: %s', err?.message) })
   }
 
+  private retryLater (contactId: string): void {
+    if (this.stopped || this.retries.get(contactId)?.handle != null) return
+    const attempt = this.retries.get(contactId)?.attempt ?? 0
+    if (attempt >= CHAT_RETRY_DELAYS_MS.length || this.init.linkOf(contactId) == null) return // the next session flushes
+    // A network step's deadline, in real time like the other dial and stream deadlines.
+    const handle = setTimeout(() => {
+      this.retries.set(contactId, { attempt: attempt + 1, handle: undefined })
+      this.flush(contactId)
+    }, CHAT_RETRY_DELAYS_MS[attempt])
+    handle.unref?.()
+    this.retries.set(contactId, { attempt, handle })
+  }
+
+  private cancelRetry (contactId: string): void {
+    const r = this.retries.get(contactId)
+    if (r?.handle != null) clearTimeout(r.handle as ReturnType<typeof setTimeout>)
+    this.retries.delete(contactId)
+  }
+
   /** An inbound /gini/chat/1 stream. `contactId` for a restored connection on a run's node. */
   async handleInbound (stream: Stream, connection: Connection, contactId = connection.remotePeer.toString()): Promise<void> {
-    if (this.stopped || !this.init.hasSession(contactId, connection) || !await this.init.isContact(contactId)) {
+    if (this.stopped || !await this.sessionOn(contactId, connection) || !await this.init.isContact(contactId)) {
       stream.abort(new Error('not a contact with a session')) // §15.1: no frame for a stranger
       return
     }
+    // The contact counts this connection as a session's: what we still owe it can go now.
+    if (this.retries.has(contactId)) { this.cancelRetry(contactId); this.flush(contactId) }
     try {
       await receiveChat(chatChannel(stream), {
         store: async (record) => {
@@ -104,12 +141,22 @@ export class ChatService {
     }
   }
 
+  /** True once `connection` carries a stored session with the contact, waiting a moment for one in progress. */
+  private async sessionOn (contactId: string, connection: Connection): Promise<boolean> {
+    for (let waited = 0; !this.init.hasSession(contactId, connection); waited += SESSION_POLL_MS) {
+      if (this.stopped || waited >= CHAT_SESSION_WAIT_MS || connection.status !== 'open') return false
+      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
+    }
+    return true
+  }
+
   async conversation (contactId: string): Promise<ShownMessage[]> {
     return showConversation(await this.init.store.list(contactId))
   }
 
   async stop (): Promise<void> {
     this.stopped = true
+    for (const id of [...this.retries.keys()]) this.cancelRetry(id)
     for (const o of this.outbound.values()) o.sender.abort(new Error('stopping'))
     this.outbound.clear()
     await Promise.allSettled([...this.queues.values()])
@@ -124,12 +171,13 @@ export class ChatService {
   /** Writes on the contact's chat stream, opening one on its current link when needed. */
   private async writeAll (contactId: string, envelopes: StoredEnvelope[]): Promise<void> {
     const out = await this.outboundFor(contactId)
-    if (out == null) return // offline: the outbox keeps them for the next session
+    if (out == null) { this.retryLater(contactId); return } // offline: the outbox keeps them for the next session
     try {
       for (const e of envelopes) await out.sender.send(e)
     } catch (err: any) {
       log('chat stream broke, keeping %d in the outbox: %s', envelopes.length, err?.name)
       this.dropOutbound(contactId, out)
+      this.retryLater(contactId)
     }
   }
 
@@ -141,14 +189,17 @@ export class ChatService {
     if (link == null) return undefined
     let stream: Stream
     try {
-      stream = await link.connection.newStream(CHAT_PROTOCOL, { maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS, signal: AbortSignal.timeout(10_000) })
+      stream = await link.connection.newStream(CHAT_PROTOCOL, {
+        maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS, runOnLimitedConnection: link.connection.limits != null, signal: AbortSignal.timeout(10_000)
+      })
     } catch (err: any) {
       log('could not open a chat stream: %s', err?.name)
       return undefined
     }
     const sender = new ChatSender(chatChannel(stream), (ids) => { void this.acked(contactId, ids) })
     const out = { connection: link.connection, sender }
-    sender.done.catch(() => {}).finally(() => { if (this.outbound.get(contactId) === out) this.outbound.delete(contactId) })
+    // A stream the contact reset (not yet a session on its side, or a bad frame) leaves the outbox to a retry.
+    sender.done.then(() => {}, () => { this.retryLater(contactId) }).finally(() => { if (this.outbound.get(contactId) === out) this.outbound.delete(contactId) })
     this.outbound.set(contactId, out)
     return out
   }
@@ -159,6 +210,7 @@ export class ChatService {
   }
 
   private async acked (contactId: string, ids: string[]): Promise<void> {
+    if (this.retries.get(contactId)?.handle == null) this.retries.delete(contactId) // the stream works again
     for (const id of await this.init.store.markDelivered(contactId, ids)) this.init.emit({ event: 'delivered', id, contact: contactId })
   }
 

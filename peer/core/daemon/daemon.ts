@@ -9,6 +9,9 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Clock } from '../../../protocols/common/index.js'
 import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
 import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
+import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../protocols/chat/index.js'
+import { ChatService } from '../chat/chat-service.js'
+import type { MessageStore } from '../chat/message-store.js'
 import { ContactBook } from '../contact-book.js'
 import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
 import { Restorer } from './restore/restorer.js'
@@ -54,6 +57,8 @@ export interface DaemonContext {
   clock: Clock
   webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
   webrtcAttemptTimeoutsMs?: number[]
+  /** Chat history and outbox (docs/protocol.md §15); closed by the GiniNode, not the daemon. */
+  messages: MessageStore
   /** Told when stop() begins. */
   onStop?: () => void
 }
@@ -65,6 +70,8 @@ export class Daemon {
   private readonly book: ContactBook
   private readonly sessions: Sessions
   private readonly restorer: Restorer
+  /** Chat with contacts over their links (docs/protocol.md §15). */
+  readonly chat: ChatService
   private readonly listeners = new Set<DaemonEventListener>()
   private readonly relayLinks: RelayLinks
   private readonly redials = new Map<string, ScheduledRunner>()
@@ -107,6 +114,14 @@ export class Daemon {
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
       onOffline: () => { void this.reconcile() }
     })
+    this.chat = new ChatService({
+      store: ctx.messages,
+      clock: ctx.clock,
+      emit,
+      linkOf: (id) => this.sessions.linkOf(id),
+      hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
+      isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
+    })
     this.restorer = new Restorer({
       relay: this.relayLinks.primary,
       createPeerNode: ctx.createPeerNode,
@@ -120,7 +135,8 @@ export class Daemon {
       attemptTimeoutsMs,
       random: opts.random,
       onExpired: (id) => { void this.expire(id) },
-      onRestoreStatus: (id) => { void this.emitStateOf(id) }
+      onRestoreStatus: (id) => { void this.emitStateOf(id) },
+      chatInbound: (stream, connection, id) => { void this.chat.handleInbound(stream, connection, id) }
     })
   }
 
@@ -191,6 +207,7 @@ export class Daemon {
     for (const r of this.redials.values()) r.stop()
     this.redials.clear()
     this.relayLinks.stop()
+    await this.chat.stop()
     await this.restorer.stopAll()
     const online = this.sessions.onlineIds()
     await this.sessions.stop()
@@ -209,6 +226,9 @@ export class Daemon {
     await this.node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
       void this.sessions.handleInbound(stream, connection)
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
+    await this.node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => {
+      void this.chat.handleInbound(stream, connection)
+    }, { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
     await this.relayLinks.start()
     await this.reconcile()
   }
@@ -301,6 +321,7 @@ export class Daemon {
 
   private async contactOnline (id: string, _link: ContactLink, _via: SessionVia): Promise<void> {
     this.stopRedial(id)
+    this.chat.linkUp(id)
     await this.emitStateOf(id)
     await this.restorer.succeeded(id)
   }

@@ -3,6 +3,7 @@
 // SharedSecret, key or run identity ever appears here.
 import type { ReachabilityState } from '../storage.js'
 import type { RestoreStatus } from './reachability.js'
+import type { ChatEvent } from '../chat/chat-service.js'
 
 /** Steps of the Connection Restore Protocol as a person may follow them (§6). */
 export type CrpStep =
@@ -31,5 +32,6 @@ export type DaemonEvent =
   | { event: 'session', id: string, direct: boolean, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }
   | { event: 'crp', id: string, step: CrpStep, code?: string }
   | { event: 'address-update', id: string, direction: 'sent' | 'received', seq: number }
+  | ChatEvent
 
 export type DaemonEventListener = (event: DaemonEvent) => void

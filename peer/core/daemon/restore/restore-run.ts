@@ -15,6 +15,7 @@ import {
   crpChannel, CrpPeer, type CrpPeerInfo, type Sealed, CRP_MAX_WAIT_MS, CRP_PROTOCOL
 } from '../../../../protocols/crp/index.js'
 import { SESSION_PROTOCOL } from '../../../../protocols/session/index.js'
+import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../../protocols/chat/index.js'
 import { connectToVerifiedPeer } from '../../dial-peer.js'
 import { connectRelay, type RelaySlot } from '../../relay-slot.js'
 import { withTimeout } from '../../signals.js'
@@ -55,6 +56,8 @@ export interface RestoreRunContext {
   signal: AbortSignal
   /** How long registration streams wait for a match (§6: until the next interval, ≤ 300 s). */
   holdMs: number
+  /** Chat streams on a restored connection (docs/protocol.md §15.1: it counts as a session's connection). */
+  chatInbound?: (stream: Stream, connection: Connection, contactId: string) => void
 }
 
 type Which = 'cur' | 'prev'
@@ -123,6 +126,11 @@ export class RestoreRun {
     await node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
       void ctx.sessions.handleInbound(stream, connection, ctx.contactId).then((via) => { if (via === 'restore') this.sessionRestored() })
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
+    const chatInbound = ctx.chatInbound
+    if (chatInbound != null) {
+      await node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => { chatInbound(stream, connection, ctx.contactId) },
+        { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
+    }
     this.slot = await connectRelay(node, ctx.relay, ctx.signal)
     if (this.retired) return false
     const own = this.ownInfo()

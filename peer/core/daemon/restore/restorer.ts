@@ -33,6 +33,8 @@ export interface RestorerInit {
   onExpired: (id: string) => void
   /** The contact's restore status changed ("restore failed" / "keeps failing"). */
   onRestoreStatus: (id: string) => void
+  /** Chat streams arriving on a restored connection. */
+  chatInbound?: RestoreRunContext['chatInbound']
 }
 
 export class Restorer {
@@ -128,7 +130,8 @@ class ContactRestore {
       attemptTimeoutsMs: init.attemptTimeoutsMs,
       randomBytes: init.randomBytes ?? ((n) => sodium.randombytes_buf(n)),
       signal,
-      holdMs: Infinity
+      holdMs: Infinity,
+      chatInbound: init.chatInbound
     }
     this.runner = new ScheduledRunner({
       clock: init.clock,

@@ -1,6 +1,6 @@
-// `/gini/ice/1` as a libp2p service (STYLE.md: `iceService(init) => (components) => new IceService(…)`):
+// `/gini/ice/1` as a libp2p service (`iceService(init) => (components) => new IceService(…)`, as js-libp2p's services):
 // hands each peer the relay's STUN URLs and, when a TURN server and its shared secret are
-// configured, a fresh short-lived TURN credential (PROTOCOL.md §14). Glue only: the exchange is
+// configured, a fresh short-lived TURN credential (docs/protocol.md §14). Glue only: the exchange is
 // protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without configured servers
 // it answers an empty list: peers then use no ICE servers at all, never public defaults.
 import { frameChannel } from '../protocols/common/framing.js'
@@ -92,7 +92,7 @@ export class IceService implements Startable {
       const channel = frameChannel(stream, IceMessage, ICE_FRAME_MAX_BYTES)
       serveIceRequest(channel, () => this.issue(), { signal: AbortSignal.timeout(ICE_STREAM_TIMEOUT_MS) })
         .then(() => { this.served++ }, (err: Error) => {
-          // Outcome only: no peer id, no credential (PROTOCOL.md §11).
+          // Outcome only: no peer id, no credential (docs/protocol.md §11).
           this.log('ice request failed: %s', err.name)
           stream.abort(err)
         })

@@ -28,7 +28,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     transports: [
       webSockets(),
       // No public STUN defaults: only the ICE servers given (none on loopback), asked per connection
-      // when a provider is set (relay-provided TURN credentials, PROTOCOL.md §14).
+      // when a provider is set (relay-provided TURN credentials, docs/protocol.md §14).
       webRTC({ rtcConfiguration: browserRtcConfiguration(opts) }),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],

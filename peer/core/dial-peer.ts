@@ -1,4 +1,4 @@
-// The joiner's dial to the verified creator (PROTOCOL.md §3, step 16): each /p2p-circuit/webrtc
+// The joiner's dial to the verified creator (docs/protocol.md §6.10): each /p2p-circuit/webrtc
 // address up to twice, then the plain /p2p-circuit one. The WebRTC attempts have short deadlines
 // (webrtc-upgrade.md: with the dialer as DTLS client p90 ≈ 40 ms; the rare DTLS race hangs until a
 // deadline, and one retry then succeeds), and a failed upgrade never tears the relayed path down.
@@ -54,7 +54,7 @@ async function tryDial (node: Libp2p, ma: Multiaddr, expected: PeerId, ms: numbe
   try {
     const connection = await node.dial(ma, { signal: withTimeout(signal, ms) })
     if (!connection.remotePeer.equals(expected)) {
-      // §3: a connection to anyone but the verified peer is dropped.
+      // §6.10: a connection to anyone but the verified peer is dropped.
       await connection.close().catch(() => {})
       return undefined
     }

@@ -1,7 +1,7 @@
-// Errors a user can see (PROTOCOL.md §7). One class per outcome, each with a fixed `name`, the wire
+// Errors a user can see (docs/protocol.md §10). One class per outcome, each with a fixed `name`, the wire
 // code and a message written for a person. No error ever carries a secret (code, key, lookup, sid).
 
-/** The wire `ErrorCode` values, shared by every /gini/* protocol (PROTOCOL.md §3). */
+/** The wire `ErrorCode` values, shared by every /gini/* protocol (docs/protocol.md §6.2, §10). */
 export type GiniErrorCode =
   | 'UNSPECIFIED' | 'NO_MATCHING_FLASH_CODE' | 'INCORRECT_MFC' | 'EXPIRED' | 'FLASH_CODE_IN_USE'
   | 'PROTOCOL_VIOLATION' | 'RATE_LIMITED' | 'PEER_LEFT' | 'INCORRECT_SHARED_SECRET'
@@ -24,7 +24,7 @@ export const WIRE_MESSAGES: Record<GiniErrorCode, string> = {
   UNREACHABLE: 'Unreachable'
 }
 
-/** What a person reads (PROTOCOL.md §7, "user sees"). */
+/** What a person reads (docs/protocol.md §10, "the user sees"). */
 export const USER_MESSAGES: Record<GiniErrorCode, string> = {
   UNSPECIFIED: 'Something went wrong on the other side.',
   NO_MATCHING_FLASH_CODE: 'No matching Flash Code: check it or ask for a new one.',
@@ -96,7 +96,7 @@ export function errorFromWire (code: string | undefined): GiniError {
   return new BY_CODE[known]()
 }
 
-/** A typed flash-code input error: shown locally, nothing is sent (PROTOCOL.md §1). */
+/** A typed flash-code input error: shown locally, nothing is sent (docs/protocol.md §4.2). */
 export class InvalidFlashCodeError extends Error {
   constructor (reason: string) {
     super(`Invalid Flash Code: ${reason}`)

@@ -1,4 +1,4 @@
-// Test helpers for issue 4: two paired peers whose daemons run on a fake clock, and bounded waits
+// Test helpers for the daemon and the CRP: two paired peers whose daemons run on a fake clock, and bounded waits
 // for daemon events (every wait has a count and a time bound; nothing sleeps to let schedule time
 // pass — the tests advance the fake clock).
 import { createRelay, type Relay } from '../../relay/index.js'

@@ -42,7 +42,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     // Relays on loopback/LAN addresses are legitimate here (tests, local demo, private networks).
     connectionGater: { denyDialMultiaddr: () => false },
     connectionManager: {
-      // libp2p's 6 s default would cut a WebRTC upgrade off whatever signal we pass (webrtc-nat.md).
+      // libp2p's 6 s default per address would cut a WebRTC upgrade off whatever signal we pass.
       addressDialTimeout: ADDRESS_DIAL_TIMEOUT_MS,
       dialTimeout: DIAL_TIMEOUT_MS
     },

@@ -1,6 +1,6 @@
 // The joiner's dial to the verified creator (docs/protocol.md §6.10): each /p2p-circuit/webrtc
 // address up to twice, then the plain /p2p-circuit one. The WebRTC attempts have short deadlines
-// (webrtc-upgrade.md: with the dialer as DTLS client p90 ≈ 40 ms; the rare DTLS race hangs until a
+// (measured with the dialer as DTLS client, adapters/webrtc-dtls-role.ts: p90 ≈ 40 ms; the rare DTLS race hangs until a
 // deadline, and one retry then succeeds), and a failed upgrade never tears the relayed path down.
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
@@ -20,7 +20,7 @@ export interface VerifiedPeerConnection {
   direct: boolean
 }
 
-/** True only for a WebRTC connection without relay limits (webrtc-nat.md "Checking for direct"). */
+/** True only for a WebRTC connection without relay limits (a dialer's WebRTC remoteAddr still holds /p2p-circuit). */
 export function isDirectConnection (connection: Connection): boolean {
   return connection.limits == null && connection.remoteAddr.toString().includes('/webrtc')
 }

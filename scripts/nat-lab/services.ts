@@ -27,7 +27,7 @@ export function missingPrograms (): string[] {
 
 /**
  * coturn in the foreground (`-n`, no config file) with the REST-API secret; scratch pid file and
- * user db (webrtc-nat.md pitfall 3: otherwise it writes to /var/run and /var/lib/turn).
+ * user db (otherwise it writes to /var/run and /var/lib/turn).
  */
 export async function startCoturn (lab: NatTopology, dir: string, secret: string): Promise<JsonProcess> {
   const proc = new JsonProcess('turnserver', [

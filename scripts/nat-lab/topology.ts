@@ -8,7 +8,7 @@
 // nothing new comes in from the WAN (INPUT and FORWARD), only replies. Without that drop rule, a
 // peer's first check packet reaches the router's INPUT, confirms a conntrack entry, and the host's
 // own outbound packet then collides with it and gets a new source port: hole punching between two
-// bare MASQUERADE routers fails (webrtc-nat.md pitfall 1). `eim` keeps the source port
+// bare MASQUERADE routers fails. `eim` keeps the source port
 // (endpoint-independent mapping, port-restricted filtering); `sym` adds `--random-fully`, a new
 // port per destination (symmetric NAT); `udp-blocked` drops all forwarded UDP.
 //

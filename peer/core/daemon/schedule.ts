@@ -1,5 +1,6 @@
-// The one schedule module: the CRP registration schedule of docs/protocol.md §9.3 and the daemon's re-dial back-off are data, jittered, and driven by an injected
-// Clock, so tests walk a 365-day schedule in milliseconds by advancing a fake clock.
+// The one schedule module: the CRP registration schedule of docs/protocol.md §9.3 and the
+// daemon's re-dial back-off are data, jittered, and driven by an injected Clock, so tests walk a
+// 365-day schedule in milliseconds by advancing a fake clock.
 //
 // Clock jumps. A wall-clock jump forward (suspend/resume) runs what is due once, at once, and goes
 // on in the band of the real age: missed runs are not replayed in a burst. A jump backward does not

@@ -9,7 +9,7 @@ export const DEFAULT_LISTEN_ADDRS = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp
 /** File name of the relay's libp2p private key inside its data dir (protobuf form, mode 0600). */
 export const IDENTITY_FILE = 'identity.key'
 
-// ---- rate limits on Create/Join (docs/protocol.md §6.5 rule 9) -------------------------------------------
+// ---- rate limits on Create/Join (docs/protocol.md §6.5 rule 9) ----------------------------------
 
 /** A peer id may open this many pairings at once (a creator retries FLASH_CODE_IN_USE up to 5 times, §6.6). */
 export const RATE_LIMIT_PER_PEER_BURST = 10
@@ -29,7 +29,7 @@ export const FC_MAX_INBOUND_STREAMS = 8
 /** The relay never opens /gini/fc/1 streams itself. */
 export const FC_MAX_OUTBOUND_STREAMS = 1
 
-// ---- circuit relay v2 server (docs/protocol.md §6.10: B dials A through this relay) ------------------
+// ---- circuit relay v2 server (docs/protocol.md §6.10: B dials A through this relay) -------------
 
 /** Reservations held at once: one per pairing peer waiting to be dialed (libp2p default: 15). */
 export const CIRCUIT_MAX_RESERVATIONS = 4096
@@ -69,7 +69,7 @@ export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
 /** Private DHT among relays (docs/architecture.md "Many relays"). */
 export const KAD_PROTOCOL = '/gini/kad/1.0.0'
 
-// ---- /gini/crp/1 relay (docs/protocol.md §9.2; protocol numbers in protocols/crp/constants.ts) ----------
+// ---- /gini/crp/1 relay (docs/protocol.md §9.2; protocol numbers in protocols/crp/constants.ts) ---
 
 /** RestoreConnections' SQLite file inside the relay's data dir (in memory without one). */
 export const RESTORE_DB_FILE = 'restore.sqlite'
@@ -106,7 +106,7 @@ export const CRP_MAX_INBOUND_STREAMS = 16
 /** The relay never opens /gini/crp/1 streams itself. */
 export const CRP_MAX_OUTBOUND_STREAMS = 1
 
-// ---- /gini/ice/1 (docs/protocol.md §14; protocol numbers in protocols/ice/constants.ts) --------------
+// ---- /gini/ice/1 (docs/protocol.md §14; protocol numbers in protocols/ice/constants.ts) ---------
 
 /** Concurrent /gini/ice/1 streams per connection: a peer asks once per WebRTC dial, a refresh may overlap. */
 export const ICE_MAX_INBOUND_STREAMS = 2

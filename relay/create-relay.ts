@@ -145,7 +145,8 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         clock: options.clock,
         onOutcome: (outcome) => { metrics?.restoreOutcome(outcome); options.onCrpOutcome?.(outcome) }
       }),
-      // /gini/ice/1 (docs/protocol.md §14): STUN URLs and short-lived TURN credentials; none unless configured.
+      // /gini/ice/1 (docs/protocol.md §14): STUN URLs and short-lived TURN credentials; none unless
+      // configured.
       ice: iceService(options.ice ?? {})
     }
   })

@@ -1,6 +1,7 @@
-// The CRP relay as a libp2p service (`crp(init) => (components) => new CrpService(…)`, as js-libp2p's services):
-// opens RestoreConnections (relay/restore-store.ts), registers /gini/crp/1 and hands each stream,
-// framed, to the pure state machine in protocols/crp/relay.ts. Glue and the §9.2 admission limits only.
+// The CRP relay as a libp2p service (`crp(init) => (components) => new CrpService(…)`, as
+// js-libp2p's services): opens RestoreConnections (relay/restore-store.ts), registers /gini/crp/1
+// and hands each stream, framed, to the pure state machine in protocols/crp/relay.ts. Glue and the
+// §9.2 admission limits only.
 import { frameChannel } from '../protocols/common/framing.js'
 import { CRP_FRAME_MAX_BYTES, CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_PROTOCOL, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
 import { CrpRelay, type CrpAdmission, type CrpClock, type CrpOutcome, type CrpRemote } from '../protocols/crp/relay.js'

@@ -1,6 +1,6 @@
-// The GSS as a libp2p service (`fcService(init) => (components) => new FcService(…)`, as js-libp2p's services):
-// registers /gini/fc/1 and hands each stream, framed, to the pure state machine in
-// protocols/fc/relay.ts. Glue only: no protocol decisions here.
+// The GSS as a libp2p service (`fcService(init) => (components) => new FcService(…)`, as
+// js-libp2p's services): registers /gini/fc/1 and hands each stream, framed, to the pure state
+// machine in protocols/fc/relay.ts. Glue only: no protocol decisions here.
 import { getNetConfig } from '@libp2p/utils'
 import { frameChannel } from '../protocols/common/framing.js'
 import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../protocols/fc/constants.js'

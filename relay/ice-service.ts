@@ -1,8 +1,9 @@
-// `/gini/ice/1` as a libp2p service (`iceService(init) => (components) => new IceService(…)`, as js-libp2p's services):
-// hands each peer the relay's STUN URLs and, when a TURN server and its shared secret are
-// configured, a fresh short-lived TURN credential (docs/protocol.md §14). Glue only: the exchange is
-// protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without configured servers
-// it answers an empty list: peers then use no ICE servers at all, never public defaults.
+// `/gini/ice/1` as a libp2p service (`iceService(init) => (components) => new IceService(…)`, as
+// js-libp2p's services): hands each peer the relay's STUN URLs and, when a TURN server and its
+// shared secret are configured, a fresh short-lived TURN credential (docs/protocol.md §14). Glue
+// only: the exchange is protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without
+// configured servers it answers an empty list: peers then use no ICE servers at all, never public
+// defaults.
 import { frameChannel } from '../protocols/common/framing.js'
 import { ICE_CREDENTIAL_TTL_MS, ICE_FRAME_MAX_BYTES, ICE_PROTOCOL, ICE_MAX_FIELD_CHARS, ICE_MAX_URLS, ICE_URL_SCHEMES, ICE_MAX_TTL_MS } from '../protocols/ice/constants.js'
 import { serveIceRequest } from '../protocols/ice/relay.js'

@@ -1,5 +1,5 @@
-// RestoreConnections (docs/protocol.md §9.2) in SQLite through `node:sqlite`: one row
-// per token with the fields of §9.2's table. The relay's rules live in protocols/crp/relay.ts; this file only
+// RestoreConnections (docs/protocol.md §9.2) in SQLite through `node:sqlite`: one row per token
+// with the fields of §9.2's table. The relay's rules live in protocols/crp/relay.ts; this file only
 // stores, with prepared statements.
 //
 // Durability: WAL with synchronous=NORMAL. Each `register` is its own transaction, committed to the
@@ -115,7 +115,8 @@ export class SqliteRestoreStore implements RestoreStore {
     return {
       get: p(`SELECT ${COLUMNS} FROM RestoreConnections WHERE SharedSecret = $token`),
       exists: p('SELECT 1 AS x FROM RestoreConnections WHERE SharedSecret = $token'),
-      // §9.2 upsert: a NULL argument keeps the stored value (the other role's fields, an absent parked offer).
+      // §9.2 upsert: a NULL argument keeps the stored value (the other role's fields, an absent
+      // parked offer).
       upsert: p(`INSERT INTO RestoreConnections (SharedSecret, ${COLUMNS})
         VALUES ($token, $offer, $offerAt, $answer, $answerAt, $sessionA, $sessionB, $now, $now)
         ON CONFLICT (SharedSecret) DO UPDATE SET

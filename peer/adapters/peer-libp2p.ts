@@ -33,7 +33,8 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
       tcp(),
       webSockets(),
       // No public STUN defaults: peers use only the ICE servers they are given (none on loopback),
-      // asked per connection when a provider is set (relay-provided TURN credentials, docs/protocol.md §14).
+      // asked per connection when a provider is set (relay-provided TURN credentials,
+      // docs/protocol.md §14).
       webRTC({ rtcConfiguration: nodeRtcConfiguration(opts, fallback) }),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],

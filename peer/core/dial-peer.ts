@@ -1,7 +1,8 @@
 // The joiner's dial to the verified creator (docs/protocol.md §6.10): each /p2p-circuit/webrtc
 // address up to twice, then the plain /p2p-circuit one. The WebRTC attempts have short deadlines
-// (measured with the dialer as DTLS client, adapters/webrtc-dtls-role.ts: p90 ≈ 40 ms; the rare DTLS race hangs until a
-// deadline, and one retry then succeeds), and a failed upgrade never tears the relayed path down.
+// (measured with the dialer as DTLS client, adapters/webrtc-dtls-role.ts: p90 ≈ 40 ms; the rare
+// DTLS race hangs until a deadline, and one retry then succeeds), and a failed upgrade never tears
+// the relayed path down.
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'

@@ -1,4 +1,5 @@
-// `/gini/session/1` — SharedSecret and address updates (docs/protocol.md §8). Limits are named, with their unit.
+// `/gini/session/1` — SharedSecret and address updates (docs/protocol.md §8). Limits are named,
+// with their unit.
 
 /** Protocol id (§8). */
 export const SESSION_PROTOCOL = '/gini/session/1'

@@ -3,7 +3,8 @@
 //   R: helloRead → replySent → confirmChecked (confirm_I ok, own side closed)
 // A wrong confirm or a low-order key → Error{SESSION_FAILED}; a wrong-length field or an
 // out-of-order/repeated frame → Error{PROTOCOL_VIOLATION}; each then closes and throws. The caller
-// stores the SharedSecret only when this resolves (§8.3: each side stores "only once it knows both confirmations succeeded").
+// stores the SharedSecret only when this resolves (§8.3: each side stores "only once it knows both
+// confirmations succeeded").
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { WIRE_MESSAGES } from '../common/errors.js'
 import type { GiniErrorCode } from '../common/errors.js'

@@ -1,4 +1,5 @@
-// The NAT lab's network: Linux network namespaces joined by veth pairs (docs/protocol.md §14; README "ICE servers").
+// The NAT lab's network: Linux network namespaces joined by veth pairs (docs/protocol.md §14;
+// README "ICE servers").
 //
 //   alice 10.0.1.2 ── lan │nat-a│ wan 203.0.113.2 ──┐                ┌─ black hole (default route)
 //                                                  ├─ inet: 198.51.100.1 (gini-relay + coturn)

@@ -1,6 +1,7 @@
-// The daemon and the CRP under bad input and faults, each against real daemons, real libp2p and a real relay node. The
-// relay's /gini/crp/1 is either the product's (honest) or, where a hijacked relay is the point, a
-// test double behind the same node (test/helpers/crp-relay-double.ts). Time is a fake clock.
+// The daemon and the CRP under bad input and faults, each against real daemons, real libp2p and a
+// real relay node. The relay's /gini/crp/1 is either the product's (honest) or, where a hijacked
+// relay is the point, a test double behind the same node (test/helpers/crp-relay-double.ts). Time
+// is a fake clock.
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FileStorage, createPeerNode } from '../../peer/index.js'

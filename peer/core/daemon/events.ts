@@ -1,6 +1,6 @@
 // The status events of a running daemon: one plain stream, never a secret (docs/architecture.md
-// "Events"). The CLI prints them as `--json` lines or words, the web UI colours its dots from them. No token,
-// SharedSecret, key or run identity ever appears here.
+// "Events"). The CLI prints them as `--json` lines or words, the web UI colours its dots from them.
+// No token, SharedSecret, key or run identity ever appears here.
 import type { ReachabilityState } from '../storage.js'
 import type { RestoreStatus } from './reachability.js'
 

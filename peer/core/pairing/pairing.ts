@@ -135,8 +135,9 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
     const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
 
     ctx.onProgress?.({ event: 'waiting', for: 'connection' })
-    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after
-    // both Done: watch it while dialing, so a creator who left ends the dial at once (the joiner sees PEER_LEFT, not a spinner).
+    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after both
+    // Done: watch it while dialing, so a creator who left ends the dial at once (the joiner sees
+    // PEER_LEFT, not a spinner).
     const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
     const relayVerdict = new AbortController()
     relayClosed.failed.catch((err: unknown) => { relayVerdict.abort(err) })

@@ -1,5 +1,6 @@
-// The one schedule module (peer/core/daemon/schedule.ts): the CRP schedule of docs/protocol.md §9.3 walked end to
-// end on a fake clock, its jitter, the fast variant, the re-dial back-off, and wall-clock jumps.
+// The one schedule module (peer/core/daemon/schedule.ts): the CRP schedule of docs/protocol.md §9.3
+// walked end to end on a fake clock, its jitter, the fast variant, the re-dial back-off, and
+// wall-clock jumps.
 import { expect } from 'chai'
 import {
   DAY_MS, FAST_CRP_SCHEDULE, REDIAL_BACKOFF, SEED_CRP_SCHEDULE, ScheduledRunner, crpScheduleByName, intervalAt,

@@ -183,7 +183,8 @@ describe('contact/exchange (§7)', () => {
     expect(ch.stream.status).to.equal('aborted')
   })
 
-  // docs/protocol.md §12: `contact_binding` from vectors/gini-v1.json (an independent implementation), copied here.
+  // docs/protocol.md §12: `contact_binding` from vectors/gini-v1.json (an independent
+  // implementation), copied here.
   const VECTOR = {
     kContact: '356fa1adaeeb99a1097d9ed93b4c92fd9e19e310cf175cbe08f45b39d504ff7f',
     vcard: 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Alice\r\nEND:VCARD\r\n',

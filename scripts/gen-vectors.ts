@@ -1,7 +1,7 @@
 // Generates OUR published test vectors, test/vectors/gini-v1.json (docs/protocol.md §12), from fixed
 // inputs and the functions of protocols/crypto. Same JSON shape as the independent vectors in
-// test/vectors/gini-v1-independent.json. test/unit/crypto/vectors.test.ts rebuilds this file and
-// compares, so it cannot drift. Run: `npx tsc -p . && node dist/scripts/gen-vectors.js`.
+// test/vectors/gini-v1-independent.json. test/unit/protocols/crypto/vectors.test.ts rebuilds
+// this file and compares, so it cannot drift. Run: `npx tsc -p . && node dist/scripts/gen-vectors.js`.
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'

@@ -1,4 +1,4 @@
-// The storage a GiniNode runs on: files + SQLite in Node (adapters/file-storage.ts), IndexedDB in the
+// The storage a GiniNode runs on: files in Node (adapters/file-storage.ts), IndexedDB in the
 // browser. Records are plain JSON-able objects so both adapters store them the same way.
 
 /** The person's long-term keys (docs/protocol.md §2.4). Secret: stored with owner-only permissions. */

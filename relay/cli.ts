@@ -1,6 +1,6 @@
 // `gini-relay`: run a GSS relay. Prints the relay's peer id and full multiaddrs (what peers pass
 // to `gini --relay`), or with --json exactly one line `{"event":"listening",…}` once it listens.
-// SIGINT/SIGTERM stop it cleanly (exit 0). Never prints a lookup, sid or payload (PROTOCOL.md §8).
+// SIGINT/SIGTERM stop it cleanly (exit 0). Never prints a lookup, sid or payload (docs/protocol.md §11).
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { createRelay, type Relay, type RelayOptions } from './create-relay.js'

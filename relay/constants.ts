@@ -1,4 +1,4 @@
-// Every limit of the relay node, named with its unit (STYLE.md "Limits are named"). libp2p's own
+// Every limit of the relay node, named with its unit. libp2p's own
 // defaults are made for other jobs (its relay server allows 15 reservations and 128 KiB per
 // relayed link), so each one the GSS depends on is set here explicitly; all are overridable in
 // RelayOptions. Protocol numbers (TTL, frame limit, field sizes) live in protocols/fc/constants.ts.
@@ -9,9 +9,9 @@ export const DEFAULT_LISTEN_ADDRS = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp
 /** File name of the relay's libp2p private key inside its data dir (protobuf form, mode 0600). */
 export const IDENTITY_FILE = 'identity.key'
 
-// ---- rate limits on Create/Join (PROTOCOL.md §3.6) ----------------------------------------------
+// ---- rate limits on Create/Join (docs/protocol.md §6.5 rule 9) ----------------------------------
 
-/** A peer id may open this many pairings at once (a creator retries FLASH_CODE_IN_USE up to 5 times, §3). */
+/** A peer id may open this many pairings at once (a creator retries FLASH_CODE_IN_USE up to 5 times, §6.6). */
 export const RATE_LIMIT_PER_PEER_BURST = 10
 /** …and gets one more every 6 s (10 a minute). */
 export const RATE_LIMIT_PER_PEER_REFILL_MS = 6_000
@@ -29,7 +29,7 @@ export const FC_MAX_INBOUND_STREAMS = 8
 /** The relay never opens /gini/fc/1 streams itself. */
 export const FC_MAX_OUTBOUND_STREAMS = 1
 
-// ---- circuit relay v2 server (PROTOCOL.md §3: B dials A through this relay) ---------------------
+// ---- circuit relay v2 server (docs/protocol.md §6.10: B dials A through this relay) -------------
 
 /** Reservations held at once: one per pairing peer waiting to be dialed (libp2p default: 15). */
 export const CIRCUIT_MAX_RESERVATIONS = 4096
@@ -41,7 +41,7 @@ export const CIRCUIT_RESERVATION_CLEAR_INTERVAL_MS = 60_000
 export const CIRCUIT_DATA_LIMIT_BYTES = 8n * 1024n * 1024n
 /**
  * Life of a relayed link. The server treats this number as milliseconds (AbortSignal.timeout)
- * although the wire field is seconds; clients see it ×1000 (notes/libp2p-v3.md §3).
+ * although the wire field is seconds; clients see it ×1000 (@libp2p/circuit-relay-v2 4.x).
  */
 export const CIRCUIT_DURATION_LIMIT_MS = 600_000
 /** A hop request must complete within this time. */
@@ -60,20 +60,20 @@ export const MAX_CONNECTIONS = 2000
 export const MAX_INCOMING_PENDING_CONNECTIONS = 256
 /**
  * New connections per second from one host (libp2p default: 5). Every pairing dials from a fresh
- * identity (§8), and many users may share one NAT address, so the default is far too tight.
+ * identity (§11), and many users may share one NAT address, so the default is far too tight.
  */
 export const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
-/** Yamux keepalive: holds an idle pairing connection open across the 180 s wait (notes/libp2p-v3.md §1). */
+/** Yamux keepalive: holds an idle pairing connection open across the 180 s wait (TCP closes idle sockets after 2 min). */
 export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
 
-/** Private DHT among relays (ARCHITECTURE.md "Scaling past one relay"). */
+/** Private DHT among relays (docs/architecture.md "Many relays"). */
 export const KAD_PROTOCOL = '/gini/kad/1.0.0'
 
-// ---- /gini/crp/1 relay (PROTOCOL.md §6; protocol numbers in protocols/crp/constants.ts) ----------
+// ---- /gini/crp/1 relay (docs/protocol.md §9.2; protocol numbers in protocols/crp/constants.ts) ---
 
 /** RestoreConnections' SQLite file inside the relay's data dir (in memory without one). */
 export const RESTORE_DB_FILE = 'restore.sqlite'
-/** §6: the sweep runs on start and then hourly (never less often than a row lives, for short test TTLs). */
+/** §9.2 lifetimes: the sweep runs on start and then hourly (never less often than a row lives, for short test TTLs). */
 export const CRP_SWEEP_INTERVAL_MS = 3_600_000
 /** Rows deleted or updated per sweep statement: each batch blocks the event loop only briefly. */
 export const CRP_SWEEP_BATCH_ROWS = 500
@@ -99,14 +99,14 @@ export const CRP_RATE_LIMIT_PER_PEER_REFILL_MS = 7_500
 /** …while one IP may hold many contacts in their 60 s phase (2 tokens each a minute), behind one NAT. */
 export const CRP_RATE_LIMIT_PER_IP_BURST = 600
 export const CRP_RATE_LIMIT_PER_IP_REFILL_MS = 100
-/** The window of §6's bound on new rows per IP per day. */
+/** The window of §9.2's bound on new rows per IP per day. */
 export const CRP_NEW_ROWS_WINDOW_MS = 24 * 3_600_000
 /** Concurrent /gini/crp/1 streams per connection: 2 tokens, the next interval's 2 while the old close, cleanup. */
 export const CRP_MAX_INBOUND_STREAMS = 16
 /** The relay never opens /gini/crp/1 streams itself. */
 export const CRP_MAX_OUTBOUND_STREAMS = 1
 
-// ---- /gini/ice/1 (PROTOCOL.md §14; protocol numbers in protocols/ice/constants.ts) --------------
+// ---- /gini/ice/1 (docs/protocol.md §14; protocol numbers in protocols/ice/constants.ts) ---------
 
 /** Concurrent /gini/ice/1 streams per connection: a peer asks once per WebRTC dial, a refresh may overlap. */
 export const ICE_MAX_INBOUND_STREAMS = 2

@@ -1,4 +1,4 @@
-// Builds a GSS relay node (ARCHITECTURE.md "Components"): libp2p with TCP + WebSocket, Noise,
+// Builds a GSS relay node (docs/architecture.md "relay/"): libp2p with TCP + WebSocket, Noise,
 // Yamux, identify, ping, autonat, a circuit-relay-v2 server, a server-mode kad-dht, and the GSS
 // service on /gini/fc/1, and the CRP service on /gini/crp/1 (RestoreConnections in SQLite).
 // Every limit is explicit (relay/constants.ts).
@@ -38,11 +38,11 @@ export interface RelayOptions {
   announce?: string[]
   /** Keeps the identity in `<dataDir>/identity.key` (mode 0600). Without it: a fresh identity each start. */
   dataDir?: string
-  /** Life of a pairing from `Create` (PROTOCOL.md §3; default 180 s). */
+  /** Life of a pairing from `Create` (docs/protocol.md §6.5 rule 7; default 180 s). */
   pairingTtlMs?: number
-  /** Bound on live NewConnections rows (§3.6; default GSS_MAX_PENDING_PAIRINGS). */
+  /** Bound on live NewConnections rows (§6.5 rule 9; default GSS_MAX_PENDING_PAIRINGS). */
   maxPendingPairings?: number
-  /** Token buckets on Create/Join (§3.6); `false` turns them off (benchmarks only). */
+  /** Token buckets on Create/Join (§6.5 rule 9); `false` turns them off (benchmarks only). */
   rateLimit?: RateLimitOptions | false
   /** Time source of the GSS and its rate limiter (default: the system clock). */
   clock?: FcClock
@@ -62,17 +62,17 @@ export interface RelayOptions {
   maxConnections?: number
   /** New inbound connections per second from one host (default 100). */
   inboundConnectionsPerHostPerSecond?: number
-  /** CRP: life of a RestoreConnections row from its first registration (PROTOCOL.md §6; default 365 days). Harnesses shorten it. */
+  /** CRP: life of a RestoreConnections row from its first registration (docs/protocol.md §9.2; default 365 days). Harnesses shorten it. */
   crpTtlMs?: number
-  /** CRP: bound on RestoreConnections rows (§6; default 1 000 000); past it new tokens get RATE_LIMITED. */
+  /** CRP: bound on RestoreConnections rows (§9.2; default 1 000 000); past it new tokens get RATE_LIMITED. */
   crpMaxRows?: number
-  /** CRP: bound on new rows per IP per day (§6; default 1 000). */
+  /** CRP: bound on new rows per IP per day (§9.2; default 1 000). */
   crpMaxNewRowsPerIpPerDay?: number
   /** CRP: token buckets on Register (own buckets); default on, off when `rateLimit` is false. */
   crpRateLimit?: RateLimitOptions | false
   /** Called with each CRP outcome (plain words, no tokens): for metrics. */
   onCrpOutcome?: (outcome: CrpOutcome) => void
-  /** ICE servers handed to peers on /gini/ice/1 (PROTOCOL.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
+  /** ICE servers handed to peers on /gini/ice/1 (docs/protocol.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
   ice?: IceConfig
 }
 
@@ -140,7 +140,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         onOutcome: (outcome) => { metrics?.pairingOutcome(outcome); options.onOutcome?.(outcome) },
         admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now)
       }),
-      // /gini/crp/1 (PROTOCOL.md §6): RestoreConnections in SQLite under the data dir.
+      // /gini/crp/1 (docs/protocol.md §9.2): RestoreConnections in SQLite under the data dir.
       crp: crp({
         dbPath: restoreDbPath(options.dataDir),
         rowTtlMs: options.crpTtlMs,
@@ -150,7 +150,8 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         clock: options.clock,
         onOutcome: (outcome) => { metrics?.restoreOutcome(outcome); options.onCrpOutcome?.(outcome) }
       }),
-      // /gini/ice/1 (PROTOCOL.md §14): STUN URLs and short-lived TURN credentials; none unless configured.
+      // /gini/ice/1 (docs/protocol.md §14): STUN URLs and short-lived TURN credentials; none unless
+      // configured.
       ice: iceService(options.ice ?? {})
     }
   })

@@ -1,6 +1,7 @@
-// The CRP relay as a libp2p service (STYLE.md: `crp(init) => (components) => new CrpService(…)`):
-// opens RestoreConnections (relay/restore-store.ts), registers /gini/crp/1 and hands each stream,
-// framed, to the pure state machine in protocols/crp/relay.ts. Glue and the §6 admission limits only.
+// The CRP relay as a libp2p service (`crp(init) => (components) => new CrpService(…)`, as
+// js-libp2p's services): opens RestoreConnections (relay/restore-store.ts), registers /gini/crp/1
+// and hands each stream, framed, to the pure state machine in protocols/crp/relay.ts. Glue and the
+// §9.2 admission limits only.
 import {
   crpChannel, CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_PROTOCOL, CRP_ROW_TTL_MS, CrpRelay, type CrpAdmission,
   type CrpClock, type CrpOutcome, type CrpRemote
@@ -19,13 +20,13 @@ import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
 export interface CrpServiceInit {
   /** SQLite database: a file path (`<dataDir>/restore.sqlite`) or `:memory:`. */
   dbPath: string
-  /** Row life from the first registration (§6: 365 days; harnesses shorten it). */
+  /** Row life from the first registration (§9.2: 365 days; harnesses shorten it). */
   rowTtlMs?: number
-  /** Bound on rows (§6: 1 000 000). */
+  /** Bound on rows (§9.2: 1 000 000). */
   maxRows?: number
-  /** Bound on new rows per IP per day (§6: 1 000). */
+  /** Bound on new rows per IP per day (§9.2: 1 000). */
   maxNewRowsPerIpPerDay?: number
-  /** Token buckets on Register (§6 "as in §3"); `false` turns them off (benchmarks only). */
+  /** Token buckets on Register (§9.2 rule 6: "as in §6.5"); `false` turns them off (benchmarks only). */
   rateLimit?: RateLimitOptions | false
   /** Default: the system clock. */
   clock?: CrpClock
@@ -35,7 +36,7 @@ export interface CrpServiceInit {
   maxOutboundStreams?: number
 }
 
-/** §6: at most `max` new rows per IP in each window (a day), counted from the IP's first new row. */
+/** §9.2: at most `max` new rows per IP in each window (a day), counted from the IP's first new row. */
 export class NewRowQuota {
   private readonly windows = new Map<string, { startMs: number, count: number }>()
 
@@ -115,7 +116,7 @@ export class CrpService implements Startable {
     const rowTtlMs = this.init.rowTtlMs ?? CRP_ROW_TTL_MS
     const store = SqliteRestoreStore.open(this.init.dbPath)
     this.store = store
-    // Outcomes only: a token never reaches a log line (PROTOCOL.md §8).
+    // Outcomes only: a token never reaches a log line (docs/protocol.md §11).
     const relay = new CrpRelay({
       store,
       clock,

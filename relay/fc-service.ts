@@ -1,6 +1,6 @@
-// The GSS as a libp2p service (STYLE.md: `fcService(init) => (components) => new FcService(…)`):
-// registers /gini/fc/1 and hands each stream, framed, to the pure state machine in
-// protocols/fc/relay.ts. Glue only: no protocol decisions here.
+// The GSS as a libp2p service (`fcService(init) => (components) => new FcService(…)`, as
+// js-libp2p's services): registers /gini/fc/1 and hands each stream, framed, to the pure state
+// machine in protocols/fc/relay.ts. Glue only: no protocol decisions here.
 import { getNetConfig } from '@libp2p/utils'
 import { fcChannel, FC_PROTOCOL, FcRelay, type FcRelayInit, type FcRemote } from '../protocols/fc/index.js'
 import { FC_MAX_INBOUND_STREAMS, FC_MAX_OUTBOUND_STREAMS } from './constants.js'
@@ -40,7 +40,7 @@ export class FcService implements Startable {
   }
 
   async start (): Promise<void> {
-    // Outcomes only: a lookup or sid never reaches a log line (PROTOCOL.md §8).
+    // Outcomes only: a lookup or sid never reaches a log line (docs/protocol.md §11).
     this.relay = new FcRelay({ ...this.init, onOutcome: (o) => { this.log('pairing %s', o); this.init.onOutcome?.(o) } })
     const relay = this.relay
     await this.components.registrar.handle(FC_PROTOCOL, (stream: Stream, connection: Connection) => {
@@ -62,7 +62,7 @@ export function fcService (init: FcServiceInit = {}): (components: RelayServiceC
   return (components) => new FcService(components, init)
 }
 
-/** Rate-limit keys of a connection (§3.6): its peer id and its IP. */
+/** Rate-limit keys of a connection (§6.5 rule 9): its peer id and its IP. */
 export function remoteOf (connection: Connection): FcRemote {
   return { peer: connection.remotePeer.toString(), ip: ipKey(connection.remoteAddr) }
 }

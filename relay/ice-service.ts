@@ -1,8 +1,9 @@
-// `/gini/ice/1` as a libp2p service (STYLE.md: `iceService(init) => (components) => new IceService(…)`):
-// hands each peer the relay's STUN URLs and, when a TURN server and its shared secret are
-// configured, a fresh short-lived TURN credential (PROTOCOL.md §14). Glue only: the exchange is
-// protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without configured servers
-// it answers an empty list: peers then use no ICE servers at all, never public defaults.
+// `/gini/ice/1` as a libp2p service (`iceService(init) => (components) => new IceService(…)`, as
+// js-libp2p's services): hands each peer the relay's STUN URLs and, when a TURN server and its
+// shared secret are configured, a fresh short-lived TURN credential (docs/protocol.md §14). Glue
+// only: the exchange is protocols/ice/relay.ts, the credential relay/turn-credentials.ts. Without
+// configured servers it answers an empty list: peers then use no ICE servers at all, never public
+// defaults.
 import {
   iceChannel, ICE_CREDENTIAL_TTL_MS, ICE_PROTOCOL, ICE_MAX_FIELD_CHARS, ICE_MAX_URLS, ICE_URL_SCHEMES,
   ICE_MAX_TTL_MS, serveIceRequest, type IceServers
@@ -92,7 +93,7 @@ export class IceService implements Startable {
       const channel = iceChannel(stream)
       serveIceRequest(channel, () => this.issue(), { signal: AbortSignal.timeout(ICE_STREAM_TIMEOUT_MS) })
         .then(() => { this.served++ }, (err: Error) => {
-          // Outcome only: no peer id, no credential (PROTOCOL.md §11).
+          // Outcome only: no peer id, no credential (docs/protocol.md §11).
           this.log('ice request failed: %s', err.name)
           stream.abort(err)
         })

@@ -1,5 +1,5 @@
-// The relay's long-lived libp2p identity. Its peer id is `R` in every formula of PROTOCOL.md
-// (§2 lookup, §3 CPace CI and T), so it must survive restarts: peers derive lookups against it.
+// The relay's long-lived libp2p identity. Its peer id is `R` in every formula of docs/protocol.md
+// (§5 lookup, §6.7 CPace CI, §6.8 T), so it must survive restarts: peers derive lookups against it.
 import { chmod, link, mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'

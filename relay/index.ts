@@ -1,4 +1,4 @@
-// Public API of the GSS relay (ARCHITECTURE.md: typed export `createRelay`).
+// Public API of the GSS relay (the package exports `createRelay`, index.ts).
 export { createRelay, type Relay, type RelayOptions } from './create-relay.js'
 export { fcService, FcService, type FcServiceInit } from './fc-service.js'
 export { RateLimiter, type RateLimitOptions, type BucketOptions } from './rate-limit.js'

@@ -1,5 +1,5 @@
 // Operator endpoints: Prometheus metrics and a health check on a separate (usually loopback) port.
-// Labels are outcomes, never ids: no lookup, sid, token or peer id ever becomes a label (§8).
+// Labels are outcomes, never ids: no lookup, sid, token or peer id ever becomes a label (§11).
 import { createServer, type Server } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
 import type { FcOutcome } from '../protocols/fc/index.js'

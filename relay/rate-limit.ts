@@ -1,6 +1,7 @@
-// Token buckets per remote peer and per IP for `Create` and `Join` (PROTOCOL.md §3.6; §6 reuses
-// them for `Register`). Peer ids are free to mint (§8: every pairing uses a fresh one), so the
-// per-IP bucket is the one that bites; the per-peer bucket stops one connection from hogging it.
+// Token buckets per remote peer and per IP for `Create` and `Join` (docs/protocol.md §6.5 rule 9;
+// §9.2 reuses them for `Register`). Peer ids are free to mint (§11: every pairing uses a fresh
+// one), so the per-IP bucket is the one that bites; the per-peer bucket stops one connection from
+// hogging it.
 import type { FcAdmission, FcRemote } from '../protocols/fc/index.js'
 import {
   RATE_LIMIT_MAX_TRACKED_KEYS, RATE_LIMIT_PER_IP_BURST, RATE_LIMIT_PER_IP_REFILL_MS,

@@ -1,6 +1,6 @@
 // Circuit-relay reservations end with the peer's connection. @libp2p/circuit-relay-v2's server
 // keeps a reservation until its TTL even after the peer is gone; every pairing and restore run uses
-// a fresh identity (PROTOCOL.md §8), so without this the reservation table would fill with the dead
+// a fresh identity (docs/protocol.md §11), so without this the reservation table would fill with the dead
 // (maxReservations) and new pairings would get no /p2p-circuit address. go-libp2p's relay drops a
 // reservation on disconnect too.
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'

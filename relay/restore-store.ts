@@ -1,5 +1,5 @@
-// RestoreConnections (PROTOCOL.md §6; docs/protocol.md §9.2) in SQLite through `node:sqlite`: one row
-// per token with the seed's fields. The relay's rules live in protocols/crp/relay.ts; this file only
+// RestoreConnections (docs/protocol.md §9.2) in SQLite through `node:sqlite`: one row per token
+// with the fields of §9.2's table. The relay's rules live in protocols/crp/relay.ts; this file only
 // stores, with prepared statements.
 //
 // Durability: WAL with synchronous=NORMAL. Each `register` is its own transaction, committed to the
@@ -7,7 +7,7 @@
 // holds the written pages); only a power cut can lose the last commits, which peers re-register
 // within one interval. The token column is UNIQUE, so a row can never be duplicated.
 //
-// Privacy (§8): the only bytes stored are the token (column `SharedSecret`, as the seed names it —
+// Privacy (§11): the only bytes stored are the token (column `SharedSecret`, as §9.2 names it —
 // it holds the token, never a secret) and sealed parked offers; the rest are times and a row number.
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -116,7 +116,8 @@ export class SqliteRestoreStore implements RestoreStore {
     return {
       get: p(`SELECT ${COLUMNS} FROM RestoreConnections WHERE SharedSecret = $token`),
       exists: p('SELECT 1 AS x FROM RestoreConnections WHERE SharedSecret = $token'),
-      // §6 upsert: a NULL argument keeps the stored value (the other role's fields, an absent parked offer).
+      // §9.2 upsert: a NULL argument keeps the stored value (the other role's fields, an absent
+      // parked offer).
       upsert: p(`INSERT INTO RestoreConnections (SharedSecret, ${COLUMNS})
         VALUES ($token, $offer, $offerAt, $answer, $answerAt, $sessionA, $sessionB, $now, $now)
         ON CONFLICT (SharedSecret) DO UPDATE SET
@@ -258,7 +259,7 @@ function toRestoreRow (r: Row): RestoreRow {
   return { firstAtMs: r.FirstTimestamp, lastAtMs: r.Timestamp, parked, sessionAtMs }
 }
 
-/** Tokens link one pair's restore runs (§8): the file (and so its -wal/-shm, which SQLite gives the same mode) is 0600. */
+/** Tokens link one pair's restore runs (§11): the file (and so its -wal/-shm, which SQLite gives the same mode) is 0600. */
 function createPrivateFile (path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   closeSync(openSync(path, 'a', 0o600))

@@ -1,8 +1,8 @@
 // Short-lived TURN credentials in coturn's `use-auth-secret` scheme (the "TURN REST API",
-// draft-uberti-behave-turn-rest-00 §2.2; PROTOCOL.md §14): username `<expiry unix seconds>:<random>`,
-// credential = base64(HMAC-SHA1(shared secret, username)). coturn recomputes the HMAC with the same
-// `static-auth-secret` and refuses a username whose timestamp has passed. libsodium has no
-// HMAC-SHA1, so this runs on the relay (Node-only) with node:crypto.
+// draft-uberti-behave-turn-rest-00 §2.2; docs/protocol.md §14.3): username `<expiry unix
+// seconds>:<random>`, credential = base64(HMAC-SHA1(shared secret, username)). coturn recomputes
+// the HMAC with the same `static-auth-secret` and refuses a username whose timestamp has passed.
+// libsodium has no HMAC-SHA1, so this runs on the relay (Node-only) with node:crypto.
 import { createHmac, randomBytes } from 'node:crypto'
 
 export interface TurnCredential {

@@ -1,5 +1,5 @@
 // `npm run bench:crp`: the time from both peers online (both daemons hold their relay slot) to the
-// contact `online` again through the Connection Restore Protocol, on loopback (issue 4). Each
+// contact `online` again through the Connection Restore Protocol, on loopback. Each
 // sample restarts both daemons against a fresh relay, so every saved address is stale and only the
 // CRP can bring them together; `unreachableAfterMs` is 1 ms so the CRP starts at once.
 // A benchmark, not a test: numbers go to BENCHMARKS.md, nothing here asserts a speed.

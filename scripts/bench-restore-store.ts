@@ -1,4 +1,4 @@
-// `npm run bench:restore`: the relay's RestoreConnections (relay/restore-store.ts, PROTOCOL.md §6)
+// `npm run bench:restore`: the relay's RestoreConnections (relay/restore-store.ts, docs/protocol.md §9.2)
 // with 1 000 000 rows on disk — registration latency p50/p99 at a paced 1 000 registrations/s,
 // database size per row, and the sweep deleting the expired half. Writes its section of
 // BENCHMARKS.md. A benchmark, not a test: nothing here asserts a speed. Bounded: well under 3 min.

@@ -1,7 +1,7 @@
-// Builds the web client (client-web/) with Vite into dist/web/. Used by `npm run build:web`,
-// `npm start` and the browser tests' before-hook. Vite needs no config file for js-libp2p (the
-// packages' `browser` fields pick the browser builds; notes/libp2p-v3.md §7); only the folders are
-// set here. Type-checking is `tsc -p client-web` (vite only strips types).
+// Builds the web client (client-web/) with Vite into dist/web/. Used by `npm run build:web`, `npm
+// start` and the browser tests' before-hook. Vite needs no config file for js-libp2p (the packages'
+// `browser` fields pick the browser builds, with no node-datachannel or `node:` import); only the
+// folders are set here. Type-checking is `tsc -p client-web` (vite only strips types).
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 

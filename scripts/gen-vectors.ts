@@ -1,7 +1,7 @@
-// Generates OUR published test vectors, test/vectors/gini-v1.json (PROTOCOL.md §9), from fixed
+// Generates OUR published test vectors, test/vectors/gini-v1.json (docs/protocol.md §12), from fixed
 // inputs and the functions of protocols/crypto. Same JSON shape as the independent vectors in
-// test/vectors/gini-v1-independent.json. test/unit/crypto/vectors.test.ts rebuilds this file and
-// compares, so it cannot drift. Run: `npx tsc -p . && node dist/scripts/gen-vectors.js`.
+// test/vectors/gini-v1-independent.json. test/unit/protocols/crypto/vectors.test.ts rebuilds
+// this file and compares, so it cannot drift. Run: `npx tsc -p . && node dist/scripts/gen-vectors.js`.
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
@@ -76,7 +76,7 @@ export async function buildVectors (): Promise<VectorFile> {
   const R = relay.toMultihash().bytes
   const circuit = `/ip4/198.51.100.7/tcp/4001/p2p/${relay.toString()}/p2p-circuit`
 
-  // §1, §2
+  // §4, §5
   const FC = normalizeFlashCode(TYPED_CODE)
   const lookup = flashCodeLookup(R, FC)
   const ok: Record<string, string> = {}
@@ -87,7 +87,7 @@ export async function buildVectors (): Promise<VectorFile> {
     if (!rejected) throw new Error(`normalization case ${JSON.stringify(typed)} was accepted`)
   }
 
-  // §3
+  // §6
   const sidA = fixed('sid_a', 16)
   const sidB = fixed('sid_b', 16)
   const sid = concat(sidA, sidB)
@@ -102,19 +102,19 @@ export async function buildVectors (): Promise<VectorFile> {
   const keysB = partyB.finish(partyA.share)
   if (!sodium.memcmp(keys.isk, keysB.isk)) throw new Error('CPace: A and B disagree')
 
-  // §4
+  // §7
   const ppkB = x25519PublicFromPrivate(fixed('ppk_R'))
   const cardMultiaddrs = [multiaddr(`${circuit}/webrtc/p2p/${longTerm.toString()}`).bytes, multiaddr(`/ip4/203.0.113.9/udp/4001/webrtc-direct/p2p/${longTerm.toString()}`).bytes]
   const card = { vcard: VCARD, ppk: ppkB, peerId: longTerm.toMultihash().bytes, multiaddrs: cardMultiaddrs }
 
-  // §5
+  // §8
   const [ppkI, ppkR, eI, eR] = ['ppk_I', 'ppk_R', 'e_I', 'e_R'].map(n => fixed(n))
   const session = deriveSessionSecret({
     role: 'I', ppkSelf: ppkI, PPKSelf: x25519PublicFromPrivate(ppkI), PPKPeer: x25519PublicFromPrivate(ppkR),
     eSelf: eI, ESelf: x25519PublicFromPrivate(eI), EPeer: x25519PublicFromPrivate(eR)
   })
 
-  // §6
+  // §9
   const ss = session.sharedSecret
   const token = crpToken(ss)
   const nA = fixed('n_A')
@@ -135,7 +135,7 @@ export async function buildVectors (): Promise<VectorFile> {
   const register = pbBytes(1, concat(pbBytes(1, token), pbBytes(2, concat(pbBytes(1, parkNonce), pbBytes(2, parkCt))), pbBytes(3, utf8('A'))))
 
   return {
-    note: 'Published by GiniConnect (scripts/gen-vectors.ts) from PROTOCOL.md v1. Fixed inputs are H(n, "gini/test-vectors/1/<name>"); CPace scalars are scalar_reduce(H(64, …)). Byte strings are hex; X25519 private keys are raw 32 bytes (clamped by X25519); sid is sid_a ‖ sid_b (16 bytes each).',
+    note: 'Published by GiniConnect (scripts/gen-vectors.ts) from docs/protocol.md v1. Fixed inputs are H(n, "gini/test-vectors/1/<name>"); CPace scalars are scalar_reduce(H(64, …)). Byte strings are hex; X25519 private keys are raw 32 bytes (clamped by X25519); sid is sid_a ‖ sid_b (16 bytes each).',
     flash_code: { typed: TYPED_CODE, FC_ascii: FC, R: toHex(R), lookup: toHex(lookup) },
     normalization: { ok, rejected: NORMALIZATION_REJECTED },
     cpace: {

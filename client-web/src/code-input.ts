@@ -1,5 +1,5 @@
 // Reading a typed Flash Code as the user types. The authoritative rule is the core's
-// normalizeFlashCode (PROTOCOL.md §4.2: case, spaces, dashes and O/I/L do not matter); this only
+// normalizeFlashCode (docs/protocol.md §4.2: case, spaces, dashes and O/I/L do not matter); this only
 // tells "not finished yet" apart from "cannot ever be right", so an impossible character is
 // flagged at once and nothing is sent for it.
 import { normalizeFlashCode, formatFlashCode, FLASH_CODE_LENGTHS } from '../../protocols/crypto/index.js'

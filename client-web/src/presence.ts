@@ -1,4 +1,4 @@
-// Keeps this person online while the tab is open: the core's daemon (issue 4) with the long-term
+// Keeps this person online while the tab is open: the core's daemon (peer/core/daemon/) with the long-term
 // identity holds a slot at the relay, re-dials every contact, answers their dials, and moves each
 // contact between online / offline / unreachable / expired. The UI reads the states from storage
 // (the daemon writes them) and redraws when an event says something changed.
@@ -52,7 +52,7 @@ export class Presence {
     if (this.primary) this.setStatus('off')
   }
 
-  /** §7: restore keeps failing for this contact (shown beside its state). */
+  /** §10: restore keeps failing for this contact (shown beside its state). */
   restoreOf (id: string): RestoreStatus | undefined {
     return this.restore.get(id)
   }

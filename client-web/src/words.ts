@@ -1,13 +1,13 @@
 // What the user reads: pairing progress (from the core's PairingEvents) and every error in plain
 // words. Error texts come from protocols/common/errors.ts (USER_MESSAGES), the one source the CLI
-// uses too; the headline is the protocol's own name for the outcome (PROTOCOL.md §10).
+// uses too; the headline is the protocol's own name for the outcome (docs/protocol.md §10).
 import {
   GiniError, USER_MESSAGES, WIRE_MESSAGES, InvalidFlashCodeError, RelayUnreachableError,
   type GiniErrorCode
 } from '../../protocols/common/index.js'
 import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
-/** The four steps a person sees, in order (issue 5: waiting, verifying, connecting, syncing). */
+/** The four steps a person sees, in order (waiting, verifying, connecting, syncing; README "Web client"). */
 export type PairingStep = 'waiting' | 'verifying' | 'connecting' | 'syncing'
 export const PAIRING_STEPS: ReadonlyArray<{ step: PairingStep, label: string }> = [
   { step: 'waiting', label: 'Waiting' },

@@ -1,4 +1,4 @@
-// GiniStorage in the browser: one IndexedDB database per origin (ARCHITECTURE.md "Persistence").
+// GiniStorage in the browser: one IndexedDB database per origin (docs/architecture.md "Persistence").
 // Records are the same plain objects the file adapter writes as JSON; IndexedDB's structured clone
 // keeps the Uint8Arrays of the identity as they are. Each put is one transaction, so a write is
 // all-or-nothing and survives a reload or a closed tab.

@@ -28,7 +28,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     transports: [
       webSockets(),
       // No public STUN defaults: only the ICE servers given (none on loopback), asked per connection
-      // when a provider is set (relay-provided TURN credentials, PROTOCOL.md §14).
+      // when a provider is set (relay-provided TURN credentials, docs/protocol.md §14).
       webRTC({ rtcConfiguration: browserRtcConfiguration(opts) }),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],
@@ -40,7 +40,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     // /tls/ws: the browser itself refuses mixed content.
     connectionGater: { denyDialMultiaddr: () => false },
     connectionManager: {
-      // libp2p's 6 s default would cut a WebRTC upgrade off whatever signal we pass (webrtc-nat.md).
+      // libp2p's 6 s default per address would cut a WebRTC upgrade off whatever signal we pass.
       addressDialTimeout: ADDRESS_DIAL_TIMEOUT_MS,
       dialTimeout: DIAL_TIMEOUT_MS
     },

@@ -33,7 +33,8 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
       tcp(),
       webSockets(),
       // No public STUN defaults: peers use only the ICE servers they are given (none on loopback),
-      // asked per connection when a provider is set (relay-provided TURN credentials, PROTOCOL.md §14).
+      // asked per connection when a provider is set (relay-provided TURN credentials,
+      // docs/protocol.md §14).
       webRTC({ rtcConfiguration: nodeRtcConfiguration(opts, fallback) }),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],
@@ -42,7 +43,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     // Relays on loopback/LAN addresses are legitimate here (tests, local demo, private networks).
     connectionGater: { denyDialMultiaddr: () => false },
     connectionManager: {
-      // libp2p's 6 s default would cut a WebRTC upgrade off whatever signal we pass (webrtc-nat.md).
+      // libp2p's 6 s default per address would cut a WebRTC upgrade off whatever signal we pass.
       addressDialTimeout: ADDRESS_DIAL_TIMEOUT_MS,
       dialTimeout: DIAL_TIMEOUT_MS
     },

@@ -1,4 +1,4 @@
-// Makes the WebRTC dialer the DTLS client (notes: webrtc-upgrade.md). libdatachannel races when the
+// Makes the WebRTC dialer the DTLS client. libdatachannel (0.24.x) races when the
 // listener is DTLS client: its ClientHello reaches the dialer before the dialer's DTLS transport
 // starts, and is then left unprocessed until OpenSSL retransmits 1 s later. Offering
 // `a=setup:active` (instead of `actpass`) makes the side that becomes ICE-connected last the DTLS

@@ -14,14 +14,14 @@ function publicView (c: ContactRecord): Record<string, unknown> {
     pairedAt: new Date(c.pairedAtMs).toISOString(),
     ppk: c.ppk,
     addresses: c.addresses.map(a => a.multiaddr),
-    // Issue 4: when the running CRP tries next (null when none runs), and "restore failed" /
-    // "restore keeps failing" (§7) while restores end in Incorrect SharedSecret.
+    // When the running CRP tries next (null when none runs), and "restore failed" /
+    // "restore keeps failing" (§10) while restores end in Incorrect SharedSecret.
     nextCrpTry: c.crp?.nextRunAtMs != null && c.state === 'unreachable' ? new Date(c.crp.nextRunAtMs).toISOString() : null,
     restore: restoreStatusOf(c) ?? null
   }
 }
 
-/** The state column: the seed's dark-orange dot is `unreachable`; restore failures are spelled out. */
+/** The state column: the dark-orange dot is `unreachable` (§9.5); restore failures are spelled out. */
 function stateText (c: ContactRecord): string {
   const restore = restoreStatusOf(c)
   return restore == null ? c.state : `${c.state} (restore ${restore === 'failed' ? 'failed' : 'keeps failing: pair again?'})`

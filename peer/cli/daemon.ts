@@ -1,4 +1,4 @@
-// `gini daemon`: stay online with the long-term identity until Ctrl-C (issue 4). With --json, one
+// `gini daemon`: stay online with the long-term identity until Ctrl-C (peer/core/daemon/). With --json, one
 // object a line: `listening` {peerId, addrs}, `contact-state` {id, name, state}, `session`
 // {id, direct, remoteAddr}, `crp` {id, step} (plus `relay` and `address-update`). In words, it
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.

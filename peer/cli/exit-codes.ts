@@ -1,4 +1,4 @@
-// `gini` exit codes (issue #3 / README): scripts branch on these.
+// `gini` exit codes (README "CLI reference"): scripts branch on these.
 import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/index.js'
 
 export const EXIT_OK = 0

@@ -97,7 +97,8 @@ export async function main (argv: string[]): Promise<number> {
     throw err
   }
   if (usedNode) {
-    // node-datachannel's native threads keep the process alive otherwise (libp2p-v3 notes §8).
+    // node-datachannel's native threads keep the process alive until its cleanup() runs, and libp2p no
+    // longer calls it (it would close every peer connection in the process).
     const { releaseWebRtc } = await import('../adapters/peer-libp2p.js')
     await releaseWebRtc().catch(() => {})
   }

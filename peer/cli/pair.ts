@@ -18,7 +18,7 @@ export async function inviteCommand (ctx: CliContext, opts: { long?: boolean }):
 }
 
 export async function acceptCommand (ctx: CliContext, code: string): Promise<void> {
-  // §1: a malformed code is refused here, before the relay is even dialed.
+  // §4.2: a malformed code is refused here, before the relay is even dialed.
   const fc = normalizeFlashCode(code)
   const relay = await ctx.relay()
   const node = await ctx.node()

@@ -1,7 +1,7 @@
 // Read-modify-write of contact records for the long-running parts of a node (sessions, restore,
 // reachability). Every update reads the record fresh from storage (a `gini invite` in another
 // process may have re-paired the contact meanwhile) and updates of one contact run one at a time.
-// Also the seed's "WebRTC metadata table": every address learned, with when it was learned.
+// Also the contact's address book: every address learned, with when it was learned (§8.3, §8.4).
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { ContactRecord, GiniStorage, KnownAddress } from './storage.js'
 
@@ -56,7 +56,7 @@ export class ContactBook {
 
 /**
  * Merges learned addresses into the table: known ones get the newer time, new ones are added; only
- * addresses that end in `/p2p/<contact id>` count (§5: a multiaddr names the identity it reaches).
+ * addresses that end in `/p2p/<contact id>` count (§2.4: a multiaddr names the identity it reaches).
  */
 export function mergeAddresses (known: KnownAddress[], learned: Multiaddr[], contactId: string, nowMs: number): KnownAddress[] {
   const byAddr = new Map(known.map(a => [a.multiaddr, { ...a }]))
@@ -72,7 +72,7 @@ export function mergeAddresses (known: KnownAddress[], learned: Multiaddr[], con
     .slice(0, MAX_KNOWN_ADDRESSES)
 }
 
-/** The contact's addresses to dial, newest first (the seed: "trying each of the previously saved"). */
+/** The contact's addresses to dial, newest first (each saved address is tried in turn). */
 export function addressesNewestFirst (contact: Pick<ContactRecord, 'id' | 'addresses'>, max = MAX_DIALED_ADDRESSES): Multiaddr[] {
   const out: Multiaddr[] = []
   for (const a of [...contact.addresses].sort((x, y) => y.seenAtMs - x.seenAtMs)) {

@@ -1,7 +1,8 @@
-// The joiner's dial to the verified creator (PROTOCOL.md §3, step 16): each /p2p-circuit/webrtc
+// The joiner's dial to the verified creator (docs/protocol.md §6.10): each /p2p-circuit/webrtc
 // address up to twice, then the plain /p2p-circuit one. The WebRTC attempts have short deadlines
-// (webrtc-upgrade.md: with the dialer as DTLS client p90 ≈ 40 ms; the rare DTLS race hangs until a
-// deadline, and one retry then succeeds), and a failed upgrade never tears the relayed path down.
+// (measured with the dialer as DTLS client, adapters/webrtc-dtls-role.ts: p90 ≈ 40 ms; the rare
+// DTLS race hangs until a deadline, and one retry then succeeds), and a failed upgrade never tears
+// the relayed path down.
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -20,7 +21,7 @@ export interface VerifiedPeerConnection {
   direct: boolean
 }
 
-/** True only for a WebRTC connection without relay limits (webrtc-nat.md "Checking for direct"). */
+/** True only for a WebRTC connection without relay limits (a dialer's WebRTC remoteAddr still holds /p2p-circuit). */
 export function isDirectConnection (connection: Connection): boolean {
   return connection.limits == null && connection.remoteAddr.toString().includes('/webrtc')
 }
@@ -54,7 +55,7 @@ async function tryDial (node: Libp2p, ma: Multiaddr, expected: PeerId, ms: numbe
   try {
     const connection = await node.dial(ma, { signal: withTimeout(signal, ms) })
     if (!connection.remotePeer.equals(expected)) {
-      // §3: a connection to anyone but the verified peer is dropped.
+      // §6.10: a connection to anyone but the verified peer is dropped.
       await connection.close().catch(() => {})
       return undefined
     }

@@ -60,7 +60,7 @@ export class GiniNode {
   private readonly clock: Clock
   /** True when open() created a new identity. */
   readonly created: boolean
-  /** The running daemon (issue 4), if startDaemon() was called. */
+  /** The running daemon (daemon/daemon.ts), if startDaemon() was called. */
   private daemon?: Daemon
   private messageStore?: Promise<MessageStore>
 
@@ -113,8 +113,8 @@ export class GiniNode {
   }
 
   /**
-   * Stays online with the long-term identity (issue 4, daemon.ts): a reservation on the relay(s),
-   * every contact re-dialed, §5 on each session, AddressUpdate, reachability and the CRP.
+   * Stays online with the long-term identity (daemon/daemon.ts): a reservation on the relay(s),
+   * every contact re-dialed, §8 on each session, AddressUpdate, reachability and the CRP.
    */
   async startDaemon (opts: DaemonOptions): Promise<Daemon> {
     if (this.daemon != null) throw new Error('the daemon is already running')
@@ -208,7 +208,7 @@ export class GiniNode {
       sharedSecret: { current: toHex(outcome.session.sharedSecret), previous: previous?.sharedSecret.current },
       pairedAtMs: previous?.pairedAtMs ?? now,
       lastSeenMs: now,
-      // The pairing connection ends here; a running daemon turns this into `online` (issue 4).
+      // The pairing connection ends here; a running daemon turns this into `online` (§9.5).
       state: 'offline'
     }
     await this.init.storage.putContact(contact)

@@ -1,4 +1,4 @@
-// The ICE servers a peer uses for its WebRTC connections (PROTOCOL.md §14): those it was configured
+// The ICE servers a peer uses for its WebRTC connections (docs/protocol.md §14): those it was configured
 // with, plus what its relay hands out on /gini/ice/1 (STUN URLs, a short-lived TURN credential).
 // Asked once per identity and kept until the credential is about to expire, then asked again, so a
 // credential coturn would refuse as expired is never used. Without configured servers and without

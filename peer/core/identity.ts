@@ -1,4 +1,4 @@
-// The person's long-term identity (PROTOCOL.md §0): an Ed25519 libp2p key (the long-term peer id)
+// The person's long-term identity (docs/protocol.md §2.4): an Ed25519 libp2p key (the long-term peer id)
 // and an X25519 key pair (the permanent PPK). Created once, then only loaded.
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'

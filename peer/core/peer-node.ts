@@ -2,12 +2,12 @@
 import type { Libp2p } from 'libp2p'
 
 export interface PeerNodeOptions {
-  /** A long-term identity; omitted for a fresh pairing identity (PROTOCOL.md §8). */
+  /** A long-term identity; omitted for a fresh pairing identity (docs/protocol.md §11). */
   privateKey?: unknown
   iceServers?: IceServer[]
   /**
    * Asked before each RTCPeerConnection; replaces `iceServers` when set. Pairing passes the relay's
-   * servers here (PROTOCOL.md §14), so TURN credentials are fresh for every connection.
+   * servers here (docs/protocol.md §14), so TURN credentials are fresh for every connection.
    */
   iceServersProvider?: () => Promise<IceServer[]>
   /** 'relay' allows only TURN candidates (and, without TURN servers, no direct path at all). */

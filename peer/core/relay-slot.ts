@@ -1,6 +1,6 @@
 // A node's slot at a relay: its connection and circuit reservation, i.e. the `/p2p-circuit`
 // addresses others dial it at. Used by the daemon's long-term identity and by every restore run
-// identity (PROTOCOL.md §6 "Each restore run uses a fresh libp2p identity … for its reservation").
+// identity (docs/protocol.md §9.4: each run's fresh identity "connects to the relay, holds a reservation").
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -65,8 +65,8 @@ export function ownCircuitAddrs (node: Libp2p): Multiaddr[] {
 
 /**
  * Our circuit addresses through `relay` (any relay if omitted) once reserved. Polled: libp2p
- * debounces `self:peer:update` by about a second, the reservation itself takes tens of ms
- * (notes/libp2p-v3.md §3).
+ * debounces `self:peer:update` by about a second, while the reservation itself takes tens of ms
+ * after the relay dial.
  */
 export async function waitForCircuitAddrs (node: Libp2p, relay?: PeerId, signal?: AbortSignal): Promise<Multiaddr[]> {
   const deadline = Date.now() + RESERVATION_TIMEOUT_MS

@@ -1,13 +1,12 @@
+// The storage a GiniNode runs on: files (and SQLite for chat) in Node (adapters/file-storage.ts),
+// IndexedDB in the browser. Records are plain JSON-able objects so both adapters store them the same way.
 import type { MessageStore } from './chat/message-store.js'
 
-// The storage a GiniNode runs on: files + SQLite in Node (adapters/file-storage.ts), IndexedDB in the
-// browser. Records are plain JSON-able objects so both adapters store them the same way.
-
-/** The person's long-term keys (PROTOCOL.md §0). Secret: stored with owner-only permissions. */
+/** The person's long-term keys (docs/protocol.md §2.4). Secret: stored with owner-only permissions. */
 export interface IdentityRecord {
   /** libp2p Ed25519 private key, protobuf-encoded (privateKeyToProtobuf). */
   libp2pKey: Uint8Array
-  /** X25519 private key, the seed's ppk (32 bytes). */
+  /** X25519 private key, the `ppk` (32 bytes). */
   ppkPrivate: Uint8Array
   createdAtMs: number
 }
@@ -25,25 +24,25 @@ export interface ContactRecord {
   id: string
   /** The vCard's FN. */
   name: string
-  /** vCard 4.0 text as received and verified (§4). */
+  /** vCard 4.0 text as received and verified (§7). */
   vcard: string
   /** Permanent X25519 public key (PPK), hex. */
   ppk: string
   addresses: KnownAddress[]
-  /** §5: the current and previous SharedSecret, hex. Secret. */
+  /** §8.3: the current and previous SharedSecret, hex. Secret. */
   sharedSecret: { current: string, previous?: string }
   pairedAtMs: number
   lastSeenMs: number
   state: ReachabilityState
-  /** §5 AddressUpdate: the highest `seq` received from this contact; older ones are ignored. */
+  /** §8.4 AddressUpdate: the highest `seq` received from this contact; older ones are ignored. */
   addressSeqSeen?: number
-  /** §6: `min(at_ms, now)` of the last PeerInfo accepted from this contact (docs/protocol.md §13.3 #11). */
+  /** §9.4: `min(at_ms, now)` of the last PeerInfo accepted from this contact (docs/protocol.md §13.3 #11). */
   lastPeerInfoAtMs?: number
-  /** §6: Connection Restore Protocol bookkeeping; absent unless a CRP is running (or expired). */
+  /** §9: Connection Restore Protocol bookkeeping; absent unless a CRP is running (or expired). */
   crp?: CrpRecord
 }
 
-/** A running CRP for one contact (issue 4). Holds no secret. */
+/** A running CRP for one contact (§9.4). Holds no secret. */
 export interface CrpRecord {
   /** When the CRP began: the schedule's age counts from here (wall-clock ms). */
   startedAtMs: number
@@ -54,9 +53,9 @@ export interface CrpRecord {
   incorrectInRow: number
 }
 
-/** The node's own persistent state besides its identity (issue 4). */
+/** The node's own persistent state besides its identity. */
 export interface NodeState {
-  /** §5: the last AddressUpdate `seq` sent (one counter per long-term identity, never reset). */
+  /** §8.4, §13.3 #10: the last AddressUpdate `seq` sent (one counter per long-term identity, never reset). */
   addressSeq: number
 }
 

@@ -1,4 +1,4 @@
-// The clock protocol logic is given (STYLE.md "Time and retries"): every deadline and timestamp goes
+// The clock protocol logic is given: every deadline and timestamp goes
 // through it, so tests can advance time instead of sleeping.
 
 export interface Clock {

@@ -1,8 +1,8 @@
-// Errors a user can see (PROTOCOL.md §7). One class per outcome, each with a fixed `name`, the wire
+// Errors a user can see (docs/protocol.md §10). One class per outcome, each with a fixed `name`, the wire
 // code and a message written for a person. No error ever carries a secret (code, key, lookup, sid).
 import { ErrorCode, type ErrorFrame } from './pb/common.js'
 
-/** The wire `ErrorCode` values, shared by every /gini/* protocol (PROTOCOL.md §3). */
+/** The wire `ErrorCode` values, shared by every /gini/* protocol (docs/protocol.md §6.2, §10). */
 export type GiniErrorCode = `${ErrorCode}`
 
 /** The text that travels in `Error.message` on the wire (short, fixed, no secrets). */
@@ -22,7 +22,7 @@ export const WIRE_MESSAGES: Record<GiniErrorCode, string> = {
   UNREACHABLE: 'Unreachable'
 }
 
-/** What a person reads (PROTOCOL.md §7, "user sees"). */
+/** What a person reads (docs/protocol.md §10, "the user sees"). */
 export const USER_MESSAGES: Record<GiniErrorCode, string> = {
   UNSPECIFIED: 'Something went wrong on the other side.',
   NO_MATCHING_FLASH_CODE: 'No matching Flash Code: check it or ask for a new one.',
@@ -110,7 +110,7 @@ export function errorFromWire (code: GiniErrorCode | undefined): GiniError {
   return new BY_CODE[code != null && Object.hasOwn(BY_CODE, code) ? code : 'UNSPECIFIED']()
 }
 
-/** A typed flash-code input error: shown locally, nothing is sent (PROTOCOL.md §1). */
+/** A typed flash-code input error: shown locally, nothing is sent (docs/protocol.md §4.2). */
 export class InvalidFlashCodeError extends Error {
   constructor (reason: string) {
     super(`Invalid Flash Code: ${reason}`)

@@ -1,5 +1,6 @@
-// Length-prefixed protobuf frames on a libp2p stream (PROTOCOL.md §0), with the frame limit checked
-// before the body is read. Protocol logic talks to a FrameChannel, so it can run over any stream.
+// Length-prefixed protobuf frames on a libp2p stream (docs/protocol.md §3.1, §3.2), with the frame
+// limit checked before the body is read. Protocol logic talks to a FrameChannel, so it can run over
+// any stream.
 import { pbStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { ProtocolViolationError, PeerLeftError } from './errors.js'

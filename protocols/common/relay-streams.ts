@@ -1,4 +1,4 @@
-// Stream plumbing shared by the relay's state machines (the GSS of §3 and the CRP relay of §6):
+// Stream plumbing shared by the relay's state machines (the GSS of §6.5 and the CRP relay of §9.2):
 // timers on the injected clock that close() cancels all at once, writes with a deadline, the
 // closing handshake with a grace period, and the first frame with its own deadline.
 import type { Clock } from './clock.js'
@@ -57,7 +57,7 @@ export class RelayStreams<T> {
     }
   }
 
-  /** Sends the stream's last frame (if any) and closes our side (§0: an Error is followed by closing). */
+  /** Sends the stream's last frame (if any) and closes our side (§3.3: an error frame is followed by closing). */
   async end (ch: FrameChannel<T>, last?: T): Promise<void> {
     if (last != null) await this.write(ch, last)
     await ch.close()

@@ -1,5 +1,5 @@
-// Stream endings for the `/gini/*` request/response protocols (PROTOCOL.md §0, §4, §5).
-// §4 and §5 give the remote's *clean* close a meaning ("card accepted", "session confirmed"), while a
+// Stream endings for the `/gini/*` request/response protocols (docs/protocol.md §3.3, §7, §8).
+// §7 and §8 give the remote's *clean* close a meaning ("card accepted", "session confirmed"), while a
 // reset means the peer left. `frameChannel().read()` reports both as PeerLeftError (pbStream throws
 // UnexpectedEOFError on a clean close, and on a reset too once the stream is torn down), so this
 // module tells them apart from the stream itself. Shared by every /gini/* protocol.
@@ -54,7 +54,7 @@ export async function writeFrame<T> (channel: FrameChannel<T>, msg: T, signal?: 
 }
 
 /**
- * Refusal with a reason (§0 "an error travels as Error{…} followed by closing the stream"): best
+ * Refusal with a reason (§3.3: an error travels as an ErrorFrame, after which the sender closes the stream): best
  * effort, since the peer may already be gone. Returns the error for the caller to throw.
  */
 export async function refuse<T> (channel: FrameChannel<T>, frame: T, error: GiniError, signal?: AbortSignal): Promise<GiniError> {
@@ -68,7 +68,7 @@ export async function refuse<T> (channel: FrameChannel<T>, frame: T, error: Gini
 }
 
 /**
- * After our own close we can no longer answer a stray frame with an Error (§0 treats it as a
+ * After our own close we can no longer answer a stray frame with an Error (§3.4 treats it as a
  * violation): reset the stream instead and report the violation locally.
  */
 export function violationAfterClose<T> (channel: FrameChannel<T>): GiniError {
@@ -78,9 +78,9 @@ export function violationAfterClose<T> (channel: FrameChannel<T>): GiniError {
 }
 
 /**
- * One run's reads and failure paths, shared by §4 and §5. An error the protocol itself produced (an
+ * One run's reads and failure paths, shared by §7 and §8. An error the protocol itself produced (an
  * Error frame sent or received, our side then closed) leaves the stream closed; anything else (a
- * reset, our deadline, a bug) aborts it, as STYLE.md asks ("send the Error frame and abort").
+ * reset, our deadline, a bug) aborts it: on any failure send the Error frame and abort.
  */
 export class ProtocolRun<T> {
   private settled: unknown
@@ -92,7 +92,7 @@ export class ProtocolRun<T> {
     private readonly signal?: AbortSignal
   ) {}
 
-  /** The next frame; an oversized or undecodable one (§0) is answered with PROTOCOL_VIOLATION. */
+  /** The next frame; an oversized or undecodable one (§3.4) is answered with PROTOCOL_VIOLATION. */
   async read (): Promise<T> {
     try {
       return await this.channel.read({ signal: this.signal })

@@ -1,4 +1,4 @@
-// `/gini/contact/1` — contact sync (PROTOCOL.md §4).
+// `/gini/contact/1` — contact sync (docs/protocol.md §7).
 import type { Stream } from '@libp2p/interface'
 import { frameChannel, type FrameChannel } from '../common/index.js'
 import { CONTACT_FRAME_MAX_BYTES } from './constants.js'

@@ -1,11 +1,11 @@
-// `/gini/contact/1` (PROTOCOL.md §4, seed steps 17–19): once, on the stream B opens on the pairing
+// `/gini/contact/1` (docs/protocol.md §7): once, on the stream B opens on the pairing
 // connection. Both sides run the same function:
 //   sent       — own card written at once (binding with OWN role)
 //   cardRead   — the other's card checked (binding with the PEER's role, then the fields)
 //   accepted   — own write side closed = "your card is accepted"
 //   done       — the other closed cleanly = "my card was accepted"  → resolve
 // A defect sends Error{INVALID_CARD} and closes; an Error frame from the other side is a refusal.
-// The caller stores nothing unless this resolves (and §5 then succeeds).
+// The caller stores nothing unless this resolves (and §8 then succeeds).
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
@@ -20,7 +20,7 @@ import type { ContactCard, ContactMessage } from './pb/contact.js'
 import { parseVCard } from './vcard.js'
 import type { ParsedVCard } from './vcard.js'
 
-/** Own card, as sent. `peerId` is the long-term peer id's multihash bytes (§0), multiaddrs binary. */
+/** Own card, as sent. `peerId` is the long-term peer id's multihash bytes (§2.4), multiaddrs binary. */
 export interface OwnCard {
   vcard: string
   ppk: Uint8Array
@@ -28,7 +28,7 @@ export interface OwnCard {
   multiaddrs: Uint8Array[]
 }
 
-/** The other's card after every §4 check. */
+/** The other's card after every §7 check. */
 export interface ReceivedCard {
   vcard: ParsedVCard
   ppk: Uint8Array
@@ -37,9 +37,9 @@ export interface ReceivedCard {
 }
 
 export interface ContactExchangeOptions {
-  /** Own §3 role: A = creator, B = joiner. */
+  /** Own §6 role: A = creator, B = joiner. */
   role: PairingRole
-  /** k_contact from §3. */
+  /** k_contact from §6.8. */
   kContact: Uint8Array
   own: OwnCard
   /** Bounds every read and write (the glue's CONTACT_EXCHANGE_TIMEOUT_MS). */
@@ -48,7 +48,7 @@ export interface ContactExchangeOptions {
 
 const PEER_ROLE: Record<PairingRole, PairingRole> = { A: 'B', B: 'A' }
 
-/** Runs §4 on one stream; resolves with the other's card once both cards were accepted. */
+/** Runs §7 on one stream; resolves with the other's card once both cards were accepted. */
 export async function exchangeContactCards (channel: FrameChannel<ContactMessage>, opts: ContactExchangeOptions): Promise<ReceivedCard> {
   const { signal } = opts
   const run = new ProtocolRun(channel, errorFrame, signal)
@@ -84,9 +84,9 @@ export async function exchangeContactCards (channel: FrameChannel<ContactMessage
 }
 
 /**
- * §4's receiver checks, binding first (is it from the verified pairing peer?), then the fields:
- * ppk 32 bytes, an Ed25519 peer id (§0), multiaddrs that decode, a vCard 4.0 with FN ≤ 256 KiB.
- * `senderRole` is the OTHER side's §3 role. Throws InvalidCardError.
+ * §7's receiver checks, binding first (is it from the verified pairing peer?), then the fields:
+ * ppk 32 bytes, an Ed25519 peer id (§2.4), multiaddrs that decode, a vCard 4.0 with FN ≤ 256 KiB.
+ * `senderRole` is the OTHER side's §6 role. Throws InvalidCardError.
  */
 export function verifyContactCard (card: ContactCard, senderRole: PairingRole, kContact: Uint8Array): ReceivedCard {
   const expected = cardBinding(kContact, senderRole, card)
@@ -99,7 +99,7 @@ export function verifyContactCard (card: ContactCard, senderRole: PairingRole, k
   return { vcard, ppk: card.ppk, peerId, multiaddrs: multiaddrs as Multiaddr[] }
 }
 
-/** A long-term peer id from its multihash bytes (§0); only Ed25519 ids are long-term keys. */
+/** A long-term peer id from its multihash bytes (§2.4); only Ed25519 ids are long-term keys. */
 function decodePeerId (bytes: Uint8Array): PeerId | undefined {
   try {
     const peerId = peerIdFromMultihash(Digest.decode(bytes))
@@ -109,7 +109,7 @@ function decodePeerId (bytes: Uint8Array): PeerId | undefined {
   }
 }
 
-/** A binary multiaddr (§0), or undefined if it does not decode; the empty multiaddr "/" is refused. */
+/** A binary multiaddr (§2.4), or undefined if it does not decode; the empty multiaddr "/" is refused. */
 export function decodeMultiaddr (bytes: Uint8Array): Multiaddr | undefined {
   try {
     const ma = multiaddr(bytes)
@@ -119,7 +119,7 @@ export function decodeMultiaddr (bytes: Uint8Array): Multiaddr | undefined {
   }
 }
 
-/** Own card with its binding made with OWN role (§4: "X = the sender's §3 role"). */
+/** Own card with its binding made with OWN role (§7: "X = the sender's §6 role"). */
 function ownCardFrame (own: OwnCard, role: PairingRole, kContact: Uint8Array): ContactCard {
   return {
     vcard: own.vcard,

@@ -1,5 +1,5 @@
-// The vCard carried in a contact card (PROTOCOL.md §4: "vCard 4.0 (RFC 6350) text, ≤ 256 KiB" with
-// an FN). ical.js does all RFC 6350 parsing, escaping and line folding; no string templates here.
+// The vCard carried in a contact card (docs/protocol.md §7: vCard 4.0, RFC 6350, at most 256 KiB,
+// with an FN). ical.js does all RFC 6350 parsing, escaping and line folding; no string templates here.
 import ICAL from 'ical.js'
 import { InvalidCardError, type GiniError } from '../common/index.js'
 import { VCARD_MAX_BYTES } from './constants.js'
@@ -28,7 +28,7 @@ export interface Profile {
   photo?: ProfilePhoto
 }
 
-/** A vCard that passed §4's checks, with the fields the product shows; `text` is the card as sent. */
+/** A vCard that passed §7's checks, with the fields the product shows; `text` is the card as sent. */
 export interface ParsedVCard {
   fn: string
   email?: string
@@ -83,7 +83,7 @@ export function buildVCard (profile: Profile): string {
 }
 
 /**
- * §4's receiver checks: at most VCARD_MAX_BYTES of UTF-8, exactly one vCard (no nesting, nothing
+ * §7's receiver checks: at most VCARD_MAX_BYTES of UTF-8, exactly one vCard (no nesting, nothing
  * around it), VERSION:4.0 as its first property and a non-empty text FN. Throws InvalidCardError.
  */
 export function parseVCard (text: string): ParsedVCard {

@@ -1,4 +1,4 @@
-// /gini/crp/1 — Connection Restore Protocol (PROTOCOL.md §6): constants, codec, and both sides.
+// /gini/crp/1 — Connection Restore Protocol (docs/protocol.md §9): constants, codec, and both sides.
 import type { Stream } from '@libp2p/interface'
 import { frameChannel, type FrameChannel } from '../common/index.js'
 import { CRP_FRAME_MAX_BYTES } from './constants.js'

@@ -1,4 +1,4 @@
-// The peer side of /gini/crp/1 (PROTOCOL.md §6 "Peers", docs/protocol.md §9.4): one CrpPeer per
+// The peer side of /gini/crp/1 (docs/protocol.md §9.4): one CrpPeer per
 // registration stream to the relay, i.e. per token. It owns no socket, file or timer: the caller
 // dials the relay, hands the stream over as a FrameChannel, and calls the steps in order. Each step
 // returns what is now known or throws a typed GiniError after telling the relay (Error, then close).
@@ -22,7 +22,8 @@ import {
 import type { CrpMessage, Sealed } from './pb/crp.js'
 import { CRP_NONCE_BYTES, CRP_PARKED_TTL_MS } from './constants.js'
 
-/** A run identity and its addresses, as carried in an offer, answer or parked offer (§6). */
+/** A run identity and its addresses, as carried in an offer, answer or parked offer (§9.4). */
+  /** The sender's clock when the addresses were current. */
 export type CrpPeerInfo = DecodedPeerInfo
 
 export interface CrpPeerInit {
@@ -86,7 +87,7 @@ export class CrpPeer {
   }
 
   /**
-   * Opens the other role's parked offer (§6): undefined if it does not open, if its `at_ms` is more
+   * Opens the other role's parked offer (§9.4): undefined if it does not open, if its `at_ms` is more
    * than 24 h old or not newer than `lastAcceptedAtMs`. Silent by design: a failed pickup is no error.
    */
   openParked (sealed: Sealed, opts: { nowMs: number, lastAcceptedAtMs?: number }): CrpPeerInfo | undefined {
@@ -112,7 +113,7 @@ export class CrpPeer {
     this.current = 'matched'
   }
 
-  /** Challenges, then proofs (§6). Resolves once the other side proved it holds this SharedSecret. */
+  /** Challenges, then proofs (§9.4). Resolves once the other side proved it holds this SharedSecret. */
   async verify (signal?: AbortSignal): Promise<void> {
     this.expect('matched')
     const own = this.randomBytes(CRP_NONCE_BYTES)
@@ -135,7 +136,7 @@ export class CrpPeer {
     this.current = 'verified'
   }
 
-  /** A: the sealed offer with its run identity (§6). */
+  /** A: the sealed offer with its run identity (§9.4). */
   async sendOffer (own: CrpPeerInfo, signal?: AbortSignal): Promise<void> {
     this.expectRole('A')
     this.expect('verified')
@@ -189,7 +190,7 @@ export class CrpPeer {
     return await this.violation()
   }
 
-  /** `Done` (§6: the relay deletes the token's row), then our side closes. Best effort, any state. */
+  /** `Done` (§9.2: the relay deletes the token's row), then our side closes. Best effort, any state. */
   async done (): Promise<void> {
     if (this.current === 'done' || this.current === 'failed') return
     this.current = 'done'
@@ -316,7 +317,7 @@ export class CrpPeer {
 /** Bound on writing `Done` or an `Error` (a relay that stopped reading must not hold us). */
 const DONE_WRITE_TIMEOUT_MS = 5_000
 
-/** `parked = AEAD(H(32, "gini/crp/1/park" ‖ X, key = ss), token, PeerInfo)` (§6). */
+/** `parked = AEAD(H(32, "gini/crp/1/park" ‖ X, key = ss), token, PeerInfo)` (§9.1). */
 export function sealParkedOffer (ss: Uint8Array, role: PairingRole, token: Uint8Array, info: CrpPeerInfo): Sealed {
   const key = crpParkKey(ss, role)
   try {

@@ -1,17 +1,17 @@
-// The RestoreConnections table as the CRP relay logic sees it (PROTOCOL.md §6 "Relay"; docs/protocol.md
+// The RestoreConnections table as the CRP relay logic sees it (docs/protocol.md
 // §9.2): an interface injected into protocols/crp/relay.ts so that logic stays pure. The SQLite
 // implementation is relay/restore-store.ts. A row is keyed by the 32-byte token; it holds nothing
-// else but sealed parked offers and times (§8).
+// else but sealed parked offers and times (§11).
 import type { PairingRole } from '../crypto/index.js'
 import type { Sealed } from './pb/crp.js'
 
-/** §0: role `A` (0x41) or `B` (0x42). */
+/** §2.4: role `A` (0x41) or `B` (0x42). */
 export type CrpRole = PairingRole
 
-/** A role's newest parked offer (§6), kept 24 h from its `Register`. */
+/** A role's newest parked offer (§9.2), kept 24 h from its `Register`. */
 export interface ParkedOffer { readonly sealed: Sealed, readonly atMs: number }
 
-/** One RestoreConnections row (§6, the seed's fields). The token is the key, never a field. */
+/** One RestoreConnections row (the fields of §9.2's table). The token is the key, never a field. */
 export interface RestoreRow {
   /** First registration: the row ends `rowTtlMs` later. */
   readonly firstAtMs: number
@@ -32,7 +32,7 @@ export interface RestoreStore {
   /** Rows held now. */
   readonly size: number
   get(token: Uint8Array): RestoreRow | undefined
-  /** Upsert (§6): refresh `Timestamp`, set the role's `Session`, keep `parked` as its newest. */
+  /** Upsert (§9.2): refresh `Timestamp`, set the role's `Session`, keep `parked` as its newest. */
   register(token: Uint8Array, role: CrpRole, parked: Sealed | undefined, nowMs: number): RestoreRow
   clearSession(token: Uint8Array, role: CrpRole): void
   /** Every `Session` marker: no stream survives a restart. */

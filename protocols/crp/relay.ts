@@ -1,9 +1,9 @@
-// The relay side of /gini/crp/1 (PROTOCOL.md §6 "Relay"; docs/protocol.md §9.2): the rules that
+// The relay side of /gini/crp/1 (docs/protocol.md §9.2): the rules that
 // keep RestoreConnections, answer `Register`, match the two roles of a token and forward their run.
 // Pure logic: it is handed FrameChannels, a RestoreStore and a clock; SQLite lives in
 // relay/restore-store.ts and the libp2p glue in relay/crp-service.ts.
 //
-// Privacy (§8): tokens live in the store and, as map keys, in memory; nothing here logs. Outcomes
+// Privacy (§11): tokens live in the store and, as map keys, in memory; nothing here logs. Outcomes
 // go to `onOutcome` as bare words that never carry a token.
 import {
   RelayStreams, ProtocolViolationError, errorFrame, type GiniErrorCode, systemClock, type Clock,
@@ -21,18 +21,18 @@ export type { CrpRole, ParkedOffer, RestoreRow, RestoreStore, SweepCounts, Sweep
 /** Wall-clock time and timers; row times persist across restarts, so they are epoch ms. */
 export type CrpClock = Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>
 
-/** Who is on the other end of a stream, for the limits only (§6). Never logged or stored. */
+/** Who is on the other end of a stream, for the limits only (§9.2). Never logged or stored. */
 export interface CrpRemote { peer: string, ip?: string }
 
-/** §6 limits on `Register`; false → `RATE_LIMITED`. */
+/** §9.2 limits on `Register`; false → `RATE_LIMITED`. */
 export interface CrpAdmission {
-  /** Token buckets as in §3, charged by every `Register`. */
+  /** Token buckets as in §6.5, charged by every `Register`. */
   admit(remote: CrpRemote): boolean
   /** The bound on new rows per IP per day, charged by a `Register` that adds a row. */
   admitNewRow(remote: CrpRemote): boolean
 }
 
-/** Outcomes for logs and metrics: plain words, never a token (§8). */
+/** Outcomes for logs and metrics: plain words, never a token (§11). */
 export type CrpOutcome =
   | 'registered' | 'replaced' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'left'
   | 'wait-elapsed' | 'violation' | 'error-forwarded' | 'abandoned' | 'rate-limited' | 'table-full'
@@ -42,21 +42,21 @@ export interface CrpRelayInit {
   store: RestoreStore
   /** Default: the system clock. */
   clock?: CrpClock
-  /** Limits on `Register` (§6). Default: admit all. */
+  /** Limits on `Register` (§9.2). Default: admit all. */
   admission?: CrpAdmission
-  /** Row life from the first registration (§6: 365 days). */
+  /** Row life from the first registration (§9.2: 365 days). */
   rowTtlMs?: number
-  /** Bound on rows (§6: 1 000 000); past it a new row gets `RATE_LIMITED`. */
+  /** Bound on rows (§9.2: 1 000 000); past it a new row gets `RATE_LIMITED`. */
   maxRows?: number
-  /** `EXPIRED` to both this long after `Matched` (§6: 180 s). */
+  /** `EXPIRED` to both this long after `Matched` (§9.2: 180 s). */
   matchedTtlMs?: number
-  /** A waiting stream is closed after this long (§6: may close after 300 s). */
+  /** A waiting stream is closed after this long (§9.2: may close after 300 s). */
   maxWaitMs?: number
-  /** A parked offer is returned for this long after its `Register` (§6: 24 h). */
+  /** A parked offer is returned for this long after its `Register` (§9.2: 24 h). */
   parkedTtlMs?: number
-  /** `Session` is cleared this long after it was set (§6: 24 h). */
+  /** `Session` is cleared this long after it was set (§9.2: 24 h). */
   sessionTtlMs?: number
-  // The relay's own stream hygiene, not fixed by §6: always set from relay/constants.ts.
+  // The relay's own stream hygiene, not fixed by §9.2: always set from relay/constants.ts.
   /** How often the sweep runs (it also runs on start). */
   sweepIntervalMs: number
   /** A new stream must deliver `Register` within this time, else it is reset. */
@@ -131,7 +131,7 @@ export class CrpRelay {
     tick()
   }
 
-  /** §6: rows 365 d after their first registration, parked offers and `Session` 24 h after set. */
+  /** §9.2: rows 365 d after their first registration, parked offers and `Session` 24 h after set. */
   async sweep (): Promise<SweepCounts | undefined> {
     if (this.sweeping != null) return await this.sweeping
     const now = this.clock.now()
@@ -170,7 +170,7 @@ export class CrpRelay {
     }
   }
 
-  // ---- Register (§6 "On Register") -------------------------------------------------------------
+  // ---- Register (§9.2 rule 1) -------------------------------------------------------------
 
   private onRegister (ch: Channel, remote: CrpRemote, reg: NonNullable<CrpMessage['register']>): Side | undefined {
     const role = roleOf(reg.role)
@@ -207,7 +207,7 @@ export class CrpRelay {
         parked: parked != null && now - parked.atMs < this.parkedTtlMs ? parked.sealed : undefined
       }
     })
-    // §6: a new Register of the same role replaces that side's waiting stream, whatever its peer id.
+    // §9.2: a new Register of the same role replaces that side's waiting stream, whatever its peer id.
     const previous = slots.waiting[role]
     if (previous != null) { this.outcome('replaced'); this.end(previous) }
     const partner = slots.waiting[other]
@@ -218,7 +218,7 @@ export class CrpRelay {
 
   private wait (slots: Slots, side: Side): void {
     slots.waiting[side.role] = side
-    // §6: the relay may close a stream that waited 300 s; never past its Session's 24 h.
+    // §9.2: the relay may close a stream that waited 300 s; never past its Session's 24 h.
     const ms = Math.min(this.init.maxWaitMs ?? CRP_MAX_WAIT_MS, this.sessionTtlMs)
     side.cancelWait = this.streams.schedule(() => { this.outcome('wait-elapsed'); this.end(side) }, ms)
   }
@@ -245,7 +245,7 @@ export class CrpRelay {
       try {
         msg = await side.ch.read()
       } catch (err) {
-        // §0: an oversized or undecodable frame is a violation; a close or reset is a departure.
+        // §3.4: an oversized or undecodable frame is a violation; a close or reset is a departure.
         if (side.ended) return
         if (err instanceof ProtocolViolationError) this.violation(side)
         else this.departure(side)
@@ -259,7 +259,7 @@ export class CrpRelay {
     const partner = partnerOf(side)
     if (msg.done != null) { this.onDone(side); return }
     if (msg.error != null) {
-      // §6: an Error is forwarded and the row kept; the run is over for both.
+      // §9.2: an Error is forwarded and the row kept; the run is over for both.
       if (partner != null && !partner.ended) {
         this.outcome('error-forwarded')
         this.end(partner, { error: msg.error })
@@ -273,7 +273,7 @@ export class CrpRelay {
     if (!partner.ended) this.send(partner, msg) // a partner already Done needs nothing more
   }
 
-  /** §6: `Done` deletes the token's row; streams waiting on that token are closed cleanly. */
+  /** §9.2: `Done` deletes the token's row; streams waiting on that token are closed cleanly. */
   private onDone (side: Side): void {
     this.outcome('completed')
     side.done = true
@@ -283,7 +283,7 @@ export class CrpRelay {
     this.end(side)
   }
 
-  /** §0: PROTOCOL_VIOLATION to that stream only; a run partner is left alone, so gets PEER_LEFT. Row kept. */
+  /** §3.4: PROTOCOL_VIOLATION to that stream only; a run partner is left alone, so gets PEER_LEFT. Row kept. */
   private violation (side: Side): void {
     this.outcome('violation')
     const partner = partnerOf(side)
@@ -291,7 +291,7 @@ export class CrpRelay {
     this.end(side, errorFrame('PROTOCOL_VIOLATION'))
   }
 
-  /** §6: a stream closing without Done only clears its Session; a run partner gets PEER_LEFT. */
+  /** §9.2: a stream closing without Done only clears its Session; a run partner gets PEER_LEFT. */
   private departure (side: Side): void {
     const partner = partnerOf(side)
     if (partner != null && !partner.ended) {
@@ -303,7 +303,7 @@ export class CrpRelay {
     this.end(side)
   }
 
-  /** §6: EXPIRED to both 180 s after Matched (to those still open). */
+  /** §9.2: EXPIRED to both 180 s after Matched (to those still open). */
   private expire (run: Run): void {
     const live = [run.a, run.b].filter(s => !s.ended)
     if (live.length === 0) return
@@ -354,7 +354,7 @@ export class CrpRelay {
 }
 
 /**
- * The order an honest peer follows in a matched run (§6 "Peers"; docs/protocol.md §9.1): challenge;
+ * The order an honest peer follows in a matched run (docs/protocol.md §9.1): challenge;
  * proof once both challenges are through; offer (A) once both proofs are; answer (B) only after the
  * offer. Each at most once per side; nonce and mac are 32 bytes. Anything else is a violation.
  */
@@ -394,7 +394,7 @@ function partnerOf (side: Side): Side | undefined {
   return side.run.a === side ? side.run.b : side.run.a
 }
 
-/** §0: the role is exactly one byte, `A` (0x41) or `B` (0x42). */
+/** §2.4: the role is exactly one byte, `A` (0x41) or `B` (0x42). */
 function roleOf (bytes: Uint8Array): CrpRole | undefined {
   if (bytes.byteLength !== 1) return undefined
   return bytes[0] === 0x41 ? 'A' : bytes[0] === 0x42 ? 'B' : undefined
@@ -405,7 +405,7 @@ function otherRole (role: CrpRole): CrpRole {
 }
 
 
-/** Map key of a token: hex, in memory only, never logged (§8). */
+/** Map key of a token: hex, in memory only, never logged (§11). */
 function tokenKey (token: Uint8Array): string {
   let s = ''
   for (const b of token) s += b.toString(16).padStart(2, '0')

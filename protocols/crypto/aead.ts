@@ -1,4 +1,4 @@
-// `AEAD(k, ad, m)` of PROTOCOL.md §0: XChaCha20-Poly1305 (IETF) with a fresh random 24-byte nonce,
+// `AEAD(k, ad, m)` of docs/protocol.md §2.2: XChaCha20-Poly1305 (IETF) with a fresh random 24-byte nonce,
 // carried next to the ciphertext as `Sealed { nonce, ciphertext }`.
 import { sodium } from './sodium.js'
 

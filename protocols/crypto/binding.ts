@@ -1,4 +1,4 @@
-// Contact card binding (PROTOCOL.md §4): proves the card comes from the peer verified in §3.
+// Contact card binding (docs/protocol.md §7): proves the card comes from the peer verified in §6.8.
 import { concat, lv, utf8 } from './bytes.js'
 import { H } from './hash.js'
 import { roleByte } from './pairing-keys.js'
@@ -15,7 +15,7 @@ export interface CardFields {
 
 /**
  * `binding = H(32, "gini/contact/1" ‖ X ‖ H(32, lv(vcard, ppk, peer_id, ma_1, …, ma_n)), key = k_contact)`
- * with X the sender's §3 role, the vCard as UTF-8 and each multiaddr its own lv item.
+ * with X the sender's §6 role, the vCard as UTF-8 and each multiaddr its own lv item.
  */
 export function cardBinding (kContact: Uint8Array, role: PairingRole, card: CardFields): Uint8Array {
   const digest = H(32, lv(utf8(card.vcard), card.ppk, card.peerId, ...card.multiaddrs))

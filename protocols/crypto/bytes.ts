@@ -1,4 +1,4 @@
-// Byte helpers for the formulas of PROTOCOL.md §0: `‖` (concat), `lv` (LEB128 length ‖ item)
+// Byte helpers for the formulas of docs/protocol.md §2.3: `‖` (concat), `lv` (LEB128 length ‖ item)
 // and `ct_eq` (sodium.memcmp for every comparison of secret-derived bytes).
 import { sodium } from './sodium.js'
 
@@ -22,7 +22,7 @@ export function utf8 (s: string): Uint8Array {
   return encoder.encode(s)
 }
 
-/** Unsigned LEB128 of a non-negative safe integer (§0 `lv`). */
+/** Unsigned LEB128 of a non-negative safe integer (§2.3 `lv`). */
 export function leb128 (n: number): Uint8Array {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('leb128 needs a non-negative safe integer')
   const out: number[] = []
@@ -36,7 +36,7 @@ export function leb128 (n: number): Uint8Array {
   return Uint8Array.from(out)
 }
 
-/** `lv(a, b, …)` = LEB128(len a) ‖ a ‖ LEB128(len b) ‖ b ‖ … (§0). */
+/** `lv(a, b, …)` = LEB128(len a) ‖ a ‖ LEB128(len b) ‖ b ‖ … (§2.3). */
 export function lv (...items: Uint8Array[]): Uint8Array {
   const parts: Uint8Array[] = []
   for (const item of items) parts.push(leb128(item.length), item)
@@ -60,7 +60,7 @@ export function fromHex (s: string): Uint8Array {
   return out
 }
 
-/** `ct_eq` (§0): false on a length mismatch (lengths are public), constant time otherwise. */
+/** `ct_eq` (§2.2): false on a length mismatch (lengths are public), constant time otherwise. */
 export function ctEqual (a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   return sodium.memcmp(a, b)

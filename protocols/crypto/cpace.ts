@@ -1,5 +1,5 @@
 // CPace (draft-irtf-cfrg-cpace, CPACE-RISTR255-SHA512) as the TPK step of /gini/fc/1
-// (PROTOCOL.md §3). The relay sees the shares and the MFCs but learns nothing it can test offline.
+// (docs/protocol.md §6.7). The relay sees the shares and the MFCs but learns nothing it can test offline.
 import { IncorrectMfcError } from '../common/index.js'
 import { concat, ctEqual, lv, utf8 } from './bytes.js'
 import { normalizeFlashCode } from './flash-code.js'
@@ -12,7 +12,7 @@ import { sodium } from './sodium.js'
 
 export type { PairingRole } from './pairing-keys.js'
 
-/** Everything a pairing derives once both shares are known (§3). Wipe with `wipePairingKeys`. */
+/** Everything a pairing derives once both shares are known (§6.7, §6.8). Wipe with `wipePairingKeys`. */
 export interface PairingKeys {
   isk: Uint8Array
   /** T = lv(R, lookup, sid, TPK_A, TPK_B) */
@@ -61,7 +61,7 @@ export function cpaceGeneratorGeneric (prs: Uint8Array, ci: Uint8Array, sid: Uin
   return g
 }
 
-/** §3's `g`, with `PRS = FC` (normalized first) and `CI = lv("gini/fc/1", R)`. */
+/** §6.7's `g`, with `PRS = FC` (normalized first) and `CI = lv("gini/fc/1", R)`. */
 export function cpaceGenerator (fc: string, relayId: Uint8Array, sid: Uint8Array): Uint8Array {
   const prs = utf8(normalizeFlashCode(fc))
   const g = cpaceGeneratorGeneric(prs, cpaceChannelId(relayId), sid)
@@ -81,17 +81,17 @@ export function cpaceIskGeneric (dsi: Uint8Array, sid: Uint8Array, K: Uint8Array
   return isk
 }
 
-/** §3: `ISK = SHA512(lv("CPaceRistretto255_ISK", sid, K) ‖ lv(TPK_A, "A") ‖ lv(TPK_B, "B"))`. */
+/** §6.7: `ISK = SHA512(lv("CPaceRistretto255_ISK", sid, K) ‖ lv(TPK_A, "A") ‖ lv(TPK_B, "B"))`. */
 export function cpaceIsk (sid: Uint8Array, K: Uint8Array, tpkA: Uint8Array, tpkB: Uint8Array): Uint8Array {
   return cpaceIskGeneric(CPACE_DSI, sid, K, tpkA, utf8('A'), tpkB, utf8('B'))
 }
 
-/** `ct_eq` of an MFC (§3). */
+/** `ct_eq` of an MFC (§6.8). */
 export function verifyMfc (expected: Uint8Array, received: Uint8Array): boolean {
   return ctEqual(expected, received)
 }
 
-/** Wipes every key of a pairing (§7: "code burnt on both sides, keys wiped"). */
+/** Wipes every key of a pairing (§6.8: on failure "wipe all keys"; the code is burnt on both sides). */
 export function wipePairingKeys (keys: PairingKeys): void {
   for (const k of [keys.isk, keys.ownMfc, keys.expectedPeerMfc, keys.kOffer, keys.kAnswer, keys.kContact]) sodium.memzero(k)
 }
@@ -101,7 +101,7 @@ export interface CpacePartyOptions {
   fc: string
   /** R: the relay's peer id multihash bytes. */
   relayId: Uint8Array
-  /** The 3-byte lookup of §2, part of T. */
+  /** The 3-byte lookup of §5, part of T. */
   lookup: Uint8Array
   sidA: Uint8Array
   sidB: Uint8Array
@@ -110,7 +110,7 @@ export interface CpacePartyOptions {
   scalar?: Uint8Array
 }
 
-/** One side of the CPace step (§3): computes TPK_X now, the keys once the peer's share arrives. */
+/** One side of the CPace step (§6.7): computes TPK_X now, the keys once the peer's share arrives. */
 export function createCpaceParty (opts: CpacePartyOptions): CpaceParty {
   const sid = concat(opts.sidA, opts.sidB)
   if (opts.scalar != null && opts.scalar.length !== SCALAR_BYTES) throw new RangeError('a CPace scalar has 32 bytes')

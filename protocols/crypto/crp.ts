@@ -1,4 +1,4 @@
-// Connection Restore Protocol keys (PROTOCOL.md §6). `ss` is a stored 64-byte SharedSecret (§5);
+// Connection Restore Protocol keys (docs/protocol.md §9.1). `ss` is a stored 64-byte SharedSecret (§8);
 // the relay only ever sees `token(ss)`, which it cannot invert.
 import { concat, utf8 } from './bytes.js'
 import { H } from './hash.js'

@@ -1,5 +1,5 @@
-// Flash codes (PROTOCOL.md §1): Crockford base32, 8 or 10 symbols, normalized before any use.
-// Errors never echo the typed code (§8): at most one offending character is named.
+// Flash codes (docs/protocol.md §4): Crockford base32, 8 or 10 symbols, normalized before any use.
+// Errors never echo the typed code (§11): at most one offending character is named.
 import { InvalidFlashCodeError } from '../common/index.js'
 import { sodium } from './sodium.js'
 
@@ -11,12 +11,12 @@ function isFlashCodeLength (n: number): n is FlashCodeLength {
   return (FLASH_CODE_LENGTHS as readonly number[]).includes(n)
 }
 
-// Separators dropped from typed input (§1): Unicode whitespace and - _ .
+// Separators dropped from typed input (§4.2): Unicode whitespace and - _ .
 const SEPARATORS = /[\p{White_Space}\-_.]/gu
-// Crockford's look-alikes (§1).
+// Crockford's look-alikes (§4.2).
 const LOOK_ALIKES: Record<string, string> = { O: '0', I: '1', L: '1' }
 
-/** A fresh normalized code without separator; each symbol is `randombytes_uniform(32)` (§1). */
+/** A fresh normalized code without separator; each symbol is `randombytes_uniform(32)` (§4.1). */
 export function generateFlashCode (length: FlashCodeLength = 8): string {
   if (!isFlashCodeLength(length)) throw new RangeError('Flash Codes have 8 or 10 symbols')
   let code = ''
@@ -25,7 +25,7 @@ export function generateFlashCode (length: FlashCodeLength = 8): string {
 }
 
 /**
- * Typed input → the normalized code `FC` (§1): NFKC; drop whitespace and - _ .; non-ASCII is an
+ * Typed input → the normalized code `FC` (§4.2): NFKC; drop whitespace and - _ .; non-ASCII is an
  * error; upper-case; O→0, I→1, L→1; anything outside the alphabet or a length other than 8/10 is
  * an error. Idempotent on normalized codes. Throws `InvalidFlashCodeError`.
  */
@@ -44,7 +44,7 @@ export function normalizeFlashCode (input: string): string {
   return code
 }
 
-/** How a code is shown (§1): `XXXX-XXXX` or `XXXXX-XXXXX`. Accepts typed input (normalizes it first). */
+/** How a code is shown (§4.1): `XXXX-XXXX` or `XXXXX-XXXXX`. Accepts typed input (normalizes it first). */
 export function formatFlashCode (fc: string): string {
   const code = normalizeFlashCode(fc)
   const half = code.length / 2

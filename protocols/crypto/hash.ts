@@ -1,4 +1,4 @@
-// The hash building blocks of PROTOCOL.md §0.
+// The hash building blocks of docs/protocol.md §2.2.
 import { sodium } from './sodium.js'
 
 /** `H(n, m, key?)`: BLAKE2b (`crypto_generichash`) with an `n`-byte output, keyed when `key` is given. */

@@ -1,4 +1,4 @@
-// The crypto layer of GiniConnect (PROTOCOL.md §0–§6): pure functions over libsodium.
+// The crypto layer of GiniConnect (docs/protocol.md §2–§9): pure functions over libsodium.
 export { ready, sodium } from './sodium.js'
 export * from './bytes.js'
 export * from './hash.js'

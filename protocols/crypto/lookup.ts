@@ -1,4 +1,4 @@
-// The relay's lookup key (PROTOCOL.md §2): 24 bits of the code, bound to the relay.
+// The relay's lookup key (docs/protocol.md §5): 24 bits of the code, bound to the relay.
 import { concat, lv, utf8 } from './bytes.js'
 import { normalizeFlashCode } from './flash-code.js'
 import { H } from './hash.js'

@@ -1,5 +1,5 @@
-// Keys of a pairing once CPace is done (PROTOCOL.md §3): transcript T, the MFCs, and the keys of
-// the sealed offer/answer and of the contact card binding (§4). All keyed by ISK.
+// Keys of a pairing once CPace is done (docs/protocol.md §6.8): transcript T, the MFCs, and the keys of
+// the sealed offer/answer and of the contact card binding (§7). All keyed by ISK.
 import { concat, lv, utf8 } from './bytes.js'
 import { H } from './hash.js'
 
@@ -10,7 +10,7 @@ const OFFER_LABEL = utf8('gini/fc/1/offer')
 const ANSWER_LABEL = utf8('gini/fc/1/answer')
 const CONTACT_LABEL = utf8('gini/fc/1/contact')
 
-/** The role byte `X`: 0x41 or 0x42 (§0). */
+/** The role byte `X`: 0x41 or 0x42 (§2.4). */
 export function roleByte (role: 'A' | 'B' | 'I' | 'R'): Uint8Array {
   return utf8(role)
 }
@@ -20,7 +20,7 @@ export function pairingTranscript (relayId: Uint8Array, lookup: Uint8Array, sid:
   return lv(relayId, lookup, sid, tpkA, tpkB)
 }
 
-/** `MFC_X = H(32, "gini/fc/1/mfc" ‖ X ‖ T, key = ISK)`: the seed's MFC. */
+/** `MFC_X = H(32, "gini/fc/1/mfc" ‖ X ‖ T, key = ISK)`: the MFC (§6.8). */
 export function pairingMfc (isk: Uint8Array, role: PairingRole, transcript: Uint8Array): Uint8Array {
   return H(32, concat(MFC_LABEL, roleByte(role), transcript), isk)
 }
@@ -35,7 +35,7 @@ export function pairingAnswerKey (isk: Uint8Array, transcript: Uint8Array): Uint
   return H(32, concat(ANSWER_LABEL, transcript), isk)
 }
 
-/** `k_contact = H(32, "gini/fc/1/contact" ‖ T, key = ISK)`: keys the card binding of §4. */
+/** `k_contact = H(32, "gini/fc/1/contact" ‖ T, key = ISK)`: keys the card binding of §7. */
 export function pairingContactKey (isk: Uint8Array, transcript: Uint8Array): Uint8Array {
   return H(32, concat(CONTACT_LABEL, transcript), isk)
 }

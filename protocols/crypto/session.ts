@@ -1,4 +1,4 @@
-// `/gini/session/1` key schedule (PROTOCOL.md §5): ephemeral-static X25519, both roles compute
+// `/gini/session/1` key schedule (docs/protocol.md §8): ephemeral-static X25519, both roles compute
 // the same T, SharedSecret and confirmations.
 import { concat, utf8 } from './bytes.js'
 import { H } from './hash.js'
@@ -21,7 +21,7 @@ export interface SessionSecretOptions {
 
 export interface SessionSecret {
   transcript: Uint8Array
-  /** 64 bytes: the seed's 512-bit SharedSecret */
+  /** 64 bytes: the 512-bit SharedSecret (§8.2) */
   sharedSecret: Uint8Array
   confirmI: Uint8Array
   confirmR: Uint8Array

@@ -1,4 +1,5 @@
-// The one place libsodium is loaded (PROTOCOL.md §0): every primitive comes from libsodium-wrappers-sumo.
+// The one place libsodium is loaded (docs/protocol.md §2.2): every primitive comes from
+// libsodium-wrappers-sumo.
 import _sodium from 'libsodium-wrappers-sumo'
 
 export const sodium = _sodium

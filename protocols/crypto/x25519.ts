@@ -1,4 +1,4 @@
-// X25519 (PROTOCOL.md §0, §5): the permanent PPK and the session ephemerals.
+// X25519 (docs/protocol.md §2.4, §8): the permanent PPK and the session ephemerals.
 import { sodium } from './sodium.js'
 
 export interface X25519KeyPair {
@@ -8,7 +8,7 @@ export interface X25519KeyPair {
 
 export const X25519_BYTES = 32
 
-/** `crypto_scalarmult` refused a low-order / all-zero result (§0: aborts the run). */
+/** `crypto_scalarmult` refused a low-order / all-zero result (§2.2: aborts the run). */
 export class LowOrderPointError extends Error {
   constructor (options?: ErrorOptions) {
     super('X25519 with a low-order public key', options)

@@ -1,4 +1,4 @@
-// The peer side of /gini/fc/1 (PROTOCOL.md §3): one FcPeer per pairing stream to the relay.
+// The peer side of /gini/fc/1 (docs/protocol.md §6): one FcPeer per pairing stream to the relay.
 // It knows nothing about libp2p connections: the caller dials the relay, hands over the stream as a
 // FrameChannel, and calls the steps in order. Every step either returns what is now known or throws
 // a typed GiniError after telling the relay (Error frame, then close).
@@ -90,7 +90,7 @@ export class FcPeer {
     this.startCpace(msg.matched!)
   }
 
-  /** CPace shares then MFCs (seed steps 7–13). Resolves once the peer proved knowledge of the code. */
+  /** CPace shares then MFCs (§6.7–§6.8). Resolves once the peer proved knowledge of the code. */
   async verify (signal?: AbortSignal): Promise<void> {
     const cpace = this.cpace
     if (cpace == null) throw new Error('verify() before a match')
@@ -112,14 +112,14 @@ export class FcPeer {
     }
   }
 
-  /** Key material for contact sync (§4); available after verify(). */
+  /** Key material for contact sync (§7); available after verify(). */
   get contactKey (): Uint8Array {
     if (this.keys == null) throw new Error('contactKey before verify()')
     return this.keys.kContact
   }
 
   /**
-   * Sealed offer/answer (seed steps 14–15). The creator sends its PeerInfo first and reads the
+   * Sealed offer/answer (§6.9). The creator sends its PeerInfo first and reads the
    * answer; the joiner reads the offer first. Returns the other side's verified PeerInfo.
    */
   async exchangePeerInfo (own: { peerId: PeerId, multiaddrs: Multiaddr[] }, signal?: AbortSignal): Promise<VerifiedPeerInfo> {
@@ -141,7 +141,7 @@ export class FcPeer {
     return offer
   }
 
-  /** Tells the relay this side holds a connection to the verified peer (seed step 20). */
+  /** Tells the relay this side holds a connection to the verified peer (§6.11). */
   async done (): Promise<void> {
     await this.send({ done: {} })
   }
@@ -160,7 +160,7 @@ export class FcPeer {
       return await this.onReadOrWriteError(err)
     }
     this.dispose()
-    // The relay closing the stream cleanly after both Done is the success path (§3 relay rule 5).
+    // The relay closing the stream cleanly after both Done is the success path (§6.5 rule 5).
     if (msg == null) return
     await this.channel.close()
     if (msg.error != null) throw errorFromWire(msg.error.code)

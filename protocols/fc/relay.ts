@@ -1,8 +1,8 @@
-// The relay side of /gini/fc/1 (PROTOCOL.md §3 "Relay (GSS)"): the NewConnections table and the
+// The relay side of /gini/fc/1 (docs/protocol.md §6.5): the NewConnections table and the
 // rules that match a creator with a joiner and forward their messages. Pure logic: it is handed
 // FrameChannels and a clock; the libp2p glue lives in relay/fc-service.ts.
 //
-// Privacy (§8): lookups and sids live only in this in-memory table. Nothing here logs; outcomes are
+// Privacy (§11): lookups and sids live only in this in-memory table. Nothing here logs; outcomes are
 // reported through `onOutcome` as bare words that never carry an id.
 import {
   RelayStreams, systemClock, type Clock, ProtocolViolationError, errorFrame, type GiniErrorCode,
@@ -19,13 +19,13 @@ export type FcSide = 'creator' | 'joiner'
 /** Injected time source; all deadlines of the GSS run on it (tests drive a fake one). */
 export type FcClock = Clock
 
-/** Who is on the other end of a stream, as far as rate limiting cares (§3.6). Never logged. */
+/** Who is on the other end of a stream, as far as rate limiting cares (§6.5 rule 9). Never logged. */
 export interface FcRemote {
   peer: string
   ip?: string
 }
 
-/** Decides whether a `Create`/`Join` may proceed (§3.6 token buckets); false → `RATE_LIMITED`. */
+/** Decides whether a `Create`/`Join` may proceed (§6.5 rule 9 token buckets); false → `RATE_LIMITED`. */
 export interface FcAdmission {
   admit(remote: FcRemote, kind: 'create' | 'join'): boolean
 }
@@ -37,15 +37,15 @@ export interface FcAdmission {
  */
 export type FcTamper = (from: FcSide, msg: FcMessage) => FcMessage
 
-/** Outcomes for logs and metrics: plain words, never an id (§8). */
+/** Outcomes for logs and metrics: plain words, never an id (§11). */
 export type FcOutcome =
   | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
   | 'error-forwarded' | 'no-match' | 'in-use' | 'rate-limited' | 'table-full' | 'first-frame-timeout'
 
 export interface FcRelayInit {
-  /** Life of a row from `Create` (§3: 180 s). */
+  /** Life of a row from `Create` (§6.5 rule 7: 180 s). */
   pairingTtlMs?: number
-  /** Bound on rows; past it a new `Create` gets `RATE_LIMITED` (§3.6). */
+  /** Bound on rows; past it a new `Create` gets `RATE_LIMITED` (§6.5 rule 9). */
   maxPendingPairings?: number
   /** A new stream must deliver `Create`/`Join` within this time, else it is reset. */
   firstFrameTimeoutMs?: number
@@ -55,7 +55,7 @@ export interface FcRelayInit {
   closeGraceMs?: number
   /** Default: the system clock. */
   clock?: FcClock
-  /** Rate limits on Create/Join (§3.6). Default: admit all (the relay passes its token buckets). */
+  /** Rate limits on Create/Join (§6.5 rule 9). Default: admit all (the relay passes its token buckets). */
   admission?: FcAdmission
   /** TEST DOUBLE ONLY, see FcTamper. Default: none. */
   tamper?: FcTamper
@@ -76,7 +76,7 @@ interface Side {
   ended: boolean
 }
 
-/** One NewConnections row, with the seed's fields (§3): lookup, sessions, TempKeys, MFC, Offer, Answer, Timestamp. */
+/** One NewConnections row, with the fields of §6.5's table: lookup, sessions, TempKeys, MFC, Offer, Answer, Timestamp. */
 interface Row {
   readonly key: string
   readonly createdAtMs: number
@@ -138,7 +138,7 @@ export class FcRelay {
     this.channels.clear()
   }
 
-  // ---- opening frame: Create or Join (§3.1, §3.2) ----------------------------------------------
+  // ---- opening frame: Create or Join (§6.5 rules 1–2) -------------------------------------------
 
   private async onCreate (ch: Channel, remote: FcRemote, create: NonNullable<FcMessage['create']>): Promise<void> {
     if (create.lookup.byteLength !== LOOKUP_BYTES || create.sid.byteLength !== SID_BYTES) {
@@ -147,7 +147,7 @@ export class FcRelay {
     if (!this.admit(remote, 'create')) { this.refuse(ch, 'RATE_LIMITED', 'rate-limited'); return }
     const key = lookupKey(create.lookup)
     if (this.rows.has(key)) { this.refuse(ch, 'FLASH_CODE_IN_USE', 'in-use'); return }
-    // §3.6: under pressure refuse new rows; live ones are never evicted.
+    // §6.5 rule 9: under pressure refuse new rows; live ones are never evicted.
     if (this.rows.size >= this.maxPending) { this.refuse(ch, 'RATE_LIMITED', 'table-full'); return }
 
     const creator = newSide('creator', ch)
@@ -165,7 +165,7 @@ export class FcRelay {
     }
     if (!this.admit(remote, 'join')) { this.refuse(ch, 'RATE_LIMITED', 'rate-limited'); return }
     const row = this.rows.get(lookupKey(join.lookup))
-    // §3.2: one answer, one code path, for unknown, expired, abandoned (rows are deleted at once)
+    // §6.5 rule 2: one answer, one code path, for unknown, expired, abandoned (rows are deleted at once)
     // and already joined codes, so a prober learns nothing from either the reply or its timing.
     if (row == null || row.joiner != null) {
       this.refuse(ch, 'NO_MATCHING_FLASH_CODE', 'no-match'); return
@@ -181,7 +181,7 @@ export class FcRelay {
     await this.pump(row, joiner)
   }
 
-  // ---- the matched exchange (§3.3–§3.5) --------------------------------------------------------
+  // ---- the matched exchange (§6.5 rules 3–8) -----------------------------------------------------
 
   /** Reads one side until it ends; after the relay is done with the side, drains until its close. */
   private async pump (row: Row, side: Side): Promise<void> {
@@ -191,7 +191,7 @@ export class FcRelay {
         msg = await side.ch.read()
       } catch (err) {
         if (side.ended) return
-        // Oversized or undecodable frames are violations (§0); a close or reset is a departure.
+        // Oversized or undecodable frames are violations (§3.4); a close or reset is a departure.
         if (err instanceof ProtocolViolationError) this.violation(row, side)
         else this.departure(row, side)
         return
@@ -204,17 +204,17 @@ export class FcRelay {
   private async onMessage (row: Row, side: Side, msg: FcMessage): Promise<void> {
     const other = side.role === 'creator' ? row.joiner : row.creator
     if (msg.error != null) {
-      // §3.4. An Error from a creator still waiting for its match just abandons the row.
+      // §6.5 rule 4. An Error from a creator still waiting for its match just abandons the row.
       if (other == null) { this.outcome('abandoned'); this.finish(row, []); return }
       this.outcome('error-forwarded')
       this.finish(row, [[other, this.tampered(side.role, { error: msg.error })]])
       return
     }
-    // §3.5: any message from the creator before Matched, and anything after the side's own Done.
+    // §6.5 rule 8: any message from the creator before Matched, and anything after the side's own Done.
     if (other == null || side.done || !this.accept(side, other, msg)) { this.violation(row, side); return }
     if (msg.done != null) {
       side.done = true
-      // §3.5 (seed step 20): both Done → the row goes at once and both streams close.
+      // §6.5 rule 5: both Done → the row goes at once and both streams close.
       if (other.done) { this.outcome('completed'); this.finish(row, []) }
       return
     }
@@ -222,7 +222,7 @@ export class FcRelay {
   }
 
   /**
-   * The order an honest peer follows (§3): TempKey; Mfc once both TempKeys are through; Offer
+   * The order an honest peer follows (§6.4): TempKey; Mfc once both TempKeys are through; Offer
    * (creator) or Answer (joiner) once both MFCs are through; Done once both sealed messages are.
    * Each at most once per side. Records the value in the row on success.
    */
@@ -255,7 +255,7 @@ export class FcRelay {
     this.finish(row, frames)
   }
 
-  /** The side's stream ended. Before its Done that is a departure (§3.5); after it, nothing. */
+  /** The side's stream ended. Before its Done that is a departure (§6.5 rule 6); after it, nothing. */
   private departure (row: Row, side: Side): void {
     if (side.done) return
     const other = side.role === 'creator' ? row.joiner : row.creator
@@ -291,7 +291,7 @@ export class FcRelay {
     await this.streams.write(side.ch, msg)
   }
 
-  /** Answers a stream that gets no row (§3.1, §3.2, §3.6) with one Error and closes it. */
+  /** Answers a stream that gets no row (§6.5 rules 1, 2 and 9) with one Error and closes it. */
   private refuse (ch: Channel, code: GiniErrorCode, outcome: FcOutcome): void {
     this.outcome(outcome)
     void this.streams.refuse(ch, code)
@@ -315,7 +315,7 @@ function newSide (role: FcSide, ch: Channel): Side {
 }
 
 
-/** Map key of a lookup. Hex, in memory only; never logged (§3, §8). */
+/** Map key of a lookup. Hex, in memory only; never logged (§6.5 rule 10, §11). */
 function lookupKey (lookup: Uint8Array): string {
   let s = ''
   for (const b of lookup) s += b.toString(16).padStart(2, '0')

@@ -1,10 +1,10 @@
-// `/gini/ice/1` — ICE servers from the relay (PROTOCOL.md §14). Shared by peers and the relay.
-// Limits are named, with their unit (STYLE.md).
+// `/gini/ice/1` — ICE servers from the relay (docs/protocol.md §14). Shared by peers and the relay.
+// Limits are named, with their unit.
 
 /** Protocol id (§14). */
 export const ICE_PROTOCOL = '/gini/ice/1'
 
-/** §14 "Frame limit 4 KiB": a few URLs and one credential; longer frames are refused before reading. */
+/** §3.2, 4 KiB: a few URLs and one credential; longer frames are refused before reading. */
 export const ICE_FRAME_MAX_BYTES = 4 * 1024
 
 /** §14: at most this many `IceServer` entries in a reply (a relay lists a STUN and a TURN entry). */

@@ -1,4 +1,5 @@
-// `/gini/ice/1` — ICE servers (STUN URLs, short-lived TURN credentials) from the relay (PROTOCOL.md §14).
+// `/gini/ice/1` — ICE servers (STUN URLs, short-lived TURN credentials) from the relay
+// (docs/protocol.md §14).
 import type { Stream } from '@libp2p/interface'
 import { frameChannel, type FrameChannel } from '../common/index.js'
 import { ICE_FRAME_MAX_BYTES } from './constants.js'

@@ -1,4 +1,4 @@
-// The peer's end of `/gini/ice/1` (PROTOCOL.md §14): one `request` → one `servers` (or `error`), then
+// The peer's end of `/gini/ice/1` (docs/protocol.md §14): one `request` → one `servers` (or `error`), then
 // both close. Pure logic over a FrameChannel: no sockets, clocks or timers of its own.
 import {
   ProtocolViolationError, errorFromWire, errorFrame, type GiniErrorCode, type FrameChannel

@@ -1,4 +1,4 @@
-// The relay's end of `/gini/ice/1` (PROTOCOL.md §14): reads one `request`, answers, closes. The
+// The relay's end of `/gini/ice/1` (docs/protocol.md §14): reads one `request`, answers, closes. The
 // credentials come from an injected `issue()` (coturn's scheme needs HMAC-SHA1, which libsodium
 // lacks, so the Node-only relay computes it: relay/turn-credentials.ts).
 import { ProtocolViolationError, type FrameChannel } from '../common/index.js'

@@ -1,25 +1,26 @@
-// `/gini/session/1` — SharedSecret and address updates (PROTOCOL.md §5). Limits are named, with their unit.
+// `/gini/session/1` — SharedSecret and address updates (docs/protocol.md §8). Limits are named,
+// with their unit.
 
-/** Protocol id (§5). */
+/** Protocol id (§8). */
 export const SESSION_PROTOCOL = '/gini/session/1'
 
-/** §5 "Frame limit 16 KiB": a longer declared frame is refused before its body is read (§0). */
+/** §3.2: 16 KiB; a longer declared frame is refused before its body is read. */
 export const SESSION_FRAME_MAX_BYTES = 16 * 1024
 
-/** §5: E_I, E_R (X25519 public keys) are 32 bytes; the peer's PPK too. */
+/** §8.1: E_I, E_R (X25519 public keys) are 32 bytes; the peer's PPK too. */
 export const SESSION_KEY_BYTES = 32
 
-/** §5 confirm_X = H(32, …): 32 bytes. */
+/** §8.2 confirm_X = H(32, …): 32 bytes. */
 export const SESSION_CONFIRM_BYTES = 32
 
-/** §5 SharedSecret = H(64, …): the seed's 512-bit value. */
+/** §8.2 SharedSecret = H(64, …): 512 bits. */
 export const SHARED_SECRET_BYTES = 64
 
 /**
- * Local deadline for one handshake (hello → reply → confirm → R's close). §5 sets none; three small
+ * Local deadline for one handshake (hello → reply → confirm → R's close). §8 sets none; three small
  * frames on a live connection, so this only catches a stalled peer. The glue makes the signal.
  */
 export const SESSION_HANDSHAKE_TIMEOUT_MS = 20_000
 
-/** Local deadline for sending, or reading, one AddressUpdate stream (§5). */
+/** Local deadline for sending, or reading, one AddressUpdate stream (§8.4). */
 export const ADDRESS_UPDATE_TIMEOUT_MS = 10_000

@@ -1,4 +1,4 @@
-// `/gini/session/1` — SharedSecret handshake and address updates (PROTOCOL.md §5).
+// `/gini/session/1` — SharedSecret handshake and address updates (docs/protocol.md §8).
 import type { Stream } from '@libp2p/interface'
 import { frameChannel, type FrameChannel } from '../common/index.js'
 import { SESSION_FRAME_MAX_BYTES } from './constants.js'

@@ -1,9 +1,10 @@
-// `/gini/session/1` handshake (PROTOCOL.md §5). I = dialer, R = listener; fresh ephemerals each run.
+// `/gini/session/1` handshake (docs/protocol.md §8). I = dialer, R = listener; fresh ephemerals each run.
 //   I: helloSent → replyChecked (confirm_R ok) → confirmSent (own side closed) → confirmed (R's clean close)
 //   R: helloRead → replySent → confirmChecked (confirm_I ok, own side closed)
 // A wrong confirm or a low-order key → Error{SESSION_FAILED}; a wrong-length field or an
 // out-of-order/repeated frame → Error{PROTOCOL_VIOLATION}; each then closes and throws. The caller
-// stores the SharedSecret only when this resolves (§5 "Store only after both confirmations").
+// stores the SharedSecret only when this resolves (§8.3: each side stores "only once it knows both
+// confirmations succeeded").
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/index.js'
 import { decodeMultiaddr } from '../contact/index.js'
@@ -16,7 +17,7 @@ import type { SessionMessage } from './pb/session.js'
 export interface SessionResult {
   /** 64 bytes; becomes SS_cur (and the old SS_cur SS_prev) in the caller's store. */
   sharedSecret: Uint8Array
-  /** The peer's addresses from its hello/reply (empty on the pairing connection, §5). */
+  /** The peer's addresses from its hello/reply (empty on the pairing connection, §8.1). */
   peerMultiaddrs: Multiaddr[]
   /** I's `at_ms` from the hello (R only; absent when I sent 0). */
   peerAtMs?: number
@@ -25,7 +26,7 @@ export interface SessionResult {
 export interface SessionOptions {
   /** Own permanent X25519 pair (ppk, PPK). */
   ppk: X25519KeyPair
-  /** The contact's PPK (from its card, §4). */
+  /** The contact's PPK (from its card, §7). */
   peerPPK: Uint8Array
   /** Own binary multiaddrs to announce. */
   multiaddrs: Uint8Array[]
@@ -53,7 +54,7 @@ export async function runSessionInitiator (channel: FrameChannel<SessionMessage>
     const peerMultiaddrs = decodeAll(reply.multiaddrs)
     if (peerMultiaddrs == null) throw await run.refuse('PROTOCOL_VIOLATION')
     secret = derive(opts, 'I', e, reply.e)
-    if (secret == null) throw await run.refuse('SESSION_FAILED') // low-order key (§0, §5)
+    if (secret == null) throw await run.refuse('SESSION_FAILED') // low-order key (§2.2, §8.3)
     if (!ctEqual(secret.confirmR, reply.confirm)) throw await run.refuse('SESSION_FAILED')
 
     // confirmSent: nothing more to say, so our side closes with it
@@ -102,7 +103,7 @@ export async function runSessionResponder (channel: FrameChannel<SessionMessage>
     if (msg.error != null) throw await run.remoteRefused(msg.error.code)
     if (msg.confirm == null || msg.confirm.confirm.length !== SESSION_CONFIRM_BYTES) throw await run.refuse('PROTOCOL_VIOLATION')
     if (!ctEqual(secret.confirmI, msg.confirm.confirm)) throw await run.refuse('SESSION_FAILED')
-    await channel.close() // §5 "R closes its side after a good confirm_I"
+    await channel.close() // §8.3 step 4: R stores, then closes cleanly
 
     const result: SessionResult = { sharedSecret: secret.sharedSecret, peerMultiaddrs }
     if (hello.atMs > 0n) result.peerAtMs = Number(hello.atMs)
@@ -116,7 +117,7 @@ export async function runSessionResponder (channel: FrameChannel<SessionMessage>
   }
 }
 
-/** §5 key schedule; undefined on a low-order key (`LowOrderPointError`). Wipes the ephemeral private at once. */
+/** §8.2 key schedule; undefined on a low-order key (`LowOrderPointError`). Wipes the ephemeral private at once. */
 function derive (opts: SessionOptions, role: 'I' | 'R', e: X25519KeyPair, EPeer: Uint8Array): SessionSecret | undefined {
   try {
     return deriveSessionSecret({
@@ -126,7 +127,7 @@ function derive (opts: SessionOptions, role: 'I' | 'R', e: X25519KeyPair, EPeer:
     if ((err as Error)?.name === 'LowOrderPointError') return undefined
     throw err
   } finally {
-    sodium.memzero(e.privateKey) // §0: wipe secret scalars as soon as they are used
+    sodium.memzero(e.privateKey) // §2.2: wipe secret scalars as soon as they are used
   }
 }
 

@@ -27,7 +27,7 @@ export function missingPrograms (): string[] {
 
 /**
  * coturn in the foreground (`-n`, no config file) with the REST-API secret; scratch pid file and
- * user db (webrtc-nat.md pitfall 3: otherwise it writes to /var/run and /var/lib/turn).
+ * user db (otherwise it writes to /var/run and /var/lib/turn).
  */
 export async function startCoturn (lab: NatTopology, dir: string, secret: string): Promise<JsonProcess> {
   const proc = new JsonProcess('turnserver', [
@@ -47,7 +47,7 @@ export interface LabRelay {
   addr: string
 }
 
-/** `gini-relay` in the "internet" namespace handing out the lab's STUN and TURN (PROTOCOL.md §14). */
+/** `gini-relay` in the "internet" namespace handing out the lab's STUN and TURN (docs/protocol.md §14). */
 export async function startRelay (lab: NatTopology, dir: string, opts: { port: number, turnSecret: string, turnTtl?: string }): Promise<LabRelay> {
   const proc = new JsonProcess(process.execPath, [
     GINI_RELAY, '--json', '--data', dir, '--listen', `/ip4/${LAB_ADDRS.server}/tcp/${opts.port}`,

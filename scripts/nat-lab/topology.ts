@@ -1,4 +1,5 @@
-// The NAT lab's network: Linux network namespaces joined by veth pairs (notes/webrtc-nat.md).
+// The NAT lab's network: Linux network namespaces joined by veth pairs (docs/protocol.md §14;
+// README "ICE servers").
 //
 //   alice 10.0.1.2 ── lan │nat-a│ wan 203.0.113.2 ──┐                ┌─ black hole (default route)
 //                                                  ├─ inet: 198.51.100.1 (gini-relay + coturn)
@@ -8,7 +9,7 @@
 // nothing new comes in from the WAN (INPUT and FORWARD), only replies. Without that drop rule, a
 // peer's first check packet reaches the router's INPUT, confirms a conntrack entry, and the host's
 // own outbound packet then collides with it and gets a new source port: hole punching between two
-// bare MASQUERADE routers fails (webrtc-nat.md pitfall 1). `eim` keeps the source port
+// bare MASQUERADE routers fails. `eim` keeps the source port
 // (endpoint-independent mapping, port-restricted filtering); `sym` adds `--random-fully`, a new
 // port per destination (symmetric NAT); `udp-blocked` drops all forwarded UDP.
 //

@@ -10,7 +10,7 @@ import { sodium } from '../../protocols/crypto/index.js'
 import { launchChromium, startWebStack, withTimeout, WebPeer, STEP_MS, type WebStack } from '../helpers/browser.js'
 import { run, runToEnd, GINI, type Proc } from '../helpers/processes.js'
 
-/** Issue 5: "the other tab closed mid-pairing → your contact left within seconds". */
+/** README "Web client": the other tab closed mid-pairing → "Your contact left" within seconds. */
 const PEER_LEFT_SHOWN_WITHIN_MS = 5_000
 
 describe('web client in Chromium: bad input and faults', function () {

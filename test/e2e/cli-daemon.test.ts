@@ -1,7 +1,7 @@
-// `gini daemon` as a user runs it (issue 4): gini-relay processes and two gini processes with their
-// own data dirs over loopback. Only documented commands, flags and --json lines are used. Real
-// time here (processes), so the harness flags make the schedule short: --unreachable-after 2s and
-// --crp-schedule fast; every wait is bounded.
+// `gini daemon` as a user runs it (README "Stay connected"): gini-relay processes and two gini
+// processes with their own data dirs over loopback. Only documented commands, flags and --json
+// lines are used. Real time here (processes), so the harness flags make the schedule short:
+// --unreachable-after 2s and --crp-schedule fast; every wait is bounded.
 import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -17,7 +17,7 @@ export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'
 ]
-/** Phone-sized, like the UI is designed for (issue 5: usable at 375 px). */
+/** Phone-sized, like the UI is designed for (README "Web client": usable from 375 px wide). */
 export const PHONE_VIEWPORT = { width: 375, height: 740 }
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'browser')
 /** `npm start` without its `tsc` step (the suite has just compiled it). */

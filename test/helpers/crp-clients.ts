@@ -103,7 +103,7 @@ export async function relayed (from: Crp, to: Crp, msg: CrpMessage): Promise<voi
   expect(await next(to)).to.deep.equal(msg)
 }
 
-/** Challenges, proofs, offer, answer: the relayed part of an honest run (§6 "Peers"). */
+/** Challenges, proofs, offer, answer: the relayed part of an honest run (§9.4). */
 export async function exchange (a: Crp, b: Crp): Promise<void> {
   await relayed(a, b, { challenge: { nonce: bytes(32) } })
   await relayed(b, a, { challenge: { nonce: bytes(32) } })

@@ -1,4 +1,4 @@
-// A test double of the /gini/crp/1 relay: the §6 relay rules a peer depends on (Registered first
+// A test double of the /gini/crp/1 relay: the §9.2 relay rules a peer depends on (Registered first
 // with the other role's parked offer, a new Register replaces the same role's waiting stream,
 // Matched to both, relayed frames, an Error forwarded, Done deletes the row and closes the streams
 // waiting on it), over any FrameChannel, plus hooks to play a hijacked relay (rewrite, replay or

@@ -1,4 +1,4 @@
-// A Clock whose time moves only when a test says so (STYLE.md: tests advance the clock, they never
+// A Clock whose time moves only when a test says so (tests advance the clock, they never
 // sleep to let time pass). Timers fire in time order during `advance`; a timer set by a firing
 // timer fires in the same advance if it is due. `jump` moves the wall clock alone, as a suspend
 // and resume (or a user setting the clock) does: monotonic time and pending timers do not move.

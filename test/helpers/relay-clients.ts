@@ -27,7 +27,7 @@ export class Cleanup {
   }
 }
 
-/** A clock the test moves by hand (STYLE.md "tests advance the clock"). */
+/** A clock the test moves by hand (tests advance the clock, never sleep). */
 export class FakeClock implements FcClock {
   private t: number
   private seq = 0
@@ -103,7 +103,7 @@ export async function expectEnd (ch: Fc, ms = WAIT_MS): Promise<void> {
   expect.fail(`expected the stream to end, got a frame ${JSON.stringify(Object.keys(msg))}`)
 }
 
-/** `Error{code}` and then the end of the stream (§0: an error is followed by closing). */
+/** `Error{code}` and then the end of the stream (§3.3: an error frame is followed by closing). */
 export async function expectErrorThenEnd (ch: Fc, code: string): Promise<void> {
   await expectError(ch, code)
   await expectEnd(ch)
@@ -163,7 +163,7 @@ export async function relayed (from: Fc, to: Fc, msg: FcMessage): Promise<void> 
   expect(await next(to)).to.deep.equal(msg)
 }
 
-/** TempKeys then MFCs, both ways (§3), as an honest pair sends them. */
+/** TempKeys then MFCs, both ways (§6.7, §6.8), as an honest pair sends them. */
 export async function exchangeKeys ({ a, b }: Pairing): Promise<void> {
   await relayed(a, b, { tempKey: { share: bytes(32) } })
   await relayed(b, a, { tempKey: { share: bytes(32) } })

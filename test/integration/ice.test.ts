@@ -1,4 +1,4 @@
-// ICE servers from the relay (PROTOCOL.md §14) on real nodes over loopback: the relay's /gini/ice/1
+// ICE servers from the relay (docs/protocol.md §14) on real nodes over loopback: the relay's /gini/ice/1
 // answer, its CLI flags and environment, and pairing peers that ask for and use what it hands out.
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'

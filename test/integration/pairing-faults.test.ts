@@ -1,4 +1,4 @@
-// Pairing under faults (issue #3 "Bad input and faults"): a hijacked relay, a peer that vanishes,
+// Pairing under faults: a hijacked relay, a peer that vanishes,
 // an expired code, a lookup collision. Real relay, real GiniNodes; the relay's tamper hook is the
 // test double of a hijacked GSS.
 import { expect } from 'chai'

@@ -1,4 +1,4 @@
-// 50 pairings at once through one relay with its default limits (issue #3): libp2p's own defaults
+// 50 pairings at once through one relay with its default limits: libp2p's own defaults
 // (15 reservations, 128 KiB per relayed link) would fail this; the relay sets its limits explicitly.
 import { expect } from 'chai'
 import { createRelay, type Relay } from '../../relay/index.js'

@@ -1,4 +1,4 @@
-// Pairing end to end (PROTOCOL.md §3–§5): a real relay and real GiniNodes over loopback sockets and
+// Pairing end to end (docs/protocol.md §6–§8): a real relay and real GiniNodes over loopback sockets and
 // real WebRTC (node-datachannel). No mocks; faults are forced through real settings.
 import { expect } from 'chai'
 import { createRelay, type Relay } from '../../relay/index.js'

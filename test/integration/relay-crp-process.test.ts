@@ -1,5 +1,5 @@
-// `gini-relay` as a process and RestoreConnections on disk (PROTOCOL.md §6, issue 4 "A relay killed
-// with SIGKILL mid-CRP and restarted → … no row lost or duplicated"): registrations, a run cut by
+// `gini-relay` as a process and RestoreConnections on disk (docs/protocol.md §9.2: a relay killed
+// with SIGKILL mid-CRP and restarted loses or duplicates no row): registrations, a run cut by
 // SIGKILL, a restart on the same --data, and the file read directly; plus the --crp-ttl flag.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
@@ -67,7 +67,7 @@ describe('gini-relay process × RestoreConnections on disk', function () {
     })
     const expires = new Map<number, bigint>()
     for (const [i, c] of contacts.entries()) {
-      const ch = await openCrp(cleanup, first.addr) // a fresh run identity each, as peers do (§8)
+      const ch = await openCrp(cleanup, first.addr) // a fresh run identity each, as peers do (§11)
       const parked = i % 2 === 0 ? seal(crpParkKey(c.ss, 'A'), c.token, c.info) : undefined
       const r = await register(ch, c.token, 'A', parked != null ? { nonce: wire(parked.nonce), ciphertext: wire(parked.ciphertext) } : undefined)
       expires.set(i, r.expiresAtMs)

@@ -1,6 +1,6 @@
-// /gini/crp/1 on a real relay over loopback (PROTOCOL.md §6 "Relay"), with raw CrpMessage clients
+// /gini/crp/1 on a real relay over loopback (docs/protocol.md §9.2), with raw CrpMessage clients
 // that compute real tokens, proofs and sealed offers (protocols/crypto), so the test also shows the
-// relay forwards every byte unchanged. Each client is a fresh libp2p identity, as a run's is (§8).
+// relay forwards every byte unchanged. Each client is a fresh libp2p identity, as a run's is (§11).
 import { expect } from 'chai'
 import {
   crpAnswerKey, crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpToken, ctEqual, open, seal
@@ -37,7 +37,7 @@ describe('relay /gini/crp/1 over loopback', function () {
   after(async () => { await suite.run() })
   afterEach(async () => { await cleanup.run() })
 
-  /** The honest run of §6 "Peers" between A and B, checking proofs and opening sealed frames. */
+  /** The honest run of §9.4 between A and B, checking proofs and opening sealed frames. */
   async function honestRun (a: Crp, b: Crp, ss: Uint8Array, token: Uint8Array): Promise<void> {
     const [nA, nB] = [bytes(32), bytes(32)]
     await a.write({ challenge: { nonce: nA } })

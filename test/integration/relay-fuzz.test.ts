@@ -1,16 +1,13 @@
-// Fuzzing a real relay's /gini/fc/1, /gini/crp/1 and /gini/ice/1 (docs/protocol.md §0: a malformed
+// Fuzzing a real relay's /gini/fc/1, /gini/crp/1 and /gini/ice/1 (docs/protocol.md §3.4: a malformed
 // frame ends that stream only) with random and mutated frames over real libp2p streams: the relay
 // never crashes, never leaves an unhandled rejection, holds no row or stream afterwards, and an
 // honest pairing still completes. Deterministic (seeded), bounded in cases and in time.
 import type { Libp2p } from 'libp2p'
 import type { Stream } from '@libp2p/interface'
 import { expect } from 'chai'
-import { FC_PROTOCOL } from '../../protocols/fc/constants.js'
-import { FcMessage } from '../../protocols/fc/pb/fc.js'
-import { CRP_PROTOCOL } from '../../protocols/crp/constants.js'
-import { CrpMessage } from '../../protocols/crp/pb/crp.js'
-import { ICE_PROTOCOL } from '../../protocols/ice/constants.js'
-import { IceMessage } from '../../protocols/ice/pb/ice.js'
+import { FC_PROTOCOL, FcMessage } from '../../protocols/fc/index.js'
+import { CRP_PROTOCOL, CrpMessage } from '../../protocols/crp/index.js'
+import { ICE_PROTOCOL, IceMessage } from '../../protocols/ice/index.js'
 import type { Relay } from '../../relay/index.js'
 import { Cleanup, bytes, clientNode, completePairing, freshLookup, startRelay, waitFor } from '../helpers/relay-clients.js'
 import { freshToken, ROLE, sealed, varint } from '../helpers/crp-clients.js'

@@ -1,4 +1,4 @@
-// The relay's identity is R in every formula (PROTOCOL.md §2, §3), so it must survive restarts.
+// The relay's identity is R in every formula (docs/protocol.md §5, §6), so it must survive restarts.
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,5 +1,5 @@
-// Time and size limits of the GSS on a real relay (PROTOCOL.md §3.5 expiry, §3.6 rate limits and
-// bounded table). Each case starts its own relay with the limit under test set small.
+// Time and size limits of the GSS on a real relay (docs/protocol.md §6.5 rule 7 expiry, rule 9 rate
+// limits and bounded table). Each case starts its own relay with the limit under test set small.
 import { expect } from 'chai'
 import {
   Cleanup, bytes, clientNode, create, exchangeKeys, expectErrorThenEnd, freshLookup, next, openFc, pair,

@@ -11,7 +11,7 @@ import { FC_PROTOCOL } from '../../protocols/fc/index.js'
 import { Cleanup, startRelay, waitFor } from '../helpers/relay-clients.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-/** A peer that takes a reservation on the relays it connects to (as a pairing peer does, §3). */
+/** A peer that takes a reservation on the relays it connects to (as a pairing peer does, §6.1). */
 async function reservingPeer (cleanup: Cleanup): Promise<Libp2p> {
   const node = await createLibp2p({
     addresses: { listen: ['/p2p-circuit'] },

@@ -1,5 +1,6 @@
-// Protocol violations on a real relay (PROTOCOL.md §0, §3.5): the offender gets PROTOCOL_VIOLATION,
-// the other side PEER_LEFT, the row goes — and a pairing running beside it on the same relay completes.
+// Protocol violations on a real relay (docs/protocol.md §3.4, §6.5 rule 8): the offender gets
+// PROTOCOL_VIOLATION, the other side PEER_LEFT, the row goes — and a pairing running beside it on
+// the same relay completes.
 import { expect } from 'chai'
 import {
   Cleanup, bytes, completePairing, create, exchangeKeys, exchangeSealed, expectErrorThenEnd,

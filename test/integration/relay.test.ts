@@ -1,4 +1,4 @@
-// The GSS on a real relay node over loopback (PROTOCOL.md §3 "Relay (GSS)"): matching, forwarding,
+// The GSS on a real relay node over loopback (docs/protocol.md §6.5): matching, forwarding,
 // completion and departures. Clients are plain libp2p nodes speaking raw FcMessage frames.
 import { expect } from 'chai'
 import {
@@ -113,7 +113,7 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
     await exchangeKeys(p)
     await exchangeSealed(p)
     await p.a.write({ done: {} })
-    await p.a.close() // after its Done, a side closing is not a departure (§3.5)
+    await p.a.close() // after its Done, a side closing is not a departure (§6.5 rule 6)
     await new Promise(resolve => setTimeout(resolve, 200))
     await p.b.write({ done: {} })
     await expectEnd(p.b) // no Error frame: the relay simply closes

@@ -1,6 +1,7 @@
-// Issue 4, bad input and faults, each against real daemons, real libp2p and a real relay node. The
-// relay's /gini/crp/1 is either the product's (honest) or, where a hijacked relay is the point, a
-// test double behind the same node (test/helpers/crp-relay-double.ts). Time is a fake clock.
+// The daemon and the CRP under bad input and faults, each against real daemons, real libp2p and a
+// real relay node. The relay's /gini/crp/1 is either the product's (honest) or, where a hijacked
+// relay is the point, a test double behind the same node (test/helpers/crp-relay-double.ts). Time
+// is a fake clock.
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FileStorage, createPeerNode } from '../../peer/index.js'
@@ -116,7 +117,7 @@ describe('restore faults', function () {
     const shown = await waitForEvent(alice.log, e => e.event === 'contact-state' && e.restore === 'keeps-failing')
     expect(shown).to.include({ state: 'unreachable' })
 
-    // The schedule never stops for it (§6): the next run registers again, and an honest one restores.
+    // The schedule never stops for it (§9.4): the next run registers again, and an honest one restores.
     double.tamper = undefined
     const runs = crpSteps(alice, 'registered')
     clock.advance(FAST_INTERVAL_MAX_MS)

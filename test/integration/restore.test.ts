@@ -1,5 +1,6 @@
-// Issue 4 end to end in one process: real relays, real GiniNodes and daemons over loopback sockets
-// and real WebRTC; only time is fake (the daemons' clock), so no test waits for a schedule to pass.
+// The daemon and the CRP end to end in one process: real relays, real GiniNodes and daemons over
+// loopback sockets and real WebRTC; only time is fake (the daemons' clock), so no test waits for a
+// schedule to pass.
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'

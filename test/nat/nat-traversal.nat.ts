@@ -1,9 +1,10 @@
-// NAT traversal through the product's own CLI, in a network-namespace lab (`npm run test:nat`, root):
-// an "internet" namespace with `gini-relay` and Debian's coturn, Alice and Bob each behind their own
-// NAT router (scripts/nat-lab/topology.ts). Each case runs `gini invite` in Alice's namespace and
-// `gini accept` in Bob's and reads their `connected` events. Expected paths come from the measured
-// facts in notes/webrtc-nat.md. Named *.nat.ts so that `npm test` (dist/test/**/*.test.js) never
-// picks it up; CI adds its counts to the suite's (.ci/run).
+// NAT traversal through the product's own CLI, in a network-namespace lab (`npm run test:nat`,
+// root): an "internet" namespace with `gini-relay` and Debian's coturn, Alice and Bob each behind
+// their own NAT router (scripts/nat-lab/topology.ts). Each case runs `gini invite` in Alice's
+// namespace and `gini accept` in Bob's and reads their `connected` events. Expected paths:
+// endpoint-independent NATs connect on srflx candidates with STUN; symmetric NATs need TURN;
+// blocked UDP stays relayed. Named *.nat.ts so that `npm test` (dist/test/**/*.test.js) never picks
+// it up; CI adds its counts to the suite's (.ci/run).
 import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

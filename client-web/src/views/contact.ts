@@ -1,4 +1,4 @@
-// A contact's card: the vCard they sent when pairing (verified, §4), their reachability, and the
+// A contact's card: the vCard they sent when pairing (verified, §7), their reachability, and the
 // details a careful user may want to compare (peer id).
 import { parseVCard, photoDataUri, type ParsedVCard } from '../../../protocols/contact/index.js'
 import { describeReachability } from '../../../peer/core/daemon/reachability.js'

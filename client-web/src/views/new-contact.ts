@@ -76,7 +76,7 @@ export function newContactView (app: App): View {
       event.preventDefault()
       const c = checkCode(input.value)
       if (c.state !== 'ok') {
-        // PROTOCOL.md §4.2: a code that cannot be right is refused here; nothing is sent.
+        // docs/protocol.md §4.2: a code that cannot be right is refused here; nothing is sent.
         const reason = c.state === 'bad' ? c.reason : c.state === 'partial' ? `Flash Codes have 8 or 10 characters; this has ${c.typed}.` : 'Type the code your contact reads out.'
         replaceChildren(problem, errorBox({ code: 'INVALID_FLASH_CODE', title: 'Not a Flash Code', detail: `${reason} Nothing was sent.`, retryable: false }))
         input.focus()

@@ -23,7 +23,7 @@ export const STATE_LABELS: Record<ReachabilityState, string> = {
   expired: 'expired'
 }
 
-/** Green online, grey offline, dark orange unreachable, hollow for expired (issue 5). */
+/** Green online, grey offline, dark orange unreachable, hollow for expired (docs/protocol.md §9.5). */
 export function statusDot (state: ReachabilityState): HTMLElement {
   return h('span', { class: `dot dot-${state}`, testid: 'contact-status', 'data-state': state, title: STATE_LABELS[state], role: 'img', 'aria-label': STATE_LABELS[state] })
 }

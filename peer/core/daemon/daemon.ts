@@ -1,8 +1,8 @@
-// The long-running peer (issue 4, `gini daemon`): the long-term identity online at its relay(s)
-// (relay-links.ts), every contact dialed at its saved addresses on start and on network change
-// (with back-off), their dials accepted, §5 on every session, AddressUpdate when our addresses
-// change, and the CRP for contacts not seen for `unreachableAfterMs`. Time comes from the injected
-// clock (tests advance it); network steps have their own bounded deadlines.
+// The long-running peer (`gini daemon`, `startDaemon()`): the long-term identity online at its relay(s),
+// every contact dialed at its saved addresses on start and on network change (with back-off), their
+// dials accepted, §8 on every session, AddressUpdate when our addresses change, and the CRP for
+// contacts not seen for `unreachableAfterMs`. Time comes from the injected clock (tests advance it);
+// network steps have their own bounded deadlines.
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -30,9 +30,9 @@ export const RECONCILE_MAX_SLEEP_MS = 30_000
 
 /**
  * WebRTC upgrade deadlines of the daemon's dials (reconnections, restores) unless the GiniNode sets
- * its own: notes/webrtc-upgrade.md measured "abort after 500 ms and retry once" as the fix for the
- * ~1 s DTLS stall (0/60 failed, max 526 ms on loopback), and ICE through NAT succeeding within
- * 1.2 s when it succeeds at all. A failed upgrade falls back to the relayed path (§3 order), so a
+ * its own: "abort after 500 ms and retry once" was measured as the fix for node-datachannel's
+ * ~1 s DTLS stall, a race in libdatachannel's DTLS start (0/60 failed, max 526 ms on loopback), and ICE through NAT succeeding within
+ * 1.2 s when it succeeds at all. A failed upgrade falls back to the relayed path (§6.10 order), so a
  * contact comes back within ~2.5 s even when WebRTC hangs (the native race that never reports).
  */
 export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
@@ -40,9 +40,9 @@ export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
 export interface DaemonOptions {
   /** The relay(s) to hold a reservation on; the first is where the CRP registers. */
   relays: Array<string | Multiaddr>
-  /** No session for this long → `unreachable` and the CRP starts (§6: 3 days). */
+  /** No session for this long → `unreachable` and the CRP starts (§9.1: 3 days). */
   unreachableAfterMs?: number
-  /** The CRP schedule: `seed` (§6) or `fast` (harnesses), or a Schedule. */
+  /** The CRP schedule: `seed` (the §9.3 schedule) or `fast` (harnesses), or a Schedule. */
   crpSchedule?: Schedule | CrpScheduleName
   onEvent?: DaemonEventListener
   /** Jitter source of the schedules (tests make it deterministic). */

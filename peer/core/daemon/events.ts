@@ -1,11 +1,11 @@
-// The status events of a running daemon (issue 4; STYLE.md: one plain stream, never a secret). The
-// CLI prints them as `--json` lines or words, the web UI colours its dots from them. No token,
-// SharedSecret, key or run identity ever appears here.
+// The status events of a running daemon: one plain stream, never a secret (docs/architecture.md
+// "Events"). The CLI prints them as `--json` lines or words, the web UI colours its dots from them.
+// No token, SharedSecret, key or run identity ever appears here.
 import type { ReachabilityState } from '../storage.js'
 import type { RestoreStatus } from './reachability.js'
 import type { ChatEvent } from '../chat/chat-service.js'
 
-/** Steps of the Connection Restore Protocol as a person may follow them (§6). */
+/** Steps of the Connection Restore Protocol as a person may follow them (§9). */
 export type CrpStep =
   | 'started' // the contact turned unreachable: the CRP schedule begins
   | 'registered' // a run registered its token(s) at the relay
@@ -13,8 +13,8 @@ export type CrpStep =
   | 'matched' // the relay joined us with someone holding the same token
   | 'verified' // both proofs checked: the other side holds the SharedSecret
   | 'connecting' // dialing (B) or waiting for the dial (A) of the restored connection
-  | 'restored' // §5 confirmed on the restored connection: the contact is online
-  | 'incorrect-shared-secret' // a run ended in "Incorrect SharedSecret" (§7)
+  | 'restored' // §8 confirmed on the restored connection: the contact is online
+  | 'incorrect-shared-secret' // a run ended in "Incorrect SharedSecret" (§10)
   | 'keeps-failing' // the third such run in a row: a new pairing is suggested; the schedule goes on
   | 'run-ended' // a run's exchange ended otherwise (peer left, expired, unreachable…): silent in the UI
   | 'expired' // 365 days of CRP without success: a new pairing is needed

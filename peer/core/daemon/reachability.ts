@@ -1,17 +1,17 @@
-// Reachability of a contact (PROTOCOL.md §6, docs/protocol.md §9.5): a pure function of what is
+// Reachability of a contact (docs/protocol.md §9.5): a pure function of what is
 // stored and whether a confirmed session is open now, so the daemon, `gini contacts` and the web UI
 // all name the same state.
-//   online       a connection with a confirmed §5 session is open
+//   online       a connection with a confirmed §8 session is open
 //   offline      not connected, last seen less than `unreachableAfterMs` ago; known addresses re-dialed
-//   unreachable  not seen for `unreachableAfterMs` (3 days): the seed's dark-orange dot; CRP running
+//   unreachable  not seen for `unreachableAfterMs` (3 days): the dark-orange dot; CRP running
 //   expired      the CRP ran to the end of its schedule (365 days) without success: pair again
 import type { ContactRecord, ReachabilityState } from '../storage.js'
 import { DAY_MS, SEED_CRP_SCHEDULE, type Schedule } from './schedule.js'
 
-/** §6: "A contact unreachable for 3 days enters state `unreachable` … and starts the CRP". */
+/** §9.1: "A contact unreachable for 3 days enters state `unreachable` … and its peer starts the CRP". */
 export const UNREACHABLE_AFTER_MS = 3 * DAY_MS
 
-/** §6/§7: three runs in a row ending in INCORRECT_SHARED_SECRET → "restore keeps failing". */
+/** §9.4: three runs in a row ending in INCORRECT_SHARED_SECRET → "restore keeps failing". */
 export const RESTORE_FAILURES_BEFORE_WARNING = 3
 
 export interface ReachabilityPolicy {
@@ -24,7 +24,7 @@ export const DEFAULT_REACHABILITY_POLICY: ReachabilityPolicy = {
   crpSchedule: SEED_CRP_SCHEDULE
 }
 
-/** What a person is shown about restoring a contact (§7), beside its state. */
+/** What a person is shown about restoring a contact (§10), beside its state. */
 export type RestoreStatus = 'failed' | 'keeps-failing'
 
 export function reachabilityOf (contact: Pick<ContactRecord, 'lastSeenMs' | 'state' | 'crp'>, online: boolean, nowMs: number, policy: ReachabilityPolicy): ReachabilityState {

@@ -1,6 +1,6 @@
-// The one schedule module (STYLE.md "Time and retries"): the CRP registration schedule of
-// PROTOCOL.md §6 and the daemon's re-dial back-off are data, jittered, and driven by an injected
-// Clock, so tests walk a 365-day schedule in milliseconds by advancing a fake clock.
+// The one schedule module: the CRP registration schedule of docs/protocol.md §9.3 and the
+// daemon's re-dial back-off are data, jittered, and driven by an injected Clock, so tests walk a
+// 365-day schedule in milliseconds by advancing a fake clock.
 //
 // Clock jumps. A wall-clock jump forward (suspend/resume) runs what is due once, at once, and goes
 // on in the band of the real age: missed runs are not replayed in a burst. A jump backward does not
@@ -24,15 +24,15 @@ export interface Schedule {
   bands: readonly ScheduleBand[]
   /** Age at which the schedule ends (the CRP's day 365); Infinity for none. */
   endMs: number
-  /** Each interval is multiplied by a factor uniform in [min, max] (§6: [0.9, 1.1]). */
+  /** Each interval is multiplied by a factor uniform in [min, max] (§9.3: [0.9, 1.1]). */
   jitter: { min: number, max: number }
 }
 
-/** §6 "each interval × a uniform factor in [0.9, 1.1]". */
+/** §9.3: "each interval is multiplied by a fresh factor uniform in [0.9, 1.1]". */
 export const SCHEDULE_JITTER = { min: 0.9, max: 1.1 } as const
 
 /**
- * PROTOCOL.md §6 (seed): every 60 s until day 3 of the CRP, 300 s from day 3, 600 s from day 10,
+ * docs/protocol.md §9.3 (named `seed`): every 60 s until day 3 of the CRP, 300 s from day 3, 600 s from day 10,
  * 3600 s from day 20, 43 200 s from day 30, 86 400 s from day 40 to day 365; then `expired`.
  */
 export const SEED_CRP_SCHEDULE: Schedule = Object.freeze({
@@ -50,8 +50,8 @@ export const SEED_CRP_SCHEDULE: Schedule = Object.freeze({
 })
 
 /**
- * For harness users (`--crp-schedule fast`): the seed's shape with every duration ÷ 60, i.e. where
- * the seed says minutes it says seconds: every 1 s until 72 min, then 5 s, 10 s, 60 s, 720 s and
+ * For harness users (`--crp-schedule fast`): §9.3's shape with every duration ÷ 60, i.e. where
+ * §9.3 says minutes it says seconds: every 1 s until 72 min, then 5 s, 10 s, 60 s, 720 s and
  * 1 440 s, `expired` after 146 h. Same bands, same jitter, same ratios.
  */
 export const FAST_SCALE = 1 / 60

@@ -1,9 +1,9 @@
-// Sessions between contacts (PROTOCOL.md §5, issue 4): who is connected now, and the glue that
+// Sessions between contacts (docs/protocol.md §8): who is connected now, and the glue that
 // runs /gini/session/1 on every new connection between two contacts — I = dialer, R = listener —
 // storing the new SharedSecret only after both confirmations (SS_prev := SS_cur). Also
 // AddressUpdate both ways. A "link" is an open connection with a confirmed session: it is what
 // makes a contact `online`. Links live on the long-term node, or on a restore run's node for a
-// restored connection (§5: "a restored connection counts as one").
+// restored connection (§8.4: "a restored connection counts as one").
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -97,14 +97,14 @@ export class Sessions {
   }
 
   /**
-   * An inbound /gini/session/1 stream: a hello (§5 as R) or an AddressUpdate. On the long-term node
+   * An inbound /gini/session/1 stream: a hello (§8.3 as R) or an AddressUpdate. On the long-term node
    * the contact is the remote peer id; on a restore run's node it is that run's contact (`contactId`).
    */
   async handleInbound (stream: Stream, connection: Connection, contactId?: string): Promise<SessionVia | undefined> {
     const id = contactId ?? connection.remotePeer.toString()
     const contact = this.stopped ? undefined : await this.init.book.get(id)
     // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
-    // needs a new pairing (§6 "then the contact needs a new pairing").
+    // needs a new pairing (§9.3: after day 365 "a new pairing is needed").
     if (contact == null || contact.state === 'expired') {
       stream.abort(new Error('not a contact'))
       return undefined
@@ -121,7 +121,7 @@ export class Sessions {
     }
     if (first.addressUpdate != null) {
       // On a run identity the remote is anonymous: only a connection that already carries a
-      // confirmed session may update the addresses (§5: "between long-term identities").
+      // confirmed session may update the addresses (§8.4: "only between long-term identities").
       const allowed = contactId == null || this.hasLink(id, connection)
       if (!allowed) { channel.abort(new Error('no session on this connection')); return undefined }
       await this.receiveAddressUpdate(id, first, channel)
@@ -134,11 +134,11 @@ export class Sessions {
       })
       return await this.confirmed(id, result, connection, via) ? via : undefined
     } catch {
-      return undefined // refused, violated or timed out: nothing stored (§5)
+      return undefined // refused, violated or timed out: nothing stored (§8.3)
     }
   }
 
-  /** Reconnects from the long-term node: saved addresses newest first, WebRTC first, then §5 as I. */
+  /** Reconnects from the long-term node: saved addresses newest first, WebRTC first, then §8 as I. */
   async dialContact (node: Libp2p, id: string, signal?: AbortSignal): Promise<boolean> {
     return await this.withDialLock(id, async () => {
       if (this.isOnline(id) || this.stopped) return this.isOnline(id)
@@ -161,7 +161,7 @@ export class Sessions {
     })
   }
 
-  /** §5 as I on an open connection to the contact (a redial, or B's restored connection). */
+  /** §8 as I on an open connection to the contact (a redial, or B's restored connection). */
   async initiate (id: string, connection: Connection, via: SessionVia, signal?: AbortSignal): Promise<boolean> {
     const contact = await this.init.book.get(id)
     if (contact == null || this.stopped) return false
@@ -181,7 +181,7 @@ export class Sessions {
     }
   }
 
-  /** §5 AddressUpdate to every connected contact; `seq` is persisted before anything is sent. */
+  /** §8.4 AddressUpdate to every connected contact; `seq` is persisted before anything is sent. */
   async announce (): Promise<void> {
     const run = this.announcing.catch(() => {}).then(async () => { await this.announceNow() })
     this.announcing = run
@@ -229,7 +229,7 @@ export class Sessions {
     const now = this.init.clock.now()
     let applied = false
     await this.init.book.update(id, (c) => {
-      // §5: "a receiver keeps the highest seq it has seen and ignores older ones".
+      // §8.4: "the receiver keeps the highest `seq` per contact, applies higher ones and ignores the rest".
       if ((c.addressSeqSeen ?? 0) >= seq) return false
       c.addressSeqSeen = seq
       c.addresses = mergeAddresses(c.addresses, update.multiaddrs, id, now)
@@ -248,7 +248,7 @@ export class Sessions {
       c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs, id, now)
       c.lastSeenMs = now
       c.state = 'online'
-      delete c.crp // "reset by a success" (§6)
+      delete c.crp // "a success resets the count" (§9.4)
     })
     if (stored == null || this.stopped || connection.status !== 'open') {
       if (stored != null) this.markOffline(id)

@@ -1,7 +1,7 @@
 // Which path a connection to the other peer takes (README: `connected` {direct, path}):
 // `relayed` through the relay's circuit, or WebRTC — `direct` peer to peer, or `turn` through a
 // TURN server. libp2p cannot tell the last two apart (a TURN-relayed WebRTC connection is
-// `direct: true` with no limits, webrtc-nat.md), so the ICE selected candidate pair decides:
+// `direct: true` with no limits), so the ICE selected candidate pair decides:
 // if either side's candidate is of type `relay`, the packets go through TURN. Isomorphic: the
 // RTCPeerConnection behind a WebRTC connection is node-datachannel's polyfill in Node (it has
 // `selectedCandidatePair()`) or the browser's own (standard `getStats()`).

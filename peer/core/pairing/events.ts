@@ -1,4 +1,4 @@
-// The status events a pairing reports (STYLE.md: one plain stream, never a secret except the
+// The status events a pairing reports (one plain stream, never a secret except the
 // creator's own code, which is shown to its user). The CLI's words, its --json lines and the web UI
 // are all made from these.
 /**

@@ -1,7 +1,7 @@
 // The creator's side of contact sync and the first session: the joiner opens both streams on the
 // connection it chose, so the creator registers handlers on its pairing identity and accepts them
-// only from the verified peer (PROTOCOL.md §3 "Both MUST check that the connection's remote peer
-// id equals the decrypted peer_id").
+// only from the verified peer (docs/protocol.md §6.10: "Both sides MUST check that the connection's
+// remote peer id equals the `peer_id` decrypted from the other's `PeerInfo`").
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { CONTACT_PROTOCOL } from '../../../protocols/contact/index.js'

@@ -1,4 +1,4 @@
-// One pairing, end to end (PROTOCOL.md §3–§5): a fresh libp2p identity dials the relay, runs
+// One pairing, end to end (docs/protocol.md §6–§8): a fresh libp2p identity dials the relay, runs
 // /gini/fc/1, connects to the verified peer (direct WebRTC, relayed fallback), exchanges contact
 // cards and the first SharedSecret, and is thrown away. The caller stores the outcome.
 import type { Libp2p } from 'libp2p'
@@ -28,9 +28,9 @@ import type { PairingEvent } from './events.js'
 
 /** How long the creator waits for the joiner's connection once the answer is in. */
 export const PEER_CONNECT_TIMEOUT_MS = 30_000
-/** Contact sync (§4) and the first session (§5), each. */
+/** Contact sync (§7) and the first session (§8), each. */
 export const SYNC_STEP_TIMEOUT_MS = 30_000
-/** §3: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times (6 Creates in all). */
+/** §6.6: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times (6 Creates in all). */
 export const MAX_CREATE_RETRIES = 5
 /** After a failed dial, how long the joiner waits for the relay to say the creator left (it is ms behind). */
 export const RELAY_VERDICT_GRACE_MS = 500
@@ -79,7 +79,7 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
         peer = candidate
         code = formatFlashCode(fc)
       } catch (err) {
-        // §2: a live lookup collision; draw a new code silently before showing any.
+        // §4.1, §6.6: a live lookup collision; draw a new code silently before showing any.
         if (!(err instanceof FlashCodeInUseError) || attempt > MAX_CREATE_RETRIES) throw err
       }
     }
@@ -131,8 +131,9 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
     const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
 
     ctx.onProgress?.({ event: 'waiting', for: 'connection' })
-    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after
-    // both Done: watch it while dialing, so a creator who left ends the dial at once (issue 5).
+    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after both
+    // Done: watch it while dialing, so a creator who left ends the dial at once (the joiner sees
+    // PEER_LEFT, not a spinner).
     const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
     const relayVerdict = new AbortController()
     relayClosed.failed.catch((err: unknown) => { relayVerdict.abort(err) })
@@ -173,7 +174,7 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
   })
 }
 
-/** §4 on the given stream; the card's binding key comes from this pairing's CPace. */
+/** §7 on the given stream; the card's binding key comes from this pairing's CPace. */
 async function syncContact (ctx: PairingContext, peer: FcPeer, role: PairingRole, stream: Stream, rs: RelaySession): Promise<ReceivedCard> {
   const own: OwnCard = {
     vcard: ctx.self.vcard,
@@ -194,7 +195,7 @@ interface RelaySession {
   relayAddr: Multiaddr
   /** Our /p2p-circuit addresses through the relay, WebRTC first (resolves once reserved). */
   circuitAddrs: Promise<Multiaddr[]>
-  /** ICE servers of this identity: configured ones plus the relay's (PROTOCOL.md §14). */
+  /** ICE servers of this identity: configured ones plus the relay's (docs/protocol.md §14). */
   ice: IceServerSource
   openFcPeer(role: PairingRole, fc: string): Promise<FcPeer>
   onStop(fn: () => void): void

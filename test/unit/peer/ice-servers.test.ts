@@ -1,4 +1,4 @@
-// The peer's ICE server source (peer/core/ice-servers.ts, PROTOCOL.md §14): configured servers first,
+// The peer's ICE server source (peer/core/ice-servers.ts, docs/protocol.md §14): configured servers first,
 // the relay's asked once and again before the credential expires; on failure no public defaults.
 import { expect } from 'chai'
 import { IceServerSource } from '../../../peer/core/ice-servers.js'

@@ -1,4 +1,4 @@
-// Token buckets of the relay (PROTOCOL.md §3.6) on a hand-driven clock, plus the small parsers
+// Token buckets of the relay (docs/protocol.md §6.5) on a hand-driven clock, plus the small parsers
 // the relay uses for its CLI and its per-IP keys.
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'

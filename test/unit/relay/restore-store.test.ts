@@ -1,4 +1,4 @@
-// RestoreConnections in SQLite (relay/restore-store.ts, PROTOCOL.md §6): schema and file, the upsert,
+// RestoreConnections in SQLite (relay/restore-store.ts, docs/protocol.md §9): schema and file, the upsert,
 // the batched sweep, reopening, and that nothing but the token and sealed blobs is stored.
 import { statSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'

@@ -1,8 +1,8 @@
-// One restore run for one contact (PROTOCOL.md §6 "Peers", docs/protocol.md §9.4): a fresh libp2p
-// identity (§8) that connects to the relay, holds a reservation, registers token(SS_cur) and
+// One restore run for one contact (docs/protocol.md §9.4): a fresh libp2p
+// identity (§11) that connects to the relay, holds a reservation, registers token(SS_cur) and
 // token(SS_prev) on one stream each (with a parked offer under that token's secret), picks up the
 // contact's parked offer if the relay has one, and on `Matched` runs challenge/proof, offer/answer,
-// B dials A, and §5 on the restored connection. The identity stays reachable until the next run so
+// B dials A, and §8 on the restored connection. The identity stays reachable until the next run so
 // a parked offer can be taken up; it carries the restored connection for as long as that lives.
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
@@ -27,13 +27,13 @@ import { SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS } from '../se
 
 /**
  * Local bound on a matched exchange (challenge … restored session). The relay ends it at 180 s
- * (§6); on loopback it takes well under a second, over NAT/TURN a few seconds.
+ * (§9.2); on loopback it takes well under a second, over NAT/TURN a few seconds.
  */
 export const CRP_EXCHANGE_TIMEOUT_MS = 60_000
 /** Bound on opening a registration stream and reading `Registered`. */
 export const CRP_REGISTER_TIMEOUT_MS = 10_000
 /**
- * A relay sends `Matched` right behind `Registered` when the other role is waiting (§6): a parked
+ * A relay sends `Matched` right behind `Registered` when the other role is waiting (§9.2): a parked
  * offer is only taken up if no match came within this network grace. Otherwise both sides would
  * dial each other (the matched run's B, and whoever took the parked offer), two sessions at once.
  */
@@ -41,7 +41,7 @@ export const PARKED_OFFER_GRACE_MS = 250
 
 export interface RestoreRunContext {
   contactId: string
-  /** §6: "A" if PPK_self < PPK_peer bytewise, else "B". */
+  /** §9.1: "A" if PPK_self < PPK_peer bytewise, else "B". */
   role: PairingRole
   relay: Multiaddr
   createPeerNode: CreatePeerNode
@@ -54,7 +54,7 @@ export interface RestoreRunContext {
   randomBytes: (n: number) => Uint8Array
   /** Aborted when the daemon stops. */
   signal: AbortSignal
-  /** How long registration streams wait for a match (§6: until the next interval, ≤ 300 s). */
+  /** How long registration streams wait for a match (§9.4: until the next interval, at most 300 s). */
   holdMs: number
   /** Chat streams on a restored connection (docs/protocol.md §15.1: it counts as a session's connection). */
   chatInbound?: (stream: Stream, connection: Connection, contactId: string) => void
@@ -121,8 +121,8 @@ export class RestoreRun {
     const node = await ctx.createPeerNode({ ...ctx.webrtc })
     this.node = node
     if (this.retired) { await this.stopNode(); return false }
-    // §6: the restored connection arrives on this identity; which contact it is for is known by
-    // which run identity was dialed, and §5's es/se authenticate the PPKs.
+    // §9.4: the restored connection arrives on this identity; which contact it is for is known by
+    // which run identity was dialed, and §8's es/se authenticate the PPKs.
     await node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
       void ctx.sessions.handleInbound(stream, connection, ctx.contactId).then((via) => { if (via === 'restore') this.sessionRestored() })
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
@@ -136,7 +136,7 @@ export class RestoreRun {
     const own = this.ownInfo()
     const parked: Array<{ peer: CrpPeer, sealed: Sealed }> = []
     const results = await Promise.allSettled([...this.secrets].map(async ([which, hex]) => { await this.register(which, hex, own, parked) }))
-    // §6: "A peer whose second token is refused goes on with the other."
+    // §9.4: "If the second token is refused, the peer goes on with the first."
     if (!results.some(r => r.status === 'fulfilled') || this.retired) return false
     if (parked.length > 0) {
       setTimeout(() => {
@@ -157,7 +157,7 @@ export class RestoreRun {
 
   /**
    * The contact is online (through this run or any other path): `Done` on every open CRP stream
-   * (§6). No `Register`+`Done` for a token whose stream is closed (docs §13.3 #12 SHOULD): such a
+   * (§9.4 step 6). No `Register`+`Done` for a token whose stream is closed (docs §13.3 #12 SHOULD): such a
    * `Register` is matched by the other side's waiting stream; in the parked-offer flow the side
    * that took the offer holds its stream open and its `Done` deletes the row.
    */
@@ -249,7 +249,7 @@ export class RestoreRun {
     }
   }
 
-  /** A: one offer per run, on the stream of its own SS_cur if that one matched too (§6, docs §13.2 g). */
+  /** A: one offer per run, on the stream of its own SS_cur if that one matched too (§9.4, §13.2 g). */
   private async offer (r: Registration, signal: AbortSignal): Promise<void> {
     if (r.which === 'prev') {
       const cur = this.streams.find(s => s.which === 'cur')
@@ -267,7 +267,7 @@ export class RestoreRun {
     await Promise.race([this.restored, r.peer.awaitEnd(signal)])
   }
 
-  /** B: open the offer, answer, dial A, §5 as I. */
+  /** B: open the offer, answer, dial A, §8 as I. */
   private async answer (r: Registration, signal: AbortSignal): Promise<void> {
     const { ctx } = this
     const offer = await r.peer.readOffer(signal)
@@ -293,7 +293,7 @@ export class RestoreRun {
     await Promise.race([this.restored, r.peer.awaitEnd(signal)])
   }
 
-  /** §6: a parked offer is dialed at once (the dialer is I); a failed dial is silent. */
+  /** §9.4: a parked offer is dialed at once (the dialer is I); a failed dial is silent. */
   private pickUpParked (peer: CrpPeer, sealed: Sealed): void {
     const { ctx } = this
     void (async () => {

@@ -1,4 +1,4 @@
-// The Connection Restore Protocol per contact (PROTOCOL.md §6 "Peers", issue 4): while a contact is
+// The Connection Restore Protocol per contact (docs/protocol.md §9.4): while a contact is
 // `unreachable`, one restore run per interval of the schedule (schedule.ts), each with a fresh
 // identity (restore-run.ts). Three runs in a row ending in INCORRECT_SHARED_SECRET make the contact
 // show "restore keeps failing", but the schedule never stops for it (a hostile relay must not be
@@ -182,7 +182,7 @@ class ContactRestore {
     if (this.done || this.init.sessions.isOnline(this.id)) return
     if (this.starting != null || this.current?.busy === true) { this.due = true; return }
     this.due = false
-    // The run is held until the next one (§6, at most 300 s): the planned interval, not a guess.
+    // The run is held until the next one (§9.4, at most 300 s): the planned interval, not a guess.
     const next = this.runner.nextRunAtMs
     this.ctx.holdMs = next != null ? Math.max(0, next - this.init.clock.now()) : Infinity
     this.starting = this.beginRun().finally(() => { this.starting = undefined; if (this.due) this.onDue() })
@@ -190,7 +190,7 @@ class ContactRestore {
 
   private async beginRun (): Promise<void> {
     const previous = this.current
-    // §6: the previous run's streams are "closed before registering again"; its identity stays
+    // §9.4: the previous run's streams are "closed before registering again"; its identity stays
     // reachable until the new run has registered (a parked offer of it may still be taken up).
     await previous?.closeWaiting()
     const run = new RestoreRun(this.ctx)
@@ -210,7 +210,7 @@ class ContactRestore {
     void this.persistRun()
   }
 
-  /** §6: the run ends; three in a row → "restore keeps failing"; the schedule goes on regardless. */
+  /** §9.4: the run ends; three in a row → "restore keeps failing"; the schedule goes on regardless. */
   private async onIncorrect (run: RestoreRun): Promise<void> {
     const stored = await this.init.book.update(this.id, (c) => {
       if (c.crp == null) return false

@@ -1,5 +1,6 @@
-// The one schedule module (peer/core/daemon/schedule.ts): the CRP schedule of PROTOCOL.md §6 walked end to
-// end on a fake clock, its jitter, the fast variant, the re-dial back-off, and wall-clock jumps.
+// The one schedule module (peer/core/daemon/schedule.ts): the CRP schedule of docs/protocol.md §9.3
+// walked end to end on a fake clock, its jitter, the fast variant, the re-dial back-off, and
+// wall-clock jumps.
 import { expect } from 'chai'
 import {
   DAY_MS, FAST_CRP_SCHEDULE, REDIAL_BACKOFF, SEED_CRP_SCHEDULE, ScheduledRunner, crpScheduleByName, intervalAt,
@@ -26,7 +27,7 @@ function walk (schedule: Schedule, random: () => number = Math.random): { clock:
 }
 
 describe('schedule', () => {
-  it('seed bands × age → 60 s, 300 s from day 3, 600 s from day 10, 3600 s from day 20, 43 200 s from day 30, 86 400 s from day 40, none from day 365', () => {
+  it('§9.3 bands × age → 60 s, 300 s from day 3, 600 s from day 10, 3600 s from day 20, 43 200 s from day 30, 86 400 s from day 40, none from day 365', () => {
     const at = (days: number): number | undefined => intervalAt(SEED_CRP_SCHEDULE, days * DAY_MS)
     expect(at(0)).to.equal(60 * S)
     expect(at(2.999)).to.equal(60 * S)
@@ -46,7 +47,7 @@ describe('schedule', () => {
     expect(jitteredIntervalAt(SEED_CRP_SCHEDULE, 40 * DAY_MS, () => 0.5)).to.equal(86_400 * S)
   })
 
-  it('fast × the seed → same bands and ratios, every duration ÷ 60 (1 s until 72 min … expired at 146 h)', () => {
+  it('fast × the §9.3 schedule → same bands and ratios, every duration ÷ 60 (1 s until 72 min … expired at 146 h)', () => {
     expect(crpScheduleByName('fast')).to.equal(FAST_CRP_SCHEDULE)
     expect(crpScheduleByName('seed')).to.equal(SEED_CRP_SCHEDULE)
     expect(FAST_CRP_SCHEDULE.bands.map(b => b.intervalMs)).to.deep.equal([1, 5, 10, 60, 720, 1440].map(x => x * S))
@@ -55,7 +56,7 @@ describe('schedule', () => {
     expect(FAST_CRP_SCHEDULE.jitter).to.deep.equal({ min: 0.9, max: 1.1 })
   })
 
-  it('the whole 365-day seed schedule on a fake clock → every interval within ×[0.9, 1.1] of its band, expired at day 365, in well under a second', function () {
+  it('the whole 365-day §9.3 schedule on a fake clock → every interval within ×[0.9, 1.1] of its band, expired at day 365, in well under a second', function () {
     const started = performance.now()
     const { clock, runs, endedAt, runner, start } = walk(SEED_CRP_SCHEDULE)
     let steps = 0

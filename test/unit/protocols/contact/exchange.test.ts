@@ -1,4 +1,4 @@
-// `/gini/contact/1` state machine (PROTOCOL.md §4) over in-memory streams: A = creator, B = joiner
+// `/gini/contact/1` state machine (docs/protocol.md §7) over in-memory streams: A = creator, B = joiner
 // (B opens the stream). Defects are injected by a middle that rewrites B's card in flight and
 // re-binds it with the right key, so each test fails exactly the check it names.
 import { expect } from 'chai'
@@ -13,7 +13,7 @@ import type { Mutate, Person } from './fixtures.js'
 
 const MAX = CONTACT_FRAME_MAX_BYTES
 
-describe('contact/exchange (§4)', () => {
+describe('contact/exchange (§7)', () => {
   let alice: Person
   let bob: Person
   let kContact: Uint8Array
@@ -182,7 +182,8 @@ describe('contact/exchange (§4)', () => {
     expect(ch.stream.status).to.equal('aborted')
   })
 
-  // PROTOCOL.md §9: `contact_binding` from vectors/gini-v1.json (an independent implementation), copied here.
+  // docs/protocol.md §12: `contact_binding` from vectors/gini-v1.json (an independent
+  // implementation), copied here.
   const VECTOR = {
     kContact: '356fa1adaeeb99a1097d9ed93b4c92fd9e19e310cf175cbe08f45b39d504ff7f',
     vcard: 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Alice\r\nEND:VCARD\r\n',
@@ -194,14 +195,14 @@ describe('contact/exchange (§4)', () => {
     vcard: VECTOR.vcard, ppk: fromHex(VECTOR.ppk), peerId: fromHex(VECTOR.peerId), multiaddrs: [], binding: fromHex(binding)
   }) as ContactCard
 
-  it('card read × the §9 vector card from role A → accepted with its fields', () => {
+  it('card read × the §12 vector card from role A → accepted with its fields', () => {
     const card = verifyContactCard(vectorCard(VECTOR.binding), 'A', fromHex(VECTOR.kContact))
     expect(card.vcard.fn).to.equal('Alice')
     expect(card.peerId.type).to.equal('Ed25519')
     expect(card.peerId.toMultihash().bytes).to.deep.equal(fromHex(VECTOR.peerId))
   })
 
-  it('card read × the §9 vector card taken as role B\'s, or with one binding bit flipped → InvalidCardError', () => {
+  it('card read × the §12 vector card taken as role B\'s, or with one binding bit flipped → InvalidCardError', () => {
     expect(() => verifyContactCard(vectorCard(VECTOR.binding), 'B', fromHex(VECTOR.kContact))).to.throw().with.property('name', 'InvalidCardError')
     const flipped = (VECTOR.binding.slice(0, 63) + (VECTOR.binding[63] === '0' ? '1' : '0'))
     expect(() => verifyContactCard(vectorCard(flipped), 'A', fromHex(VECTOR.kContact))).to.throw().with.property('name', 'InvalidCardError')

@@ -1,4 +1,4 @@
-// vCard 4.0 building and §4's receiver checks (PROTOCOL.md §4, RFC 6350).
+// vCard 4.0 building and §7's receiver checks (docs/protocol.md §7, RFC 6350).
 import { expect } from 'chai'
 import { VCARD_MAX_BYTES } from '../../../../protocols/contact/constants.js'
 import { buildVCard, parseVCard, PROFILE_PHOTO_MAX_BYTES } from '../../../../protocols/contact/vcard.js'

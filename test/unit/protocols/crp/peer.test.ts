@@ -1,4 +1,4 @@
-// The peer side of /gini/crp/1 (PROTOCOL.md §6 "Peers") over in-memory streams and a relay test
+// The peer side of /gini/crp/1 (docs/protocol.md §9.4) over in-memory streams and a relay test
 // double (support.ts) that can play a hijacked relay.
 import { expect } from 'chai'
 import {
@@ -25,7 +25,7 @@ async function eventually (cond: () => boolean, what: string): Promise<void> {
   throw new Error(`not within 2 s: ${what}`)
 }
 
-describe('crp/peer (§6)', () => {
+describe('crp/peer (§9)', () => {
   let relay: MiniRelay
   let ss: Uint8Array
   let infoA: CrpPeerInfo
@@ -208,7 +208,7 @@ describe('crp/peer (§6)', () => {
     expect(await within(5_000, waiting)).to.be.instanceOf(PeerLeftError)
   })
 
-  it('independent vectors (§9): Register token and role, A\'s proof for n_A/n_B, parked and offer open under the published keys', async () => {
+  it('independent vectors (§12): Register token and role, A\'s proof for n_A/n_B, parked and offer open under the published keys', async () => {
     const v = independent.crp
     const [peerEnd, relayEnd] = await channelPair(CrpMessage, CRP_FRAME_MAX_BYTES)
     const a = new CrpPeer({ channel: peerEnd, ss: fromHex(v.SharedSecret), role: 'A', randomBytes: () => fromHex(v.n_A) })

@@ -1,5 +1,5 @@
 // The CRP relay state machine (protocols/crp/relay.ts) on in-memory stream pairs, a fake clock and
-// a real SQLite store in a temp dir: every rule of PROTOCOL.md §6 "Relay", with time moved by the
+// a real SQLite store in a temp dir: every rule of docs/protocol.md §9.2, with time moved by the
 // test, never waited for.
 import { expect } from 'chai'
 import { WIRE_MESSAGES, errorFrame } from '../../../../protocols/common/index.js'
@@ -36,7 +36,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     return { a, b, token }
   }
 
-  /** Moves the clock hour by hour, letting each hourly sweep finish (§6: the sweep runs hourly). */
+  /** Moves the clock hour by hour, letting each hourly sweep finish (the relay sweeps hourly). */
   async function advanceHours (h: Harness, hours: number): Promise<void> {
     for (let i = 0; i < hours; i++) {
       h.clock.advance(HOUR_MS)
@@ -334,7 +334,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     })
   })
 
-  describe('violations (§0): PROTOCOL_VIOLATION to that stream only, row kept', function () {
+  describe('violations (§3.4): PROTOCOL_VIOLATION to that stream only, row kept', function () {
     const run = async (p: { a: Crp, b: Crp }): Promise<void> => {
       await relayed(p.a, p.b, { challenge: { nonce: bytes(32) } })
       await relayed(p.b, p.a, { challenge: { nonce: bytes(32) } })
@@ -400,7 +400,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     }
   })
 
-  describe('limits (§6): over any → RATE_LIMITED', function () {
+  describe('limits (§9.2): over any → RATE_LIMITED', function () {
     it('admission refuses × Register → RATE_LIMITED, no Registered, no row', async () => {
       const h = await harness(cleanup, { admission: { admit: () => false, admitNewRow: () => true } })
       const a = await h.connect()
@@ -459,7 +459,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
   })
 
   describe('time: Session, parked offers and rows (sweep on start and hourly)', function () {
-    it('waiting stream allowed 48 h × 24 h → closed and its Session cleared (§6: Session cleared 24 h after set); 1 ms earlier set', async () => {
+    it('waiting stream allowed 48 h × 24 h → closed and its Session cleared (§9.2: Session cleared 24 h after set); 1 ms earlier set', async () => {
       const h = await harness(cleanup, { maxWaitMs: 2 * DAY_MS })
       const token = freshToken()
       const a = await h.connect()
@@ -540,7 +540,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     })
   })
 
-  it('outcomes are plain words and error frames carry the fixed wire texts: no token anywhere (§8)', async () => {
+  it('outcomes are plain words and error frames carry the fixed wire texts: no token anywhere (§11)', async () => {
     const h = await harness(cleanup)
     const { a, b, token } = await matchedPair(h)
     await a.write({ challenge: { nonce: bytes(31) } })

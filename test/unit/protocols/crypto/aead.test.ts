@@ -1,4 +1,4 @@
-// PROTOCOL.md §0 AEAD: XChaCha20-Poly1305 with a fresh nonce; any tampering → AeadError.
+// docs/protocol.md §2.2 AEAD: XChaCha20-Poly1305 with a fresh nonce; any tampering → AeadError.
 import { expect } from 'chai'
 import { AeadError, open, seal, sodium, toHex, utf8 } from '../../../../protocols/crypto/index.js'
 import type { SealedBox } from '../../../../protocols/crypto/index.js'

@@ -1,4 +1,4 @@
-// PROTOCOL.md §4 card binding: bound to k_contact, the sender's role and every card field.
+// docs/protocol.md §7 card binding: bound to k_contact, the sender's role and every card field.
 import { expect } from 'chai'
 import { cardBinding, concat, sodium, toHex } from '../../../../protocols/crypto/index.js'
 import type { CardFields } from '../../../../protocols/crypto/index.js'

@@ -1,4 +1,4 @@
-// PROTOCOL.md §0 building blocks: ‖, lv (LEB128 lengths), hex, ct_eq.
+// docs/protocol.md §2.3 building blocks: ‖, lv (LEB128 lengths), hex, ct_eq.
 import { expect } from 'chai'
 import { concat, ctEqual, fromHex, leb128, lv, toHex, utf8 } from '../../../../protocols/crypto/index.js'
 

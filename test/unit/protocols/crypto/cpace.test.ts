@@ -1,4 +1,4 @@
-// PROTOCOL.md §3 CPace step, and the draft-irtf-cfrg-cpace ristretto255 vector quoted in §9.
+// docs/protocol.md §6.7 CPace step, and the draft-irtf-cfrg-cpace ristretto255 vector quoted in §12.4.
 import { expect } from 'chai'
 import { IncorrectMfcError } from '../../../../protocols/common/index.js'
 import {
@@ -20,7 +20,7 @@ function freshRun (): Run {
 }
 
 describe('crypto/cpace', () => {
-  describe('draft-irtf-cfrg-cpace ristretto255 vector (§9)', () => {
+  describe('draft-irtf-cfrg-cpace ristretto255 vector (§12.4)', () => {
     const prs = utf8('Password')
     const ci = fromHex('6f630b425f726573706f6e6465720b415f696e69746961746f72')
     const sid = fromHex('7e4b4791d6a8ef019b936c79fb7f2c57')

@@ -1,4 +1,4 @@
-// PROTOCOL.md §6 CRP keys: roles, token, proofs, offer/answer/park keys.
+// docs/protocol.md §9.1 CRP keys: roles, token, proofs, offer/answer/park keys.
 import { expect } from 'chai'
 import {
   crpAnswerKey, crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpRole, crpToken, fromHex, open, seal,

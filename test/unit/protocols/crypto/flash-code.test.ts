@@ -1,4 +1,4 @@
-// PROTOCOL.md §1 (flash codes) and §2 (lookup).
+// docs/protocol.md §4 (flash codes) and §5 (lookup).
 import { expect } from 'chai'
 import { InvalidFlashCodeError } from '../../../../protocols/common/index.js'
 import {

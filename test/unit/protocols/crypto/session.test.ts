@@ -1,4 +1,4 @@
-// PROTOCOL.md §5 SharedSecret, and the X25519 helpers it uses.
+// docs/protocol.md §8 SharedSecret, and the X25519 helpers it uses.
 import { expect } from 'chai'
 import {
   deriveSessionSecret, dh, generateX25519, LowOrderPointError, toHex, x25519PublicFromPrivate

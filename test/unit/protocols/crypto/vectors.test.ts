@@ -1,4 +1,4 @@
-// PROTOCOL.md §9: every value of the independent implementation's vectors, byte for byte, and the
+// docs/protocol.md §12: every value of the independent implementation's vectors, byte for byte, and the
 // same checks on our published vectors (test/vectors/gini-v1.json), which must also equal what
 // scripts/gen-vectors.ts produces today (so the published file cannot drift).
 import { readFileSync } from 'node:fs'
@@ -27,7 +27,7 @@ function show (typed: string): string {
 function pairingFrom (v: VectorFile, role: 'A' | 'B'): { share: Uint8Array, finish: (peer: Uint8Array) => PairingKeys } {
   const sid = fromHex(v.cpace.sid)
   const R = fromHex(v.cpace.R)
-  // §3: sid = sid_a ‖ sid_b, 16 bytes each.
+  // §6.7: sid = sid_a ‖ sid_b, 16 bytes each.
   return createCpaceParty({
     fc: v.cpace.FC,
     relayId: R,
@@ -41,7 +41,7 @@ function pairingFrom (v: VectorFile, role: 'A' | 'B'): { share: Uint8Array, fini
 
 function checkVectorFile (label: string, v: VectorFile): void {
   describe(`${label} vectors`, () => {
-    describe('§1 normalization, §2 lookup', () => {
+    describe('§4 normalization, §5 lookup', () => {
       it('typed code → FC_ascii and lookup', () => {
         expect(normalizeFlashCode(v.flash_code.typed)).to.equal(v.flash_code.FC_ascii)
         expect(toHex(flashCodeLookup(fromHex(v.flash_code.R), v.flash_code.FC_ascii))).to.equal(v.flash_code.lookup)
@@ -60,7 +60,7 @@ function checkVectorFile (label: string, v: VectorFile): void {
       }
     })
 
-    describe('§3 CPace with fixed scalars', () => {
+    describe('§6 CPace with fixed scalars', () => {
       const c = v.cpace
       const R = fromHex(c.R)
       const sid = fromHex(c.sid)
@@ -94,14 +94,14 @@ function checkVectorFile (label: string, v: VectorFile): void {
       }
     })
 
-    it('§4 card binding', () => {
+    it('§7 card binding', () => {
       const b = v.contact_binding
       expect(b.k_contact).to.equal(v.cpace.k_contact)
       const card = { vcard: b.vcard, ppk: fromHex(b.ppk), peerId: fromHex(b.peer_id), multiaddrs: b.multiaddrs.map(fromHex) }
       expect(toHex(cardBinding(fromHex(b.k_contact), b.role as 'A' | 'B', card))).to.equal(b.binding)
     })
 
-    describe('§5 session', () => {
+    describe('§8 session', () => {
       const s = v.session
       for (const role of ['I', 'R'] as const) {
         it(`${role} → T, SharedSecret, confirm_I, confirm_R`, () => {
@@ -118,14 +118,14 @@ function checkVectorFile (label: string, v: VectorFile): void {
       }
     })
 
-    describe('§6 CRP', () => {
+    describe('§9 CRP', () => {
       const p = v.crp
       const ss = fromHex(p.SharedSecret)
       const nA = fromHex(p.n_A)
       const nB = fromHex(p.n_B)
       const token = fromHex(p.token)
 
-      it('token, roles of the §5 PPKs', () => {
+      it('token, roles of the §8 PPKs', () => {
         expect(p.SharedSecret).to.equal(v.session.SharedSecret)
         expect(toHex(crpToken(ss))).to.equal(p.token)
         const PPKI = x25519PublicFromPrivate(fromHex(v.session.ppk_I))

@@ -1,5 +1,5 @@
 // The GSS state machine (protocols/fc/relay.ts) on in-memory stream pairs with a fake clock: the
-// deadlines of PROTOCOL.md §3 are tested by moving time, not by waiting for it.
+// deadlines of docs/protocol.md §6.5 are tested by moving time, not by waiting for it.
 import { streamPair } from '@libp2p/utils'
 import { expect } from 'chai'
 import { GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'

@@ -1,4 +1,4 @@
-// /gini/ice/1 (PROTOCOL.md §14) over in-memory streams: the exchange, the peer's checks of a reply,
+// /gini/ice/1 (docs/protocol.md §14) over in-memory streams: the exchange, the peer's checks of a reply,
 // and coturn's use-auth-secret credential format.
 import { expect } from 'chai'
 import { createHmac } from 'node:crypto'

@@ -1,4 +1,4 @@
-// AddressUpdate on its own `/gini/session/1` stream (PROTOCOL.md §5).
+// AddressUpdate on its own `/gini/session/1` stream (docs/protocol.md §8).
 import { expect } from 'chai'
 import { multiaddr } from '@multiformats/multiaddr'
 import { readAddressUpdate, sendAddressUpdate } from '../../../../protocols/session/address-update.js'
@@ -10,7 +10,7 @@ import { channelPair, resetAll, within } from '../contact/fixtures.js'
 const MAX = SESSION_FRAME_MAX_BYTES
 const ADDRS = ['/ip4/192.0.2.7/tcp/4001', '/dns4/relay.example.org/tcp/443/wss/p2p-circuit/webrtc']
 
-describe('session/address-update (§5)', () => {
+describe('session/address-update (§8)', () => {
   afterEach(resetAll)
 
   it('new addresses × update sent → receiver reads them with their seq, then a clean end', async () => {

@@ -1,4 +1,4 @@
-// `/gini/session/1` handshake (PROTOCOL.md §5) over in-memory streams. I = dialer (opens the
+// `/gini/session/1` handshake (docs/protocol.md §8) over in-memory streams. I = dialer (opens the
 // stream), R = listener, which reads the first frame itself and hands it to runSessionResponder.
 import { expect } from 'chai'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -16,7 +16,7 @@ const AT_MS = 1_700_000_000_000
 const I_ADDR = multiaddr('/ip4/10.0.0.1/tcp/4001').bytes
 const R_ADDR = multiaddr('/ip4/10.0.0.2/udp/4002/quic-v1').bytes
 
-describe('session/handshake (§5)', () => {
+describe('session/handshake (§8)', () => {
   let ppkI: X25519KeyPair
   let ppkR: X25519KeyPair
 

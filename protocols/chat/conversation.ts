@@ -26,11 +26,14 @@ export interface ShownMessage {
   delivered: boolean
 }
 
-const AUTHOR_RANK: Record<Author, number> = { me: 0, them: 1 }
-
-/** §15.5: by sender time, then the author's seq, then ours before theirs. */
-export function compareShown (a: { sentAtMs: number, seq: number, author: Author }, b: { sentAtMs: number, seq: number, author: Author }): number {
-  return a.sentAtMs - b.sentAtMs || a.seq - b.seq || AUTHOR_RANK[a.author] - AUTHOR_RANK[b.author]
+/**
+ * §15.5: by sender time; one author's envelopes by its seq; a tie between the two authors by id, which
+ * both sides hold alike, so both show the same order.
+ */
+export function compareShown (a: { id: string, sentAtMs: number, seq: number, author: Author }, b: { id: string, sentAtMs: number, seq: number, author: Author }): number {
+  if (a.sentAtMs !== b.sentAtMs) return a.sentAtMs - b.sentAtMs
+  if (a.author === b.author) return a.seq - b.seq
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
 export function showConversation (envelopes: Iterable<StoredEnvelope>): ShownMessage[] {

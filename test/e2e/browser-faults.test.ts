@@ -9,6 +9,7 @@ import { createRelay } from '../../relay/index.js'
 import { sodium } from '../../protocols/crypto/index.js'
 import { launchChromium, startWebStack, withTimeout, WebPeer, STEP_MS, type WebStack } from '../helpers/browser.js'
 import { run, runToEnd, GINI, type Proc } from '../helpers/processes.js'
+import { startTamperingRelay } from '../helpers/tampering-relay.js'
 
 /** Issue 5: "the other tab closed mid-pairing → your contact left within seconds". */
 const PEER_LEFT_SHOWN_WITHIN_MS = 5_000
@@ -114,7 +115,7 @@ describe('web client in Chromium: bad input and faults', function () {
   })
 
   it('a relay that swaps a key (hijacked GSS) → both tabs show "Incorrect MFC" and store nothing', async () => {
-    const hijacked = await createRelay({
+    const hijacked = await startTamperingRelay({
       listen: ['/ip4/127.0.0.1/tcp/0/ws'],
       tamper: (from, msg) => from === 'creator' && msg.tempKey != null
         ? { tempKey: { share: sodium.crypto_core_ristretto255_random() as Uint8Array<ArrayBuffer> } }

@@ -5,6 +5,7 @@ import {
   Cleanup, WAIT_MS, bytes, completePairing, create, exchangeKeys, exchangeSealed, expectEnd, expectError,
   expectErrorThenEnd, freshLookup, next, openFc, pair, relayed, startRelay, waitFor
 } from '../helpers/relay-clients.js'
+import { startTamperingRelay } from '../helpers/tampering-relay.js'
 import type { Relay } from '../../relay/index.js'
 import type { FcMessage } from '../../protocols/fc/pb/fc.js'
 
@@ -147,13 +148,19 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 })
 
-describe('relay GSS /gini/fc/1: tamper hook (a hijacked relay, for tests)', function () {
+describe('relay GSS /gini/fc/1: a hijacked relay (test/helpers/tampering-relay.ts)', function () {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
+  async function tampering (c: Cleanup, opts: Parameters<typeof startTamperingRelay>[0]): Promise<Relay> {
+    const relay = await startTamperingRelay(opts)
+    c.add(async () => { await relay.stop() })
+    return relay
+  }
+
   it('tamper × Mfc from the creator and sid_a to the joiner → the joiner sees the altered values', async () => {
     const flip = (b: Uint8Array): Uint8Array<ArrayBuffer> => { const c = new Uint8Array(b); c[0] ^= 1; return c }
-    const relay = await startRelay(cleanup, {
+    const relay = await tampering(cleanup, {
       tamper: (from, msg): FcMessage => {
         if (msg.matched != null && from === 'creator') return { matched: { sidA: flip(msg.matched.sidA), sidB: msg.matched.sidB } }
         if (msg.mfc != null && from === 'creator') return { mfc: { mac: flip(msg.mfc.mac) } }
@@ -176,14 +183,14 @@ describe('relay GSS /gini/fc/1: tamper hook (a hijacked relay, for tests)', func
     await exchangeSealed(p)
   })
 
-  it('no tamper option → Matched and forwarded frames are byte-for-byte what was sent', async () => {
+  it('the plain relay (no tampering layer) → Matched and forwarded frames are byte-for-byte what was sent', async () => {
     const relay = await startRelay(cleanup)
     const p = await pair(cleanup, relay)
     await exchangeKeys(p) // relayed() asserts deep equality of every frame
   })
 
   it('Error from the joiner on a tampered relay → still forwarded', async () => {
-    const relay = await startRelay(cleanup, { tamper: (_from, msg) => msg })
+    const relay = await tampering(cleanup, { tamper: (_from, msg) => msg })
     const p = await pair(cleanup, relay)
     await p.b.write({ error: { code: 'INCORRECT_MFC' as any, message: 'Incorrect MFC' } })
     await expectError(p.a, 'INCORRECT_MFC')

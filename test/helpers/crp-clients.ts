@@ -16,7 +16,8 @@ import {
   CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_PARKED_MAX_BYTES, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS
 } from '../../relay/constants.js'
 import { SqliteRestoreStore } from '../../relay/restore-store.js'
-import { Cleanup, FakeClock, WAIT_MS, bytes, clientNode } from './relay-clients.js'
+import { FakeClock } from './fake-clock.js'
+import { Cleanup, WAIT_MS, bytes, clientNode } from './relay-clients.js'
 import type { Relay } from '../../relay/index.js'
 import type { Libp2p } from 'libp2p'
 

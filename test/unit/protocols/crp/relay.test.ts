@@ -561,7 +561,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     const w = await h.connect()
     await register(w, freshToken(), 'B')
     await h.relay.close()
-    expect(h.clock.timerCount).to.equal(0)
+    expect(h.clock.pending).to.equal(0)
     for (const ch of [a, b, w]) await expectEnd(ch)
     h.clock.advance(CRP_CLOSE_GRACE_MS)
   })

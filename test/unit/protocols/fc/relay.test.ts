@@ -6,7 +6,8 @@ import { frameChannel } from '../../../../protocols/common/framing.js'
 import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
 import { FcRelay, type FcRelayInit, type FcOutcome } from '../../../../protocols/fc/relay.js'
 import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
-import { Cleanup, FakeClock, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
+import { FakeClock } from '../../../helpers/fake-clock.js'
+import { Cleanup, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
 
 describe('GSS state machine (fake clock)', function () {
   const cleanup = new Cleanup()
@@ -98,7 +99,7 @@ describe('GSS state machine (fake clock)', function () {
     expect(fc.pendingCount).to.equal(0)
     await a.close(); await b.close()
     clock.advance(GSS_CLOSE_GRACE_MS)
-    expect(clock.timerCount).to.equal(0)
+    expect(clock.pending).to.equal(0)
   })
 
   it('refused stream × client never closes its side → reset after the close grace', async () => {
@@ -148,7 +149,7 @@ describe('GSS state machine (fake clock)', function () {
     const silent = await connect()
     fc.close()
     expect(fc.pendingCount).to.equal(0)
-    expect(clock.timerCount).to.equal(0)
+    expect(clock.pending).to.equal(0)
     await expectEnd(a)
     await expectEnd(silent)
   })

@@ -2,12 +2,14 @@
 // completion and departures. Clients are plain libp2p nodes speaking raw FcMessage frames.
 import { expect } from 'chai'
 import {
-  Cleanup, WAIT_MS, bytes, completePairing, create, exchangeKeys, exchangeSealed, expectEnd, expectError,
+  Cleanup, WAIT_MS, bytes, clientNode, completePairing, create, exchangeKeys, exchangeSealed, expectEnd, expectError,
   expectErrorThenEnd, freshLookup, next, openFc, pair, relayed, startRelay, waitFor
 } from '../helpers/relay-clients.js'
 import { startTamperingRelay } from '../helpers/tampering-relay.js'
 import type { Relay } from '../../relay/index.js'
+import { FC_PROTOCOL } from '../../protocols/fc/constants.js'
 import type { FcMessage } from '../../protocols/fc/pb/fc.js'
+import type { Stream } from '@libp2p/interface'
 
 describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   const suite = new Cleanup()
@@ -109,12 +111,22 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 
   it('creator Done then closes its side × joiner still working → no PEER_LEFT; joiner Done completes', async () => {
-    const p = await pair(cleanup, relay)
+    const creator = await clientNode(cleanup)
+    const lookup = freshLookup()
+    const a = await openFc(cleanup, relay, creator)
+    await a.write({ create: { lookup, sid: bytes(16) } })
+    expect((await next(a)).created).to.not.equal(undefined)
+    const b = await openFc(cleanup, relay)
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    for (const ch of [a, b]) expect((await next(ch)).matched).to.not.equal(undefined)
+    const p = { a, b, lookup, sidA: new Uint8Array(), sidB: new Uint8Array() }
     await exchangeKeys(p)
     await exchangeSealed(p)
     await p.a.write({ done: {} })
     await p.a.close() // after its Done, a side closing is not a departure (§3.5)
-    await new Promise(resolve => setTimeout(resolve, 200))
+    // The relay has the creator's close before the joiner's Done: its end of the stream says so.
+    const relaySide = (): Stream | undefined => relay.node.getConnections(creator.peerId).flatMap(c => c.streams).find(s => s.protocol === FC_PROTOCOL)
+    await waitFor(() => relaySide()?.remoteWriteStatus === 'closed', 'the relay to see the creator close')
     await p.b.write({ done: {} })
     await expectEnd(p.b) // no Error frame: the relay simply closes
   })

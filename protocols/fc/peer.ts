@@ -55,7 +55,8 @@ export type FcPeerState =
 
 /** A transition as reported to `onState`: the state entered and what a user may see of it, never a secret. */
 export type FcStep =
-  | { state: 'awaitingMatch', /** Creator only: the relay's end of the code's life, for display. */ expiresAtMs?: number }
+  | { state: 'awaitingMatch', role: 'A', /** The relay's end of the code's life, for display. */ expiresAtMs: number }
+  | { state: 'awaitingMatch', role: 'B' }
   | { state: 'matched' | 'keysExchanged' | 'peerVerified' | 'peerInfoExchanged' | 'done' | 'completed' }
   | { state: 'failed', /** The wire code sent or received; none when the caller gave up or disposed. */ code?: GiniErrorCode }
 
@@ -130,7 +131,7 @@ export class FcPeer {
     if (msg.created == null) return await this.violation()
     const expiresAtMs = Number(msg.created.expiresAtMs)
     this.startDeadline()
-    this.enter({ state: 'awaitingMatch' }, { state: 'awaitingMatch', expiresAtMs })
+    this.enterAwaitingMatch({ state: 'awaitingMatch', role: 'A', expiresAtMs })
     return { expiresAtMs }
   }
 
@@ -147,7 +148,7 @@ export class FcPeer {
   async join (signal?: AbortSignal): Promise<void> {
     this.expectRole('B')
     this.expect('idle')
-    this.enter({ state: 'awaitingMatch' })
+    this.enterAwaitingMatch({ state: 'awaitingMatch', role: 'B' })
     await this.send({ join: { lookup: wire(this.init.lookup), sid: wire(this.sid) } })
     const msg = await this.read(signal)
     if (msg.matched == null) return await this.violation()
@@ -281,8 +282,14 @@ export class FcPeer {
   }
 
   /** Moves on and reports it; each step calls this last, so a throwing listener acts after the step. */
-  private enter (next: Exclude<Known, { state: 'idle' | 'failed' }>, step: FcStep = { state: next.state }): void {
+  private enter (next: Exclude<Known, { state: 'idle' | 'awaitingMatch' | 'failed' }>): void {
     this.known = next
+    this.init.onState?.({ state: next.state })
+  }
+
+  /** → awaitingMatch, reported with the role (the creator's with the relay's expiry). */
+  private enterAwaitingMatch (step: Extract<FcStep, { state: 'awaitingMatch' }>): void {
+    this.known = { state: 'awaitingMatch' }
     this.init.onState?.(step)
   }
 

@@ -106,12 +106,12 @@ describe('fc/peer (§6)', function () {
     await Promise.all([closedA, closedB])
 
     expect(a.steps).to.deep.equal([
-      { state: 'awaitingMatch', expiresAtMs: relayClock.now() + PAIRING_TTL_MS },
+      { state: 'awaitingMatch', role: 'A', expiresAtMs: relayClock.now() + PAIRING_TTL_MS },
       { state: 'matched' }, { state: 'keysExchanged' }, { state: 'peerVerified' },
       { state: 'peerInfoExchanged' }, { state: 'done' }, { state: 'completed' }
     ])
     expect(b.steps).to.deep.equal([
-      { state: 'awaitingMatch' }, { state: 'matched' }, { state: 'keysExchanged' }, { state: 'peerVerified' },
+      { state: 'awaitingMatch', role: 'B' }, { state: 'matched' }, { state: 'keysExchanged' }, { state: 'peerVerified' },
       { state: 'peerInfoExchanged' }, { state: 'done' }, { state: 'completed' }
     ])
     expect([a.peer.state, b.peer.state]).to.deep.equal(['completed', 'completed'])
@@ -163,7 +163,7 @@ describe('fc/peer (§6)', function () {
     const { open } = setup()
     const b = await open('B', generateFlashCode(8))
     expect(await rejection(b.peer.join())).to.be.instanceOf(NoMatchingFlashCodeError)
-    expect(b.steps).to.deep.equal([{ state: 'awaitingMatch' }, { state: 'failed', code: 'NO_MATCHING_FLASH_CODE' }])
+    expect(b.steps).to.deep.equal([{ state: 'awaitingMatch', role: 'B' }, { state: 'failed', code: 'NO_MATCHING_FLASH_CODE' }])
   })
 
   it('creator idle × the lookup is live → FlashCodeInUseError, failed{FLASH_CODE_IN_USE}; the first row lives on', async () => {

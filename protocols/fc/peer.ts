@@ -8,9 +8,11 @@
 //   B: idle → awaitingMatch (Join sent) → matched → keysExchanged → peerVerified → peerInfoExchanged → done → completed
 //   any state → failed (terminal)
 //
-// A share that is no valid point, a wrong MFC or a Sealed that does not open is INCORRECT_MFC
-// (docs/protocol.md §6.8). Frames the relay itself got wrong (undecodable, out of order, a field of
-// the wrong size) are PROTOCOL_VIOLATION.
+// Relayed crypto values that do not check out (a TempKey or Mfc of the wrong size, a share that is
+// no valid point, a wrong MFC, a Sealed that does not open) are INCORRECT_MFC, never
+// PROTOCOL_VIOLATION (docs/protocol.md §3.4, §6.8), so a tampering relay looks the same as a wrong
+// code. Frames the relay itself got wrong (undecodable, out of order, a Matched with a wrong-size
+// sid) are PROTOCOL_VIOLATION.
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
@@ -164,7 +166,9 @@ export class FcPeer {
     const { cpace } = this.expect('matched')
     await this.send({ tempKey: { share: wire(cpace.share) } })
     const share = await this.read(signal)
-    if (share.tempKey == null || share.tempKey.share.length !== SHARE_BYTES) return await this.violation()
+    if (share.tempKey == null) return await this.violation()
+    // A relayed value of the wrong size is the failed check of its step (§3.4), like a bad point.
+    if (share.tempKey.share.length !== SHARE_BYTES) return await this.fail(new IncorrectMfcError())
     let keys: PairingKeys
     try {
       keys = cpace.finish(share.tempKey.share)
@@ -174,8 +178,10 @@ export class FcPeer {
     this.enter({ state: 'keysExchanged', keys })
     await this.send({ mfc: { mac: wire(keys.ownMfc) } })
     const mfc = await this.read(signal)
-    if (mfc.mfc == null || mfc.mfc.mac.length !== MFC_BYTES) return await this.violation()
-    if (!verifyMfc(keys.expectedPeerMfc, mfc.mfc.mac)) return await this.fail(new IncorrectMfcError())
+    if (mfc.mfc == null) return await this.violation()
+    if (mfc.mfc.mac.length !== MFC_BYTES || !verifyMfc(keys.expectedPeerMfc, mfc.mfc.mac)) {
+      return await this.fail(new IncorrectMfcError())
+    }
     this.enter({ state: 'peerVerified', keys })
   }
 

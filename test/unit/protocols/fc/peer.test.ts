@@ -284,6 +284,32 @@ describe('fc/peer (§6)', function () {
     expect(states(a)).to.deep.equal(['awaitingMatch', 'matched', 'failed'])
   })
 
+  // docs/protocol.md §3.4: a malformed relayed crypto value is the failed check of its step, so a
+  // tampering relay looks like a wrong code, never like broken software.
+  for (const [what, tamper, victim] of [
+    ['truncates the creator\'s TempKey', (from: string, msg: FcMessage): FcMessage =>
+      from === 'creator' && msg.tempKey != null ? { tempKey: { share: msg.tempKey.share.slice(0, 31) } } : msg, 'B'],
+    ['pads the joiner\'s TempKey', (from: string, msg: FcMessage): FcMessage =>
+      from === 'joiner' && msg.tempKey != null ? { tempKey: { share: new Uint8Array([...msg.tempKey.share, 0]) } } : msg, 'A'],
+    ['truncates the joiner\'s Mfc', (from: string, msg: FcMessage): FcMessage =>
+      from === 'joiner' && msg.mfc != null ? { mfc: { mac: msg.mfc.mac.slice(0, 16) } } : msg, 'A']
+  ] as const) {
+    it(`matched × a hijacked relay ${what} → its receiver sends INCORRECT_MFC: both see Incorrect MFC, no PeerInfo sealed`, async () => {
+      const { relay, open } = setup({ tamper })
+      const [a, b] = await matched(open)
+      // The other side may have verified the receiver's genuine Mfc: its step after that gets the Error.
+      const run = async (side: Side): Promise<unknown> => { await side.peer.verify(); return await side.peer.exchangePeerInfo(side.own) }
+      const [errA, errB] = await Promise.all([rejection(run(a)), rejection(run(b))])
+      expect(errA, 'creator').to.be.instanceOf(IncorrectMfcError)
+      expect(errB, 'joiner').to.be.instanceOf(IncorrectMfcError)
+      const receiver = victim === 'A' ? a : b
+      expect(receiver.steps.at(-1), 'the receiver of the bad value').to.deep.equal({ state: 'failed', code: 'INCORRECT_MFC' })
+      expect(states(receiver)).to.not.include('peerVerified')
+      for (const side of [a, b]) expect(states(side)).to.not.include('peerInfoExchanged')
+      await waitFor(() => relay.pendingCount === 0, 'the relay to drop the row')
+    })
+  }
+
   it('joiner matched × an offer where the creator\'s TempKey belongs (relay out of order) → PROTOCOL_VIOLATION, forwarded', async () => {
     const { open } = setup({
       tamper: (from, msg) => from === 'creator' && msg.tempKey != null ? { offer: { nonce: bytes(24), ciphertext: bytes(40) } } : msg

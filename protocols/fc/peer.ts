@@ -89,8 +89,8 @@ export interface FcPeerInit {
   /** Random bytes source (sid). Defaults to libsodium's. */
   randomBytes(n: number): Uint8Array
   /**
-   * Called on every transition, synchronously, as the step's last act (`failed`: after the Error
-   * frame went out). A listener that throws fails the step with its error.
+   * Called on every transition, synchronously, as it happens (`failed`: once the Error frame went
+   * out). A listener that throws fails the step with its error.
    */
   onState?: (step: FcStep) => void
 }
@@ -278,7 +278,7 @@ export class FcPeer {
     throw err
   }
 
-  /** Releases timers and wipes secrets; safe to call more than once. An unfinished run is failed. */
+  /** Releases the deadline, the close watch and an unused CPace scalar; safe to call more than once. An unfinished run ends in `failed`. */
   dispose (): void {
     this.failed()
   }
@@ -287,7 +287,7 @@ export class FcPeer {
     return this.known.state === 'failed' || this.known.state === 'completed'
   }
 
-  /** Moves on and reports it; each step calls this last, so a throwing listener acts after the step. */
+  /** Moves on and reports it. */
   private enter (next: Exclude<Known, { state: 'idle' | 'awaitingMatch' | 'failed' }>): void {
     this.known = next
     this.init.onState?.({ state: next.state })

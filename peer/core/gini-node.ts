@@ -7,7 +7,7 @@ import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.j
 import { systemClock, type Clock } from '../../protocols/common/index.js'
 import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
 import { loadIdentity, loadOrCreateIdentity, type Identity } from './identity.js'
-import { runCreator, runJoiner, type PairingContext, type PairingOutcome } from './pairing/pairing.js'
+import { runCreator, runJoiner, type NewFlashCode, type PairingInit, type PairingOutcome, type PairingWebRtc } from './pairing/pairing.js'
 import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
@@ -20,9 +20,9 @@ export interface GiniNodeInit {
   /** Per-attempt deadlines of the WebRTC upgrade (see dial-peer.ts). */
   webrtcAttemptTimeoutsMs?: number[]
   /** ICE servers and policy for every WebRTC connection (default: none, never public ones). */
-  webrtc?: PairingContext['webrtc']
+  webrtc?: PairingWebRtc
   /** Random source of flash codes (default: libsodium's CSPRNG). Tests only. */
-  newFlashCode?: PairingContext['newFlashCode']
+  newFlashCode?: NewFlashCode
 }
 
 export interface PairingOptions {
@@ -99,15 +99,15 @@ export class GiniNode {
 
   /** Shows a new flash code (via onProgress) and pairs with whoever enters it. */
   async invite (opts: PairingOptions & { codeLength?: 8 | 10 }): Promise<ContactRecord> {
-    const ctx = await this.pairingContext(opts)
-    return await this.store(await runCreator(ctx, opts.codeLength ?? 8), opts)
+    const init = await this.pairingInit(opts)
+    return await this.store(await runCreator(init, opts.codeLength ?? 8), opts)
   }
 
   /** Pairs using a code the other side read out. Bad input throws InvalidFlashCodeError before anything is sent. */
   async accept (code: string, opts: PairingOptions): Promise<ContactRecord> {
     const fc = normalizeFlashCode(code)
-    const ctx = await this.pairingContext(opts)
-    return await this.store(await runJoiner(ctx, fc), opts)
+    const init = await this.pairingInit(opts)
+    return await this.store(await runJoiner(init, fc), opts)
   }
 
   /**
@@ -152,7 +152,7 @@ export class GiniNode {
     ]
   }
 
-  private async pairingContext (opts: PairingOptions): Promise<PairingContext> {
+  private async pairingInit (opts: PairingOptions): Promise<PairingInit> {
     const vcard = await this.init.storage.loadProfile()
     if (vcard == null) throw new ProfileMissingError()
     return {

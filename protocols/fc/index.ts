@@ -7,7 +7,7 @@ import { FcMessage } from './pb/fc.js'
 
 export * from './constants.js'
 export { FcMessage } from './pb/fc.js'
-export { FcPeer, type FcPeerInit, type VerifiedPeerInfo } from './peer.js'
+export { FcPeer, type FcPeerInit, type FcStep, type VerifiedPeerInfo } from './peer.js'
 export {
   FcRelay, type FcRelayInit, type FcRemote, type FcAdmission, type FcClock, type FcOutcome, type FcSide
 } from './relay.js'

@@ -62,7 +62,7 @@ export async function startTamperingRelay (options: TamperingRelayOptions): Prom
  * The relay's end of one stream, with the tamper between the relay and the wire. The side's role
  * is known from its opening frame; its recipient-facing `from` is the other role.
  */
-function tampering (ch: FrameChannel<FcMessage>, tamper: FcTamper): FrameChannel<FcMessage> {
+export function tampering (ch: FrameChannel<FcMessage>, tamper: FcTamper): FrameChannel<FcMessage> {
   let role: FcSide | undefined
   let matched = false
   return {

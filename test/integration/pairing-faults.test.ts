@@ -52,6 +52,10 @@ describe('pairing faults', function () {
       if (from === 'creator' && msg.tempKey != null) return { tempKey: { share: sodium.crypto_core_ristretto255_random() as Uint8Array<ArrayBuffer> } }
       return msg
     }],
+    ['relay truncates the creator\'s TPK', () => (from, msg) => {
+      if (from === 'creator' && msg.tempKey != null) return { tempKey: { share: msg.tempKey.share.slice(0, 31) } }
+      return msg
+    }],
     ['relay changes the sid the joiner sees', () => (from, msg) => {
       if (from === 'creator' && msg.matched != null) {
         const sidA = msg.matched.sidA.slice()

@@ -43,6 +43,8 @@ export interface PairingSelf {
   vcard: string
   ppk: X25519KeyPair
   peerId: PeerId
+  /** The long-term Ed25519 key of `peerId` (libsodium's 64-byte secret key): signs the card's peer id. */
+  signingKey: Uint8Array
   /** The long-term addresses to put on our card, given the relay we reached. */
   cardAddrs(relayAddr: Multiaddr): Multiaddr[]
 }
@@ -59,6 +61,8 @@ export interface PairingContext {
   newFlashCode?: (length: 8 | 10) => string
   /** WebRTC settings of the pairing identity (ICE servers; no public defaults). */
   webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
+  /** The caller's verdict on the other's verified card (e.g. a changed key): throw InvalidCardError to refuse it. */
+  checkCard?: (card: ReceivedCard) => void | Promise<void>
 }
 
 export interface PairingOutcome {
@@ -183,11 +187,12 @@ async function syncContact (ctx: PairingContext, peer: FcPeer, role: PairingRole
     vcard: ctx.self.vcard,
     ppk: ctx.self.ppk.publicKey,
     peerId: ctx.self.peerId.toMultihash().bytes,
-    multiaddrs: ctx.self.cardAddrs(rs.relayAddr).map(ma => ma.bytes)
+    multiaddrs: ctx.self.cardAddrs(rs.relayAddr).map(ma => ma.bytes),
+    signingKey: ctx.self.signingKey
   }
   ctx.onProgress?.({ event: 'syncing' })
   return await exchangeContactCards(frameChannel(stream, ContactMessage, CONTACT_FRAME_MAX_BYTES), {
-    role, kContact: peer.contactKey, own, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
+    role, kContact: peer.contactKey, own, checkCard: ctx.checkCard, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
   })
 }
 

@@ -19,7 +19,11 @@ export interface CliContext {
   signal: AbortSignal
   /** The relay to use: --relay, else GINI_RELAY, else the one saved by `gini init`. */
   relay(): Promise<string>
-  node(): Promise<GiniNode>
+  /**
+   * `exclusive`: commands that write (init, invite, accept, daemon) lock the data dir, so two of
+   * them never overwrite each other's contacts and secrets; reading ones (contacts) do not.
+   */
+  node(opts?: { exclusive?: boolean }): Promise<GiniNode>
   /** True once node() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
   readonly opened: boolean
 }
@@ -39,9 +43,9 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
       return validateMultiaddr(relay)
     },
     get opened () { return node != null },
-    async node () {
+    async node (opts = {}) {
       // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
-      node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir))
+      node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { lock: opts.exclusive === true }))
       return await node
     }
   }

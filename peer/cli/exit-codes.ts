@@ -34,6 +34,7 @@ export function errorCodeFor (err: unknown): string {
   if (err instanceof Error && err.name === 'UsageError') return 'USAGE'
   if (err instanceof Error && err.name === 'TimeoutError') return 'EXPIRED'
   if (err instanceof Error && err.name === 'ProfileMissingError') return 'NO_PROFILE'
+  if (err instanceof Error && err.name === 'DataDirInUseError') return 'DATA_DIR_IN_USE'
   return 'FAILED'
 }
 

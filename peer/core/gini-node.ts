@@ -12,6 +12,7 @@ import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
+import { assertSameKey } from './contact-book.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -164,10 +165,13 @@ export class GiniNode {
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
+      // Refused during §7 already, so neither side stores a pairing that brought a changed key.
+      checkCard: async (card) => { await assertSameKey(this.init.storage, card.peerId.toString(), toHex(card.ppk)) },
       self: {
         vcard,
         ppk: this.identity.ppk,
         peerId: this.identity.peerId,
+        signingKey: this.identity.privateKey.raw,
         cardAddrs: (relayAddr) => this.cardAddrs(relayAddr)
       }
     }
@@ -176,12 +180,14 @@ export class GiniNode {
   private async store (outcome: PairingOutcome, opts: PairingOptions): Promise<ContactRecord> {
     const now = this.clock.now()
     const id = outcome.card.peerId.toString()
-    const previous = await this.init.storage.getContact(id)
+    const ppk = toHex(outcome.card.ppk)
+    // Checked again here: the contact may have been stored while this pairing ran.
+    const previous = await assertSameKey(this.init.storage, id, ppk)
     const contact: ContactRecord = {
       id,
       name: outcome.card.vcard.fn,
       vcard: outcome.card.vcard.text,
-      ppk: toHex(outcome.card.ppk),
+      ppk,
       addresses: outcome.card.multiaddrs.map(ma => ({ multiaddr: ma.toString(), seenAtMs: now })),
       sharedSecret: { current: toHex(outcome.session.sharedSecret), previous: previous?.sharedSecret.current },
       pairedAtMs: previous?.pairedAtMs ?? now,

@@ -39,6 +39,8 @@ export interface PairingSelf {
   vcard: string
   ppk: X25519KeyPair
   peerId: PeerId
+  /** The long-term Ed25519 key of `peerId` (libsodium's 64-byte secret key): signs the card's peer id. */
+  signingKey: Uint8Array
   /** The long-term addresses to put on our card, given the relay we reached. */
   cardAddrs(relayAddr: Multiaddr): Multiaddr[]
 }
@@ -66,6 +68,8 @@ export interface PairingInit extends RelaySessionInit {
   webrtcAttemptTimeoutsMs?: number[]
   /** Creator: default libsodium's CSPRNG. */
   newFlashCode?: NewFlashCode
+  /** The caller's verdict on the other's verified card (e.g. a changed key): throw InvalidCardError to refuse it. */
+  checkCard?: (card: ReceivedCard) => void | Promise<void>
 }
 
 export interface PairingOutcome {
@@ -115,7 +119,7 @@ export async function runCreator (init: PairingInit, codeLength: 8 | 10 = 8): Pr
     report({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
 
     report({ event: 'syncing' })
-    const card = await syncContact(contactIn.stream, 'A', kContact, ownCard(self, rs.relayAddr), signal)
+    const card = await syncContact(contactIn.stream, 'A', kContact, ownCard(self, rs.relayAddr), init.checkCard, signal)
     const sessionIn = await raceRelay(relayClosed, inbound.session(withTimeout(signal, SYNC_STEP_TIMEOUT_MS)))
     const channel = sessionChannel(sessionIn.stream)
     const sessionSignal = withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
@@ -168,7 +172,7 @@ export async function runJoiner (init: PairingInit, fc: string): Promise<Pairing
     const streamOpts = { runOnLimitedConnection: connection.limits != null }
     const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS) })
     report({ event: 'syncing' })
-    const card = await syncContact(contactStream, 'B', kContact, ownCard(self, rs.relayAddr), signal)
+    const card = await syncContact(contactStream, 'B', kContact, ownCard(self, rs.relayAddr), init.checkCard, signal)
     const sessionStream = await connection.newStream(SESSION_PROTOCOL, { ...streamOpts, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS) })
     const session = await runSessionInitiator(sessionChannel(sessionStream), {
       ppk: self.ppk,
@@ -218,14 +222,15 @@ function ownCard (self: PairingSelf, relayAddr: Multiaddr): OwnCard {
     vcard: self.vcard,
     ppk: self.ppk.publicKey,
     peerId: self.peerId.toMultihash().bytes,
-    multiaddrs: self.cardAddrs(relayAddr).map(ma => ma.bytes)
+    multiaddrs: self.cardAddrs(relayAddr).map(ma => ma.bytes),
+    signingKey: self.signingKey
   }
 }
 
 /** §7 on the given stream; the card's binding key comes from this pairing's CPace. */
-async function syncContact (stream: Stream, role: PairingRole, kContact: Uint8Array, own: OwnCard, signal: AbortSignal | undefined): Promise<ReceivedCard> {
+async function syncContact (stream: Stream, role: PairingRole, kContact: Uint8Array, own: OwnCard, checkCard: PairingInit['checkCard'], signal: AbortSignal | undefined): Promise<ReceivedCard> {
   return await exchangeContactCards(contactChannel(stream), {
-    role, kContact, own, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
+    role, kContact, own, checkCard, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
   })
 }
 

@@ -8,7 +8,7 @@ import {
   generateFlashCode, formatFlashCode, flashCodeLookup, sodium, type X25519KeyPair, type PairingRole
 } from '../../../protocols/crypto/index.js'
 import {
-  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError, systemClock, type Clock
+  FlashCodeInUseError, GiniError, InvalidCardError, RelayUnreachableError, UnreachableError, systemClock, type Clock
 } from '../../../protocols/common/index.js'
 import { fcChannel, FcPeer, FC_PROTOCOL, type FcStep } from '../../../protocols/fc/index.js'
 import {
@@ -32,6 +32,8 @@ export const PEER_CONNECT_TIMEOUT_MS = 30_000
 export const SYNC_STEP_TIMEOUT_MS = 30_000
 /** §6.6: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times (6 Creates in all). */
 export const MAX_CREATE_RETRIES = 5
+/** How long a refused card's Error frame gets to reach the other side before the pairing ends. */
+export const REFUSAL_DELIVERY_MS = 1_000
 /** After a failed dial, how long the joiner waits for the relay to say the creator left (it is ms behind). */
 export const RELAY_VERDICT_GRACE_MS = 500
 
@@ -229,8 +231,24 @@ function ownCard (self: PairingSelf, relayAddr: Multiaddr): OwnCard {
 
 /** §7 on the given stream; the card's binding key comes from this pairing's CPace. */
 async function syncContact (stream: Stream, role: PairingRole, kContact: Uint8Array, own: OwnCard, checkCard: PairingInit['checkCard'], signal: AbortSignal | undefined): Promise<ReceivedCard> {
-  return await exchangeContactCards(contactChannel(stream), {
-    role, kContact, own, checkCard, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
+  try {
+    return await exchangeContactCards(contactChannel(stream), {
+      role, kContact, own, checkCard, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
+    })
+  } catch (err) {
+    // A card we refused: let our Error frame reach the other side (it closes once it read it)
+    // before the pairing identity and its connections are torn down, so it hears "refused", not "left".
+    if (err instanceof InvalidCardError) await streamClosed(stream, REFUSAL_DELIVERY_MS)
+    throw err
+  }
+}
+
+/** Resolves once both ends of `stream` are closed, or after `ms`. */
+async function streamClosed (stream: Stream, ms: number): Promise<void> {
+  if (stream.status === 'closed' || stream.status === 'reset' || stream.status === 'aborted') return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    stream.addEventListener('close', () => { clearTimeout(timer); resolve() }, { once: true })
   })
 }
 

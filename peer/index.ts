@@ -13,11 +13,17 @@ export type { DaemonEvent, CrpStep } from './core/daemon/events.js'
 export { SEED_CRP_SCHEDULE, FAST_CRP_SCHEDULE } from './core/daemon/schedule.js'
 export { reachabilityOf, restoreStatusOf, UNREACHABLE_AFTER_MS } from './core/daemon/reachability.js'
 export { FileStorage, createPeerNode, releaseWebRtc }
+export { DataDirInUseError, CorruptFileError } from './adapters/file-storage.js'
 
-/** A GiniNode storing its identity and contacts under `dataDir`. */
-export async function openGiniNode (dataDir: string, init: Partial<GiniNodeInit> = {}, opts: OpenOptions = {}): Promise<GiniNode> {
+/**
+ * A GiniNode storing its identity and contacts under `dataDir`. `lock`: this process becomes the
+ * data dir's only writer (FileStorage.lock; DataDirInUseError if another live process is).
+ */
+export async function openGiniNode (dataDir: string, init: Partial<GiniNodeInit> = {}, opts: OpenOptions & { lock?: boolean } = {}): Promise<GiniNode> {
+  const storage = new FileStorage(dataDir)
+  if (opts.lock === true) await storage.lock()
   try {
-    return await GiniNode.open({ storage: new FileStorage(dataDir), createPeerNode, ...init }, opts)
+    return await GiniNode.open({ storage, createPeerNode, ...init }, opts)
   } catch (err) {
     throw err instanceof IdentityMissingError ? new IdentityMissingError(dataDir) : err
   }

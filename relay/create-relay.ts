@@ -23,7 +23,7 @@ import { restoreDbPath } from './restore-store.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { dropReservationsOnDisconnect } from './reservations.js'
 import * as C from './constants.js'
-import type { FcClock, FcOutcome, FcTamper } from '../protocols/fc/index.js'
+import type { FcClock, FcOutcome } from '../protocols/fc/index.js'
 import type { CrpOutcome } from '../protocols/crp/index.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -46,8 +46,6 @@ export interface RelayOptions {
   rateLimit?: RateLimitOptions | false
   /** Time source of the GSS and its rate limiter (default: the system clock). */
   clock?: FcClock
-  /** TEST DOUBLE ONLY: play a hijacked relay (see FcTamper). Never set in production. */
-  tamper?: FcTamper
   /** Called with each pairing outcome (plain words, no ids): for metrics. */
   onOutcome?: (outcome: FcOutcome) => void
   /** Serve Prometheus `/metrics` and `/healthz` on this address (keep it private, e.g. 127.0.0.1). */
@@ -136,7 +134,6 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         pairingTtlMs: options.pairingTtlMs,
         maxPendingPairings: options.maxPendingPairings,
         clock: options.clock,
-        tamper: options.tamper,
         onOutcome: (outcome) => { metrics?.pairingOutcome(outcome); options.onOutcome?.(outcome) },
         admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now)
       }),

@@ -2,7 +2,7 @@
 export { createRelay, type Relay, type RelayOptions } from './create-relay.js'
 export { fcService, FcService, type FcServiceInit } from './fc-service.js'
 export { RateLimiter, type RateLimitOptions, type BucketOptions } from './rate-limit.js'
-export type { FcClock, FcOutcome, FcTamper, FcSide } from '../protocols/fc/index.js'
+export type { FcClock, FcOutcome, FcSide } from '../protocols/fc/index.js'
 export { crp, CrpService, crpAdmission, NewRowQuota, type CrpServiceInit } from './crp-service.js'
 export { SqliteRestoreStore, restoreDbPath, type RestoreStoreOptions } from './restore-store.js'
 export type { CrpOutcome, CrpRelayInit, RestoreStore, RestoreRow, CrpRole } from '../protocols/crp/index.js'

@@ -10,7 +10,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import {
   cardBinding, concat, cpaceChannelId, cpaceGenerator, cpaceIsk, createCpaceParty, crpAnswerKey,
   crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpRole, crpToken, deriveSessionSecret,
-  flashCodeLookup, H, leb128, normalizeFlashCode, ready, sodium, toHex, utf8, x25519PublicFromPrivate
+  flashCodeLookup, H, leb128, normalizeFlashCode, peerIdSigMessage, ready, signPeerId, sodium, toHex, utf8,
+  x25519PublicFromPrivate
 } from '../protocols/crypto/index.js'
 
 export interface SealedExample { key: string, ad: string, nonce: string, ciphertext: string }
@@ -25,7 +26,11 @@ export interface VectorFile {
     TPK_A: string, TPK_B: string, K: string, ISK: string, T: string, MFC_A: string, MFC_B: string,
     k_offer: string, k_answer: string, k_contact: string
   }
-  contact_binding: { k_contact: string, role: string, vcard: string, ppk: string, peer_id: string, multiaddrs: string[], binding: string }
+  contact_binding: {
+    k_contact: string, role: string, vcard: string, ppk: string, peer_id: string, multiaddrs: string[], binding: string
+    /** docs/protocol.md §7 extension (ours only): the long-term key's Ed25519 seed, the signed message, the signature. */
+    peer_id_seed?: string, peer_id_sig_message?: string, peer_id_sig?: string
+  }
   session: { ppk_I: string, ppk_R: string, e_I: string, e_R: string, T: string, SharedSecret: string, confirm_I: string, confirm_R: string }
   crp: {
     SharedSecret: string, token: string, role_of_ppk_I: string, role_of_ppk_R: string, n_A: string, n_B: string,
@@ -72,7 +77,8 @@ export async function buildVectors (): Promise<VectorFile> {
   await ready()
   const relay = peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', fixed('relay')))
   const pairing = peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', fixed('pairing-A')))
-  const longTerm = peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', fixed('long-term-B')))
+  const longTermKey = await generateKeyPairFromSeed('Ed25519', fixed('long-term-B'))
+  const longTerm = peerIdFromPrivateKey(longTermKey)
   const R = relay.toMultihash().bytes
   const circuit = `/ip4/198.51.100.7/tcp/4001/p2p/${relay.toString()}/p2p-circuit`
 
@@ -106,6 +112,7 @@ export async function buildVectors (): Promise<VectorFile> {
   const ppkB = x25519PublicFromPrivate(fixed('ppk_R'))
   const cardMultiaddrs = [multiaddr(`${circuit}/webrtc/p2p/${longTerm.toString()}`).bytes, multiaddr(`/ip4/203.0.113.9/udp/4001/webrtc-direct/p2p/${longTerm.toString()}`).bytes]
   const card = { vcard: VCARD, ppk: ppkB, peerId: longTerm.toMultihash().bytes, multiaddrs: cardMultiaddrs }
+  const binding = cardBinding(keys.kContact, 'B', card)
 
   // §8
   const [ppkI, ppkR, eI, eR] = ['ppk_I', 'ppk_R', 'e_I', 'e_R'].map(n => fixed(n))
@@ -147,7 +154,9 @@ export async function buildVectors (): Promise<VectorFile> {
     },
     contact_binding: {
       k_contact: toHex(keys.kContact), role: 'B', vcard: VCARD, ppk: toHex(card.ppk), peer_id: toHex(card.peerId),
-      multiaddrs: card.multiaddrs.map(toHex), binding: toHex(cardBinding(keys.kContact, 'B', card))
+      multiaddrs: card.multiaddrs.map(toHex), binding: toHex(binding),
+      peer_id_seed: toHex(fixed('long-term-B')), peer_id_sig_message: toHex(peerIdSigMessage(binding)),
+      peer_id_sig: toHex(signPeerId(longTermKey.raw, binding))
     },
     session: {
       ppk_I: toHex(ppkI), ppk_R: toHex(ppkR), e_I: toHex(eI), e_R: toHex(eR), T: toHex(session.transcript),

@@ -20,6 +20,29 @@ export interface WebServer {
   close(): Promise<void>
 }
 
+/**
+ * Content-Security-Policy of every response. Scripts, styles and fetches only from this server;
+ * libsodium compiles its WebAssembly from bytes ('wasm-unsafe-eval'); photos and the favicon are
+ * data: URIs. WebSockets may go to any ws:/wss: host because the settings page lets a person pick
+ * another relay than the configured one; WebRTC is not governed by CSP.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'"
+].join('; ')
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer'
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -36,15 +59,17 @@ export async function serveWeb (opts: { config: WebConfig, port?: number, host?:
   let config = opts.config
   const server = createServer((req, res) => {
     void (async () => {
-      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
-      if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return }
+      const path = requestPath(req.url)
+      // A malformed escape (`/%E0%A4%A`) must not throw out of the handler: that would end the process.
+      if (path == null) { res.writeHead(400, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('bad request'); return }
+      if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405, SECURITY_HEADERS).end(); return }
       if (path === '/config.json') {
-        res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' })
+        res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store', ...SECURITY_HEADERS })
         res.end(JSON.stringify(config))
         return
       }
       const file = normalize(join(dir, path === '/' ? 'index.html' : path))
-      if (!file.startsWith(dir + sep)) { res.writeHead(403).end(); return }
+      if (!file.startsWith(dir + sep)) { res.writeHead(403, SECURITY_HEADERS).end(); return }
       try {
         const body = await readFile(file)
         // Vite puts a content hash in every asset name; index.html must always be fetched fresh.
@@ -52,14 +77,17 @@ export async function serveWeb (opts: { config: WebConfig, port?: number, host?:
         res.writeHead(200, {
           'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
           'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-          'x-content-type-options': 'nosniff',
-          'referrer-policy': 'no-referrer'
+          ...SECURITY_HEADERS
         })
         res.end(req.method === 'HEAD' ? undefined : body)
       } catch {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+        res.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('not found')
       }
-    })()
+    })().catch(() => {
+      // Whatever else fails answers this request only; the server (and `npm start`'s relay) stays up.
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS)
+      res.end()
+    })
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -74,5 +102,14 @@ export async function serveWeb (opts: { config: WebConfig, port?: number, host?:
       server.closeAllConnections()
       await new Promise<void>(resolve => server.close(() => { resolve() }))
     }
+  }
+}
+
+/** The request's decoded path, or undefined when it does not parse or decode (a 400). */
+function requestPath (url: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url ?? '/', 'http://x').pathname)
+  } catch {
+    return undefined
   }
 }

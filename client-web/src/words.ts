@@ -52,10 +52,13 @@ const TITLES: Partial<Record<GiniErrorCode, string>> = {
   UNREACHABLE: 'Could not connect to your contact'
 }
 const RETRYABLE: ReadonlySet<GiniErrorCode> = new Set(['RATE_LIMITED', 'UNREACHABLE', 'UNSPECIFIED'])
+const LOCAL_DETAIL: ReadonlySet<string> = new Set(['KeyChangedError', 'PeerIdNotProvenError'])
 
 export function describeError (err: unknown): ShownError {
   if (err instanceof GiniError) {
-    return { code: err.code, title: TITLES[err.code] ?? WIRE_MESSAGES[err.code], detail: USER_MESSAGES[err.code], retryable: RETRYABLE.has(err.code) }
+    // Our own refusals of a card say why (a changed key, an unproven peer id); wire errors never do.
+    const detail = LOCAL_DETAIL.has(err.name) ? err.message : USER_MESSAGES[err.code]
+    return { code: err.code, title: TITLES[err.code] ?? WIRE_MESSAGES[err.code], detail, retryable: RETRYABLE.has(err.code) }
   }
   if (err instanceof InvalidFlashCodeError) {
     return { code: 'INVALID_FLASH_CODE', title: 'Not a Flash Code', detail: `${err.message}. Nothing was sent.`, retryable: false }

@@ -1,6 +1,10 @@
-// GiniStorage on a data directory. Every write is atomic (temp file + rename) and secret files are
-// created owner-only (0600) inside an owner-only directory (0700).
-import { mkdir, readFile, readdir, rename, writeFile, chmod } from 'node:fs/promises'
+// GiniStorage on a data directory. Every write is durable and atomic: a temp file is written and
+// fsynced, renamed over the target, and the directory fsynced, so a crash leaves the old file or
+// the new one, never a torn or empty one. Secret files are owner-only (0600) inside an owner-only
+// directory (0700). A contact file that cannot be read is set aside, never reset. `lock()` makes a
+// process the data dir's only writer.
+import { chmod, link, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { readFileSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
@@ -9,18 +13,95 @@ import { MESSAGES_DB_FILE, SqliteMessageStore } from './sqlite-message-store.js'
 
 const SECRET_FILE_MODE = 0o600
 const DIR_MODE = 0o700
+/** The lock file inside the data dir: the pid of the process that holds it. */
+export const LOCK_FILE = 'lock'
+/** Attempts at taking the lock (each after removing a stale one); bounds the loop. */
+const LOCK_ATTEMPTS = 3
+
+export interface FileStorageOptions {
+  /** Told about a data dir that stays open to others, or a contact file set aside (default: process.emitWarning). */
+  onWarning?: (message: string) => void
+}
+
+/** Another live process holds the data dir's lock. */
+export class DataDirInUseError extends Error {
+  readonly pid: number
+
+  constructor (dir: string, pid: number) {
+    super(`The data dir ${dir} is in use by process ${pid} (a gini daemon, invite or accept). Stop it, or use another --data dir.`)
+    this.name = 'DataDirInUseError'
+    this.pid = pid
+  }
+}
+
+/** A file of the data dir that does not parse (or cannot be read); names the file, never its content. */
+export class CorruptFileError extends Error {
+  readonly path: string
+
+  constructor (path: string, detail: string, options?: ErrorOptions) {
+    super(`${path} is unreadable or corrupt: ${detail}`, options)
+    this.name = 'CorruptFileError'
+    this.path = path
+  }
+}
+
+// Data dirs this process has locked: a lock file holding our own pid is ours only if listed here
+// (otherwise it was left by an earlier process that had the same pid, e.g. in a container).
+const heldLocks = new Set<string>()
+let exitHookInstalled = false
 
 export class FileStorage implements GiniStorage {
   readonly dir: string
+  private readonly warn: (message: string) => void
+  private prepared?: Promise<void>
 
-  constructor (dir: string) {
+  constructor (dir: string, opts: FileStorageOptions = {}) {
     this.dir = dir
+    this.warn = opts.onWarning ?? ((message) => { process.emitWarning(message, 'GiniStorageWarning') })
+  }
+
+  /**
+   * Makes this process the data dir's only writer until it exits (or unlock()): a lock file created
+   * exclusively, holding the pid. A lock left by a dead process is taken over; one held by a live
+   * process throws DataDirInUseError.
+   */
+  async lock (): Promise<void> {
+    await this.prepare()
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE })
+    const path = join(this.dir, LOCK_FILE)
+    if (heldLocks.has(path)) throw new DataDirInUseError(this.dir, process.pid)
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      // The pid is written before the lock file appears (link fails if it exists): no reader ever
+      // sees an empty lock file.
+      const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
+      await writeDurably(tmp, `${process.pid}\n`)
+      try {
+        await link(tmp, path)
+        heldLocks.add(path)
+        installExitHook()
+        return
+      } catch (err: any) {
+        if (err.code !== 'EEXIST') throw err
+      } finally {
+        await unlink(tmp).catch(() => {})
+      }
+      const holder = await readLockPid(path)
+      if (holder != null && holder !== process.pid && isAlive(holder)) throw new DataDirInUseError(this.dir, holder)
+      await removeStaleLock(path, holder)
+    }
+    throw new Error(`Could not lock the data dir ${this.dir}: its lock file keeps changing.`)
+  }
+
+  /** Releases the lock taken by lock() (also released when the process exits). */
+  async unlock (): Promise<void> {
+    const path = join(this.dir, LOCK_FILE)
+    if (!heldLocks.delete(path)) return
+    if (await readLockPid(path) === process.pid) await unlink(path).catch(() => {})
   }
 
   async loadIdentity (): Promise<IdentityRecord | undefined> {
-    const raw = await readOptional(join(this.dir, 'identity.json'))
-    if (raw == null) return undefined
-    const json = JSON.parse(raw.toString('utf8'))
+    const json = await this.readJson('identity.json')
+    if (json == null) return undefined
     return {
       libp2pKey: Buffer.from(json.libp2pKey, 'base64'),
       ppkPrivate: Buffer.from(json.ppkPrivate, 'base64'),
@@ -37,6 +118,7 @@ export class FileStorage implements GiniStorage {
   }
 
   async loadProfile (): Promise<string | undefined> {
+    await this.prepare()
     return (await readOptional(join(this.dir, 'profile.vcf')))?.toString('utf8')
   }
 
@@ -44,7 +126,9 @@ export class FileStorage implements GiniStorage {
     await this.write('profile.vcf', vcard)
   }
 
+  /** Every contact that reads; one that does not is set aside (see readContact) and the rest load. */
   async listContacts (): Promise<ContactRecord[]> {
+    await this.prepare()
     let names: string[]
     try {
       names = await readdir(join(this.dir, 'contacts'))
@@ -54,15 +138,21 @@ export class FileStorage implements GiniStorage {
     }
     const contacts: ContactRecord[] = []
     for (const name of names.filter(n => n.endsWith('.json')).sort()) {
-      const raw = await readOptional(join(this.dir, 'contacts', name))
-      if (raw != null) contacts.push(JSON.parse(raw.toString('utf8')))
+      try {
+        const contact = await this.readContact(name)
+        if (contact != null) contacts.push(contact)
+      } catch (err) {
+        if (!(err instanceof CorruptFileError)) throw err
+        this.warn(err.message)
+      }
     }
     return contacts.sort((a, b) => a.pairedAtMs - b.pairedAtMs)
   }
 
+  /** Throws CorruptFileError (after setting the file aside) when the contact's file does not read. */
   async getContact (id: string): Promise<ContactRecord | undefined> {
-    const raw = await readOptional(join(this.dir, 'contacts', `${safeName(id)}.json`))
-    return raw == null ? undefined : JSON.parse(raw.toString('utf8'))
+    await this.prepare()
+    return await this.readContact(`${safeName(id)}.json`)
   }
 
   async putContact (contact: ContactRecord): Promise<void> {
@@ -72,8 +162,7 @@ export class FileStorage implements GiniStorage {
   }
 
   async loadNodeState (): Promise<NodeState | undefined> {
-    const raw = await readOptional(join(this.dir, 'node-state.json'))
-    return raw == null ? undefined : JSON.parse(raw.toString('utf8'))
+    return await this.readJson('node-state.json')
   }
 
   async saveNodeState (state: NodeState): Promise<void> {
@@ -81,19 +170,152 @@ export class FileStorage implements GiniStorage {
   }
 
   async openMessages (): Promise<MessageStore> {
-    await mkdir(this.dir, { recursive: true, mode: DIR_MODE })
+    await this.prepare()
     return new SqliteMessageStore(join(this.dir, MESSAGES_DB_FILE))
   }
 
+  /**
+   * A contact record, or undefined if there is none. One that cannot be read or parsed is renamed
+   * to `<name>.corrupt-<ms>` (kept for the person to inspect, never overwritten by a fresh record)
+   * and reported as a CorruptFileError naming both files.
+   */
+  private async readContact (name: string): Promise<ContactRecord | undefined> {
+    const path = join(this.dir, 'contacts', name)
+    let contact: unknown
+    try {
+      const raw = await readOptional(path)
+      if (raw == null) return undefined
+      contact = JSON.parse(raw.toString('utf8'))
+      if (typeof contact !== 'object' || contact == null || typeof (contact as ContactRecord).id !== 'string') throw new Error('not a contact record')
+    } catch (err: any) {
+      const aside = `${path}.corrupt-${Date.now()}`
+      await rename(path, aside)
+      throw new CorruptFileError(path, `${whatIsWrong(err)}; moved to ${aside}, the other contacts are unaffected`)
+    }
+    return contact as ContactRecord
+  }
+
+  /** A JSON file of the data dir; one that does not parse is a CorruptFileError and stays where it is. */
+  private async readJson (relative: string): Promise<any> {
+    await this.prepare()
+    const path = join(this.dir, relative)
+    const raw = await readOptional(path)
+    if (raw == null) return undefined
+    try {
+      return JSON.parse(raw.toString('utf8'))
+    } catch (err) {
+      throw new CorruptFileError(path, whatIsWrong(err))
+    }
+  }
+
   private async write (relative: string, data: string): Promise<void> {
+    await this.prepare()
     const target = join(this.dir, relative)
     const parent = join(target, '..')
     await mkdir(parent, { recursive: true, mode: DIR_MODE })
     const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
-    await writeFile(tmp, data, { mode: SECRET_FILE_MODE })
-    await chmod(tmp, SECRET_FILE_MODE)
-    await rename(tmp, target)
+    try {
+      await writeDurably(tmp, data)
+      await rename(tmp, target)
+    } catch (err) {
+      await unlink(tmp).catch(() => {})
+      throw err
+    }
+    await syncDir(parent)
   }
+
+  /** Once per instance: an existing data dir that others can enter is made owner-only (0700). */
+  private async prepare (): Promise<void> {
+    this.prepared ??= restrictDir(this.dir, this.warn)
+    await this.prepared
+  }
+}
+
+async function restrictDir (dir: string, warn: (message: string) => void): Promise<void> {
+  let mode: number
+  try {
+    mode = (await stat(dir)).mode & 0o777
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return // created 0700 by the first write
+    throw err
+  }
+  if ((mode & 0o077) === 0) return
+  try {
+    await chmod(dir, DIR_MODE)
+  } catch (err) {
+    warn(`The data dir ${dir} is open to other users (mode ${mode.toString(8)}) and could not be made owner-only: ${describe(err)}`)
+  }
+}
+
+/** Writes a new file (it must not exist), owner-only, and fsyncs it before returning. */
+async function writeDurably (path: string, data: string): Promise<void> {
+  const file = await open(path, 'wx', SECRET_FILE_MODE)
+  try {
+    await file.writeFile(data)
+    await file.chmod(SECRET_FILE_MODE) // the umask may have narrowed it, never widened: make it exact
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+}
+
+/** fsync of a directory, so a rename into it survives a crash. Some platforms cannot: best effort there. */
+async function syncDir (dir: string): Promise<void> {
+  let handle
+  try {
+    handle = await open(dir, 'r')
+    await handle.sync()
+  } catch (err: any) {
+    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes(err.code)) throw err
+  } finally {
+    await handle?.close()
+  }
+}
+
+async function readLockPid (path: string): Promise<number | undefined> {
+  const raw = await readOptional(path)
+  if (raw == null) return undefined
+  const pid = Number.parseInt(raw.toString('utf8').trim(), 10)
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
+}
+
+/**
+ * Removes a lock whose holder is dead (or unreadable). Renamed away first and checked again, so a
+ * lock another process has just taken over is put back instead of deleted.
+ */
+async function removeStaleLock (path: string, stalePid: number | undefined): Promise<void> {
+  const aside = `${path}.stale-${randomBytes(6).toString('hex')}`
+  try {
+    await rename(path, aside)
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return
+    throw err
+  }
+  const pid = await readLockPid(aside)
+  if (pid !== stalePid && pid != null && isAlive(pid)) await link(aside, path).catch(() => {})
+  await unlink(aside).catch(() => {})
+}
+
+function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err: any) {
+    return err.code === 'EPERM' // exists, owned by someone else
+  }
+}
+
+/** At exit, remove the lock files this process still holds (synchronously: it is exiting). */
+function installExitHook (): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const path of heldLocks) {
+      try {
+        if (Number.parseInt(readFileSync(path, 'utf8'), 10) === process.pid) unlinkSync(path)
+      } catch {}
+    }
+  })
 }
 
 async function readOptional (path: string): Promise<Buffer | undefined> {
@@ -103,6 +325,20 @@ async function readOptional (path: string): Promise<Buffer | undefined> {
     if (err.code === 'ENOENT') return undefined
     throw err
   }
+}
+
+/**
+ * Why a file does not read, without its content: JSON.parse quotes the text around the error, and
+ * these files hold keys and SharedSecrets (no secret in an error).
+ */
+function whatIsWrong (err: any): string {
+  if (err instanceof SyntaxError) return 'not valid JSON'
+  if (typeof err?.code === 'string') return `cannot be read (${String(err.code)})`
+  return 'not a valid record'
+}
+
+function describe (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }
 
 /** Peer ids are base58/base32 already; this guards against path tricks in a hand-edited id. */

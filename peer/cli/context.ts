@@ -19,8 +19,12 @@ export interface CliContext {
   signal: AbortSignal
   /** The relay to use: --relay, else GINI_RELAY, else the one saved by `gini init`. */
   relay(): Promise<string>
-  /** The GiniNode, its identity created on first use (`init`, and commands that pair or go online). */
-  node(): Promise<GiniNode>
+  /**
+   * The GiniNode, its identity created on first use (`init`, and commands that pair or go online).
+   * `exclusive`: commands that write (init, invite, accept, daemon) lock the data dir, so two of
+   * them never overwrite each other's contacts and secrets; reading ones (contacts) do not.
+   */
+  node(opts?: { exclusive?: boolean }): Promise<GiniNode>
   /** The GiniNode of an existing identity, for read-only commands: IdentityMissingError if none. */
   existingNode(): Promise<GiniNode>
   /** True once node() or existingNode() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
@@ -32,8 +36,8 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
   const json = opts.json === true
   let node: Promise<GiniNode> | undefined
   // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
-  const open = async (create: boolean): Promise<GiniNode> => {
-    node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create }))
+  const open = async (create: boolean, lock: boolean): Promise<GiniNode> => {
+    node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create, lock }))
     return await node
   }
   return {
@@ -47,8 +51,8 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
       return validateMultiaddr(relay)
     },
     get opened () { return node != null },
-    async node () { return await open(true) },
-    async existingNode () { return await open(false) }
+    async node (opts = {}) { return await open(true, opts.exclusive === true) },
+    async existingNode () { return await open(false, false) }
   }
 }
 

@@ -28,7 +28,7 @@ export function parseDuration (text: string): number {
 
 export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): Promise<void> {
   const relay = await ctx.relay()
-  const node = await ctx.node()
+  const node = await ctx.node({ exclusive: true })
   const names = new Map((await node.contacts()).map(c => [c.id, c.name]))
   const nameOf = (id: string): string => names.get(id) ?? id
   const words = daemonEventWords(nameOf)

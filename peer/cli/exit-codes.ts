@@ -38,6 +38,7 @@ export function errorCodeFor (err: unknown): string {
   if (err instanceof Error && err.name === 'TimeoutError') return 'EXPIRED'
   if (err instanceof Error && err.name === 'ProfileMissingError') return 'NO_PROFILE'
   if (err instanceof Error && err.name === 'IdentityMissingError') return 'NO_IDENTITY'
+  if (err instanceof Error && err.name === 'DataDirInUseError') return 'DATA_DIR_IN_USE'
   return 'FAILED'
 }
 

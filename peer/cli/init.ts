@@ -27,7 +27,7 @@ async function readPhoto (file: string): Promise<ProfilePhoto> {
 }
 
 export async function initCommand (ctx: CliContext, opts: InitOptions, relayOption: string | undefined): Promise<void> {
-  const node = await ctx.node()
+  const node = await ctx.node({ exclusive: true })
   let profile = await node.profile()
   if (opts.name != null || opts.email != null || opts.phone != null || opts.photo != null) {
     const photo = opts.photo != null ? await readPhoto(opts.photo) : profile?.photo

@@ -12,7 +12,7 @@ function reporter (ctx: CliContext) {
 
 export async function inviteCommand (ctx: CliContext, opts: { long?: boolean }): Promise<void> {
   const relay = await ctx.relay()
-  const node = await ctx.node()
+  const node = await ctx.node({ exclusive: true })
   if (!ctx.json) process.stdout.write('Connecting to the relay…\n')
   await node.invite({ relay, codeLength: opts.long === true ? 10 : 8, signal: ctx.signal, onProgress: reporter(ctx) })
 }
@@ -21,7 +21,7 @@ export async function acceptCommand (ctx: CliContext, code: string): Promise<voi
   // §4.2: a malformed code is refused here, before the relay is even dialed.
   const fc = normalizeFlashCode(code)
   const relay = await ctx.relay()
-  const node = await ctx.node()
+  const node = await ctx.node({ exclusive: true })
   if (!ctx.json) process.stdout.write('Connecting to the relay…\n')
   await node.accept(fc, { relay, signal: ctx.signal, onProgress: reporter(ctx) })
 }

@@ -7,12 +7,13 @@ import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.j
 import { systemClock, type Clock } from '../../protocols/common/index.js'
 import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
 import { loadIdentity, loadOrCreateIdentity, type Identity } from './identity.js'
-import { runCreator, runJoiner, type PairingContext, type PairingOutcome } from './pairing/pairing.js'
+import { runCreator, runJoiner, type NewFlashCode, type PairingInit, type PairingOutcome, type PairingWebRtc } from './pairing/pairing.js'
 import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { MessageStore } from './chat/message-store.js'
+import { assertSameKey } from './contact-book.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -21,9 +22,9 @@ export interface GiniNodeInit {
   /** Per-attempt deadlines of the WebRTC upgrade (see dial-peer.ts). */
   webrtcAttemptTimeoutsMs?: number[]
   /** ICE servers and policy for every WebRTC connection (default: none, never public ones). */
-  webrtc?: PairingContext['webrtc']
+  webrtc?: PairingWebRtc
   /** Random source of flash codes (default: libsodium's CSPRNG). Tests only. */
-  newFlashCode?: PairingContext['newFlashCode']
+  newFlashCode?: NewFlashCode
 }
 
 export interface PairingOptions {
@@ -101,15 +102,15 @@ export class GiniNode {
 
   /** Shows a new flash code (via onProgress) and pairs with whoever enters it. */
   async invite (opts: PairingOptions & { codeLength?: 8 | 10 }): Promise<ContactRecord> {
-    const ctx = await this.pairingContext(opts)
-    return await this.store(await runCreator(ctx, opts.codeLength ?? 8), opts)
+    const init = await this.pairingInit(opts)
+    return await this.store(await runCreator(init, opts.codeLength ?? 8), opts)
   }
 
   /** Pairs using a code the other side read out. Bad input throws InvalidFlashCodeError before anything is sent. */
   async accept (code: string, opts: PairingOptions): Promise<ContactRecord> {
     const fc = normalizeFlashCode(code)
-    const ctx = await this.pairingContext(opts)
-    return await this.store(await runJoiner(ctx, fc), opts)
+    const init = await this.pairingInit(opts)
+    return await this.store(await runJoiner(init, fc), opts)
   }
 
   /**
@@ -174,7 +175,7 @@ export class GiniNode {
     ]
   }
 
-  private async pairingContext (opts: PairingOptions): Promise<PairingContext> {
+  private async pairingInit (opts: PairingOptions): Promise<PairingInit> {
     const vcard = await this.init.storage.loadProfile()
     if (vcard == null) throw new ProfileMissingError()
     return {
@@ -186,10 +187,13 @@ export class GiniNode {
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
+      // Refused during §7 already, so neither side stores a pairing that brought a changed key.
+      checkCard: async (card) => { await assertSameKey(this.init.storage, card.peerId.toString(), toHex(card.ppk)) },
       self: {
         vcard,
         ppk: this.identity.ppk,
         peerId: this.identity.peerId,
+        signingKey: this.identity.privateKey.raw,
         cardAddrs: (relayAddr) => this.cardAddrs(relayAddr)
       }
     }
@@ -198,12 +202,14 @@ export class GiniNode {
   private async store (outcome: PairingOutcome, opts: PairingOptions): Promise<ContactRecord> {
     const now = this.clock.now()
     const id = outcome.card.peerId.toString()
-    const previous = await this.init.storage.getContact(id)
+    const ppk = toHex(outcome.card.ppk)
+    // Checked again here: the contact may have been stored while this pairing ran.
+    const previous = await assertSameKey(this.init.storage, id, ppk)
     const contact: ContactRecord = {
       id,
       name: outcome.card.vcard.fn,
       vcard: outcome.card.vcard.text,
-      ppk: toHex(outcome.card.ppk),
+      ppk,
       addresses: outcome.card.multiaddrs.map(ma => ({ multiaddr: ma.toString(), seenAtMs: now })),
       sharedSecret: { current: toHex(outcome.session.sharedSecret), previous: previous?.sharedSecret.current },
       pairedAtMs: previous?.pairedAtMs ?? now,

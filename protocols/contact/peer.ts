@@ -14,7 +14,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import {
   InvalidCardError, errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame
 } from '../common/index.js'
-import { cardBinding, ctEqual, type PairingRole } from '../crypto/index.js'
+import { cardBinding, ctEqual, signPeerId, verifyPeerIdSig, type PairingRole } from '../crypto/index.js'
 import { PPK_BYTES } from './constants.js'
 import type { ContactCard, ContactMessage } from './pb/contact.js'
 import { parseVCard } from './vcard.js'
@@ -26,6 +26,8 @@ export interface OwnCard {
   ppk: Uint8Array
   peerId: Uint8Array
   multiaddrs: Uint8Array[]
+  /** The long-term Ed25519 key of `peerId` (libsodium's 64-byte secret key), for `peer_id_sig`. Secret. */
+  signingKey: Uint8Array
 }
 
 /** The other's card after every §7 check. */
@@ -42,6 +44,11 @@ export interface ContactExchangeOptions {
   /** k_contact from §6.8. */
   kContact: Uint8Array
   own: OwnCard
+  /**
+   * The caller's own verdict on a card that passed §7's checks, before it is accepted: throwing an
+   * InvalidCardError (or a subclass) refuses it with INVALID_CARD and rejects with that error.
+   */
+  checkCard?: (card: ReceivedCard) => void | Promise<void>
   /** Bounds every read and write (the glue's CONTACT_EXCHANGE_TIMEOUT_MS). */
   signal?: AbortSignal
 }
@@ -64,8 +71,16 @@ export async function exchangeContactCards (channel: FrameChannel<ContactMessage
     let received: ReceivedCard
     try {
       received = verifyContactCard(msg.card, PEER_ROLE[opts.role], opts.kContact)
+      verifyPeerIdProof(msg.card, received.peerId)
     } catch (err) {
       throw await run.refuse('INVALID_CARD', err instanceof InvalidCardError ? err : undefined)
+    }
+    try {
+      await opts.checkCard?.(received)
+    } catch (err) {
+      // The caller's refusal travels as INVALID_CARD; anything else (a storage failure) aborts.
+      if (err instanceof InvalidCardError) throw await run.refuse('INVALID_CARD', err)
+      throw err
     }
 
     // accepted: our clean close tells the other side its card is accepted
@@ -86,7 +101,8 @@ export async function exchangeContactCards (channel: FrameChannel<ContactMessage
 /**
  * §7's receiver checks, binding first (is it from the verified pairing peer?), then the fields:
  * ppk 32 bytes, an Ed25519 peer id (§2.4), multiaddrs that decode, a vCard 4.0 with FN ≤ 256 KiB.
- * `senderRole` is the OTHER side's §6 role. Throws InvalidCardError.
+ * `senderRole` is the OTHER side's §6 role. Throws InvalidCardError. The exchange also requires
+ * verifyPeerIdProof (our extension of the base spec, docs/protocol.md §7).
  */
 export function verifyContactCard (card: ContactCard, senderRole: PairingRole, kContact: Uint8Array): ReceivedCard {
   const expected = cardBinding(kContact, senderRole, card)
@@ -97,6 +113,18 @@ export function verifyContactCard (card: ContactCard, senderRole: PairingRole, k
   if (peerId == null || multiaddrs.some(ma => ma == null)) throw new InvalidCardError()
   const vcard = parseVCard(card.vcard)
   return { vcard, ppk: card.ppk, peerId, multiaddrs: multiaddrs as Multiaddr[] }
+}
+
+/**
+ * docs/protocol.md §7 `peer_id_sig`: the card's peer id key signed this card's binding. Without it
+ * anyone we pair with could claim another contact's peer id and take that contact's place.
+ * Throws PeerIdNotProvenError when the signature is missing or wrong.
+ */
+export function verifyPeerIdProof (card: ContactCard, peerId: PeerId): void {
+  const sig = card.peerIdSig
+  if (sig == null || sig.length === 0 || peerId.publicKey == null || !verifyPeerIdSig(peerId.publicKey.raw, card.binding, sig)) {
+    throw new PeerIdNotProvenError()
+  }
 }
 
 /** A long-term peer id from its multihash bytes (§2.4); only Ed25519 ids are long-term keys. */
@@ -119,18 +147,28 @@ export function decodeMultiaddr (bytes: Uint8Array): Multiaddr | undefined {
   }
 }
 
-/** Own card with its binding made with OWN role (§7: "X = the sender's §6 role"). */
+/** Own card with its binding made with OWN role (§7: "X = the sender's §6 role"), signed by the peer id's key. */
 function ownCardFrame (own: OwnCard, role: PairingRole, kContact: Uint8Array): ContactCard {
+  const binding = cardBinding(kContact, role, own)
   return {
     vcard: own.vcard,
     ppk: copy(own.ppk),
     peerId: copy(own.peerId),
     multiaddrs: own.multiaddrs.map(copy),
-    binding: copy(cardBinding(kContact, role, own))
+    binding: copy(binding),
+    peerIdSig: copy(signPeerId(own.signingKey, binding))
   }
 }
 
 /** The generated codec types bytes as Uint8Array<ArrayBuffer>; a copy is one, whatever backs the input. */
 function copy (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes)
+}
+
+/** A card whose `peer_id_sig` is missing or wrong (docs/protocol.md §7): INVALID_CARD on the wire. */
+export class PeerIdNotProvenError extends InvalidCardError {
+  constructor () {
+    super('The contact card could not be verified: its peer id is not signed by that peer\'s key.')
+    this.name = 'PeerIdNotProvenError'
+  }
 }

@@ -41,6 +41,10 @@ export interface ParsedVCard {
 const CRLF = '\r\n'
 // RFC 6350 §3.3: a value is WSP / %x21-7E / NON-ASCII; other control characters never appear.
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+// A name is shown on one line: line breaks (after RFC 6350 unescaping of "\\n") become a space.
+const LINE_BREAKS = /\r\n|[\n\r\u0085\u2028\u2029]/g
+// Bidi embeddings, overrides, isolates and marks would let a name display as another ("evil‮cba").
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
 // Numbers that can be a tel: URI (RFC 3966 global number, visual separators allowed).
 const TEL_URI_FRIENDLY = /^\+?[0-9][0-9 ().-]*$/
 // RFC 6350 §5.2: a URI value is written as is (its examples carry "data:image/jpeg;base64,..." with
@@ -59,7 +63,7 @@ const PHOTO_DATA_URI = /^data:(image\/(?:jpeg|png|webp));base64,([A-Za-z0-9+/]*=
  * PROFILE_PHOTO_MAX_BYTES or would push the card over VCARD_MAX_BYTES.
  */
 export function buildVCard (profile: Profile): string {
-  const fn = profile.name.trim()
+  const fn = displayName(profile.name)
   if (fn === '') throw new RangeError('a vCard needs a name (FN)')
   const card = new ICAL.Component('vcard')
   card.addPropertyWithValue('version', '4.0') // RFC 6350 §6.7.9: right after BEGIN
@@ -85,6 +89,8 @@ export function buildVCard (profile: Profile): string {
 /**
  * §7's receiver checks: at most VCARD_MAX_BYTES of UTF-8, exactly one vCard (no nesting, nothing
  * around it), VERSION:4.0 as its first property and a non-empty text FN. Throws InvalidCardError.
+ * `fn` comes back as displayName() made it, so every UI shows a one-line name without bidi tricks;
+ * `text` stays the card as received.
  */
 export function parseVCard (text: string): ParsedVCard {
   if (new TextEncoder().encode(text).byteLength > VCARD_MAX_BYTES) throw invalid()
@@ -109,8 +115,9 @@ export function parseVCard (text: string): ParsedVCard {
   if (props[0]?.name !== 'version' || versions.length !== 1 || versions[0].getFirstValue() !== '4.0') throw invalid()
 
   const fnProp = card.getFirstProperty('fn')
-  const fn = fnProp?.type === 'text' ? fnProp.getFirstValue() : undefined
-  if (typeof fn !== 'string' || fn.trim() === '') throw invalid()
+  const rawFn = fnProp?.type === 'text' ? fnProp.getFirstValue() : undefined
+  const fn = typeof rawFn === 'string' ? displayName(rawFn) : ''
+  if (fn === '') throw invalid()
 
   const parsed: ParsedVCard = { fn, text }
   const email = card.getFirstPropertyValue('email')
@@ -120,6 +127,22 @@ export function parseVCard (text: string): ParsedVCard {
   const photo = readPhoto(card)
   if (photo != null) parsed.photo = photo
   return parsed
+}
+
+/**
+ * A name as shown: line breaks become spaces, bidi controls are dropped, runs of white space are
+ * one space, no white space at either end.
+ */
+export function displayName (name: string): string {
+  return name.replace(LINE_BREAKS, ' ').replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * A mailto: URI (RFC 6068) for an address from a card: everything but the '@' percent-encoded, so
+ * `?`, `&` or `#` in a hostile address cannot add headers, a body or other recipients.
+ */
+export function mailtoUri (email: string): string {
+  return 'mailto:' + email.split('@').map(encodeURIComponent).join('@')
 }
 
 /**

@@ -7,9 +7,9 @@ import { FcMessage } from './pb/fc.js'
 
 export * from './constants.js'
 export { FcMessage } from './pb/fc.js'
-export { FcPeer, type FcPeerInit, type VerifiedPeerInfo } from './peer.js'
+export { FcPeer, type FcPeerInit, type FcStep, type VerifiedPeerInfo } from './peer.js'
 export {
-  FcRelay, type FcRelayInit, type FcRemote, type FcAdmission, type FcClock, type FcOutcome, type FcTamper, type FcSide
+  FcRelay, type FcRelayInit, type FcRemote, type FcAdmission, type FcClock, type FcOutcome, type FcSide
 } from './relay.js'
 
 /** A /gini/fc/1 stream as FcMessage frames, refused beyond FC_FRAME_MAX_BYTES. */

@@ -30,13 +30,6 @@ export interface FcAdmission {
   admit(remote: FcRemote, kind: 'create' | 'join'): boolean
 }
 
-/**
- * TEST DOUBLE ONLY. Lets a test play a hijacked relay: every message the GSS forwards, and each
- * side's `Matched`, passes through it. The recipient is always the other side of `from` (for
- * `Matched` sent to the joiner, `from` is 'creator', and vice versa). An honest relay has none.
- */
-export type FcTamper = (from: FcSide, msg: FcMessage) => FcMessage
-
 /** Outcomes for logs and metrics: plain words, never an id (§11). */
 export type FcOutcome =
   | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
@@ -57,8 +50,6 @@ export interface FcRelayInit {
   clock?: FcClock
   /** Rate limits on Create/Join (§6.5 rule 9). Default: admit all (the relay passes its token buckets). */
   admission?: FcAdmission
-  /** TEST DOUBLE ONLY, see FcTamper. Default: none. */
-  tamper?: FcTamper
   /** Each outcome as a plain word, for logs and metrics. */
   onOutcome?: (outcome: FcOutcome) => void
 }
@@ -174,10 +165,10 @@ export class FcRelay {
     row.joiner = joiner
     row.sidB = join.sid
     this.outcome('matched')
-    // Each side gets its own copy, so a test tamper can change what one side sees (FcTamper).
+    // Each side gets its own copy: a write never shares a buffer with the other side's.
     const matched = (): FcMessage => ({ matched: { sidA: row.sidA.slice(), sidB: join.sid.slice() } })
-    void this.send(row.creator, this.tampered('joiner', matched()))
-    void this.send(joiner, this.tampered('creator', matched()))
+    void this.send(row.creator, matched())
+    void this.send(joiner, matched())
     await this.pump(row, joiner)
   }
 
@@ -207,7 +198,7 @@ export class FcRelay {
       // §6.5 rule 4. An Error from a creator still waiting for its match just abandons the row.
       if (other == null) { this.outcome('abandoned'); this.finish(row, []); return }
       this.outcome('error-forwarded')
-      this.finish(row, [[other, this.tampered(side.role, { error: msg.error })]])
+      this.finish(row, [[other, { error: msg.error }]])
       return
     }
     // §6.5 rule 8: any message from the creator before Matched, and anything after the side's own Done.
@@ -218,7 +209,7 @@ export class FcRelay {
       if (other.done) { this.outcome('completed'); this.finish(row, []) }
       return
     }
-    await this.send(other, this.tampered(side.role, msg))
+    await this.send(other, msg)
   }
 
   /**
@@ -295,10 +286,6 @@ export class FcRelay {
   private refuse (ch: Channel, code: GiniErrorCode, outcome: FcOutcome): void {
     this.outcome(outcome)
     void this.streams.refuse(ch, code)
-  }
-
-  private tampered (from: FcSide, msg: FcMessage): FcMessage {
-    return this.init.tamper != null ? this.init.tamper(from, msg) : msg
   }
 
   private admit (remote: FcRemote, kind: 'create' | 'join'): boolean {

@@ -17,10 +17,31 @@ describe('web client in Chromium: pairing', function () {
   this.timeout(180_000)
   let stack: WebStack
   let browser: Browser
-  let alice: WebPeer
-  let bob: WebPeer
   let dir: string
   const procs: Proc[] = []
+  const peers: WebPeer[] = []
+
+  const open = async (name: string): Promise<WebPeer> => {
+    const peer = await WebPeer.open(browser, name, stack.web.url)
+    peers.push(peer)
+    return peer
+  }
+
+  /** Each test that needs them pairs its own Alice and Bob, so it runs alone too (mocha --grep). */
+  async function pairedAliceAndBob (): Promise<[WebPeer, WebPeer]> {
+    const alice = await open('Alice')
+    const bob = await open('Bob')
+    await alice.createProfile('Alice Example', 'alice@example.org')
+    await bob.createProfile('Bob', 'bob@example.org')
+    const code = await alice.showCode()
+    await bob.openEnterCode()
+    await bob.submitCode(code)
+    const outcomes = await Promise.all([bob.pairingOutcome(), alice.pairingOutcome()])
+    for (const [who, o] of [[bob, outcomes[0]], [alice, outcomes[1]]] as const) expect(o.stage, who.problems.join('\n')).to.equal('done')
+    await bob.page.click('[data-testid=pairing-done]')
+    await alice.page.click('[data-testid=pairing-done]')
+    return [alice, bob]
+  }
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gini-browser-e2e-'))
@@ -29,22 +50,22 @@ describe('web client in Chromium: pairing', function () {
   })
   after(async () => {
     for (const p of procs) p.kill()
-    await alice?.close()
-    await bob?.close()
+    for (const p of peers) await p.close()
     await browser?.close()
     await stack?.stop()
     await rm(dir, { recursive: true, force: true })
   })
-  afterEach(function () {
+  afterEach(async function () {
     // A failing browser test names what the page itself complained about.
     if (this.currentTest?.state === 'failed') {
-      for (const p of [alice, bob]) if (p != null && p.problems.length > 0) console.log(`${p.name}:`, p.problems.join('\n'))
+      for (const p of peers) if (p.problems.length > 0) console.log(`${p.name}:`, p.problems.join('\n'))
     }
+    for (const p of peers.splice(0)) await p.close()
   })
 
   it('two tabs, one shows a code, the other types it in lower case → both list each other, connected by direct WebRTC', async () => {
-    alice = await WebPeer.open(browser, 'Alice', stack.web.url)
-    bob = await WebPeer.open(browser, 'Bob', stack.web.url)
+    const alice = await open('Alice')
+    const bob = await open('Bob')
     await alice.screenshot('pair', 'first-run')
     await alice.createProfile('Alice Example', 'alice@example.org')
     await bob.createProfile('Bob', 'bob@example.org')
@@ -87,6 +108,7 @@ describe('web client in Chromium: pairing', function () {
   })
 
   it('reload → the contact, the card and the identity are still there (IndexedDB), and it comes back online', async () => {
+    const [alice] = await pairedAliceAndBob()
     const before = await alice.page.evaluate(async () => await new Promise<string>((resolve, reject) => {
       const req = indexedDB.open('giniconnect')
       req.onerror = () => { reject(req.error) }
@@ -114,6 +136,7 @@ describe('web client in Chromium: pairing', function () {
   it('browser shows the code, a `gini` CLI process accepts it → both have the contact, direct WebRTC', async () => {
     const carol = join(dir, 'carol')
     expect((await runToEnd(GINI, ['--data', carol, 'init', '--name', 'Carol', '--relay', stack.relayTcp])).code).to.equal(0)
+    const [, bob] = await pairedAliceAndBob()
 
     await bob.page.goto(stack.web.url + '#/')
     const code = await bob.showCode()
@@ -134,6 +157,7 @@ describe('web client in Chromium: pairing', function () {
 
   it('a `gini` CLI process shows the code, the browser enters it → both have the contact', async () => {
     const dave = join(dir, 'dave')
+    const [alice] = await pairedAliceAndBob()
     expect((await runToEnd(GINI, ['--data', dave, 'init', '--name', 'Dave', '--relay', stack.relayTcp])).code).to.equal(0)
     const invite = run(GINI, ['--data', dave, 'invite', '--json'])
     procs.push(invite)

@@ -103,6 +103,21 @@ describe('gini CLI pairing through a gini-relay process', function () {
     expect(JSON.parse(after.lines.join(''))).to.deep.equal([])
   })
 
+  it('a daemon runs on a data dir → `gini accept` on it fails clearly (in use by the daemon\'s pid), `gini contacts` still reads', async () => {
+    expect((await gini('carol', 'init', '--name', 'Carol', '--relay', relayAddr)).code).to.equal(0)
+    const daemon = run(GINI, ['--data', join(dir, 'carol'), 'daemon', '--json'])
+    procs.push(daemon)
+    await daemon.waitFor(o => o.event === 'listening')
+    const accept = await gini('carol', 'accept', '0000-0000', '--json')
+    expect(accept.code).to.equal(1)
+    const error = accept.lines.map(l => JSON.parse(l)).find(e => e.event === 'error')
+    expect(error, accept.stderr + accept.lines.join('\n')).to.include({ code: 'DATA_DIR_IN_USE' })
+    expect(error.message).to.include(`in use by process ${String(daemon.child.pid)}`)
+    expect((await gini('carol', 'contacts', '--json')).code).to.equal(0)
+    daemon.child.kill('SIGTERM')
+    expect(await daemon.exited).to.equal(0)
+  })
+
   it('unknown option or missing argument → exit 2; --help → exit 0', async () => {
     expect((await runToEnd(GINI, ['accept'])).code).to.equal(2)
     expect((await runToEnd(GINI, ['invite', '--bogus'])).code).to.equal(2)

@@ -16,9 +16,11 @@ import {
   CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_PARKED_MAX_BYTES, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS
 } from '../../relay/constants.js'
 import { SqliteRestoreStore } from '../../relay/restore-store.js'
-import { Cleanup, FakeClock, WAIT_MS, bytes, clientNode } from './relay-clients.js'
+import { FakeClock } from './fake-clock.js'
+import { Cleanup, WAIT_MS, bytes, clientNode } from './relay-clients.js'
 import type { Relay } from '../../relay/index.js'
 import type { Libp2p } from 'libp2p'
+import type { Stream } from '@libp2p/interface'
 
 export type Crp = FrameChannel<CrpMessage>
 
@@ -130,6 +132,8 @@ export interface Harness {
   dir: string
   outcomes: CrpOutcome[]
   connect: (remote?: Partial<CrpRemote>) => Promise<Crp>
+  /** The relay's end of a stream from `connect`: its state changes at once when the relay acts. */
+  relayEnd: (ch: Crp) => Stream
 }
 
 /** A started CrpRelay over a real SQLite store in a temp dir, with a fake clock. */
@@ -154,13 +158,16 @@ export async function harness (cleanup: Cleanup, init: Partial<CrpRelayInit> = {
   relay.start()
   await relay.sweep()
   let n = 0
+  const ends = new WeakMap<Crp, Stream>()
   const connect = async (remote: Partial<CrpRemote> = {}): Promise<Crp> => {
     const [client, server] = await streamPair()
     cleanup.add(() => { client.abort(new Error('test over')) })
     void relay.handle(crpChannel(server), { peer: `peer-${n++}`, ip: '192.0.2.1', ...remote })
-    return crpChannel(client)
+    const ch = crpChannel(client)
+    ends.set(ch, server)
+    return ch
   }
-  return { relay, store, clock, dir, outcomes, connect }
+  return { relay, store, clock, dir, outcomes, connect, relayEnd: (ch) => ends.get(ch)! }
 }
 
 // ---- a real relay over loopback ------------------------------------------------------------------

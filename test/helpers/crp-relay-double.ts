@@ -9,6 +9,8 @@ import { CRP_FRAME_MAX_BYTES, CrpMessage, type Sealed } from '../../protocols/cr
 import { toHex } from '../../protocols/crypto/index.js'
 
 export type Role = 'A' | 'B'
+/** How long a garbled stream waits for the peer's answer. */
+const GARBLE_ANSWER_WAIT_MS = 5_000
 /** Rewrites a frame on its way to the other side (undefined: unchanged). */
 export type Tamper = (from: Role, msg: CrpMessage) => CrpMessage | undefined
 
@@ -27,6 +29,8 @@ export class CrpRelayDouble {
   tamper?: Tamper
   /** Answer a Register with these raw bytes instead of `Registered` (a broken relay). */
   garbleRegistered?: (n: number) => Uint8Array | undefined
+  /** What each peer sent back on a garbled stream before it ended (its verdict on the garbage). */
+  readonly garbleAnswers: CrpMessage[] = []
   matches = 0
 
   /** Serves a libp2p stream (the relay node's /gini/crp/1 handler). */
@@ -43,7 +47,14 @@ export class CrpRelayDouble {
     if (reg == null) { ch.abort(new Error('no register')); return }
     this.registers.push(first)
     const garbage = this.garbleRegistered?.(this.registers.length)
-    if (garbage != null) { ch.stream.send(garbage); await ch.close(); return }
+    if (garbage != null) {
+      ch.stream.send(garbage)
+      // Bounded: a peer either answers (Error) or ends the stream.
+      const answer = await ch.read({ signal: AbortSignal.timeout(GARBLE_ANSWER_WAIT_MS) }).catch(() => undefined)
+      if (answer != null) this.garbleAnswers.push(answer)
+      await ch.close()
+      return
+    }
     const role: Role = reg.role[0] === 0x41 ? 'A' : 'B'
     const key = toHex(reg.token)
     const rows = this.parked.get(key) ?? {}

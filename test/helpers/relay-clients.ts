@@ -1,4 +1,4 @@
-// Shared by the relay tests (unit and integration): a cleanup registry, a fake clock, plain libp2p
+// Shared by the relay tests (unit and integration): a cleanup registry, plain libp2p
 // client nodes speaking raw /gini/fc/1 frames, and the steps of an honest pairing. No mocks of the
 // relay: the integration tests run it as a real libp2p node on loopback.
 import { noise } from '@chainsafe/libp2p-noise'
@@ -24,34 +24,6 @@ export class Cleanup {
     const fns = this.fns.reverse()
     this.fns = []
     for (const fn of fns) await Promise.resolve().then(fn).catch(() => {})
-  }
-}
-
-/** A clock the test moves by hand (tests advance the clock, never sleep). */
-export class FakeClock implements FcClock {
-  private t: number
-  private seq = 0
-  private readonly pending = new Map<number, { at: number, fn: () => void }>()
-  constructor (startMs = 1_700_000_000_000) { this.t = startMs }
-  now (): number { return this.t }
-  setTimeout (fn: () => void, ms: number): unknown {
-    const id = ++this.seq
-    this.pending.set(id, { at: this.t + ms, fn })
-    return id
-  }
-  clearTimeout (handle: unknown): void { this.pending.delete(handle as number) }
-  get timerCount (): number { return this.pending.size }
-  /** Moves time forward, firing due timers in order. */
-  advance (ms: number): void {
-    const end = this.t + ms
-    while (true) {
-      const due = [...this.pending.entries()].filter(([, p]) => p.at <= end).sort((x, y) => x[1].at - y[1].at)[0]
-      if (due == null) break
-      this.pending.delete(due[0])
-      this.t = due[1].at
-      due[1].fn()
-    }
-    this.t = end
   }
 }
 

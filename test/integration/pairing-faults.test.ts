@@ -1,6 +1,6 @@
 // Pairing under faults: a hijacked relay, a peer that vanishes,
-// an expired code, a lookup collision. Real relay, real GiniNodes; the relay's tamper hook is the
-// test double of a hijacked GSS.
+// an expired code, a lookup collision. Real relay, real GiniNodes; a hijacked GSS is the real relay
+// with a man-in-the-middle layer in front of its /gini/fc/1 (test/helpers/tampering-relay.ts).
 import { expect } from 'chai'
 import { createRelay, type Relay, type RelayOptions } from '../../relay/index.js'
 import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
@@ -8,6 +8,7 @@ import { sodium } from '../../protocols/crypto/index.js'
 import { ExpiredError, IncorrectMfcError, PeerLeftError } from '../../protocols/common/index.js'
 import type { FcMessage } from '../../protocols/fc/index.js'
 import type { GiniNodeInit } from '../../peer/core/gini-node.js'
+import { startTamperingRelay, type FcTamper } from '../helpers/tampering-relay.js'
 
 /** Rejects if `p` has not settled within `ms`: "never a hang" made checkable. */
 async function within<T> (ms: number, p: Promise<T>): Promise<T> {
@@ -26,6 +27,12 @@ describe('pairing faults', function () {
     return { relay, addr: relay.multiaddrs[0].toString() }
   }
 
+  async function hijackedRelay (tamper: FcTamper): Promise<{ relay: Relay, addr: string }> {
+    const relay = await startTamperingRelay({ tamper })
+    cleanups.push(async () => { await relay.stop() })
+    return { relay, addr: relay.multiaddrs[0].toString() }
+  }
+
   async function peer (name: string, init: Partial<GiniNodeInit> = {}): Promise<TestPeer> {
     const p = await makePeer(name, init)
     cleanups.push(p.cleanup)
@@ -40,9 +47,13 @@ describe('pairing faults', function () {
     return await within(30_000, Promise.all([invite, accept]))
   }
 
-  const tamperCases: Array<[string, () => (from: 'creator' | 'joiner', msg: FcMessage) => FcMessage]> = [
+  const tamperCases: Array<[string, () => FcTamper]> = [
     ['relay swaps the creator\'s TPK', () => (from, msg) => {
       if (from === 'creator' && msg.tempKey != null) return { tempKey: { share: sodium.crypto_core_ristretto255_random() as Uint8Array<ArrayBuffer> } }
+      return msg
+    }],
+    ['relay truncates the creator\'s TPK', () => (from, msg) => {
+      if (from === 'creator' && msg.tempKey != null) return { tempKey: { share: msg.tempKey.share.slice(0, 31) } }
       return msg
     }],
     ['relay changes the sid the joiner sees', () => (from, msg) => {
@@ -67,7 +78,7 @@ describe('pairing faults', function () {
 
   for (const [name, makeTamper] of tamperCases) {
     it(`${name} → both peers fail with Incorrect MFC and store nothing`, async () => {
-      const { addr, relay } = await relayWith({ tamper: makeTamper() })
+      const { addr, relay } = await hijackedRelay(makeTamper())
       const alice = await peer('Alice')
       const bob = await peer('Bob')
       const [a, b] = await attempt(addr, alice, bob)

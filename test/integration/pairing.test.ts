@@ -51,6 +51,12 @@ describe('pairing through a relay', function () {
     const steps = (events: PairingEvent[]): string[] => events.map(e => e.event)
     expect(steps(alice.events)).to.include.members(['flash-code', 'waiting', 'matched', 'verified', 'connected', 'contact-added'])
     expect(steps(bob.events)).to.include.members(['matched', 'verified', 'connected', 'contact-added'])
+    // The exact stream users see (CLI words, --json lines, web UI), in order.
+    const shown = (events: PairingEvent[]): string[] => events.map(e => e.event === 'waiting' ? `waiting:${e.for}` : e.event)
+    expect(shown(alice.events)).to.deep.equal(['flash-code', 'waiting:peer', 'matched', 'verified', 'waiting:connection', 'connected', 'syncing', 'contact-added'])
+    expect(shown(bob.events)).to.deep.equal(['waiting:match', 'matched', 'verified', 'waiting:connection', 'connected', 'syncing', 'contact-added'])
+    const flashCode = alice.events[0]
+    expect(flashCode.event === 'flash-code' && Object.keys(flashCode).sort()).to.deep.equal(['code', 'event', 'expiresAt'])
     const connected = bob.events.find(e => e.event === 'connected')
     expect(connected).to.have.property('direct', true)
     expect(connected).to.have.property('remoteAddr').that.includes('/webrtc')

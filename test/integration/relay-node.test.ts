@@ -5,11 +5,13 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
+import { pbStream } from '@libp2p/utils'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { FC_PROTOCOL } from '../../protocols/fc/index.js'
-import { Cleanup, startRelay, waitFor } from '../helpers/relay-clients.js'
+import { Cleanup, WAIT_MS, startRelay, waitFor } from '../helpers/relay-clients.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** A peer that takes a reservation on the relays it connects to (as a pairing peer does, §6.1). */
 async function reservingPeer (cleanup: Cleanup): Promise<Libp2p> {
@@ -23,6 +25,12 @@ async function reservingPeer (cleanup: Cleanup): Promise<Libp2p> {
   cleanup.add(async () => { await node.stop() })
   return node
 }
+
+const HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
+/** Circuit relay v2 HopMessage bodies, hand-encoded (the library does not export its codec). */
+const HOP_RESERVE = Uint8Array.of(0x08, 0x00) // type = RESERVE
+const HOP_STATUS_RESERVATION_REFUSED = Uint8Array.of(0x08, 0x02, 0x28, 0xc8, 0x01) // type = STATUS, status = 200
+const RAW = { encode: (b: Uint8Array) => b, decode: (b: Uint8Array | Uint8ArrayList) => b.subarray() }
 
 function circuitAddr (node: Libp2p): Multiaddr | undefined {
   return node.getMultiaddrs().find(ma => ma.toString().includes('/p2p-circuit'))
@@ -69,12 +77,19 @@ describe('relay node (libp2p services and limits)', function () {
 
   it('maxReservations × one more peer than allowed → that peer gets no circuit address', async () => {
     const relay = await startRelay(cleanup, { maxReservations: 1 })
+    const server = relay.node.services.relay as CircuitRelayService
     const a = await reservingPeer(cleanup)
     await a.dial(relay.multiaddrs[0])
     await waitFor(() => circuitAddr(a) != null, 'the first reservation')
     const b = await reservingPeer(cleanup)
     await b.dial(relay.multiaddrs[0])
-    await new Promise(resolve => setTimeout(resolve, 500))
+    // b asks by hand as well: the relay's answer is the event to wait for, not a while.
+    const stream = await b.dialProtocol(relay.multiaddrs[0], HOP_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
+    const hop = pbStream(stream).pb(RAW)
+    await hop.write(HOP_RESERVE)
+    expect([...await hop.read({ signal: AbortSignal.timeout(WAIT_MS) })], 'STATUS RESERVATION_REFUSED').to.deep.equal([...HOP_STATUS_RESERVATION_REFUSED])
+    expect(server.reservations.has(b.peerId), 'no reservation for b').to.equal(false)
+    expect([...server.reservations.keys()].map(String)).to.deep.equal([a.peerId.toString()])
     expect(circuitAddr(b)).to.equal(undefined)
   })
 })

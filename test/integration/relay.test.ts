@@ -2,12 +2,14 @@
 // completion and departures. Clients are plain libp2p nodes speaking raw FcMessage frames.
 import { expect } from 'chai'
 import {
-  Cleanup, WAIT_MS, bytes, completePairing, create, exchangeKeys, exchangeSealed, expectEnd, expectError,
+  Cleanup, WAIT_MS, bytes, clientNode, completePairing, create, exchangeKeys, exchangeSealed, expectEnd, expectError,
   expectErrorThenEnd, freshLookup, next, openFc, pair, relayed, startRelay, waitFor
 } from '../helpers/relay-clients.js'
+import { startTamperingRelay } from '../helpers/tampering-relay.js'
 import type { Relay } from '../../relay/index.js'
-import type { FcMessage } from '../../protocols/fc/index.js'
+import { FC_PROTOCOL, type FcMessage } from '../../protocols/fc/index.js'
 import { errorFrame } from '../../protocols/common/index.js'
+import type { Stream } from '@libp2p/interface'
 
 describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   const suite = new Cleanup()
@@ -109,12 +111,22 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 
   it('creator Done then closes its side × joiner still working → no PEER_LEFT; joiner Done completes', async () => {
-    const p = await pair(cleanup, relay)
+    const creator = await clientNode(cleanup)
+    const lookup = freshLookup()
+    const a = await openFc(cleanup, relay, creator)
+    await a.write({ create: { lookup, sid: bytes(16) } })
+    expect((await next(a)).created).to.not.equal(undefined)
+    const b = await openFc(cleanup, relay)
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    for (const ch of [a, b]) expect((await next(ch)).matched).to.not.equal(undefined)
+    const p = { a, b, lookup, sidA: new Uint8Array(), sidB: new Uint8Array() }
     await exchangeKeys(p)
     await exchangeSealed(p)
     await p.a.write({ done: {} })
     await p.a.close() // after its Done, a side closing is not a departure (§6.5 rule 6)
-    await new Promise(resolve => setTimeout(resolve, 200))
+    // The relay has the creator's close before the joiner's Done: its end of the stream says so.
+    const relaySide = (): Stream | undefined => relay.node.getConnections(creator.peerId).flatMap(c => c.streams).find(s => s.protocol === FC_PROTOCOL)
+    await waitFor(() => relaySide()?.remoteWriteStatus === 'closed', 'the relay to see the creator close')
     await p.b.write({ done: {} })
     await expectEnd(p.b) // no Error frame: the relay simply closes
   })
@@ -148,13 +160,19 @@ describe('relay GSS /gini/fc/1: matching and forwarding', function () {
   })
 })
 
-describe('relay GSS /gini/fc/1: tamper hook (a hijacked relay, for tests)', function () {
+describe('relay GSS /gini/fc/1: a hijacked relay (test/helpers/tampering-relay.ts)', function () {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
+  async function tampering (c: Cleanup, opts: Parameters<typeof startTamperingRelay>[0]): Promise<Relay> {
+    const relay = await startTamperingRelay(opts)
+    c.add(async () => { await relay.stop() })
+    return relay
+  }
+
   it('tamper × Mfc from the creator and sid_a to the joiner → the joiner sees the altered values', async () => {
     const flip = (b: Uint8Array): Uint8Array<ArrayBuffer> => { const c = new Uint8Array(b); c[0] ^= 1; return c }
-    const relay = await startRelay(cleanup, {
+    const relay = await tampering(cleanup, {
       tamper: (from, msg): FcMessage => {
         if (msg.matched != null && from === 'creator') return { matched: { sidA: flip(msg.matched.sidA), sidB: msg.matched.sidB } }
         if (msg.mfc != null && from === 'creator') return { mfc: { mac: flip(msg.mfc.mac) } }
@@ -177,14 +195,14 @@ describe('relay GSS /gini/fc/1: tamper hook (a hijacked relay, for tests)', func
     await exchangeSealed(p)
   })
 
-  it('no tamper option → Matched and forwarded frames are byte-for-byte what was sent', async () => {
+  it('the plain relay (no tampering layer) → Matched and forwarded frames are byte-for-byte what was sent', async () => {
     const relay = await startRelay(cleanup)
     const p = await pair(cleanup, relay)
     await exchangeKeys(p) // relayed() asserts deep equality of every frame
   })
 
   it('Error from the joiner on a tampered relay → still forwarded', async () => {
-    const relay = await startRelay(cleanup, { tamper: (_from, msg) => msg })
+    const relay = await tampering(cleanup, { tamper: (_from, msg) => msg })
     const p = await pair(cleanup, relay)
     await p.b.write(errorFrame('INCORRECT_MFC'))
     await expectError(p.a, 'INCORRECT_MFC')

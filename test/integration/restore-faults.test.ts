@@ -1,16 +1,21 @@
-// The daemon and the CRP under bad input and faults, each against real daemons, real libp2p and a
-// real relay node. The relay's /gini/crp/1 is either the product's (honest) or, where a hijacked
-// relay is the point, a test double behind the same node (test/helpers/crp-relay-double.ts). Time
-// is a fake clock.
+// Bad input and faults of the daemon and the CRP, each against real daemons, real libp2p and a real
+// relay node. The relay's /gini/crp/1 is the product's (honest; test/helpers/crp-wiretap.ts where a
+// test must see which frame went on which token) or, where a hijacked relay is the point, a test
+// double behind the same node (test/helpers/crp-relay-double.ts). Time is a fake clock.
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FileStorage, createPeerNode } from '../../peer/index.js'
-import { crpChannel, CRP_PROTOCOL } from '../../protocols/crp/index.js'
-import { crpParkKey, crpRole, crpToken, fromHex, open, sodium } from '../../protocols/crypto/index.js'
+import { crpChannel, CRP_PROTOCOL, CRP_FRAME_MAX_BYTES, CrpMessage } from '../../protocols/crp/index.js'
+import { frameChannel } from '../../protocols/common/index.js'
+import { crpParkKey, crpRole, crpToken, fromHex, open, sodium, toHex } from '../../protocols/crypto/index.js'
 import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'
+import { loadOrCreateIdentity } from '../../peer/core/identity.js'
+import { SESSION_FRAME_MAX_BYTES, SESSION_PROTOCOL, SessionMessage, runSessionInitiator } from '../../protocols/session/index.js'
+import { PeerLeftError } from '../../protocols/common/errors.js'
 import type { ContactRecord } from '../../peer/core/storage.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { CrpRelayDouble } from '../helpers/crp-relay-double.js'
+import { wiretapCrp } from '../helpers/crp-wiretap.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import {
   daemonPeer, isState, pair, pairThroughThrowawayRelay, startRelay, waitForEvent, type DaemonPeer
@@ -19,6 +24,8 @@ import {
 const UNREACHABLE_AFTER_MS = 2_000
 const FAST_INTERVAL_MAX_MS = FAST_CRP_SCHEDULE.bands[0].intervalMs * 1.1 + 1
 const HOUR_MS = 3_600_000
+/** Bounds one hand-run §5 handshake on loopback. */
+const SESSION_WAIT_MS = 10_000
 const opts = { unreachableAfterMs: UNREACHABLE_AFTER_MS, crpSchedule: 'fast' as const }
 
 const crpSteps = (p: DaemonPeer, step: string): number => p.log.filter(e => e.event === 'crp' && e.step === step).length
@@ -84,6 +91,28 @@ describe('restore faults', function () {
     await bob.stopDaemon()
     await r.stop()
     expect((await alice.contact()).sharedSecret.previous).to.be.a('string')
+  }
+
+  /**
+   * §5 as I from `from`'s long-term identity to `to`'s running daemon (its plain circuit address,
+   * not the WebRTC one); the connection stays up until `whileOpen` has settled.
+   */
+  async function sessionFrom (from: DaemonPeer, to: DaemonPeer, whileOpen = async (): Promise<void> => {}): Promise<void> {
+    const { identity } = await loadOrCreateIdentity(new FileStorage(from.dir), clock)
+    const record = await from.contact()
+    const node = await createPeerNode({ privateKey: identity.privateKey })
+    try {
+      const signal = AbortSignal.timeout(SESSION_WAIT_MS)
+      const addr = to.daemon!.addrs.find(a => !a.toString().includes('/webrtc'))
+      if (addr == null) throw new Error('no circuit address')
+      const stream = await node.dialProtocol(addr, SESSION_PROTOCOL, { runOnLimitedConnection: true, signal })
+      await runSessionInitiator(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
+        ppk: identity.ppk, peerPPK: fromHex(record.ppk), multiaddrs: [], atMs: clock.now(), signal
+      })
+      await whileOpen()
+    } finally {
+      await node.stop()
+    }
   }
 
   async function startBoth (alice: DaemonPeer, bob: DaemonPeer, addr: string): Promise<void> {
@@ -185,16 +214,19 @@ describe('restore faults', function () {
     const [alice, bob] = await peers()
     await pairedWithTwoSecrets(alice, bob)
     const cur = (await alice.contact()).sharedSecret.current
-    const { relay: r, double } = await hijackedRelay() // honest: only watches
-    double.dropParked = true
+    // The product relay (an honest one), with a wiretap that records which frame went on which token.
+    const r = await relay()
+    const tap = await wiretapCrp(r)
+    cleanups.push(async () => { await tap.close() })
     await startBoth(alice, bob, r.multiaddrs[0].toString())
     await waitForEvent(alice.log, isState('online'))
     await waitForEvent(bob.log, isState('online'))
-    expect(double.matches, 'both tokens matched').to.equal(2)
-    const offers = double.log.filter(x => x.msg.offer != null)
+    expect(tap.count('matched'), 'both tokens matched').to.equal(2)
+    const offers = tap.log.filter(x => x.msg.offer != null)
     expect(offers).to.have.length(1)
-    expect(offers[0].token).to.equal(Buffer.from(crpToken(fromHex(cur))).toString('hex'))
-    await until(() => double.log.filter(x => x.msg.done != null).length >= 2, 'Done on the streams')
+    expect(offers[0].role, 'role A offers (§6)').to.equal('A')
+    expect(offers[0].token === toHex(crpToken(fromHex(cur))), 'the offer went on the SS_cur token').to.equal(true)
+    await until(() => tap.log.filter(x => x.msg.done != null).length >= 2, 'Done on the streams')
   })
 
   it('the relay garbles its answer on one registration stream → PROTOCOL_VIOLATION for that stream only, restored through the other token', async () => {
@@ -207,6 +239,9 @@ describe('restore faults', function () {
     await waitForEvent(alice.log, isState('online'))
     await waitForEvent(bob.log, isState('online'))
     expect(double.matches).to.equal(1)
+    // The peer's verdict on the garbled stream, as the relay read it.
+    await until(() => double.garbleAnswers.length > 0, 'the peer\'s answer on the garbled stream')
+    expect(double.garbleAnswers.map(m => m.error?.code)).to.deep.equal(['PROTOCOL_VIOLATION'])
   })
 
   it('never online at the same minute: A\'s stream is closed (12 h into the CRP, 300 s hold of a 720 s interval), B picks up A\'s parked offer and dials A\'s run identity', async () => {
@@ -255,16 +290,28 @@ describe('restore faults', function () {
     clock.advance(HOUR_MS)
     await waitForEvent(alice.log, isState('expired'))
     await waitForEvent(alice.log, isCrp('expired'))
+    const id = (await alice.contact()).id
+    expect(alice.daemon!.nextCrpTryMs(id), 'no run scheduled after expiry').to.equal(undefined)
     runs = crpSteps(alice, 'registered')
     clock.advance(48 * HOUR_MS)
-    await new Promise(resolve => setTimeout(resolve, 200))
     expect(crpSteps(alice, 'registered'), 'no run after expiry').to.equal(runs)
     expect((await alice.contact()).state).to.equal('expired')
 
-    // An expired contact stays expired for the other side's daemon too: no session is accepted.
-    await bob.start({ relays: [addr], ...opts })
-    clock.advance(UNREACHABLE_AFTER_MS)
-    await waitForEvent(bob.log, isState('unreachable'))
-    expect(alice.log.some(isState('online'))).to.equal(false)
+    // An expired contact gets no session: Bob (whose record of Alice is not expired) runs §5 as I
+    // on Alice's daemon and is refused...
+    const refused = await sessionFrom(bob, alice).then(() => undefined, (err: unknown) => err)
+    expect(refused, 'Bob\'s session on an expired contact: the stream is reset').to.be.instanceOf(PeerLeftError)
+    expect(alice.log.filter(e => e.event === 'session')).to.deep.equal([])
+    expect((await alice.contact()).state).to.equal('expired')
+
+    // ...while the same handshake on the same record, not expired (the control), makes a session.
+    await alice.stopDaemon()
+    await new FileStorage(alice.dir).putContact({ ...(await alice.contact()), state: 'unreachable', crp: undefined, lastSeenMs: clock.now() })
+    await alice.start({ relays: [addr], ...opts })
+    await waitForEvent(alice.log, e => e.event === 'listening')
+    await sessionFrom(bob, alice, async () => {
+      await waitForEvent(alice.log, e => e.event === 'session' && e.via === 'inbound')
+      await waitForEvent(alice.log, isState('online'))
+    })
   })
 })

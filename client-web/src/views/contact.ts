@@ -1,6 +1,6 @@
 // A contact's card: the vCard they sent when pairing (verified, §7), their reachability, and the
 // details a careful user may want to compare (peer id).
-import { parseVCard, photoDataUri, type ParsedVCard } from '../../../protocols/contact/index.js'
+import { mailtoUri, parseVCard, photoDataUri, type ParsedVCard } from '../../../protocols/contact/index.js'
 import { describeReachability } from '../../../peer/core/daemon/reachability.js'
 import type { App, View } from '../app.js'
 import { h } from '../dom.js'
@@ -21,7 +21,7 @@ export async function contactView (app: App, id: string): Promise<View> {
     card = undefined
   }
   const rows: Array<[string, HTMLElement | string]> = []
-  if (card?.email != null) rows.push(['Email', h('a', { href: `mailto:${card.email}` }, card.email)])
+  if (card?.email != null) rows.push(['Email', h('a', { href: mailtoUri(card.email) }, card.email)])
   if (card?.phone != null) rows.push(['Phone', h('a', { href: `tel:${card.phone.replace(/[^0-9+]/g, '')}` }, card.phone)])
   rows.push(['Status', h('span', { class: 'state', title: describeReachability(contact.state, app.presence.restoreOf(contact.id)) },
     statusDot(contact.state), describeReachability(contact.state, app.presence.restoreOf(contact.id)))])

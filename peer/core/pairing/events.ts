@@ -1,6 +1,7 @@
 // The status events a pairing reports (one plain stream, never a secret except the
 // creator's own code, which is shown to its user). The CLI's words, its --json lines and the web UI
-// are all made from these.
+// are all made from these. Those of the relay part (flash-code to waiting for the connection) are
+// FcPeer's state transitions (protocols/fc/peer.ts) as pairing.ts maps them.
 /**
  * How the peers reached each other: `direct` WebRTC peer to peer, `turn` WebRTC through a TURN
  * server (still end-to-end encrypted; `direct` stays true), `relayed` over the relay's circuit.

@@ -8,9 +8,9 @@ import {
   generateFlashCode, formatFlashCode, flashCodeLookup, sodium, type X25519KeyPair, type PairingRole
 } from '../../../protocols/crypto/index.js'
 import {
-  FlashCodeInUseError, GiniError, RelayUnreachableError, UnreachableError, systemClock, type Clock
+  FlashCodeInUseError, GiniError, InvalidCardError, RelayUnreachableError, UnreachableError, systemClock, type Clock
 } from '../../../protocols/common/index.js'
-import { fcChannel, FcPeer, FC_PROTOCOL } from '../../../protocols/fc/index.js'
+import { fcChannel, FcPeer, FC_PROTOCOL, type FcStep } from '../../../protocols/fc/index.js'
 import {
   contactChannel, exchangeContactCards, type ReceivedCard, type OwnCard, CONTACT_PROTOCOL
 } from '../../../protocols/contact/index.js'
@@ -32,6 +32,8 @@ export const PEER_CONNECT_TIMEOUT_MS = 30_000
 export const SYNC_STEP_TIMEOUT_MS = 30_000
 /** §6.6: the creator retries FLASH_CODE_IN_USE with a fresh code at most 5 times (6 Creates in all). */
 export const MAX_CREATE_RETRIES = 5
+/** How long a refused card's Error frame gets to reach the other side before the pairing ends. */
+export const REFUSAL_DELIVERY_MS = 1_000
 /** After a failed dial, how long the joiner waits for the relay to say the creator left (it is ms behind). */
 export const RELAY_VERDICT_GRACE_MS = 500
 
@@ -39,22 +41,37 @@ export interface PairingSelf {
   vcard: string
   ppk: X25519KeyPair
   peerId: PeerId
+  /** The long-term Ed25519 key of `peerId` (libsodium's 64-byte secret key): signs the card's peer id. */
+  signingKey: Uint8Array
   /** The long-term addresses to put on our card, given the relay we reached. */
   cardAddrs(relayAddr: Multiaddr): Multiaddr[]
 }
 
-export interface PairingContext {
+/** WebRTC settings of the pairing identity (ICE servers; no public defaults). */
+export type PairingWebRtc = Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
+
+/** The random source of flash codes (tests inject one to force a lookup collision). */
+export type NewFlashCode = (length: 8 | 10) => string
+
+/** What it takes to start a pairing identity and reach the relay (withRelaySession). */
+export interface RelaySessionInit {
   createPeerNode: CreatePeerNode
   relay: Multiaddr
-  self: PairingSelf
   clock?: Clock
+  webrtc?: PairingWebRtc
+}
+
+/** One pairing as GiniNode starts it; runCreator/runJoiner hand each helper only what it uses. */
+export interface PairingInit extends RelaySessionInit {
+  self: PairingSelf
   signal?: AbortSignal
   onProgress?: (event: PairingEvent) => void
+  /** Joiner: per-attempt deadlines of the WebRTC upgrade (see dial-peer.ts). */
   webrtcAttemptTimeoutsMs?: number[]
-  /** The random source of flash codes (tests inject one to force a lookup collision). */
-  newFlashCode?: (length: 8 | 10) => string
-  /** WebRTC settings of the pairing identity (ICE servers; no public defaults). */
-  webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
+  /** Creator: default libsodium's CSPRNG. */
+  newFlashCode?: NewFlashCode
+  /** The caller's verdict on the other's verified card (e.g. a changed key): throw InvalidCardError to refuse it. */
+  checkCard?: (card: ReceivedCard) => void | Promise<void>
 }
 
 export interface PairingOutcome {
@@ -66,51 +83,51 @@ export interface PairingOutcome {
 }
 
 /** Creator (role A): make a code, wait for the joiner, pair. */
-export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): Promise<PairingOutcome> {
-  return await withRelaySession(ctx, async (rs) => {
+export async function runCreator (init: PairingInit, codeLength: 8 | 10 = 8): Promise<PairingOutcome> {
+  const { self, signal } = init
+  const report = init.onProgress ?? (() => {})
+  const newFlashCode = init.newFlashCode ?? generateFlashCode
+  return await withRelaySession(init, signal, async (rs) => {
+    // Handlers first, so the code is shown only once the joiner's streams can land (they are
+    // refused until expect() names the verified peer).
+    const inbound = new InboundPairingStreams(rs.node)
+    rs.onStop(() => { inbound.stop() })
+    await inbound.start()
     let peer: FcPeer | undefined
-    let code = ''
-    let expiresAtMs = 0
     for (let attempt = 1; peer == null; attempt++) {
-      const fc = (ctx.newFlashCode ?? generateFlashCode)(codeLength)
-      const candidate = await rs.openFcPeer('A', fc)
+      const fc = newFlashCode(codeLength)
+      const code = formatFlashCode(fc)
+      const candidate = await rs.openFcPeer('A', fc, (step) => { for (const e of creatorProgress(step, code)) report(e) })
       try {
-        expiresAtMs = (await candidate.create(ctx.signal)).expiresAtMs
+        await candidate.create(signal)
         peer = candidate
-        code = formatFlashCode(fc)
       } catch (err) {
         // §4.1, §6.6: a live lookup collision; draw a new code silently before showing any.
         if (!(err instanceof FlashCodeInUseError) || attempt > MAX_CREATE_RETRIES) throw err
       }
     }
-    const inbound = new InboundPairingStreams(rs.node)
-    rs.onStop(() => { inbound.stop() })
-    await inbound.start()
-    ctx.onProgress?.({ event: 'flash-code', code, expiresAt: expiresAtMs })
-    ctx.onProgress?.({ event: 'waiting', for: 'peer' })
-    await peer.awaitMatched(ctx.signal)
-    ctx.onProgress?.({ event: 'matched' })
-    await peer.verify(ctx.signal)
-    ctx.onProgress?.({ event: 'verified' })
-    const joiner = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
+    await peer.awaitMatched(signal)
+    await peer.verify(signal)
+    const joiner = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, signal)
+    const kContact = peer.contactKey
     inbound.expect(joiner.peerId)
-    const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
+    const relayClosed = settle(peer.awaitRelayClose(signal))
 
-    ctx.onProgress?.({ event: 'waiting', for: 'connection' })
-    const contactIn = await raceRelay(relayClosed, inbound.contact(stepSignal(ctx, PEER_CONNECT_TIMEOUT_MS)))
-      .catch(async (err) => await failPairing(peer!, err))
+    const contactIn = await raceRelay(relayClosed, inbound.contact(withTimeout(signal, PEER_CONNECT_TIMEOUT_MS)))
+      .catch(async (err) => await failPairing(peer, err))
     await peer.done()
     const { direct, path, candidates } = await describeConnection(contactIn.connection)
     const remoteAddr = contactIn.connection.remoteAddr.toString()
-    ctx.onProgress?.({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
+    report({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
 
-    const card = await syncContact(ctx, peer, 'A', contactIn.stream, rs)
-    const sessionIn = await raceRelay(relayClosed, inbound.session(stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)))
+    report({ event: 'syncing' })
+    const card = await syncContact(contactIn.stream, 'A', kContact, ownCard(self, rs.relayAddr), init.checkCard, signal)
+    const sessionIn = await raceRelay(relayClosed, inbound.session(withTimeout(signal, SYNC_STEP_TIMEOUT_MS)))
     const channel = sessionChannel(sessionIn.stream)
-    const signal = stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
-    const first = await channel.read({ signal })
+    const sessionSignal = withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
+    const first = await channel.read({ signal: sessionSignal })
     const session = await runSessionResponder(channel, first, {
-      ppk: ctx.self.ppk, peerPPK: card.ppk, multiaddrs: [], signal
+      ppk: self.ppk, peerPPK: card.ppk, multiaddrs: [], signal: sessionSignal
     })
     // The joiner sends Done only after its session completed, so the relay's close means it has
     // everything: the pairing identity can go at once, no waiting for the joiner to hang up.
@@ -120,26 +137,25 @@ export async function runCreator (ctx: PairingContext, codeLength: 8 | 10 = 8): 
 }
 
 /** Joiner (role B): enter the creator's code, pair. `fc` is already normalized. */
-export async function runJoiner (ctx: PairingContext, fc: string): Promise<PairingOutcome> {
-  return await withRelaySession(ctx, async (rs) => {
-    const peer = await rs.openFcPeer('B', fc)
-    ctx.onProgress?.({ event: 'waiting', for: 'match' })
-    await peer.join(ctx.signal)
-    ctx.onProgress?.({ event: 'matched' })
-    await peer.verify(ctx.signal)
-    ctx.onProgress?.({ event: 'verified' })
-    const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, ctx.signal)
+export async function runJoiner (init: PairingInit, fc: string): Promise<PairingOutcome> {
+  const { self, signal } = init
+  const report = init.onProgress ?? (() => {})
+  return await withRelaySession(init, signal, async (rs) => {
+    const peer = await rs.openFcPeer('B', fc, (step) => { for (const e of joinerProgress(step)) report(e) })
+    await peer.join(signal)
+    await peer.verify(signal)
+    const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, signal)
+    const kContact = peer.contactKey
 
-    ctx.onProgress?.({ event: 'waiting', for: 'connection' })
-    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after both
-    // Done: watch it while dialing, so a creator who left ends the dial at once (the joiner sees
-    // PEER_LEFT, not a spinner).
-    const relayClosed = settle(peer.awaitRelayClose(ctx.signal))
+    // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after
+    // both Done: watch it while dialing, so a creator who left ends the dial at once (the
+    // joiner sees PEER_LEFT, not a spinner).
+    const relayClosed = settle(peer.awaitRelayClose(signal))
     const relayVerdict = new AbortController()
     relayClosed.failed.catch((err: unknown) => { relayVerdict.abort(err) })
     const dialing = connectToVerifiedPeer(rs.node, creator, {
-      signal: ctx.signal != null ? AbortSignal.any([ctx.signal, relayVerdict.signal]) : relayVerdict.signal,
-      attemptTimeoutsMs: ctx.webrtcAttemptTimeoutsMs ?? WEBRTC_ATTEMPT_TIMEOUTS_MS,
+      signal: signal != null ? AbortSignal.any([signal, relayVerdict.signal]) : relayVerdict.signal,
+      attemptTimeoutsMs: init.webrtcAttemptTimeoutsMs ?? WEBRTC_ATTEMPT_TIMEOUTS_MS,
       // A refused TURN credential (clock skew, rotated secret) must not be reused by the retry.
       onWebRtcAttemptFailed: () => { rs.ice.invalidate() }
     })
@@ -153,18 +169,19 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
     const { connection } = connected
     const { direct, path, candidates } = await describeConnection(connection)
     const remoteAddr = connection.remoteAddr.toString()
-    ctx.onProgress?.({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
+    report({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
 
     const streamOpts = { runOnLimitedConnection: connection.limits != null }
-    const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
-    const card = await syncContact(ctx, peer, 'B', contactStream, rs)
-    const sessionStream = await connection.newStream(SESSION_PROTOCOL, { ...streamOpts, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS) })
+    const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS) })
+    report({ event: 'syncing' })
+    const card = await syncContact(contactStream, 'B', kContact, ownCard(self, rs.relayAddr), init.checkCard, signal)
+    const sessionStream = await connection.newStream(SESSION_PROTOCOL, { ...streamOpts, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS) })
     const session = await runSessionInitiator(sessionChannel(sessionStream), {
-      ppk: ctx.self.ppk,
+      ppk: self.ppk,
       peerPPK: card.ppk,
       multiaddrs: [],
-      atMs: (ctx.clock ?? systemClock).now(),
-      signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
+      atMs: (init.clock ?? systemClock).now(),
+      signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
     })
     // Done after our session, not at connect time: it tells the creator (through the relay's close)
     // that we hold its card and the SharedSecret, so it can retire its identity at once.
@@ -174,17 +191,64 @@ export async function runJoiner (ctx: PairingContext, fc: string): Promise<Pairi
   })
 }
 
-/** §7 on the given stream; the card's binding key comes from this pairing's CPace. */
-async function syncContact (ctx: PairingContext, peer: FcPeer, role: PairingRole, stream: Stream, rs: RelaySession): Promise<ReceivedCard> {
-  const own: OwnCard = {
-    vcard: ctx.self.vcard,
-    ppk: ctx.self.ppk.publicKey,
-    peerId: ctx.self.peerId.toMultihash().bytes,
-    multiaddrs: ctx.self.cardAddrs(rs.relayAddr).map(ma => ma.bytes)
+/**
+ * What the creator's user sees of its FcPeer's transitions (events.ts): its own code once the
+ * relay holds the row, then the relay part's progress.
+ */
+function creatorProgress (step: FcStep, code: string): PairingEvent[] {
+  if (step.state === 'awaitingMatch' && step.role === 'A') {
+    return [{ event: 'flash-code', code, expiresAt: step.expiresAtMs }, { event: 'waiting', for: 'peer' }]
   }
-  ctx.onProgress?.({ event: 'syncing' })
-  return await exchangeContactCards(contactChannel(stream), {
-    role, kContact: peer.contactKey, own, signal: stepSignal(ctx, SYNC_STEP_TIMEOUT_MS)
+  return relayProgress(step)
+}
+
+/** What the joiner's user sees of its FcPeer's transitions. */
+function joinerProgress (step: FcStep): PairingEvent[] {
+  if (step.state === 'awaitingMatch') return [{ event: 'waiting', for: 'match' }]
+  return relayProgress(step)
+}
+
+/** Both roles alike; keysExchanged, done, completed and failed show nothing (a failure is thrown). */
+function relayProgress (step: FcStep): PairingEvent[] {
+  switch (step.state) {
+    case 'matched': return [{ event: 'matched' }]
+    case 'peerVerified': return [{ event: 'verified' }]
+    case 'peerInfoExchanged': return [{ event: 'waiting', for: 'connection' }]
+    default: return []
+  }
+}
+
+/** The card we send: our profile, our long-term key and id, addresses at the relay we reached. */
+function ownCard (self: PairingSelf, relayAddr: Multiaddr): OwnCard {
+  return {
+    vcard: self.vcard,
+    ppk: self.ppk.publicKey,
+    peerId: self.peerId.toMultihash().bytes,
+    multiaddrs: self.cardAddrs(relayAddr).map(ma => ma.bytes),
+    signingKey: self.signingKey
+  }
+}
+
+/** §7 on the given stream; the card's binding key comes from this pairing's CPace. */
+async function syncContact (stream: Stream, role: PairingRole, kContact: Uint8Array, own: OwnCard, checkCard: PairingInit['checkCard'], signal: AbortSignal | undefined): Promise<ReceivedCard> {
+  try {
+    return await exchangeContactCards(contactChannel(stream), {
+      role, kContact, own, checkCard, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
+    })
+  } catch (err) {
+    // A card we refused: let our Error frame reach the other side (it closes once it read it)
+    // before the pairing identity and its connections are torn down, so it hears "refused", not "left".
+    if (err instanceof InvalidCardError) await streamClosed(stream, REFUSAL_DELIVERY_MS)
+    throw err
+  }
+}
+
+/** Resolves once both ends of `stream` are closed, or after `ms`. */
+async function streamClosed (stream: Stream, ms: number): Promise<void> {
+  if (stream.status === 'closed' || stream.status === 'reset' || stream.status === 'aborted') return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    stream.addEventListener('close', () => { clearTimeout(timer); resolve() }, { once: true })
   })
 }
 
@@ -197,23 +261,23 @@ interface RelaySession {
   circuitAddrs: Promise<Multiaddr[]>
   /** ICE servers of this identity: configured ones plus the relay's (docs/protocol.md §14). */
   ice: IceServerSource
-  openFcPeer(role: PairingRole, fc: string): Promise<FcPeer>
+  openFcPeer(role: PairingRole, fc: string, onState: (step: FcStep) => void): Promise<FcPeer>
   onStop(fn: () => void): void
 }
 
 /** Starts a fresh pairing identity, connects it to the relay, runs `work`, always stops the node. */
-async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession) => Promise<T>): Promise<T> {
+async function withRelaySession<T> (init: RelaySessionInit, signal: AbortSignal | undefined, work: (rs: RelaySession) => Promise<T>): Promise<T> {
   // Every RTCPeerConnection of this identity asks `ice` for its servers, so the relay's TURN
   // credentials (fetched below, refreshed before they expire) reach the dialer and the listener alike.
-  const ice = new IceServerSource({ configured: ctx.webrtc?.iceServers, clock: ctx.clock })
-  const node = await ctx.createPeerNode({ ...ctx.webrtc, iceServersProvider: async () => await ice.servers() })
+  const ice = new IceServerSource({ configured: init.webrtc?.iceServers, clock: init.clock })
+  const node = await init.createPeerNode({ ...init.webrtc, iceServersProvider: async () => await ice.servers() })
   const stopHooks: Array<() => void> = []
   try {
-    const relayConnection = await dialRelay(node, ctx.relay, ctx.signal)
+    const relayConnection = await dialRelay(node, init.relay, signal)
     const relayPeer = relayConnection.remotePeer
     const relayId = relayPeer.toMultihash().bytes
-    const relayAddr = ctx.relay.toString().includes('/p2p/') ? ctx.relay : ctx.relay.encapsulate(`/p2p/${relayPeer.toString()}`)
-    const circuitAddrs = waitForCircuitAddrs(node, relayPeer, ctx.signal)
+    const relayAddr = init.relay.toString().includes('/p2p/') ? init.relay : init.relay.encapsulate(`/p2p/${relayPeer.toString()}`)
+    const circuitAddrs = waitForCircuitAddrs(node, relayPeer, signal)
     circuitAddrs.catch(() => {})
     // Asked now, in the background, on the relay connection: ready long before the WebRTC dial.
     ice.useRelay(relayIceFetch(node, relayAddr))
@@ -224,8 +288,8 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
       circuitAddrs,
       ice,
       onStop: (fn) => { stopHooks.push(fn) },
-      openFcPeer: async (role, fc) => {
-        const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: withTimeout(ctx.signal, RELAY_DIAL_TIMEOUT_MS) })
+      openFcPeer: async (role, fc, onState) => {
+        const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: withTimeout(signal, RELAY_DIAL_TIMEOUT_MS) })
           .catch((err: unknown) => { throw new RelayUnreachableError('The relay does not offer GiniConnect pairing (GSS).', { cause: err }) })
         const peer = new FcPeer({
           channel: fcChannel(stream),
@@ -233,8 +297,9 @@ async function withRelaySession<T> (ctx: PairingContext, work: (rs: RelaySession
           fc,
           relayId,
           lookup: flashCodeLookup(relayId, fc),
-          clock: ctx.clock,
-          randomBytes: (n) => sodium.randombytes_buf(n)
+          clock: init.clock,
+          randomBytes: (n) => sodium.randombytes_buf(n),
+          onState
         })
         stopHooks.push(() => { peer.dispose() })
         return peer
@@ -271,9 +336,5 @@ async function failPairing (peer: FcPeer, err: unknown): Promise<never> {
   if (err instanceof GiniError) return await peer.fail(err)
   if (err instanceof Error && err.name === 'TimeoutError') return await peer.fail(new UnreachableError())
   throw err
-}
-
-function stepSignal (ctx: PairingContext, ms: number): AbortSignal {
-  return withTimeout(ctx.signal, ms)
 }
 

@@ -11,6 +11,7 @@ export interface ContactCard {
   peerId: Uint8Array<ArrayBuffer>
   multiaddrs: Uint8Array<ArrayBuffer>[]
   binding: Uint8Array<ArrayBuffer>
+  peerIdSig: Uint8Array<ArrayBuffer>
 }
 
 export namespace ContactCard {
@@ -50,6 +51,11 @@ export namespace ContactCard {
           w.bytes(obj.binding)
         }
 
+        if ((obj.peerIdSig != null && obj.peerIdSig.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.peerIdSig)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -59,7 +65,8 @@ export namespace ContactCard {
           ppk: uint8ArrayAlloc(0),
           peerId: uint8ArrayAlloc(0),
           multiaddrs: [],
-          binding: uint8ArrayAlloc(0)
+          binding: uint8ArrayAlloc(0),
+          peerIdSig: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -90,6 +97,10 @@ export namespace ContactCard {
             }
             case 5: {
               obj.binding = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.peerIdSig = reader.bytes()
               break
             }
             default: {
@@ -154,6 +165,13 @@ export namespace ContactCard {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.peerIdSig`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -192,6 +210,11 @@ export namespace ContactCard {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContactCardPeerIdSigFieldEvent {
+    field: '$.peerIdSig'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ContactCard>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ContactCard.codec())
   }
@@ -200,7 +223,7 @@ export namespace ContactCard {
     return decodeMessage(buf, ContactCard.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactCard>): Generator<ContactCardVcardFieldEvent | ContactCardPpkFieldEvent | ContactCardPeerIdFieldEvent | ContactCardMultiaddrsFieldEvent | ContactCardBindingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactCard>): Generator<ContactCardVcardFieldEvent | ContactCardPpkFieldEvent | ContactCardPeerIdFieldEvent | ContactCardMultiaddrsFieldEvent | ContactCardBindingFieldEvent | ContactCardPeerIdSigFieldEvent> {
     return streamMessage(buf, ContactCard.codec(), opts)
   }
 }
@@ -339,6 +362,11 @@ export namespace ContactMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContactMessageCardPeerIdSigFieldEvent {
+    field: '$.card.peerIdSig'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContactMessageErrorCodeFieldEvent {
     field: '$.error.code'
     value: ErrorCode
@@ -357,7 +385,7 @@ export namespace ContactMessage {
     return decodeMessage(buf, ContactMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactMessage>): Generator<ContactMessageCardVcardFieldEvent | ContactMessageCardPpkFieldEvent | ContactMessageCardPeerIdFieldEvent | ContactMessageCardMultiaddrsFieldEvent | ContactMessageCardBindingFieldEvent | ContactMessageErrorCodeFieldEvent | ContactMessageErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ContactMessage>): Generator<ContactMessageCardVcardFieldEvent | ContactMessageCardPpkFieldEvent | ContactMessageCardPeerIdFieldEvent | ContactMessageCardMultiaddrsFieldEvent | ContactMessageCardBindingFieldEvent | ContactMessageCardPeerIdSigFieldEvent | ContactMessageErrorCodeFieldEvent | ContactMessageErrorMessageFieldEvent> {
     return streamMessage(buf, ContactMessage.codec(), opts)
   }
 }

@@ -3,12 +3,11 @@
 import { expect } from 'chai'
 import { IceServerSource } from '../../../peer/core/ice-servers.js'
 import { forNodeDatachannel } from '../../../peer/adapters/webrtc-config.js'
-import type { Clock } from '../../../protocols/common/index.js'
+import { FakeClock } from '../../helpers/fake-clock.js'
 import type { IceServerGrant } from '../../../protocols/ice/index.js'
 
-function manualClock (start = 1_000_000): Clock & { advance(ms: number): void } {
-  let now = start
-  return { now: () => now, setTimeout: () => 0, clearTimeout: () => {}, advance: (ms) => { now += ms } }
+function manualClock (start = 1_000_000): FakeClock {
+  return new FakeClock(start)
 }
 
 const turnGrant = (n: number, ttlMs = 10_000): IceServerGrant => ({

@@ -56,14 +56,12 @@ describe('schedule', () => {
     expect(FAST_CRP_SCHEDULE.jitter).to.deep.equal({ min: 0.9, max: 1.1 })
   })
 
-  it('the whole 365-day §9.3 schedule on a fake clock → every interval within ×[0.9, 1.1] of its band, expired at day 365, in well under a second', function () {
-    const started = performance.now()
+  it('the whole 365-day §9.3 schedule on a fake clock → every interval within ×[0.9, 1.1] of its band, expired at day 365', function () {
     const { clock, runs, endedAt, runner, start } = walk(SEED_CRP_SCHEDULE)
     let steps = 0
     while (endedAt() == null && clock.step()) {
       if (++steps > 100_000) throw new Error('the schedule did not end within 100 000 timer steps')
     }
-    const elapsedMs = performance.now() - started
     expect(endedAt(), 'expiry').to.equal(start + 365 * DAY_MS)
     expect(runs[0], 'first run at once').to.equal(start)
     const perBand = new Map<number, number>()
@@ -80,7 +78,6 @@ describe('schedule', () => {
     for (const [band, n] of expected) expect(perBand.get(band) ?? 0, `runs every ${band / S} s`).to.be.within(n * 0.88, n * 1.12)
     expect(runner.nextRunAtMs).to.equal(undefined)
     expect(clock.pending, 'no timer left after the end').to.equal(0)
-    expect(elapsedMs, 'walk time').to.be.below(1000)
   })
 
   it('the fast schedule walked to its end → expired at 146 h with the same shape', () => {

@@ -3,11 +3,12 @@
 // re-binds it with the right key, so each test fails exactly the check it names.
 import { expect } from 'chai'
 import { CONTACT_FRAME_MAX_BYTES, VCARD_MAX_BYTES } from '../../../../protocols/contact/constants.js'
-import { exchangeContactCards, verifyContactCard } from '../../../../protocols/contact/peer.js'
+import { exchangeContactCards, verifyContactCard, verifyPeerIdProof } from '../../../../protocols/contact/peer.js'
+import { InvalidCardError } from '../../../../protocols/common/errors.js'
 import type { OwnCard } from '../../../../protocols/contact/peer.js'
 import { ContactMessage, ErrorCode } from '../../../../protocols/contact/pb/contact.js'
 import type { ContactCard } from '../../../../protocols/contact/pb/contact.js'
-import { cardBinding, fromHex, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
+import { cardBinding, fromHex, signPeerId, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
 import { channelPair, middlePair, person, rejection, resetAll, within } from './fixtures.js'
 import type { Mutate, Person } from './fixtures.js'
 
@@ -49,9 +50,13 @@ describe('contact/exchange (§7)', () => {
     }
   }
 
-  /** A card frame with a binding made by `role` under `key` (the codec types bytes as Uint8Array<ArrayBuffer>). */
-  function bound (card: Omit<ContactCard, 'binding'> | OwnCard, role: PairingRole, key: Uint8Array): ContactMessage {
-    return { card: { ...card, binding: cardBinding(key, role, card) } as ContactCard }
+  /**
+   * A card frame with a binding made by `role` under `key` and its peer_id_sig made with Bob's
+   * long-term key (the codec types bytes as Uint8Array<ArrayBuffer>).
+   */
+  function bound (card: Omit<ContactCard, 'binding' | 'peerIdSig'> | OwnCard, role: PairingRole, key: Uint8Array): ContactMessage {
+    const binding = cardBinding(key, role, card)
+    return { card: { ...card, binding, peerIdSig: signPeerId(bob.own.signingKey, binding) } as ContactCard }
   }
 
   function expectRefused (r: PromiseSettledResult<any>, name: string): void {
@@ -118,6 +123,42 @@ describe('contact/exchange (§7)', () => {
       expectRefused(b, 'InvalidCardError')
     })
   }
+
+  it('card read × no peer_id_sig (correctly bound) → A refuses: PeerIdNotProvenError, B sees InvalidCardError', async () => {
+    const [a, b] = await run({
+      bobsFrames: (msg) => msg.card == null ? msg : { card: { ...msg.card, peerIdSig: new Uint8Array(0) } }
+    })
+    expectRefused(a, 'PeerIdNotProvenError')
+    expect((a as PromiseRejectedResult).reason.message).to.match(/peer id is not signed/)
+    expectRefused(b, 'InvalidCardError')
+  })
+
+  it('card read × claims Carol\'s peer id, signed with Bob\'s own key (correctly bound) → refused: PeerIdNotProvenError', async () => {
+    const carol = await person('Carol')
+    const [a, b] = await run(rewriteBobsCard(c => ({ ...c, peerId: new Uint8Array(carol.own.peerId), multiaddrs: [new Uint8Array(carol.multiaddrBytes)] })))
+    expectRefused(a, 'PeerIdNotProvenError')
+    expectRefused(b, 'InvalidCardError')
+  })
+
+  it('card read × Bob\'s peer_id_sig from another pairing (other k_contact) replayed → refused: PeerIdNotProvenError', async () => {
+    const elsewhere = cardBinding(sodium.randombytes_buf(32), 'B', bob.own)
+    const [a] = await run({
+      bobsFrames: (msg) => msg.card == null ? msg : { card: { ...msg.card, peerIdSig: new Uint8Array(signPeerId(bob.own.signingKey, elsewhere)) } }
+    })
+    expectRefused(a, 'PeerIdNotProvenError')
+  })
+
+  it('card read × checkCard refuses it (an InvalidCardError subclass) → INVALID_CARD sent, that error thrown, B sees InvalidCardError', async () => {
+    class KeyChanged extends InvalidCardError {}
+    const [chB, chA] = await middlePair(ContactMessage, MAX, {})
+    const [a, b] = await within(5_000, Promise.allSettled([
+      exchangeContactCards(chA, { role: 'A', kContact, own: alice.own, checkCard: () => { throw new KeyChanged('key changed') } }),
+      exchangeContactCards(chB, { role: 'B', kContact, own: bob.own })
+    ]))
+    expect(a.status).to.equal('rejected')
+    expect((a as PromiseRejectedResult).reason).to.be.instanceOf(KeyChanged)
+    expectRefused(b, 'InvalidCardError')
+  })
 
   it('card sent × frame over 1 MiB → refused before reading it: PROTOCOL_VIOLATION on both sides', async () => {
     const [a, b] = await run(rewriteBobsCard(c => ({ ...c, vcard: 'x'.repeat(MAX + 1) })))
@@ -192,7 +233,7 @@ describe('contact/exchange (§7)', () => {
     binding: 'ec60206c69421a11d5cf49a87440abf037bfa77965b9ac29559529894c8507ea'
   }
   const vectorCard = (binding: string): ContactCard => ({
-    vcard: VECTOR.vcard, ppk: fromHex(VECTOR.ppk), peerId: fromHex(VECTOR.peerId), multiaddrs: [], binding: fromHex(binding)
+    vcard: VECTOR.vcard, ppk: fromHex(VECTOR.ppk), peerId: fromHex(VECTOR.peerId), multiaddrs: [], binding: fromHex(binding), peerIdSig: new Uint8Array(0)
   }) as ContactCard
 
   it('card read × the §12 vector card from role A → accepted with its fields', () => {
@@ -206,5 +247,10 @@ describe('contact/exchange (§7)', () => {
     expect(() => verifyContactCard(vectorCard(VECTOR.binding), 'B', fromHex(VECTOR.kContact))).to.throw().with.property('name', 'InvalidCardError')
     const flipped = (VECTOR.binding.slice(0, 63) + (VECTOR.binding[63] === '0' ? '1' : '0'))
     expect(() => verifyContactCard(vectorCard(flipped), 'A', fromHex(VECTOR.kContact))).to.throw().with.property('name', 'InvalidCardError')
+  })
+
+  it('card read × the base-spec vector card has no peer_id_sig → verifyPeerIdProof refuses it (docs/protocol.md §7 extension)', () => {
+    const card = verifyContactCard(vectorCard(VECTOR.binding), 'A', fromHex(VECTOR.kContact))
+    expect(() => { verifyPeerIdProof(vectorCard(VECTOR.binding), card.peerId) }).to.throw().with.property('name', 'PeerIdNotProvenError')
   })
 })

@@ -78,14 +78,15 @@ export interface Person {
 
 /** A long-term identity with its card: Ed25519 peer id, X25519 PPK, one address, a vCard. */
 export async function person (name: string): Promise<Person> {
-  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  const key = await generateKeyPair('Ed25519')
+  const peerId = peerIdFromPrivateKey(key)
   const ppk = generateX25519()
   const multiaddrBytes = multiaddr(`/ip4/127.0.0.1/tcp/4001/p2p/${peerId.toString()}`).bytes
   return {
     peerId,
     ppk,
     multiaddrBytes,
-    own: { vcard: buildVCard({ name, email: `${name.toLowerCase()}@example.org` }), ppk: ppk.publicKey, peerId: peerId.toMultihash().bytes, multiaddrs: [multiaddrBytes] }
+    own: { vcard: buildVCard({ name, email: `${name.toLowerCase()}@example.org` }), ppk: ppk.publicKey, peerId: peerId.toMultihash().bytes, multiaddrs: [multiaddrBytes], signingKey: key.raw }
   }
 }
 

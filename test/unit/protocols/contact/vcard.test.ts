@@ -1,7 +1,7 @@
 // vCard 4.0 building and §7's receiver checks (docs/protocol.md §7, RFC 6350).
 import { expect } from 'chai'
 import { VCARD_MAX_BYTES } from '../../../../protocols/contact/constants.js'
-import { buildVCard, parseVCard, PROFILE_PHOTO_MAX_BYTES } from '../../../../protocols/contact/vcard.js'
+import { buildVCard, mailtoUri, parseVCard, PROFILE_PHOTO_MAX_BYTES } from '../../../../protocols/contact/vcard.js'
 
 const card = (...lines: string[]): string => ['BEGIN:VCARD', ...lines, 'END:VCARD', ''].join('\r\n')
 
@@ -10,7 +10,6 @@ describe('contact/vcard', () => {
     for (const name of [
       'Doe, Jane',
       'O\'Brien; Sean',
-      'Line one\nLine two',
       'Back\\slash, semi; colon: done',
       'Zoë Ångström-Łukasz',
       '山田 太郎',
@@ -21,6 +20,12 @@ describe('contact/vcard', () => {
         expect(parseVCard(text).fn).to.equal(name)
       })
     }
+
+    it('name with a line break or a bidi override × build → one-line FN without the control, read back the same', () => {
+      const text = buildVCard({ name: 'Line one\nLine two\u202E' })
+      expect(text).to.include('\r\nFN:Line one Line two\r\n')
+      expect(parseVCard(text).fn).to.equal('Line one Line two')
+    })
 
     it('profile with email, phone, note × build → VERSION:4.0 first, CRLF lines, fields read back', () => {
       const text = buildVCard({ name: 'Jane Doe', email: 'jane@example.org', phone: '+41 79 123 45 67', note: 'a;b,c\nd' })
@@ -116,9 +121,32 @@ describe('contact/vcard', () => {
       expect(parseVCard(text).photo).to.deep.equal({ mediaType: 'image/jpeg', data: Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]) })
     })
 
+    it('FN with escaped line breaks × parse → one line, the card text untouched', () => {
+      const text = card('VERSION:4.0', 'FN:Alice\\nBank support\\n\\n  call me')
+      const parsed = parseVCard(text)
+      expect(parsed.fn).to.equal('Alice Bank support call me')
+      expect(parsed.text).to.equal(text)
+    })
+
+    it('FN with bidi embeddings, overrides, isolates and marks (U+202A–E, U+2066–9, U+200E/F) × parse → stripped', () => {
+      const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F']
+      for (const c of controls) {
+        expect(parseVCard(card('VERSION:4.0', `FN:Ev${c}il`)).fn, JSON.stringify(c)).to.equal('Evil')
+      }
+      expect(parseVCard(card('VERSION:4.0', 'FN:\u202Egpj.exe\u202C Bob')).fn).to.equal('gpj.exe Bob')
+    })
+
+    it('mailtoUri × a hostile address → ?, &, #, spaces and line breaks encoded, the @ kept', () => {
+      expect(mailtoUri('jane@example.org')).to.equal('mailto:jane@example.org')
+      const uri = mailtoUri('a@b.org?cc=evil@x.org&body=hi #x\r\nBcc: y')
+      expect(uri.startsWith('mailto:a@b.org%3Fcc%3Devil@x.org%26body%3Dhi%20%23x')).to.equal(true)
+      expect(uri.slice('mailto:'.length)).to.not.match(/[?&#\s]/)
+    })
+
     const rejected: Array<[string, string]> = [
       ['no FN', card('VERSION:4.0', 'EMAIL:a@b.c')],
       ['an empty FN', card('VERSION:4.0', 'FN:  ')],
+      ['an FN of only line breaks and bidi controls', card('VERSION:4.0', 'FN:\\n\u202E\u2066 ')],
       ['VERSION:3.0', card('VERSION:3.0', 'FN:Jane')],
       ['no VERSION', card('FN:Jane')],
       ['VERSION after FN', card('FN:Jane', 'VERSION:4.0')],

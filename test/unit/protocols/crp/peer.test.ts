@@ -1,10 +1,11 @@
-// The peer side of /gini/crp/1 (docs/protocol.md §9.4) over in-memory streams and a relay test
-// double (support.ts) that can play a hijacked relay.
+// The peer side of /gini/crp/1 (docs/protocol.md §9.4) over in-memory streams: against the
+// product's CrpRelay (test/helpers/crp-clients.ts harness: fake clock, SQLite) where the relay is
+// honest, and against a relay test double (support.ts) where it plays a hijacked relay.
 import { expect } from 'chai'
 import {
   ExpiredError, IncorrectSharedSecretError, PeerLeftError, ProtocolViolationError, RateLimitedError, decodePeerInfo, errorFrame
 } from '../../../../protocols/common/index.js'
-import { CRP_FRAME_MAX_BYTES, CRP_PARKED_TTL_MS } from '../../../../protocols/crp/constants.js'
+import { CRP_FRAME_MAX_BYTES, CRP_MATCHED_TTL_MS, CRP_PARKED_TTL_MS } from '../../../../protocols/crp/constants.js'
 import { CrpPeer, sealParkedOffer, type CrpPeerInfo } from '../../../../protocols/crp/peer.js'
 import { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
 import {
@@ -13,6 +14,9 @@ import {
 import { channelPair, rejection, resetAll, within } from '../contact/fixtures.js'
 import independent from '../../../vectors/gini-v1-independent.json' with { type: 'json' }
 import { MiniRelay, runIdentity, type Role } from './support.js'
+import { Cleanup } from '../../../helpers/relay-clients.js'
+import { harness, type Harness } from '../../../helpers/crp-clients.js'
+import type { FrameChannel } from '../../../../protocols/common/framing.js'
 
 const rnd = (n: number): Uint8Array => sodium.randombytes_buf(n)
 
@@ -25,32 +29,58 @@ async function eventually (cond: () => boolean, what: string): Promise<void> {
   throw new Error(`not within 2 s: ${what}`)
 }
 
+/** Records every frame a peer writes: what the relay is given. */
+function recorded (ch: FrameChannel<CrpMessage>, wire: CrpMessage[]): FrameChannel<CrpMessage> {
+  return {
+    stream: ch.stream,
+    read: async (options) => await ch.read(options),
+    write: async (msg, options) => { wire.push(msg); await ch.write(msg, options) },
+    close: async () => { await ch.close() },
+    abort: (err) => { ch.abort(err) }
+  }
+}
+
 describe('crp/peer (§9)', () => {
+  const cleanup = new Cleanup()
+  /** The product relay (honest). */
+  let h: Harness
+  /** The hijackable double (the hijack cases only). */
   let relay: MiniRelay
+  /** Every frame the peers wrote to the product relay. */
+  let wire: CrpMessage[]
   let ss: Uint8Array
   let infoA: CrpPeerInfo
   let infoB: CrpPeerInfo
 
   beforeEach(async () => {
+    h = await harness(cleanup)
     relay = new MiniRelay()
+    wire = []
     ss = sodium.randombytes_buf(64)
     infoA = await runIdentity()
     infoB = await runIdentity()
   })
-  afterEach(resetAll)
+  afterEach(async () => { resetAll(); await cleanup.run() })
 
-  async function peer (role: Role, secret = ss): Promise<CrpPeer> {
-    return new CrpPeer({ channel: await relay.connect(), ss: secret, role, randomBytes: rnd })
+  /** A peer on the product relay, or on the double with `hijackable`. */
+  async function peer (role: Role, secret = ss, hijackable = false): Promise<CrpPeer> {
+    const channel = hijackable ? await relay.connect() : recorded(await h.connect(), wire)
+    return new CrpPeer({ channel, ss: secret, role, randomBytes: rnd })
   }
 
   /** A and B registered on the same token and matched. */
-  async function matched (secretA = ss, secretB = ss): Promise<[CrpPeer, CrpPeer]> {
-    const a = await peer('A', secretA)
-    const b = await peer('B', secretB)
+  async function matched (secretA = ss, secretB = ss, hijackable = false): Promise<[CrpPeer, CrpPeer]> {
+    const a = await peer('A', secretA, hijackable)
+    const b = await peer('B', secretB, hijackable)
     await a.register(infoA)
     await b.register(infoB)
     await within(5_000, Promise.all([a.awaitMatched(), b.awaitMatched()]))
     return [a, b]
+  }
+
+  /** On the double, which can play a hijacked relay. */
+  async function matchedHijackable (): Promise<[CrpPeer, CrpPeer]> {
+    return await matched(ss, ss, true)
   }
 
   it('both hold the same SharedSecret → proofs pass, B opens A\'s offer, A opens B\'s answer, Done reaches the relay', async () => {
@@ -66,10 +96,13 @@ describe('crp/peer (§9)', () => {
     expect(answer.peerId.equals(infoB.peerId)).to.equal(true)
     await a.done()
     await b.done()
-    await eventually(() => relay.seen.A.some(m => m.done != null) && relay.seen.B.some(m => m.done != null), 'Done from both')
+    // Done reached the relay: the row is gone (§6 "Done deletes the row").
+    await eventually(() => h.store.get(crpToken(ss)) == null, 'the row deleted by Done')
+    expect(h.outcomes.filter(o => o === 'completed')).to.have.length.at.least(1)
+    expect(wire.filter(m => m.done != null), 'Done from both').to.have.length(2)
     // The relay saw only a token, sealed boxes and random nonces: never the secret.
-    const wire = relay.registers.map(m => toHex(CrpMessage.encode(m))).join('')
-    expect(wire).to.not.include(toHex(ss))
+    const sent = wire.map(m => toHex(CrpMessage.encode(m))).join('')
+    expect(sent.includes(toHex(ss)), 'the secret on the wire').to.equal(false)
   })
 
   it('the later peer × Registered with the earlier one\'s parked offer → opens with the other role\'s park key', async () => {
@@ -97,7 +130,7 @@ describe('crp/peer (§9)', () => {
 
   it('a hijacked relay rewrites B\'s proof → A sends "Incorrect SharedSecret", relayed: both get IncorrectSharedSecretError', async () => {
     relay.tamper = (from, msg) => from === 'B' && msg.proof != null ? { proof: { mac: new Uint8Array(32).fill(7) } } : undefined
-    const [a, b] = await matched()
+    const [a, b] = await matchedHijackable()
     const [errA, errB] = await within(5_000, Promise.all([rejection(a.verify()), rejection(b.verify().then(async () => await b.readOffer()))]))
     expect(errA).to.be.instanceOf(IncorrectSharedSecretError)
     expect(errB).to.be.instanceOf(IncorrectSharedSecretError)
@@ -107,14 +140,14 @@ describe('crp/peer (§9)', () => {
   })
 
   it('a proof recorded in an earlier run and replayed → fails: the challenges are fresh each run', async () => {
-    const [a1, b1] = await matched()
+    const [a1, b1] = await matchedHijackable()
     await within(5_000, Promise.all([a1.verify(), b1.verify()]))
-    const recorded = relay.seen.B.find(m => m.proof != null)!.proof!.mac
+    const replayed = relay.seen.B.find(m => m.proof != null)!.proof!.mac
     await a1.leave(); await b1.leave()
 
     relay = new MiniRelay()
-    relay.tamper = (from, msg) => from === 'B' && msg.proof != null ? { proof: { mac: recorded } } : undefined
-    const [a2, b2] = await matched()
+    relay.tamper = (from, msg) => from === 'B' && msg.proof != null ? { proof: { mac: replayed } } : undefined
+    const [a2, b2] = await matchedHijackable()
     const bSide = rejection(b2.verify().then(async () => await b2.readOffer()))
     const errA = await within(5_000, rejection(a2.verify()))
     expect(errA).to.be.instanceOf(IncorrectSharedSecretError)
@@ -125,7 +158,7 @@ describe('crp/peer (§9)', () => {
     const a = await peer('A')
     await a.register(infoA)
     // The stranger knows the token (a hijacked relay sees it) and plays B with raw frames.
-    const stranger = await relay.connect()
+    const stranger = await h.connect()
     await stranger.write({ register: { token: crpToken(ss) as Uint8Array<ArrayBuffer>, role: Uint8Array.of(0x42) } })
     const registered = await stranger.read()
     expect(registered.registered?.parked, 'A\'s parked offer is sealed, useless to it').to.not.equal(undefined)
@@ -143,7 +176,7 @@ describe('crp/peer (§9)', () => {
 
   it('relayed values of the wrong size (31-byte challenge) or a tampered offer → INCORRECT_SHARED_SECRET, not a violation', async () => {
     relay.tamper = (from, msg) => from === 'B' && msg.challenge != null ? { challenge: { nonce: msg.challenge.nonce.subarray(1) as Uint8Array<ArrayBuffer> } } : undefined
-    const [a, b] = await matched()
+    const [a, b] = await matchedHijackable()
     const bSide = rejection(b.verify())
     expect(await within(5_000, rejection(a.verify()))).to.be.instanceOf(IncorrectSharedSecretError)
     expect(await within(5_000, bSide)).to.be.instanceOf(IncorrectSharedSecretError)
@@ -155,7 +188,7 @@ describe('crp/peer (§9)', () => {
       ciphertext[0] ^= 1
       return { offer: { nonce: msg.offer.nonce, ciphertext } }
     }
-    const [a2, b2] = await matched()
+    const [a2, b2] = await matchedHijackable()
     await within(5_000, Promise.all([a2.verify(), b2.verify()]))
     await a2.sendOffer(infoA)
     expect(await within(5_000, rejection(b2.readOffer()))).to.be.instanceOf(IncorrectSharedSecretError)
@@ -165,7 +198,7 @@ describe('crp/peer (§9)', () => {
   it('the relay sends an oversized frame, garbage, or Proof before Matched → PROTOCOL_VIOLATION on that stream only', async () => {
     for (const bad of ['oversized', 'garbage', 'order'] as const) {
       const [peerEnd, relayEnd] = await channelPair(CrpMessage, CRP_FRAME_MAX_BYTES, 1024 * 1024)
-      const other = await relay.connect() // an unrelated stream of the same peer: must stay usable
+      const other = await h.connect() // an unrelated stream of the same peer: must stay usable
       const p = new CrpPeer({ channel: peerEnd, ss, role: 'A', randomBytes: rnd })
       const registering = rejection(p.register(infoA))
       await relayEnd.read()
@@ -188,12 +221,13 @@ describe('crp/peer (§9)', () => {
     await relayEnd.write(errorFrame('RATE_LIMITED'))
     expect(await within(5_000, registering)).to.be.instanceOf(RateLimitedError)
 
+    // The product relay ends a matched run at its TTL (§6: 180 s after Matched) with EXPIRED to both.
     const [a, b] = await matched()
-    const verifying = rejection(a.verify())
-    relay.tamper = () => errorFrame('EXPIRED')
-    const errB = await within(5_000, rejection(b.verify()))
+    h.clock.advance(CRP_MATCHED_TTL_MS)
+    const [errA, errB] = await within(5_000, Promise.all([rejection(a.verify()), rejection(b.verify())]))
     expect(errB).to.be.instanceOf(ExpiredError)
-    await verifying
+    expect(errA).to.be.instanceOf(ExpiredError)
+    expect(h.outcomes).to.include('expired')
   })
 
   it('the relay closes a waiting stream (replaced, or the other side\'s Done) → awaitMatched throws PeerLeftError', async () => {

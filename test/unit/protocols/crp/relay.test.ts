@@ -7,7 +7,7 @@ import {
   CRP_MATCHED_TTL_MS, CRP_MAX_WAIT_MS, CRP_PARKED_TTL_MS, CRP_ROW_TTL_MS, CRP_SESSION_TTL_MS
 } from '../../../../protocols/crp/constants.js'
 import { CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS } from '../../../../relay/constants.js'
-import { Cleanup, bytes } from '../../../helpers/relay-clients.js'
+import { Cleanup, bytes, waitFor } from '../../../helpers/relay-clients.js'
 import {
   ROLE, exchange, expectEnd, expectError, expectErrorThenEnd, expectMatched, expectSilence, freshToken,
   harness, next, register, relayed, sealed, varint, type Crp, type Harness
@@ -17,9 +17,11 @@ import type { CrpMessage } from '../../../../protocols/crp/pb/crp.js'
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 
-/** Lets queued frames and stream events settle (in-memory streams, real microtasks). */
-async function settle (): Promise<void> {
-  await new Promise(resolve => setTimeout(resolve, 20))
+/** Closes our side and waits until the relay has handled it (it lets go of the stream). */
+async function closeAndWait (h: Harness, ch: Crp): Promise<void> {
+  const before = h.relay.liveStreams
+  await ch.close()
+  await waitFor(() => h.relay.liveStreams < before, 'the relay to handle the close')
 }
 
 describe('CRP relay state machine (fake clock, SQLite store)', function () {
@@ -63,8 +65,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       const T = h.clock.now()
       const a = await h.connect()
       await register(a, token, 'A')
-      await a.close()
-      await settle()
+      await closeAndWait(h, a)
       h.clock.advance(DAY_MS)
       const a2 = await h.connect()
       expect((await register(a2, token, 'A')).expiresAtMs).to.equal(BigInt(T + CRP_ROW_TTL_MS))
@@ -78,13 +79,11 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       const offer = sealed()
       const a = await h.connect()
       expect((await register(a, token, 'A', offer)).parked).to.equal(undefined)
-      await a.close()
-      await settle()
+      await closeAndWait(h, a)
       h.clock.advance(HOUR_MS)
       const a2 = await h.connect()
       expect((await register(a2, token, 'A')).parked, 'A must not get its own offer back').to.equal(undefined)
-      await a2.close()
-      await settle()
+      await closeAndWait(h, a2)
       const b = await h.connect()
       expect((await register(b, token, 'B')).parked).to.deep.equal(offer)
     })
@@ -95,13 +94,11 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       const offer = sealed()
       const b = await h.connect()
       await register(b, token, 'B', offer)
-      await b.close()
-      await settle()
+      await closeAndWait(h, b)
       h.clock.advance(CRP_PARKED_TTL_MS - 1)
       const a1 = await h.connect()
       expect((await register(a1, token, 'A')).parked).to.deep.equal(offer)
-      await a1.close()
-      await settle()
+      await closeAndWait(h, a1)
       h.clock.advance(1)
       const a2 = await h.connect()
       expect((await register(a2, token, 'A')).parked).to.equal(undefined)
@@ -114,8 +111,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       for (const parked of [first, newest, undefined]) {
         const a = await h.connect()
         await register(a, token, 'A', parked)
-        await a.close()
-        await settle()
+        await closeAndWait(h, a)
       }
       const b = await h.connect()
       expect((await register(b, token, 'B')).parked).to.deep.equal(newest)
@@ -178,8 +174,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       const h = await harness(cleanup)
       const a = await h.connect()
       h.clock.advance(CRP_FIRST_FRAME_TIMEOUT_MS - 1)
-      await settle()
-      expect(a.stream.status).to.equal('open')
+      expect(h.relayEnd(a).status, 'the relay has not reset it yet').to.equal('open')
       h.clock.advance(1)
       await expectEnd(a)
       expect(h.outcomes).to.include('first-frame-timeout')
@@ -198,9 +193,9 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       await expectEnd(b)
       expect(h.outcomes).to.deep.equal(['swept', 'registered', 'registered', 'matched', 'completed', 'completed'])
       await a.close(); await b.close()
-      await settle()
+      await waitFor(() => h.relay.liveStreams === 0, 'the relay to let go of both streams')
+      // Timers fire inside advance(): a run TTL still pending would report 'expired' right here.
       h.clock.advance(CRP_MATCHED_TTL_MS)
-      await settle()
       expect(h.outcomes).to.not.include('expired')
     })
 
@@ -287,8 +282,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       await expectMatched(b, a)
       const a2 = await h.connect()
       await register(a2, token, 'A') // waits: the A of the run is busy
-      await a2.close()
-      await settle()
+      await closeAndWait(h, a2)
       // a2 held Session A after the run's A: its close clears A; B's stays.
       expect(h.store.get(token)?.sessionAtMs).to.deep.equal({ B: h.clock.now() })
       expect(h.store.size).to.equal(1)
@@ -515,8 +509,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
       const token = freshToken()
       const a = await h.connect()
       await register(a, token, 'B', sealed())
-      await a.close()
-      await settle()
+      await closeAndWait(h, a)
       h.clock.advance(10_000)
       const b = await h.connect()
       const registered = await register(b, token, 'A')
@@ -561,7 +554,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     const w = await h.connect()
     await register(w, freshToken(), 'B')
     await h.relay.close()
-    expect(h.clock.timerCount).to.equal(0)
+    expect(h.clock.pending).to.equal(0)
     for (const ch of [a, b, w]) await expectEnd(ch)
     h.clock.advance(CRP_CLOSE_GRACE_MS)
   })

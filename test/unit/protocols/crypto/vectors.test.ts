@@ -7,8 +7,11 @@ import { InvalidFlashCodeError } from '../../../../protocols/common/index.js'
 import {
   cardBinding, concat, cpaceChannelId, cpaceGenerator, cpaceIsk, createCpaceParty, crpAnswerKey,
   crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpRole, crpToken, deriveSessionSecret, flashCodeLookup,
-  fromHex, leb128, normalizeFlashCode, open, sodium, toHex, utf8, x25519PublicFromPrivate
+  fromHex, leb128, normalizeFlashCode, open, peerIdSigMessage, signPeerId, sodium, toHex, utf8, verifyPeerIdSig,
+  x25519PublicFromPrivate
 } from '../../../../protocols/crypto/index.js'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PairingKeys } from '../../../../protocols/crypto/index.js'
 import { buildVectors, serializeVectors, VECTORS_URL } from '../../../../scripts/gen-vectors.js'
 import type { VectorFile } from '../../../../scripts/gen-vectors.js'
@@ -101,6 +104,22 @@ function checkVectorFile (label: string, v: VectorFile): void {
       expect(toHex(cardBinding(fromHex(b.k_contact), b.role as 'A' | 'B', card))).to.equal(b.binding)
     })
 
+    if (v.contact_binding.peer_id_sig != null) {
+      it('§7 extension: peer_id_sig over "gini/contact/1/peer_id_sig" ‖ binding, by the key inside peer_id', async () => {
+        const b = v.contact_binding
+        const key = await generateKeyPairFromSeed('Ed25519', fromHex(b.peer_id_seed!))
+        const peerId = peerIdFromPrivateKey(key)
+        expect(toHex(peerId.toMultihash().bytes)).to.equal(b.peer_id)
+        expect(toHex(peerIdSigMessage(fromHex(b.binding)))).to.equal(b.peer_id_sig_message)
+        expect(b.peer_id_sig_message).to.equal(toHex(utf8('gini/contact/1/peer_id_sig')) + b.binding)
+        expect(toHex(signPeerId(key.raw, fromHex(b.binding)))).to.equal(b.peer_id_sig)
+        expect(verifyPeerIdSig(peerId.publicKey.raw, fromHex(b.binding), fromHex(b.peer_id_sig!))).to.equal(true)
+        const flipped = fromHex(b.binding)
+        flipped[0] ^= 1
+        expect(verifyPeerIdSig(peerId.publicKey.raw, flipped, fromHex(b.peer_id_sig!))).to.equal(false)
+      })
+    }
+
     describe('§8 session', () => {
       const s = v.session
       for (const role of ['I', 'R'] as const) {
@@ -171,5 +190,11 @@ checkVectorFile('published (test/vectors/gini-v1.json)', JSON.parse(published) a
 describe('published vectors × scripts/gen-vectors.ts', () => {
   it('regenerated today → identical bytes to test/vectors/gini-v1.json', async () => {
     expect(serializeVectors(await buildVectors())).to.equal(published)
+  })
+
+  it('the published contact_binding carries the §7 peer_id_sig extension', () => {
+    const b = (JSON.parse(published) as VectorFile).contact_binding
+    expect(b.peer_id_sig).to.match(/^[0-9a-f]{128}$/)
+    expect(b.peer_id_seed).to.match(/^[0-9a-f]{64}$/)
   })
 })

@@ -171,6 +171,7 @@ export class FileStorage implements GiniStorage {
 
   async openMessages (): Promise<MessageStore> {
     await this.prepare()
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE })
     return new SqliteMessageStore(join(this.dir, MESSAGES_DB_FILE))
   }
 

@@ -111,7 +111,8 @@ export class ChatService {
       this.retries.set(contactId, { attempt: attempt + 1, handle: undefined })
       this.flush(contactId)
     }, CHAT_RETRY_DELAYS_MS[attempt])
-    handle.unref?.()
+    // A pending retry must never keep a finished process alive (Node); browsers have no unref.
+    if (typeof handle === 'object' && handle != null && 'unref' in handle) (handle as { unref(): void }).unref()
     this.retries.set(contactId, { attempt, handle })
   }
 

@@ -3,7 +3,7 @@
 // SIGINT/SIGTERM stop it cleanly (exit 0). Never prints a lookup, sid or payload (PROTOCOL.md §8).
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { createRelay, type Relay } from './create-relay.js'
-import { parseDurationMs } from './duration.js'
+import { parseDurationMs } from '../protocols/common/duration.js'
 
 /** How long a clean stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000
@@ -45,8 +45,9 @@ function urlList (text: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...text.split(/[\s,]+/).filter(u => u !== '')]
 }
 
+/** A duration option (protocols/common/duration.ts), refused the commander way. */
 function duration (text: string): number {
-  try { return parseDurationMs(text) } catch (err: any) { throw new InvalidArgumentError(err.message) }
+  try { return parseDurationMs(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
 }
 
 function program (): Command {
@@ -56,7 +57,7 @@ function program (): Command {
     .addOption(new Option('--data <dir>', 'data directory (the relay identity; restore.sqlite: the CRP registrations)').default(DEFAULT_DATA_DIR))
     .addOption(new Option('--pairing-ttl <duration>', 'life of a pending pairing, e.g. 180s (tests use 2s)').argParser(duration))
     .addOption(new Option('--max-pending <n>', 'bound on pending pairings').argParser(positiveInt))
-    .addOption(new Option('--crp-ttl <duration>', 'life of a restore registration from its first Register, e.g. 30s for tests (default 8760h = 365 days)').argParser(duration))
+    .addOption(new Option('--crp-ttl <duration>', 'life of a restore registration from its first Register, e.g. 30s for tests (default 365d)').argParser(duration))
     .addOption(new Option('--metrics <host:port>', 'serve Prometheus /metrics and /healthz there (keep it private)').argParser(hostPort))
     .addOption(new Option('--stun <url...>', 'STUN URL handed to peers on /gini/ice/1, e.g. stun:turn.example.org:3478 (repeatable)').env('GINI_STUN').argParser(urlList))
     .addOption(new Option('--turn <url...>', 'TURN URL handed to peers with a short-lived credential, e.g. turn:turn.example.org:3478?transport=udp (repeatable)').env('GINI_TURN').argParser(urlList))

@@ -1,6 +1,7 @@
 // `gini-relay`: run a GSS relay. Prints the relay's peer id and full multiaddrs (what peers pass
 // to `gini --relay`), or with --json exactly one line `{"event":"listening",…}` once it listens.
 // SIGINT/SIGTERM stop it cleanly (exit 0). Never prints a lookup, sid or payload (PROTOCOL.md §8).
+import { readFileSync } from 'node:fs'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { createRelay, type Relay } from './create-relay.js'
 import { parseDurationMs } from '../protocols/common/duration.js'
@@ -8,6 +9,8 @@ import { parseDurationMs } from '../protocols/common/duration.js'
 /** How long a clean stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000
 const DEFAULT_DATA_DIR = './.gini/relay'
+/** The package's version for --version: package.json at the root, above dist/relay/. */
+const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
 
 const EXIT_OK = 0
 const EXIT_FAILURE = 1
@@ -53,6 +56,7 @@ function duration (text: string): number {
 function program (): Command {
   return new Command('gini-relay')
     .description('GiniConnect relay (GSS): peers meet here to pair with a Flash Code.')
+    .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('--listen <multiaddr...>', 'address to listen on (repeatable; default: loopback TCP and WebSocket on free ports)'))
     .addOption(new Option('--data <dir>', 'data directory (the relay identity; restore.sqlite: the CRP registrations)').default(DEFAULT_DATA_DIR))
     .addOption(new Option('--pairing-ttl <duration>', 'life of a pending pairing, e.g. 180s (tests use 2s)').argParser(duration))

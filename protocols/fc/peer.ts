@@ -11,7 +11,7 @@ import {
   type CpaceParty, type PairingKeys, type PairingRole
 } from '../crypto/index.js'
 import {
-  GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError, PeerLeftError,
+  GiniError, ExpiredError, IncorrectMfcError, ProtocolViolationError,
   errorFromWire, WIRE_MESSAGES, type GiniErrorCode
 } from '../common/errors.js'
 import type { FrameChannel } from '../common/framing.js'

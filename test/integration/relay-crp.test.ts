@@ -9,7 +9,7 @@ import { wire } from '../../protocols/common/wire-bytes.js'
 import { PeerInfo, type Sealed } from '../../protocols/crp/pb/crp.js'
 import { Cleanup, bytes, startRelay, waitFor } from '../helpers/relay-clients.js'
 import {
-  ROLE, exchange, expectEnd, expectErrorThenEnd, expectMatched, expectSilence, next, openCrp, register,
+  ROLE, expectEnd, expectErrorThenEnd, expectMatched, expectSilence, next, openCrp, register,
   tempDir, varint, type Crp
 } from '../helpers/crp-clients.js'
 import type { Relay } from '../../relay/index.js'

@@ -13,6 +13,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
   installDialerDtlsClientRole()
   // Without an explicit provider (daemon, restore runs): the configured servers plus those of the
   // relay this node is connected to, asked on /gini/ice/1 when a WebRTC connection needs them.
+  // eslint-disable-next-line prefer-const -- `fallback` reads it, and may run before createLibp2p returns
   let node: Libp2p | undefined
   const fromRelay = new IceServerSource({ configured: opts.iceServers })
   const fallback = async (): Promise<NonNullable<PeerNodeOptions['iceServers']>> => {

@@ -41,6 +41,7 @@ export interface ParsedVCard {
 
 const CRLF = '\r\n'
 // RFC 6350 §3.3: a value is WSP / %x21-7E / NON-ASCII; other control characters never appear.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 // Numbers that can be a tel: URI (RFC 3966 global number, visual separators allowed).
 const TEL_URI_FRIENDLY = /^\+?[0-9][0-9 ().-]*$/

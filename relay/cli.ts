@@ -9,6 +9,7 @@ import { SETTINGS, SettingError, parseSetting, resolveSettings, type SettingSpec
 /** How long a clean stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000
 const DEFAULT_DATA_DIR = './.gini/relay'
+/** The package's version for --version: package.json at the root, above dist/relay/. */
 
 const EXIT_OK = 0
 const EXIT_FAILURE = 1

@@ -3,7 +3,7 @@
 // (docs/operator.md) are generated from or checked against this table, so a new limit is one row.
 // Precedence: flag > environment > config file > default.
 import { readFileSync } from 'node:fs'
-import { parseDurationMs } from './duration.js'
+import { parseDurationMs } from '../protocols/common/duration.js'
 import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/constants.js'
 import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'

@@ -40,9 +40,10 @@ try {
   const [alice, bob] = [await open(dir, 'alice'), await open(dir, 'bob')]
   const pairing = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const addr = pairing.multiaddrs[0].toString()
-  let code: string | undefined
-  const invite = alice.invite({ relay: addr, onProgress: (e) => { if (e.event === 'flash-code') code = e.code } })
-  while (code == null) await new Promise(resolve => setTimeout(resolve, 5))
+  let gotCode: (code: string) => void = () => {}
+  const shown = new Promise<string>(resolve => { gotCode = resolve })
+  const invite = alice.invite({ relay: addr, onProgress: (e) => { if (e.event === 'flash-code') gotCode(e.code) } })
+  const code = await Promise.race([shown, invite.then(() => { throw new Error('invite ended before showing its code') })])
   await Promise.all([invite, bob.accept(code, { relay: addr })])
   await pairing.stop()
 

@@ -127,7 +127,7 @@ function runProc (args: string[]): { done: Promise<number | null>, lines: string
 async function withLimit<T> (p: Promise<T>, what: string): Promise<T> {
   let t: ReturnType<typeof setTimeout> | undefined
   try {
-    return await Promise.race([p, new Promise<never>((_r, reject) => { t = setTimeout(() => { reject(new Error(`${what}: over ${STEP_LIMIT_MS} ms`)) }, STEP_LIMIT_MS) })])
+    return await Promise.race([p, new Promise<never>((_resolve, reject) => { t = setTimeout(() => { reject(new Error(`${what}: over ${STEP_LIMIT_MS} ms`)) }, STEP_LIMIT_MS) })])
   } finally { clearTimeout(t) }
 }
 
@@ -261,7 +261,7 @@ const section = `Measured ${date} on ${cpus().length} × ${cpu}, ${Math.round(to
 |---|---|---|---|---|---|
 ${row('browser ↔ browser (joiner tab; other side = creator tab)', b2b, b2bFailed, 'joiner', 'creator')}
 ${row('CLI shows the code, browser submits it (browser; other side = CLI)', cliInvite, cliInviteFailed, 'joiner', 'creator')}
-${row('browser shows the code, \`gini accept\` starts (CLI; other side = browser)', cliAccept, cliAcceptFailed, 'joiner', 'creator')}
+${row('browser shows the code, `gini accept` starts (CLI; other side = browser)', cliAccept, cliAcceptFailed, 'joiner', 'creator')}
 
 "Contact shown" is the page's own clock at the moment the pairing status turns to "Added … to your contacts" (a MutationObserver), from the click on *Connect*. For the CLI joiner, "submit" is the spawn of \`gini accept\` and "shown" its \`contact-added\` line, so that row includes a Node process start. First-load time includes fetching the bundle over loopback, libsodium's WebAssembly start, opening IndexedDB and, on a first visit, creating the identity.`
 console.log('\n' + section)

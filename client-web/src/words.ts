@@ -1,41 +1,21 @@
-// What the user reads: pairing progress (from the core's PairingEvents) and every error in plain
-// words. Error texts come from protocols/common/errors.ts (USER_MESSAGES), the one source the CLI
-// uses too; the headline is the protocol's own name for the outcome (docs/protocol.md §10).
+// What the user reads: pairing progress and every error in plain words, from the sources the CLI
+// uses too: the progress sentences from peer/core/pairing/describe.ts, error texts from
+// protocols/common/errors.ts (USER_MESSAGES); an error's headline is the protocol's own name for
+// the outcome (docs/protocol.md §10).
 import {
-  GiniError, USER_MESSAGES, WIRE_MESSAGES, InvalidFlashCodeError, RelayUnreachableError,
-  type GiniErrorCode
+  GiniError, USER_MESSAGES, WIRE_MESSAGES, InvalidFlashCodeError, RelayUnreachableError, type GiniErrorCode
 } from '../../protocols/common/index.js'
-import type { PairingEvent } from '../../peer/core/pairing/events.js'
+import type { PairingStep } from '../../peer/core/pairing/describe.js'
 
-/** The four steps a person sees, in order (waiting, verifying, connecting, syncing; README "Web client"). */
-export type PairingStep = 'waiting' | 'verifying' | 'connecting' | 'syncing'
+/** Which step an event puts the pairing in, and the sentence for it. */
+export { describePairingEvent as describeEvent, type PairingStep } from '../../peer/core/pairing/describe.js'
+
 export const PAIRING_STEPS: ReadonlyArray<{ step: PairingStep, label: string }> = [
   { step: 'waiting', label: 'Waiting' },
   { step: 'verifying', label: 'Verifying' },
   { step: 'connecting', label: 'Connecting' },
   { step: 'syncing', label: 'Syncing contact' }
 ]
-
-/** Which step an event puts the pairing in, and the sentence for it. */
-export function describeEvent (e: PairingEvent): { step: PairingStep | 'done', text: string } | undefined {
-  switch (e.event) {
-    case 'flash-code': return undefined
-    case 'waiting':
-      if (e.for === 'peer') return { step: 'waiting', text: 'Waiting for your contact to enter the code…' }
-      if (e.for === 'match') return { step: 'waiting', text: 'Looking for the code at the relay…' }
-      return { step: 'connecting', text: 'Verified. Connecting to your contact…' }
-    case 'matched': return { step: 'verifying', text: 'Found the other side. Checking the code on both sides…' }
-    case 'verified': return { step: 'verifying', text: 'Verified: both sides know the same code.' }
-    case 'connected': return {
-      step: 'connecting',
-      text: e.path === 'turn'
-        ? 'Connected (WebRTC through a TURN server, still end-to-end encrypted).'
-        : e.direct ? 'Connected directly (WebRTC).' : 'Connected through the relay (a direct connection was not possible).'
-    }
-    case 'syncing': return { step: 'syncing', text: 'Exchanging contact cards…' }
-    case 'contact-added': return { step: 'done', text: `Added ${e.name} to your contacts.` }
-  }
-}
 
 export interface ShownError {
   /** Stable, for tests and styling: the wire code, or a local one. */

@@ -3,6 +3,7 @@
 // {id, direct, remoteAddr}, `crp` {id, step} (plus `relay` and `address-update`). In words, it
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
 import { InvalidArgumentError } from 'commander'
+import { parseDurationMs } from '../../protocols/common/duration.js'
 import type { CliContext } from './context.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import { describeReachability } from '../core/daemon/reachability.js'
@@ -16,14 +17,9 @@ export interface DaemonCliOptions {
 /** How long a clean stop may take before the command returns anyway. */
 const STOP_TIMEOUT_MS = 10_000
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-/** `2s`, `500ms`, `3m`, `1h`, `3d` (a bare number is seconds) → ms; commander shows the error. */
+/** `2s`, `500ms`, `3m`, `1h`, `3d` (protocols/common/duration.ts) → ms; commander shows the error. */
 export function parseDuration (text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text)
-  const ms = m == null ? NaN : Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's'])
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new InvalidArgumentError(`invalid duration "${text}" (use e.g. 2s, 500ms, 3d)`)
-  return ms
+  try { return parseDurationMs(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
 }
 
 export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): Promise<void> {

@@ -1,5 +1,6 @@
 // `gini`: the peer's command line. Global options (--data, --relay, --json) are accepted before or
 // after the subcommand. Exit codes: see exit-codes.ts and the README.
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { ready } from '../../protocols/crypto/index.js'
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
@@ -17,11 +18,15 @@ function addGlobalOptions (cmd: Command): Command {
     .option('--json', 'print one JSON object a line, for scripts')
 }
 
+/** The package's version for --version: package.json at the root, above dist/peer/cli/. */
+const VERSION: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version
+
 type Action = (ctx: CliContext, ...args: any[]) => Promise<void>
 
 export function buildProgram (run: (action: Action, cmd: Command, args: unknown[]) => Promise<void>): Command {
   const program = addGlobalOptions(new Command('gini'))
     .description('GiniConnect peer: pair with a spoken Flash Code, keep your contacts.')
+    .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
 

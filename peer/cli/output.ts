@@ -2,6 +2,7 @@
 // line with an `event` field for scripts (--json). Never prints a secret other than the user's own
 // flash code, which is the point of `invite`.
 import type { PairingEvent } from '../core/pairing/events.js'
+import { describePairingEvent as describeProgress } from '../core/pairing/describe.js'
 import { errorCodeFor } from './exit-codes.js'
 
 export interface Output {
@@ -31,26 +32,10 @@ export function createOutput (json: boolean, stdout: NodeJS.WritableStream = pro
   }
 }
 
-/** The words for each pairing step (human mode). */
+/** The words for each pairing step (human mode): the flash code here, the rest shared with the web. */
 export function describePairingEvent (e: PairingEvent): string | undefined {
-  switch (e.event) {
-    case 'flash-code': {
-      const until = new Date(e.expiresAt).toLocaleTimeString()
-      const minutes = Math.max(1, Math.round((e.expiresAt - Date.now()) / 60_000))
-      return `\n  Your Flash Code:  ${e.code}\n\nRead it to your contact (by voice or another messenger).\nIt is valid for ${minutes} minute${minutes === 1 ? '' : 's'}, until ${until}.`
-    }
-    case 'waiting':
-      if (e.for === 'peer') return 'Waiting for your contact to enter the code…'
-      if (e.for === 'match') return 'Looking for the code at the relay…'
-      return 'Connecting to your contact…'
-    case 'matched': return 'Found the other side. Checking the code on both sides…'
-    case 'verified': return 'Verified: both sides know the same code.'
-    case 'connected':
-      if (e.path === 'turn') return 'Connected over WebRTC through a TURN server (no direct path through these NATs).'
-      return e.direct
-        ? 'Connected directly (WebRTC).'
-        : 'Connected through the relay (a direct connection was not possible).'
-    case 'syncing': return 'Exchanging contact cards…'
-    case 'contact-added': return `Added ${e.name} to your contacts.`
-  }
+  if (e.event !== 'flash-code') return describeProgress(e)?.text
+  const until = new Date(e.expiresAt).toLocaleTimeString()
+  const minutes = Math.max(1, Math.round((e.expiresAt - Date.now()) / 60_000))
+  return `\n  Your Flash Code:  ${e.code}\n\nRead it to your contact (by voice or another messenger).\nIt is valid for ${minutes} minute${minutes === 1 ? '' : 's'}, until ${until}.`
 }

@@ -37,11 +37,9 @@ export class RelayStreams<T> {
   /** A timer on the injected clock, forgotten on cancel or when it fires; returns its cancel. */
   schedule (fn: () => void, ms: number): () => void {
     if (this.stopped) return () => {} // after close() nothing may keep the process alive
-    let handle: unknown
-    const cancel = (): void => { if (this.timers.delete(handle)) this.clock.clearTimeout(handle) }
-    handle = this.clock.setTimeout(() => { this.timers.delete(handle); fn() }, ms)
+    const handle: unknown = this.clock.setTimeout(() => { this.timers.delete(handle); fn() }, ms)
     this.timers.add(handle)
-    return cancel
+    return () => { if (this.timers.delete(handle)) this.clock.clearTimeout(handle) }
   }
 
   /** Writes with a deadline; a stream that cannot take a frame is reset, so its reader sees it leave. */

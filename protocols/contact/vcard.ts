@@ -40,6 +40,7 @@ export interface ParsedVCard {
 
 const CRLF = '\r\n'
 // RFC 6350 §3.3: a value is WSP / %x21-7E / NON-ASCII; other control characters never appear.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 // A name is shown on one line: line breaks (after RFC 6350 unescaping of "\\n") become a space.
 const LINE_BREAKS = /\r\n|[\n\r\u0085\u2028\u2029]/g

@@ -39,13 +39,3 @@ export function pairingAnswerKey (isk: Uint8Array, transcript: Uint8Array): Uint
 export function pairingContactKey (isk: Uint8Array, transcript: Uint8Array): Uint8Array {
   return H(32, concat(CONTACT_LABEL, transcript), isk)
 }
-
-/** AEAD associated data of the offer: `"gini/fc/1/offer" ‖ T`. */
-export function pairingOfferAd (transcript: Uint8Array): Uint8Array {
-  return concat(OFFER_LABEL, transcript)
-}
-
-/** AEAD associated data of the answer: `"gini/fc/1/answer" ‖ T`. */
-export function pairingAnswerAd (transcript: Uint8Array): Uint8Array {
-  return concat(ANSWER_LABEL, transcript)
-}

@@ -65,6 +65,7 @@ export async function benchGiniInProcess (runs: number, onSample?: (i: number, s
         })
         const bobDone = performance.now()
         const limit = Date.now() + STEP_LIMIT_MS
+        // eslint-disable-next-line no-unmodified-loop-condition -- the creator's promise sets aliceDone
         while (aliceDone === 0 && Date.now() < limit) await new Promise(resolve => setTimeout(resolve, 1))
         const end = Math.max(bobDone, aliceDone)
         const at = (e: string): number => marks.get(e) ?? NaN

@@ -60,6 +60,7 @@ export function checkTools (install: boolean): ToolStatus {
 
 /** Installed version of a Debian package, for the report ("–" when not installed). */
 export function debVersion (pkg: string): string {
+  // eslint-disable-next-line no-template-curly-in-string -- a dpkg-query format, not a template
   const r = spawnSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' })
   return r.status === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : '–'
 }

@@ -1,9 +1,9 @@
 // The CLI as a user runs it: a gini-relay process and two gini processes, each with its own data
 // dir, talking over loopback. Only the documented commands and their --json output are used.
 import { expect } from 'chai'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { EXIT_NO_IDENTITY } from '../../peer/cli/exit-codes.js'
 
@@ -124,5 +124,27 @@ describe('gini CLI pairing through a gini-relay process', function () {
     const help = await runToEnd(GINI, ['--help'])
     expect(help.code).to.equal(0)
     expect(help.lines.join('\n')).to.include('accept')
+  })
+
+  it('--version × gini and gini-relay → the version in package.json, exit 0', async () => {
+    const { version } = JSON.parse(await readFile(join(dirname(GINI), '..', 'package.json'), 'utf8'))
+    for (const [script, args] of [[GINI, ['--version']], [GINI, ['-V', '--json']], [GINI_RELAY, ['--version']]] as const) {
+      const res = await runToEnd(script, [...args])
+      expect(res.code, `${script} ${args.join(' ')}: ${res.stderr}`).to.equal(0)
+      expect(res.lines, `${script} ${args.join(' ')}`).to.deep.equal([version])
+    }
+  })
+
+  it('--help × every command of gini and gini-relay → its usage line, exit 0', async () => {
+    const cases: Array<[string, string[], string]> = [
+      ...['init', 'invite', 'accept', 'contacts', 'contact', 'daemon'].map((c): [string, string[], string] => [GINI, [c, '--help'], `Usage: gini ${c} `]),
+      [GINI, ['help', 'invite'], 'Usage: gini invite '],
+      [GINI_RELAY, ['--help'], 'Usage: gini-relay ']
+    ]
+    for (const [script, args, usage] of cases) {
+      const res = await runToEnd(script, args)
+      expect(res.code, `${args.join(' ')}: ${res.stderr}`).to.equal(0)
+      expect(res.lines[0], args.join(' ')).to.satisfy((l: string) => l.startsWith(usage))
+    }
   })
 })

@@ -26,8 +26,13 @@ export function codeFrom (events: PairingEvent[]): Promise<string> {
     const started = Date.now()
     const poll = setInterval(() => {
       const e = events.find(x => x.event === 'flash-code')
-      if (e != null && e.event === 'flash-code') { clearInterval(poll); resolve(e.code) }
-      else if (Date.now() - started > 20_000) { clearInterval(poll); reject(new Error('no flash code within 20 s')) }
+      if (e != null && e.event === 'flash-code') {
+        clearInterval(poll)
+        resolve(e.code)
+      } else if (Date.now() - started > 20_000) {
+        clearInterval(poll)
+        reject(new Error('no flash code within 20 s'))
+      }
     }, 5)
   })
 }

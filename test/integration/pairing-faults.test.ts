@@ -13,7 +13,7 @@ import { startTamperingRelay, type FcTamper } from '../helpers/tampering-relay.j
 /** Rejects if `p` has not settled within `ms`: "never a hang" made checkable. */
 async function within<T> (ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => { reject(new Error(`still pending after ${ms} ms`)) }, ms) })
+  const limit = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`still pending after ${ms} ms`)) }, ms) })
   try { return await Promise.race([p, limit]) } finally { clearTimeout(timer) }
 }
 

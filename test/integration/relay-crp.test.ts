@@ -9,7 +9,7 @@ import { PeerInfo, wire } from '../../protocols/common/index.js'
 import type { Sealed } from '../../protocols/crp/index.js'
 import { Cleanup, bytes, startRelay, waitFor } from '../helpers/relay-clients.js'
 import {
-  ROLE, exchange, expectEnd, expectErrorThenEnd, expectMatched, expectSilence, next, openCrp, register,
+  ROLE, expectEnd, expectErrorThenEnd, expectMatched, expectSilence, next, openCrp, register,
   tempDir, varint, type Crp
 } from '../helpers/crp-clients.js'
 import type { Relay } from '../../relay/index.js'

@@ -6,7 +6,7 @@
 //   unreachable  not seen for `unreachableAfterMs` (3 days): the dark-orange dot; CRP running
 //   expired      the CRP ran to the end of its schedule (365 days) without success: pair again
 import type { ContactRecord, ReachabilityState } from '../storage.js'
-import { DAY_MS, SEED_CRP_SCHEDULE, type Schedule } from './schedule.js'
+import { DAY_MS, type Schedule } from './schedule.js'
 
 /** §9.1: "A contact unreachable for 3 days enters state `unreachable` … and its peer starts the CRP". */
 export const UNREACHABLE_AFTER_MS = 3 * DAY_MS
@@ -17,11 +17,6 @@ export const RESTORE_FAILURES_BEFORE_WARNING = 3
 export interface ReachabilityPolicy {
   unreachableAfterMs: number
   crpSchedule: Schedule
-}
-
-export const DEFAULT_REACHABILITY_POLICY: ReachabilityPolicy = {
-  unreachableAfterMs: UNREACHABLE_AFTER_MS,
-  crpSchedule: SEED_CRP_SCHEDULE
 }
 
 /** What a person is shown about restoring a contact (§10), beside its state. */

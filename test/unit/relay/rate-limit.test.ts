@@ -1,8 +1,7 @@
-// Token buckets of the relay (docs/protocol.md §6.5) on a hand-driven clock, plus the small parsers
-// the relay uses for its CLI and its per-IP keys.
+// Token buckets of the relay (docs/protocol.md §6.5) on a hand-driven clock, plus the small parser
+// for its per-IP keys. Durations: test/unit/protocols/common/duration.test.ts.
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { parseDurationMs } from '../../../relay/duration.js'
 import { ipKey } from '../../../relay/fc-service.js'
 import { RateLimiter, TokenBuckets } from '../../../relay/rate-limit.js'
 
@@ -54,15 +53,6 @@ describe('relay rate limits (token buckets)', function () {
 })
 
 describe('relay helpers', function () {
-  it('parseDurationMs × 180s, 2s, 500ms, 3m, 1h, bare 90 → milliseconds', () => {
-    expect(['180s', '2s', '500ms', '3m', '1h', '90', '1.5s'].map(parseDurationMs))
-      .to.deep.equal([180_000, 2_000, 500, 180_000, 3_600_000, 90_000, 1_500])
-  })
-
-  it('parseDurationMs × garbage, zero, negative → throws', () => {
-    for (const bad of ['', 'abc', '0s', '-1s', '10 days', 's']) expect(() => parseDurationMs(bad), bad).to.throw()
-  })
-
   it('ipKey × IPv4 → the address; IPv6 → its /64; no IP → undefined', () => {
     expect(ipKey(multiaddr('/ip4/203.0.113.9/tcp/4001'))).to.equal('203.0.113.9')
     expect(ipKey(multiaddr('/ip6/2001:db8:0:1:aaaa::1/tcp/4001'))).to.equal('2001:db8:0:1::/64')

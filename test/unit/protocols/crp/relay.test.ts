@@ -422,6 +422,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
 
     it('new-row quota 2 per IP per day (relay/crp-service.ts) → the third new token from that IP refused; other IPs and known tokens unaffected; next day fine', async () => {
       const { crpAdmission } = await import('../../../../relay/crp-service.js')
+      // eslint-disable-next-line prefer-const -- the admission's clock reads it once the harness exists
       let h: Harness | undefined
       const admission = crpAdmission(false, 2, () => h!.clock.now())
       h = await harness(cleanup, { admission })
@@ -442,6 +443,7 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
 
     it('token buckets (relay/rate-limit.ts) per peer burst 2 × a third Register from that peer → RATE_LIMITED', async () => {
       const { crpAdmission } = await import('../../../../relay/crp-service.js')
+      // eslint-disable-next-line prefer-const -- the admission's clock reads it once the harness exists
       let h: Harness | undefined
       const admission = crpAdmission({ perPeer: { burst: 2, refillMs: 60_000 } }, 1000, () => h!.clock.now())
       h = await harness(cleanup, { admission })

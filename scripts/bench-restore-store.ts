@@ -58,7 +58,7 @@ try {
   //    one parked offer (a running CRP registers at least daily, so most rows hold one). The even
   //    rows are the older half: first registered over 365 days ago, so expired.
   const HISTORY_MS = 400 * DAY_MS
-  let t = performance.now()
+  const t = performance.now()
   for (let i = 0; i < ROWS; i += FILL_TX_ROWS) {
     const batch = []
     for (let j = i; j < Math.min(ROWS, i + FILL_TX_ROWS); j++) {

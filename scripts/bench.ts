@@ -117,7 +117,7 @@ let transfer: BenchResults['transfer']
 try {
   ns?.create()
   const where = ns != null
-    ? `an isolated network namespace created for the run (loopback + a veth pair); GiniConnect, its relay and both wormhole clients all inside it`
+    ? 'an isolated network namespace created for the run (loopback + a veth pair); GiniConnect, its relay and both wormhole clients all inside it'
     : 'the host\'s loopback (not root: no isolated namespace, so wormhole-william cannot run — its transit relay is hard-coded to transit.magic-wormhole.io)'
   say(`GiniConnect transfer: ${TRANSFER_RUNS} × 10 MiB`)
   const gini = await benchGiniTransfer(TRANSFER_BYTES, TRANSFER_RUNS, { netns: ns?.name })

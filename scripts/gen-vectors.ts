@@ -22,21 +22,56 @@ export interface VectorFile {
   flash_code: { typed: string, FC_ascii: string, R: string, lookup: string }
   normalization: { ok: Record<string, string>, rejected: string[] }
   cpace: {
-    FC: string, R: string, sid: string, CI: string, ya: string, yb: string, g: string,
-    TPK_A: string, TPK_B: string, K: string, ISK: string, T: string, MFC_A: string, MFC_B: string,
-    k_offer: string, k_answer: string, k_contact: string
+    FC: string,
+    R: string,
+    sid: string,
+    CI: string,
+    ya: string,
+    yb: string,
+    g: string,
+    TPK_A: string,
+    TPK_B: string,
+    K: string,
+    ISK: string,
+    T: string,
+    MFC_A: string,
+    MFC_B: string,
+    k_offer: string,
+    k_answer: string,
+    k_contact: string
   }
   contact_binding: {
-    k_contact: string, role: string, vcard: string, ppk: string, peer_id: string, multiaddrs: string[], binding: string
+    k_contact: string,
+    role: string,
+    vcard: string,
+    ppk: string,
+    peer_id: string,
+    multiaddrs: string[],
+    binding: string
     /** docs/protocol.md §7 extension (ours only): the long-term key's Ed25519 seed, the signed message, the signature. */
-    peer_id_seed?: string, peer_id_sig_message?: string, peer_id_sig?: string
+    peer_id_seed?: string,
+    peer_id_sig_message?: string,
+    peer_id_sig?: string
   }
   session: { ppk_I: string, ppk_R: string, e_I: string, e_R: string, T: string, SharedSecret: string, confirm_I: string, confirm_R: string }
   crp: {
-    SharedSecret: string, token: string, role_of_ppk_I: string, role_of_ppk_R: string, n_A: string, n_B: string,
-    proof_A: string, proof_B: string, k_offer: string, k_answer: string, ad_offer_answer: string,
-    k_park_A: string, k_park_B: string, peer_info: string,
-    offer_example: SealedExample, parked_by_A_example: SealedExample, register_by_A: string
+    SharedSecret: string,
+    token: string,
+    role_of_ppk_I: string,
+    role_of_ppk_R: string,
+    n_A: string,
+    n_B: string,
+    proof_A: string,
+    proof_B: string,
+    k_offer: string,
+    k_answer: string,
+    ad_offer_answer: string,
+    k_park_A: string,
+    k_park_B: string,
+    peer_info: string,
+    offer_example: SealedExample,
+    parked_by_A_example: SealedExample,
+    register_by_A: string
   }
 }
 
@@ -117,8 +152,13 @@ export async function buildVectors (): Promise<VectorFile> {
   // §8
   const [ppkI, ppkR, eI, eR] = ['ppk_I', 'ppk_R', 'e_I', 'e_R'].map(n => fixed(n))
   const session = deriveSessionSecret({
-    role: 'I', ppkSelf: ppkI, PPKSelf: x25519PublicFromPrivate(ppkI), PPKPeer: x25519PublicFromPrivate(ppkR),
-    eSelf: eI, ESelf: x25519PublicFromPrivate(eI), EPeer: x25519PublicFromPrivate(eR)
+    role: 'I',
+    ppkSelf: ppkI,
+    PPKSelf: x25519PublicFromPrivate(ppkI),
+    PPKPeer: x25519PublicFromPrivate(ppkR),
+    eSelf: eI,
+    ESelf: x25519PublicFromPrivate(eI),
+    EPeer: x25519PublicFromPrivate(eR)
   })
 
   // §9
@@ -146,21 +186,45 @@ export async function buildVectors (): Promise<VectorFile> {
     flash_code: { typed: TYPED_CODE, FC_ascii: FC, R: toHex(R), lookup: toHex(lookup) },
     normalization: { ok, rejected: NORMALIZATION_REJECTED },
     cpace: {
-      FC, R: toHex(R), sid: toHex(sid), CI: toHex(cpaceChannelId(R)), ya: toHex(ya), yb: toHex(yb), g: toHex(g),
-      TPK_A: toHex(partyA.share), TPK_B: toHex(partyB.share), K: toHex(K),
-      ISK: toHex(cpaceIsk(sid, K, partyA.share, partyB.share)), T: toHex(keys.transcript),
-      MFC_A: toHex(keys.ownMfc), MFC_B: toHex(keys.expectedPeerMfc),
-      k_offer: toHex(keys.kOffer), k_answer: toHex(keys.kAnswer), k_contact: toHex(keys.kContact)
+      FC,
+      R: toHex(R),
+      sid: toHex(sid),
+      CI: toHex(cpaceChannelId(R)),
+      ya: toHex(ya),
+      yb: toHex(yb),
+      g: toHex(g),
+      TPK_A: toHex(partyA.share),
+      TPK_B: toHex(partyB.share),
+      K: toHex(K),
+      ISK: toHex(cpaceIsk(sid, K, partyA.share, partyB.share)),
+      T: toHex(keys.transcript),
+      MFC_A: toHex(keys.ownMfc),
+      MFC_B: toHex(keys.expectedPeerMfc),
+      k_offer: toHex(keys.kOffer),
+      k_answer: toHex(keys.kAnswer),
+      k_contact: toHex(keys.kContact)
     },
     contact_binding: {
-      k_contact: toHex(keys.kContact), role: 'B', vcard: VCARD, ppk: toHex(card.ppk), peer_id: toHex(card.peerId),
-      multiaddrs: card.multiaddrs.map(toHex), binding: toHex(binding),
-      peer_id_seed: toHex(fixed('long-term-B')), peer_id_sig_message: toHex(peerIdSigMessage(binding)),
+      k_contact: toHex(keys.kContact),
+      role: 'B',
+      vcard: VCARD,
+      ppk: toHex(card.ppk),
+      peer_id: toHex(card.peerId),
+      multiaddrs: card.multiaddrs.map(toHex),
+      binding: toHex(binding),
+      peer_id_seed: toHex(fixed('long-term-B')),
+      peer_id_sig_message: toHex(peerIdSigMessage(binding)),
       peer_id_sig: toHex(signPeerId(longTermKey.raw, binding))
     },
     session: {
-      ppk_I: toHex(ppkI), ppk_R: toHex(ppkR), e_I: toHex(eI), e_R: toHex(eR), T: toHex(session.transcript),
-      SharedSecret: toHex(ss), confirm_I: toHex(session.confirmI), confirm_R: toHex(session.confirmR)
+      ppk_I: toHex(ppkI),
+      ppk_R: toHex(ppkR),
+      e_I: toHex(eI),
+      e_R: toHex(eR),
+      T: toHex(session.transcript),
+      SharedSecret: toHex(ss),
+      confirm_I: toHex(session.confirmI),
+      confirm_R: toHex(session.confirmR)
     },
     crp: {
       SharedSecret: toHex(ss),

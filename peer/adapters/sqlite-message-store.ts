@@ -60,8 +60,15 @@ export class SqliteMessageStore implements MessageStore {
 
   async add (contact: string, e: StoredEnvelope): Promise<boolean> {
     const r = this.q.insert.run({
-      contact, id: e.id, author: e.author, type: e.type, content: e.content, target: e.target ?? null,
-      sentAtMs: e.sentAtMs, seq: e.seq, delivered: e.delivered ? 1 : 0
+      contact,
+      id: e.id,
+      author: e.author,
+      type: e.type,
+      content: e.content,
+      target: e.target ?? null,
+      sentAtMs: e.sentAtMs,
+      seq: e.seq,
+      delivered: e.delivered ? 1 : 0
     })
     return Number(r.changes) === 1
   }

@@ -43,8 +43,15 @@ export function showConversation (envelopes: Iterable<StoredEnvelope>): ShownMes
     if (e.type !== 'MESSAGE') { changes.push(e); continue }
     if (messages.has(e.id)) continue
     messages.set(e.id, {
-      id: e.id, author: e.author, content: e.content, sentAtMs: e.sentAtMs, seq: e.seq,
-      edited: false, deleted: false, reactions: {}, delivered: e.delivered
+      id: e.id,
+      author: e.author,
+      content: e.content,
+      sentAtMs: e.sentAtMs,
+      seq: e.seq,
+      edited: false,
+      deleted: false,
+      reactions: {},
+      delivered: e.delivered
     })
   }
   // The highest seq of each kind of change wins; a DELETE wins over every EDIT (a tombstone).

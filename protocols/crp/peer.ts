@@ -23,7 +23,7 @@ import type { CrpMessage, Sealed } from './pb/crp.js'
 import { CRP_NONCE_BYTES, CRP_PARKED_TTL_MS } from './constants.js'
 
 /** A run identity and its addresses, as carried in an offer, answer or parked offer (§9.4). */
-  /** The sender's clock when the addresses were current. */
+/** The sender's clock when the addresses were current. */
 export type CrpPeerInfo = DecodedPeerInfo
 
 export interface CrpPeerInit {

@@ -384,8 +384,17 @@ function accept (side: Side, partner: Side, msg: CrpMessage): boolean {
 
 function newSide (role: CrpRole, ch: Channel, token: Uint8Array): Side {
   return {
-    role, ch, token, key: tokenKey(token), challenge: false, proof: false, sealed: false,
-    done: false, ended: false, queue: Promise.resolve(), cancelWait: () => {}
+    role,
+    ch,
+    token,
+    key: tokenKey(token),
+    challenge: false,
+    proof: false,
+    sealed: false,
+    done: false,
+    ended: false,
+    queue: Promise.resolve(),
+    cancelWait: () => {}
   }
 }
 
@@ -403,7 +412,6 @@ function roleOf (bytes: Uint8Array): CrpRole | undefined {
 function otherRole (role: CrpRole): CrpRole {
   return role === 'A' ? 'B' : 'A'
 }
-
 
 /** Map key of a token: hex, in memory only, never logged (§11). */
 function tokenKey (token: Uint8Array): string {

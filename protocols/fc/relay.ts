@@ -301,7 +301,6 @@ function newSide (role: FcSide, ch: Channel): Side {
   return { role, ch, done: false, ended: false }
 }
 
-
 /** Map key of a lookup. Hex, in memory only; never logged (§6.5 rule 10, §11). */
 function lookupKey (lookup: Uint8Array): string {
   let s = ''

@@ -3,9 +3,9 @@ import { fmtMs } from '../lib/stats.js'
 import type { ClusterProgress, ClusterReport } from './run.js'
 
 export function progressLine (p: ClusterProgress): string {
-  if (p.phase === 'relays') return `[cluster] starting relays…`
+  if (p.phase === 'relays') return '[cluster] starting relays…'
   if (p.phase === 'peers') return `[cluster] initialising peers ${p.done}/${p.total}`
-  if (p.phase === 'stopping') return `[cluster] stopping…`
+  if (p.phase === 'stopping') return '[cluster] stopping…'
   return `[cluster] pairings ${p.done}/${p.total} · ok ${p.succeeded} · failed ${p.failed} · running ${p.running} · relays up ${p.relaysUp} · relay RSS ${p.relayRssMB.toFixed(0)} MB`
 }
 

@@ -8,7 +8,7 @@ import { tcp } from '@libp2p/tcp'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { PeerLeftError, type FrameChannel } from '../../protocols/common/index.js'
-import { fcChannel, FC_PROTOCOL, FcMessage, type FcClock } from '../../protocols/fc/index.js'
+import { fcChannel, FC_PROTOCOL, FcMessage } from '../../protocols/fc/index.js'
 import { createRelay, type Relay, type RelayOptions } from '../../relay/index.js'
 
 /** Upper bound of every wait in these tests. */

@@ -5,7 +5,7 @@
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FileStorage, createPeerNode } from '../../peer/index.js'
-import { crpChannel, CRP_PROTOCOL, CRP_FRAME_MAX_BYTES, CrpMessage } from '../../protocols/crp/index.js'
+import { crpChannel, CRP_PROTOCOL } from '../../protocols/crp/index.js'
 import { frameChannel } from '../../protocols/common/index.js'
 import { crpParkKey, crpRole, crpToken, fromHex, open, sodium, toHex } from '../../protocols/crypto/index.js'
 import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'

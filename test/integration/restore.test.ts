@@ -216,11 +216,13 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     // Three re-dials on the back-off (one at a time: the next is only due once the last failed).
     const RETRIES = 3
     const deadline = Date.now() + 30_000
+    // eslint-disable-next-line no-unmodified-loop-condition -- `dials` grows in the socket server's callback
     while (dials < 1 + RETRIES) {
       if (Date.now() > deadline) throw new Error(`only ${dials - 1} re-dials`)
       const before = dials
       clock.advance(2_200) // one back-off interval, jitter included
       const waitUntil = Date.now() + 2_000
+      // eslint-disable-next-line no-unmodified-loop-condition -- likewise
       while (dials === before && Date.now() < waitUntil) await new Promise(resolve => setTimeout(resolve, 10))
     }
 

@@ -40,8 +40,17 @@ export function newContactView (app: App): View {
   const enterCode = (prefill = ''): void => {
     stop()
     const input = h('input', {
-      id: 'code-input', testid: 'code-input', name: 'code', value: prefill, placeholder: 'XXXX-XXXX',
-      autocomplete: 'off', autocapitalize: 'characters', autocorrect: 'off', spellcheck: 'false', inputmode: 'text', maxlength: 32,
+      id: 'code-input',
+      testid: 'code-input',
+      name: 'code',
+      value: prefill,
+      placeholder: 'XXXX-XXXX',
+      autocomplete: 'off',
+      autocapitalize: 'characters',
+      autocorrect: 'off',
+      spellcheck: 'false',
+      inputmode: 'text',
+      maxlength: 32,
       'aria-describedby': 'code-hint'
     })
     const hint = h('p', { id: 'code-hint', class: 'hint', testid: 'code-hint', 'aria-live': 'polite' }, ' ')

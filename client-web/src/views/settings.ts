@@ -7,8 +7,13 @@ import { topBar, errorBox } from './parts.js'
 export function settingsView (app: App): View {
   const current = app.relay()
   const input = h('input', {
-    id: 'settings-relay', testid: 'settings-relay', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off',
-    placeholder: '/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3KooW…', value: app.relaySetting.get() ?? ''
+    id: 'settings-relay',
+    testid: 'settings-relay',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    autocapitalize: 'off',
+    placeholder: '/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3KooW…',
+    value: app.relaySetting.get() ?? ''
   })
   const note = h('div', { class: 'slot' })
   const source = current.source === 'settings'

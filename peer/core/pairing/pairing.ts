@@ -315,7 +315,6 @@ async function withRelaySession<T> (init: RelaySessionInit, signal: AbortSignal 
   }
 }
 
-
 /** A promise whose rejection is observed now and re-thrown when `result()` is awaited. */
 function settle (p: Promise<void>): { result(): Promise<void>, failed: Promise<never> } {
   let failure: unknown
@@ -337,4 +336,3 @@ async function failPairing (peer: FcPeer, err: unknown): Promise<never> {
   if (err instanceof Error && err.name === 'TimeoutError') return await peer.fail(new UnreachableError())
   throw err
 }
-

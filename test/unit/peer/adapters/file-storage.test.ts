@@ -17,8 +17,15 @@ const SECRET = 'ab'.repeat(64)
 
 function contact (id: string, name: string): ContactRecord {
   return {
-    id, name, vcard: `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEND:VCARD\r\n`, ppk: '11'.repeat(32), addresses: [],
-    sharedSecret: { current: SECRET }, pairedAtMs: 1, lastSeenMs: 1, state: 'offline'
+    id,
+    name,
+    vcard: `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${name}\r\nEND:VCARD\r\n`,
+    ppk: '11'.repeat(32),
+    addresses: [],
+    sharedSecret: { current: SECRET },
+    pairedAtMs: 1,
+    lastSeenMs: 1,
+    state: 'offline'
   }
 }
 

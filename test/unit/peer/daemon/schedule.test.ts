@@ -18,7 +18,10 @@ function walk (schedule: Schedule, random: () => number = Math.random): { clock:
   const runs: number[] = []
   let ended: number | undefined
   const runner = new ScheduledRunner({
-    clock, schedule, startedAtMs: start, random,
+    clock,
+    schedule,
+    startedAtMs: start,
+    random,
     run: () => { runs.push(clock.now()) },
     onEnd: () => { ended = clock.now() }
   })

@@ -202,6 +202,7 @@ describe('fc/peer (§6)', function () {
 
   it('joiner leaves after keys exchanged → creator gets PEER_LEFT', async () => {
     const { outcomes, open } = setup()
+    // eslint-disable-next-line prefer-const -- read by the onStep closure before it is set below
     let joiner: Side | undefined
     const [a, b] = await matched(open, {}, {
       onStep: (step) => { if (step.state === 'keysExchanged') joiner?.stream.abort(new Error('joiner vanished')) }

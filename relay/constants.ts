@@ -81,6 +81,8 @@ export const CRP_SWEEP_BATCH_ROWS = 500
 export const CRP_DB_CACHE_KIB = 65_536
 /** A new /gini/crp/1 stream must deliver `Register` within this time, else it is reset. */
 export const CRP_FIRST_FRAME_TIMEOUT_MS = 10_000
+/** Once a frame's first byte is in, the rest must follow within this time, else the stream is reset. */
+export const CRP_FRAME_TIMEOUT_MS = 10_000
 /** A frame to a side that does not read it within this time counts as that side leaving. */
 export const CRP_WRITE_TIMEOUT_MS = 10_000
 /** After the relay ends a stream, the peer has this long to close its side before a reset. */

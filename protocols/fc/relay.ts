@@ -8,11 +8,11 @@ import { RelayStreams } from '../common/relay-streams.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { ProtocolViolationError, WIRE_MESSAGES, type GiniErrorCode } from '../common/errors.js'
 import {
-  GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
+  GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
   GSS_WRITE_TIMEOUT_MS, LOOKUP_BYTES, MFC_BYTES, PAIRING_TTL_MS, SHARE_BYTES, SID_BYTES
 } from './constants.js'
 import { ErrorCode, type FcMessage } from './pb/fc.js'
-import type { FrameChannel } from '../common/framing.js'
+import { FrameTimeoutError, type FrameChannel } from '../common/framing.js'
 
 export type FcSide = 'creator' | 'joiner'
 
@@ -41,6 +41,7 @@ export type FcTamper = (from: FcSide, msg: FcMessage) => FcMessage
 export type FcOutcome =
   | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
   | 'error-forwarded' | 'no-match' | 'in-use' | 'rate-limited' | 'table-full' | 'first-frame-timeout'
+  | 'frame-timeout'
 
 export interface FcRelayInit {
   /** Life of a row from `Create` (§3: 180 s). */
@@ -49,6 +50,8 @@ export interface FcRelayInit {
   maxPendingPairings?: number
   /** A new stream must deliver `Create`/`Join` within this time, else it is reset. */
   firstFrameTimeoutMs?: number
+  /** A frame whose first byte arrived must be complete within this time, else its stream is reset. */
+  frameTimeoutMs?: number
   /** A side that does not take a forwarded frame within this time is reset (counts as leaving). */
   writeTimeoutMs?: number
   /** After the relay's last frame and close, the peer must close its side within this time. */
@@ -103,6 +106,7 @@ export class FcRelay {
     this.clock = init.clock ?? systemClock
     this.streams = new RelayStreams(this.clock, {
       firstFrameTimeoutMs: init.firstFrameTimeoutMs ?? GSS_FIRST_FRAME_TIMEOUT_MS,
+      frameTimeoutMs: init.frameTimeoutMs ?? GSS_FRAME_TIMEOUT_MS,
       writeTimeoutMs: init.writeTimeoutMs ?? GSS_WRITE_TIMEOUT_MS,
       closeGraceMs: init.closeGraceMs ?? GSS_CLOSE_GRACE_MS
     }, errorFrame)
@@ -188,12 +192,13 @@ export class FcRelay {
     while (true) {
       let msg: FcMessage
       try {
-        msg = await side.ch.read()
+        msg = await this.streams.read(side.ch)
       } catch (err) {
         if (side.ended) return
-        // Oversized or undecodable frames are violations (§0); a close or reset is a departure.
+        // Oversized or undecodable frames are violations (§0); a close or reset is a departure,
+        // and so is a frame that stopped half way (its stream is reset already).
         if (err instanceof ProtocolViolationError) this.violation(row, side)
-        else this.departure(row, side)
+        else this.departure(row, side, err instanceof FrameTimeoutError ? 'frame-timeout' : 'peer-left')
         return
       }
       if (side.ended) continue // the row is over: drain what is left until the peer closes
@@ -256,11 +261,11 @@ export class FcRelay {
   }
 
   /** The side's stream ended. Before its Done that is a departure (§3.5); after it, nothing. */
-  private departure (row: Row, side: Side): void {
+  private departure (row: Row, side: Side, outcome: 'peer-left' | 'frame-timeout' = 'peer-left'): void {
     if (side.done) return
     const other = side.role === 'creator' ? row.joiner : row.creator
-    if (other == null) { this.outcome('abandoned'); this.finish(row, []); return }
-    this.outcome('peer-left')
+    if (other == null) { this.outcome(outcome === 'peer-left' ? 'abandoned' : outcome); this.finish(row, []); return }
+    this.outcome(outcome)
     this.finish(row, [[other, errorFrame('PEER_LEFT')]])
   }
 

@@ -3,8 +3,8 @@
 import { streamPair } from '@libp2p/utils'
 import { expect } from 'chai'
 import { frameChannel } from '../../../../protocols/common/framing.js'
-import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
-import { FcRelay, type FcRelayInit, type FcOutcome } from '../../../../protocols/fc/relay.js'
+import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
+import { FcRelay, type FcRelayInit, type FcOutcome, type FcRemote } from '../../../../protocols/fc/relay.js'
 import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
 import { Cleanup, FakeClock, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
 
@@ -12,16 +12,16 @@ describe('GSS state machine (fake clock)', function () {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  function setup (init: FcRelayInit = {}): { fc: FcRelay, clock: FakeClock, outcomes: FcOutcome[], connect: () => Promise<Fc> } {
+  function setup (init: FcRelayInit = {}): { fc: FcRelay, clock: FakeClock, outcomes: FcOutcome[], connect: (remote?: Partial<FcRemote>) => Promise<Fc> } {
     const clock = new FakeClock()
     const outcomes: FcOutcome[] = []
     const fc = new FcRelay({ clock, onOutcome: (o) => outcomes.push(o), ...init })
     cleanup.add(() => { fc.close() })
     let n = 0
-    const connect = async (): Promise<Fc> => {
+    const connect = async (remote: Partial<FcRemote> = {}): Promise<Fc> => {
       const [client, server] = await streamPair()
       cleanup.add(() => { client.abort(new Error('test over')) })
-      void fc.handle(frameChannel(server, FcMessage, FC_FRAME_MAX_BYTES), { peer: `peer-${n++}`, ip: '192.0.2.1' })
+      void fc.handle(frameChannel(server, FcMessage, FC_FRAME_MAX_BYTES), { peer: `peer-${n++}`, ip: '192.0.2.1', ...remote })
       return frameChannel(client, FcMessage, FC_FRAME_MAX_BYTES)
     }
     return { fc, clock, outcomes, connect }
@@ -151,5 +151,37 @@ describe('GSS state machine (fake clock)', function () {
     expect(clock.timerCount).to.equal(0)
     await expectEnd(a)
     await expectEnd(silent)
+  })
+
+  async function matchedPair (connect: () => Promise<Fc>): Promise<{ a: Fc, b: Fc }> {
+    const { a, lookup } = await createRow(connect)
+    const b = await connect()
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    for (const ch of [a, b]) expect((await next(ch)).matched).to.not.equal(undefined)
+    return { a, b }
+  }
+
+  it('matched creator × one byte of a frame, then nothing → reset at the frame deadline, joiner PEER_LEFT', async () => {
+    const { fc, clock, outcomes, connect } = setup()
+    const { a, b } = await matchedPair(connect)
+    const timers = clock.timerCount
+    a.stream.send(new Uint8Array([0x85])) // a two-byte length prefix, cut after its first byte
+    await waitFor(() => clock.timerCount === timers + 1, 'the frame deadline to start')
+    clock.advance(GSS_FRAME_TIMEOUT_MS - 1)
+    expect(a.stream.status).to.equal('open')
+    clock.advance(1)
+    await expectEnd(a)
+    await expectErrorThenEnd(b, 'PEER_LEFT')
+    expect(outcomes).to.include('frame-timeout')
+    expect(fc.pendingCount).to.equal(0)
+  })
+
+  it('matched joiner × endless length prefix (0xff…) → PROTOCOL_VIOLATION at once, creator PEER_LEFT', async () => {
+    const { fc, connect } = setup()
+    const { a, b } = await matchedPair(connect)
+    b.stream.send(new Uint8Array(64 * 1024).fill(0xff))
+    await expectErrorThenEnd(b, 'PROTOCOL_VIOLATION')
+    await expectErrorThenEnd(a, 'PEER_LEFT')
+    expect(fc.pendingCount).to.equal(0)
   })
 })

@@ -66,7 +66,7 @@ export const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
 /** Yamux keepalive: holds an idle pairing connection open across the 180 s wait (notes/libp2p-v3.md §1). */
 export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
 
-/** Private DHT among relays (ARCHITECTURE.md "Scaling past one relay"). */
+/** Protocol id reserved for a private DHT among relays; the public relay serves no DHT at all. */
 export const KAD_PROTOCOL = '/gini/kad/1.0.0'
 
 // ---- /gini/crp/1 relay (PROTOCOL.md §6; protocol numbers in protocols/crp/constants.ts) ----------

@@ -1,13 +1,13 @@
-// Builds a GSS relay node (ARCHITECTURE.md "Components"): libp2p with TCP + WebSocket, Noise,
-// Yamux, identify, ping, autonat, a circuit-relay-v2 server, a server-mode kad-dht, and the GSS
-// service on /gini/fc/1, and the CRP service on /gini/crp/1 (RestoreConnections in SQLite).
+// Builds a GSS relay node: libp2p with TCP + WebSocket, Noise, Yamux, identify, ping, autonat, a
+// circuit-relay-v2 server, the GSS service on /gini/fc/1, and the CRP service on /gini/crp/1
+// (RestoreConnections in SQLite). No DHT: a server-mode kad-dht takes records from any stranger and
+// serves them to others, so the public relay runs none until relays share a private one.
 // Every limit is explicit (relay/constants.ts).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -108,7 +108,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     },
     services: {
       identify: identify(),
-      ping: ping(), // kad-dht depends on it
+      ping: ping(),
       autonat: autoNAT(),
       relay: circuitRelayServer({
         hopTimeout: C.CIRCUIT_HOP_TIMEOUT_MS,
@@ -124,9 +124,6 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
           defaultDurationLimit: options.circuitDurationLimitMs ?? C.CIRCUIT_DURATION_LIMIT_MS
         }
       }),
-      // Server mode even on loopback/LAN (the default waits for a public address), keeping
-      // private addresses in peer records; private protocol so it never joins the public DHT.
-      dht: kadDHT({ protocol: C.KAD_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
       fc: fcService({
         pairingTtlMs: options.pairingTtlMs,
         maxPendingPairings: options.maxPendingPairings,

@@ -12,6 +12,7 @@ import { frameChannel } from '../../protocols/common/framing.js'
 import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
 import { FcPeer } from '../../protocols/fc/peer.js'
 import { FcMessage } from '../../protocols/fc/pb/fc.js'
+import { KAD_PROTOCOL } from '../../relay/constants.js'
 import {
   Cleanup, WAIT_MS, bytes, clientNode, completePairing, create, expectEnd, expectErrorThenEnd, next, pair,
   startRelay, waitFor, type Fc
@@ -107,5 +108,26 @@ describe('relay abuse: a hostile relay floods a peer', function () {
       err = e
     }
     expect(err).to.be.instanceOf(ProtocolViolationError)
+  })
+})
+
+describe('relay abuse: no DHT on the public relay', function () {
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  it('client × kad-dht stream (private or public id) to the relay → protocol not supported', async () => {
+    const relay = await startRelay(cleanup)
+    expect(relay.node.getProtocols()).to.not.include(KAD_PROTOCOL)
+    const client = await clientNode(cleanup)
+    for (const protocol of [KAD_PROTOCOL, '/ipfs/kad/1.0.0']) {
+      let err: any
+      try {
+        const s = await client.dialProtocol(relay.multiaddrs[0], protocol, { signal: AbortSignal.timeout(WAIT_MS) })
+        s.abort(new Error('unexpected'))
+      } catch (e) {
+        err = e
+      }
+      expect(err?.name, `${protocol}: ${String(err)}`).to.equal('UnsupportedProtocolError')
+    }
   })
 })

@@ -18,6 +18,15 @@ interface CliOptions {
   pairingTtl?: number
   maxPending?: number
   crpTtl?: number
+  maxConnectionsPerIp?: number
+  maxConnectionsPer64?: number
+  reservedConnections?: number
+  idleConnectionTimeout?: number
+  maxPendingPerIp?: number
+  maxPendingPer64?: number
+  maxPendingPer56?: number
+  maxPendingPer48?: number
+  reservedPending?: number
   metrics?: { host: string, port: number }
   stun?: string[]
   turn?: string[]
@@ -29,6 +38,12 @@ interface CliOptions {
 function positiveInt (text: string): number {
   const n = Number(text)
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer')
+  return n
+}
+
+function nonNegativeInt (text: string): number {
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be 0 or a positive integer')
   return n
 }
 
@@ -56,6 +71,15 @@ function program (): Command {
     .addOption(new Option('--data <dir>', 'data directory (the relay identity; restore.sqlite: the CRP registrations)').default(DEFAULT_DATA_DIR))
     .addOption(new Option('--pairing-ttl <duration>', 'life of a pending pairing, e.g. 180s (tests use 2s)').argParser(duration))
     .addOption(new Option('--max-pending <n>', 'bound on pending pairings').argParser(positiveInt))
+    .addOption(new Option('--max-connections-per-ip <n>', 'live connections from one IPv4 or IPv6 address (default 128)').argParser(positiveInt))
+    .addOption(new Option('--max-connections-per-64 <n>', 'live connections from one IPv6 /64 (default 128)').argParser(positiveInt))
+    .addOption(new Option('--reserved-connections <n>', 'last connection slots kept for networks holding fewer than 8 (default 200)').argParser(nonNegativeInt))
+    .addOption(new Option('--idle-connection-timeout <duration>', 'close a connection with no gini stream and no reservation after this (default 30s)').argParser(duration))
+    .addOption(new Option('--max-pending-per-ip <n>', 'pending pairings from one IPv4 or IPv6 address (default 64)').argParser(positiveInt))
+    .addOption(new Option('--max-pending-per-64 <n>', 'pending pairings from one IPv6 /64 (default 64)').argParser(positiveInt))
+    .addOption(new Option('--max-pending-per-56 <n>', 'pending pairings from one IPv6 /56 (default 128)').argParser(positiveInt))
+    .addOption(new Option('--max-pending-per-48 <n>', 'pending pairings from one IPv6 /48 (default 256)').argParser(positiveInt))
+    .addOption(new Option('--reserved-pending <n>', 'last pending-pairing rows kept for networks holding fewer than 4 (default 1000)').argParser(nonNegativeInt))
     .addOption(new Option('--crp-ttl <duration>', 'life of a restore registration from its first Register, e.g. 30s for tests (default 8760h = 365 days)').argParser(duration))
     .addOption(new Option('--metrics <host:port>', 'serve Prometheus /metrics and /healthz there (keep it private)').argParser(hostPort))
     .addOption(new Option('--stun <url...>', 'STUN URL handed to peers on /gini/ice/1, e.g. stun:turn.example.org:3478 (repeatable)').env('GINI_STUN').argParser(urlList))
@@ -118,6 +142,13 @@ async function main (argv: string[]): Promise<void> {
       pairingTtlMs: opts.pairingTtl,
       maxPendingPairings: opts.maxPending,
       crpTtlMs: opts.crpTtl,
+      maxConnectionsPerIp: opts.maxConnectionsPerIp,
+      maxConnectionsPerIp6Prefix: opts.maxConnectionsPer64,
+      reservedConnections: opts.reservedConnections,
+      idleConnectionTimeoutMs: opts.idleConnectionTimeout,
+      maxPendingPerIp: opts.maxPendingPerIp,
+      maxPendingPerIp6Prefix: { 64: opts.maxPendingPer64, 56: opts.maxPendingPer56, 48: opts.maxPendingPer48 },
+      reservedPendingPairings: opts.reservedPending,
       metrics: opts.metrics,
       ice: { stun: opts.stun, turn: opts.turn, turnSecret: opts.turnSecret, turnTtlMs: opts.turnTtl }
     })

@@ -22,12 +22,24 @@ export type FcClock = Clock
 /** Who is on the other end of a stream, as far as rate limiting cares (§3.6). Never logged. */
 export interface FcRemote {
   peer: string
+  /** The per-IP bucket key (an IPv4 address or an IPv6 /64). */
   ip?: string
+  /** The remote IP address itself, for the per-network row quota. */
+  host?: string
 }
 
 /** Decides whether a `Create`/`Join` may proceed (§3.6 token buckets); false → `RATE_LIMITED`. */
 export interface FcAdmission {
   admit(remote: FcRemote, kind: 'create' | 'join'): boolean
+}
+
+/**
+ * Bounds the rows one network may hold (§3.6, "the table is bounded"): `take` before a row is
+ * inserted returns the refusing limit's name (→ `RATE_LIMITED`), or undefined; `release` when it goes.
+ */
+export interface FcRowQuota {
+  take(remote: FcRemote): string | undefined
+  release(remote: FcRemote): void
 }
 
 /**
@@ -41,7 +53,7 @@ export type FcTamper = (from: FcSide, msg: FcMessage) => FcMessage
 export type FcOutcome =
   | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
   | 'error-forwarded' | 'no-match' | 'in-use' | 'rate-limited' | 'table-full' | 'first-frame-timeout'
-  | 'frame-timeout'
+  | 'frame-timeout' | 'network-full'
 
 export interface FcRelayInit {
   /** Life of a row from `Create` (§3: 180 s). */
@@ -60,6 +72,8 @@ export interface FcRelayInit {
   clock?: FcClock
   /** Rate limits on Create/Join (§3.6). Default: admit all (the relay passes its token buckets). */
   admission?: FcAdmission
+  /** Live rows per network (§3.6). Default: none (the relay passes its NetQuota). */
+  rowQuota?: FcRowQuota
   /** TEST DOUBLE ONLY, see FcTamper. Default: none. */
   tamper?: FcTamper
   /** Each outcome as a plain word, for logs and metrics. */
@@ -82,6 +96,8 @@ interface Side {
 /** One NewConnections row, with the seed's fields (§3): lookup, sessions, TempKeys, MFC, Offer, Answer, Timestamp. */
 interface Row {
   readonly key: string
+  /** Who created it: its place in the row quota goes back when the row goes. */
+  readonly remote: FcRemote
   readonly createdAtMs: number
   readonly creator: Side
   joiner?: Side
@@ -137,6 +153,7 @@ export class FcRelay {
   /** Stops every timer and resets every stream; the table is dropped (it never reaches disk). */
   close (): void {
     this.streams.close()
+    for (const row of this.rows.values()) this.init.rowQuota?.release(row.remote)
     this.rows.clear()
     for (const ch of this.channels) ch.abort(new Error('relay stopping'))
     this.channels.clear()
@@ -153,9 +170,11 @@ export class FcRelay {
     if (this.rows.has(key)) { this.refuse(ch, 'FLASH_CODE_IN_USE', 'in-use'); return }
     // §3.6: under pressure refuse new rows; live ones are never evicted.
     if (this.rows.size >= this.maxPending) { this.refuse(ch, 'RATE_LIMITED', 'table-full'); return }
+    // …and no network may take the table for everyone (its limit name goes to the quota's metric).
+    if (this.init.rowQuota?.take(remote) != null) { this.refuse(ch, 'RATE_LIMITED', 'network-full'); return }
 
     const creator = newSide('creator', ch)
-    const row: Row = { key, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
+    const row: Row = { key, remote, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
     row.cancelExpiry = this.streams.schedule(() => { this.expire(row) }, this.ttlMs)
     this.rows.set(key, row)
     this.outcome('created')
@@ -280,7 +299,10 @@ export class FcRelay {
   /** Deletes the row at once, sends each listed side its last frame, and ends both streams. */
   private finish (row: Row, frames: Array<[Side, FcMessage]>): void {
     if (this.streams.closed) return // close() already reset every stream
-    if (this.rows.get(row.key) === row) this.rows.delete(row.key)
+    if (this.rows.get(row.key) === row) {
+      this.rows.delete(row.key)
+      this.init.rowQuota?.release(row.remote)
+    }
     row.cancelExpiry()
     for (const side of [row.creator, row.joiner]) {
       if (side == null || side.ended) continue

@@ -1,6 +1,7 @@
 // A relay strangers cannot break, on real libp2p nodes over loopback: a length prefix without end,
-// a hostile relay doing the same to a peer, and the DHT the public relay no longer serves. Each
-// attack runs beside an honest pairing, which must still complete.
+// a hostile relay doing the same to a peer, the DHT the public relay no longer serves, pending
+// pairings and connection slots per network. Each flood runs beside an honest pairing, which must
+// still complete.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -11,11 +12,11 @@ import { PeerLeftError, ProtocolViolationError } from '../../protocols/common/er
 import { frameChannel } from '../../protocols/common/framing.js'
 import { FC_FRAME_MAX_BYTES, FC_PROTOCOL } from '../../protocols/fc/constants.js'
 import { FcPeer } from '../../protocols/fc/peer.js'
-import { FcMessage } from '../../protocols/fc/pb/fc.js'
-import { KAD_PROTOCOL } from '../../relay/constants.js'
+import { ErrorCode, FcMessage } from '../../protocols/fc/pb/fc.js'
+import { IDLE_CONNECTION_TIMEOUT_MS, IDLE_SWEEP_INTERVAL_MS, KAD_PROTOCOL, MAX_CONNECTIONS_PER_IP } from '../../relay/constants.js'
 import {
-  Cleanup, WAIT_MS, bytes, clientNode, completePairing, create, expectEnd, expectErrorThenEnd, next, pair,
-  startRelay, waitFor, type Fc
+  Cleanup, FakeClock, WAIT_MS, bytes, clientNode, completePairing, create, expectEnd, expectErrorThenEnd,
+  freshLookup, next, openFc, pair, startRelay, waitFor, type Fc
 } from '../helpers/relay-clients.js'
 import type { Relay } from '../../relay/index.js'
 
@@ -129,5 +130,124 @@ describe('relay abuse: no DHT on the public relay', function () {
       }
       expect(err?.name, `${protocol}: ${String(err)}`).to.equal('UnsupportedProtocolError')
     }
+  })
+})
+
+/** The relay's rejection counter for one limit (0 when it never fired). */
+async function rejections (relay: Relay, limit: string): Promise<number> {
+  const text = await (await fetch(`${relay.metricsUrl!}/metrics`)).text()
+  const m = new RegExp(`gini_relay_limit_rejections_total\\{limit="${limit}"\\} (\\d+)`).exec(text)
+  return m == null ? 0 : Number(m[1])
+}
+
+const METRICS = { host: '127.0.0.1', port: 0 }
+/** Loopback source addresses standing for other networks (Linux routes all of 127/8 to lo). */
+const OTHER_IP = '127.0.0.2'
+
+describe('relay abuse: pending pairings per network', function () {
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  it('one address × more live Creates than maxPendingPerIp → RATE_LIMITED; another address creates; a row gone frees a place', async () => {
+    const relay = await startRelay(cleanup, { maxPendingPerIp: 3, metrics: METRICS })
+    const rows = []
+    for (let i = 0; i < 3; i++) rows.push(await create(cleanup, relay))
+    const c = await openFc(cleanup, relay)
+    await c.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    await expectErrorThenEnd(c, 'RATE_LIMITED')
+    expect(await rejections(relay, 'pending-per-ip')).to.equal(1)
+    await create(cleanup, relay, freshLookup(), OTHER_IP)
+    expect(relay.fc.pendingCount).to.equal(4)
+
+    await rows[0].a.write({ error: { code: ErrorCode.EXPIRED, message: 'Expired' } }) // abandons its row
+    await waitFor(() => relay.fc.pendingCount === 3, 'the abandoned row to go')
+    await create(cleanup, relay)
+  })
+
+  it('table past maxPendingPairings − reserved × a network holding rows → RATE_LIMITED; a fresh network still gets a row', async () => {
+    const relay = await startRelay(cleanup, { maxPendingPairings: 10, reservedPendingPairings: 5, maxPendingPerIp: 100, metrics: METRICS })
+    for (let i = 0; i < 5; i++) await create(cleanup, relay)
+    const c = await openFc(cleanup, relay)
+    await c.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    await expectErrorThenEnd(c, 'RATE_LIMITED')
+    expect(await rejections(relay, 'pending-reserved')).to.equal(1)
+    await create(cleanup, relay, freshLookup(), OTHER_IP)
+    expect(relay.fc.pendingCount).to.equal(6)
+  })
+
+  it('one address × Creates until refused (rate limits off) → at most the per-address cap; a pairing from elsewhere completes', async () => {
+    const relay = await startRelay(cleanup, { rateLimit: false, maxPendingPerIp: 20, metrics: METRICS })
+    let held = 0
+    for (let i = 0; i < 30; i++) {
+      const ch = await openFc(cleanup, relay)
+      await ch.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+      const reply = await next(ch)
+      if (reply.created == null) { expect(reply.error?.code).to.equal('RATE_LIMITED'); break }
+      held++
+    }
+    expect(held).to.equal(20)
+    await completePairing(cleanup, relay, OTHER_IP)
+  })
+})
+
+describe('relay abuse: connection slots', function () {
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  /** Opens connections from one client (one address) until the relay refuses one; returns how many it kept. */
+  async function connectUntilRefused (relay: Relay, node: Libp2p, max: number): Promise<number> {
+    let open = 0
+    for (let i = 0; i < max; i++) {
+      try {
+        await node.dial(relay.multiaddrs[0], { force: true, signal: AbortSignal.timeout(WAIT_MS) })
+        open++
+      } catch {
+        return open
+      }
+    }
+    return open
+  }
+
+  it('one address × more connections than maxConnectionsPerIp → refused; another address pairs; a closed one frees its slot', async () => {
+    const relay = await startRelay(cleanup, { maxConnectionsPerIp: 3, metrics: METRICS })
+    const attacker = await clientNode(cleanup)
+    expect(await connectUntilRefused(relay, attacker, 10)).to.equal(3)
+    expect(await rejections(relay, 'connections-per-ip')).to.be.at.least(1)
+    await completePairing(cleanup, relay, OTHER_IP)
+
+    await attacker.getConnections()[0].close()
+    await waitFor(() => relay.node.getConnections().filter(c => c.remotePeer.equals(attacker.peerId)).length === 2, 'the relay to see the close')
+    expect(await connectUntilRefused(relay, attacker, 10)).to.equal(1)
+  })
+
+  it('connection flood from one address (default limits) → capped; a pairing from another address completes', async () => {
+    const relay = await startRelay(cleanup, { metrics: METRICS })
+    const attacker = await clientNode(cleanup)
+    const kept = await connectUntilRefused(relay, attacker, MAX_CONNECTIONS_PER_IP + 10)
+    expect(kept).to.equal(MAX_CONNECTIONS_PER_IP)
+    await completePairing(cleanup, relay, OTHER_IP)
+  })
+
+  it('slots past maxConnections − reserved × an address holding many → refused; a fresh address connects', async () => {
+    const relay = await startRelay(cleanup, { maxConnections: 30, reservedConnections: 20, maxConnectionsPerIp: 100, metrics: METRICS })
+    const attacker = await clientNode(cleanup)
+    // 10 before the reserve, and then none: it already holds more than a network may in the reserve.
+    expect(await connectUntilRefused(relay, attacker, 30)).to.equal(10)
+    expect(await rejections(relay, 'connections-reserved')).to.be.at.least(1)
+    await completePairing(cleanup, relay, OTHER_IP)
+  })
+
+  it('connection with no gini stream and no reservation × idle timeout → closed; one with a live Create stays', async () => {
+    const clock = new FakeClock(Date.now())
+    const relay = await startRelay(cleanup, { clock, metrics: METRICS })
+    const idle = await clientNode(cleanup)
+    await idle.dial(relay.multiaddrs[0], { signal: AbortSignal.timeout(WAIT_MS) })
+    const { a } = await create(cleanup, relay, freshLookup(), OTHER_IP)
+    await waitFor(() => relay.node.getConnections().length === 2, 'both connections at the relay')
+    clock.advance(IDLE_CONNECTION_TIMEOUT_MS + IDLE_SWEEP_INTERVAL_MS)
+    await waitFor(() => idle.getConnections().length === 0, 'the idle connection to be closed')
+    expect(a.stream.status).to.equal('open')
+    expect(relay.node.getConnections().length).to.equal(1)
+    expect(await rejections(relay, 'connections-idle')).to.equal(1)
   })
 })

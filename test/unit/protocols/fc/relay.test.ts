@@ -5,7 +5,8 @@ import { expect } from 'chai'
 import { frameChannel } from '../../../../protocols/common/framing.js'
 import { FC_FRAME_MAX_BYTES, GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
 import { FcRelay, type FcRelayInit, type FcOutcome, type FcRemote } from '../../../../protocols/fc/relay.js'
-import { FcMessage } from '../../../../protocols/fc/pb/fc.js'
+import { ErrorCode, FcMessage } from '../../../../protocols/fc/pb/fc.js'
+import { NetQuota } from '../../../../relay/net-quota.js'
 import { Cleanup, FakeClock, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
 
 describe('GSS state machine (fake clock)', function () {
@@ -183,5 +184,25 @@ describe('GSS state machine (fake clock)', function () {
     await expectErrorThenEnd(b, 'PROTOCOL_VIOLATION')
     await expectErrorThenEnd(a, 'PEER_LEFT')
     expect(fc.pendingCount).to.equal(0)
+  })
+
+  it('row quota × a third /64 of one IPv6 /56 (cap 2) → RATE_LIMITED; a row gone gives its place back', async () => {
+    const refused: string[] = []
+    const rowQuota = new NetQuota('pending', { total: 100, perNet: { ip: 10, 'ip6-64': 10, 'ip6-56': 2 }, reserved: 0, reserveMaxPerNet: 4 }, (l) => refused.push(l))
+    const { fc, outcomes, connect } = setup({ rowQuota })
+    const from = (host: string) => async () => await connect({ host })
+    const { a } = await createRow(from('2001:db8:0:100::1'))
+    await createRow(from('2001:db8:0:101::1'))
+    const c = await connect({ host: '2001:db8:0:1ff::1' })
+    await c.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    await expectErrorThenEnd(c, 'RATE_LIMITED')
+    expect(outcomes).to.include('network-full')
+    expect(refused).to.deep.equal(['pending-per-ip6-56'])
+    expect(fc.pendingCount).to.equal(2)
+
+    await a.write({ error: { code: ErrorCode.EXPIRED, message: 'Expired' } }) // abandons its row
+    await waitFor(() => fc.pendingCount === 1, 'the abandoned row to go')
+    await createRow(from('2001:db8:0:1ff::1'))
+    expect(rowQuota.size).to.equal(2)
   })
 })

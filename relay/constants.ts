@@ -22,7 +22,7 @@ export const RATE_LIMIT_PER_IP_REFILL_MS = 500
 /** Remembered keys per bucket set (peer ids, IPs); bounds the limiter's memory. */
 export const RATE_LIMIT_MAX_TRACKED_KEYS = 100_000
 
-// ---- pending pairings per network (PROTOCOL.md §3.6: the table is bounded, rows never evicted) ----
+// ---- pending pairings per network (docs/protocol.md §6.5, item 9: bounded, rows never evicted) ----
 
 /**
  * Live NewConnections rows created from one IPv4 or IPv6 address. The token buckets above bound
@@ -80,7 +80,7 @@ export const MAX_INCOMING_PENDING_CONNECTIONS = 256
 export const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
 /**
  * Live inbound connections from one IPv4 or IPv6 address. Many users may share one NAT address,
- * and each pairing uses two connections (a fresh identity each, §8), so this is not small; it
+ * and each pairing uses two connections (a fresh identity each, docs/protocol.md §11), so this is not small; it
  * stops one address from taking every slot (2000 by default).
  */
 export const MAX_CONNECTIONS_PER_IP = 128

@@ -65,7 +65,7 @@ export function fcService (init: FcServiceInit = {}): (components: RelayServiceC
   return (components) => new FcService(components, init)
 }
 
-/** Rate-limit keys of a connection (§3.6): its peer id, its IP bucket key and its IP address. */
+/** Rate-limit keys of a connection (docs/protocol.md §6.5, item 9): its peer id, its IP bucket key and its IP address. */
 export function remoteOf (connection: Connection): FcRemote {
   return { peer: connection.remotePeer.toString(), ip: ipKey(connection.remoteAddr), host: hostOf(connection.remoteAddr) }
 }

@@ -34,7 +34,7 @@ export interface FcAdmission {
 }
 
 /**
- * Bounds the rows one network may hold (§3.6, "the table is bounded"): `take` before a row is
+ * Bounds the rows one network may hold (docs/protocol.md §6.5, item 9): `take` before a row is
  * inserted returns the refusing limit's name (→ `RATE_LIMITED`), or undefined; `release` when it goes.
  */
 export interface FcRowQuota {
@@ -72,7 +72,7 @@ export interface FcRelayInit {
   clock?: FcClock
   /** Rate limits on Create/Join (§3.6). Default: admit all (the relay passes its token buckets). */
   admission?: FcAdmission
-  /** Live rows per network (§3.6). Default: none (the relay passes its NetQuota). */
+  /** Live rows per network (docs/protocol.md §6.5, item 9). Default: none (the relay passes its NetQuota). */
   rowQuota?: FcRowQuota
   /** TEST DOUBLE ONLY, see FcTamper. Default: none. */
   tamper?: FcTamper

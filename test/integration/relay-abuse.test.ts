@@ -23,7 +23,7 @@ import type { Relay } from '../../relay/index.js'
 const FLOOD_BYTES = 3 * 1024 * 1024
 
 /**
- * §3.4: PROTOCOL_VIOLATION "if it still can", then close or reset. A flood that arrives in one
+ * docs/protocol.md §3.4: PROTOCOL_VIOLATION "if it still can", then close or reset. A flood that arrives in one
  * large chunk overflows the stream's read buffer first, and then the reset is the answer.
  */
 async function expectViolationOrReset (ch: Fc): Promise<void> {

@@ -22,6 +22,21 @@ export const RATE_LIMIT_PER_IP_REFILL_MS = 500
 /** Remembered keys per bucket set (peer ids, IPs); bounds the limiter's memory. */
 export const RATE_LIMIT_MAX_TRACKED_KEYS = 100_000
 
+// ---- pending pairings per network (docs/protocol.md §6.5, item 9: bounded, rows never evicted) ----
+
+/**
+ * Live NewConnections rows created from one IPv4 or IPv6 address. The token buckets above bound
+ * how fast rows come (≈480 live per IP over a 180 s life); this bounds how many one network holds.
+ */
+export const MAX_PENDING_PER_IP = 64
+/** …from one IPv6 /64 (one subscriber), /56 (a home or small site) and /48 (a site). */
+export const MAX_PENDING_PER_IP6_64 = 64
+export const MAX_PENDING_PER_IP6_56 = 128
+export const MAX_PENDING_PER_IP6_48 = 256
+/** The last this many rows go only to networks holding fewer than RESERVE_MAX_PER_NET_PENDING rows. */
+export const RESERVED_PENDING_PAIRINGS = 1_000
+export const RESERVE_MAX_PER_NET_PENDING = 4
+
 // ---- /gini/fc/1 stream limits -------------------------------------------------------------------
 
 /** Concurrent /gini/fc/1 streams one connection may open (a peer uses one per pairing; retries are sequential). */
@@ -63,10 +78,28 @@ export const MAX_INCOMING_PENDING_CONNECTIONS = 256
  * identity (§11), and many users may share one NAT address, so the default is far too tight.
  */
 export const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
+/**
+ * Live inbound connections from one IPv4 or IPv6 address. Many users may share one NAT address,
+ * and each pairing uses two connections (a fresh identity each, docs/protocol.md §11), so this is not small; it
+ * stops one address from taking every slot (2000 by default).
+ */
+export const MAX_CONNECTIONS_PER_IP = 128
+/** …and from one IPv6 /64, which one subscriber usually holds whole (so addresses in it are free). */
+export const MAX_CONNECTIONS_PER_IP6_64 = 128
+/** The last this many connection slots go only to networks holding fewer than RESERVE_MAX_PER_NET_CONNECTIONS. */
+export const RESERVED_CONNECTIONS = 200
+export const RESERVE_MAX_PER_NET_CONNECTIONS = 8
+/**
+ * A connection that carries no /gini/* or circuit stream and whose peer holds no reservation is
+ * closed after this long: it serves nobody and holds a slot (a pairing peer reserves at once).
+ */
+export const IDLE_CONNECTION_TIMEOUT_MS = 30_000
+/** How often idle connections are looked for (so one closes 30–35 s after its last use). */
+export const IDLE_SWEEP_INTERVAL_MS = 5_000
 /** Yamux keepalive: holds an idle pairing connection open across the 180 s wait (TCP closes idle sockets after 2 min). */
 export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
 
-/** Private DHT among relays (docs/architecture.md "Many relays"). */
+/** Protocol id reserved for a private DHT among relays; the public relay serves no DHT at all. */
 export const KAD_PROTOCOL = '/gini/kad/1.0.0'
 
 // ---- /gini/crp/1 relay (docs/protocol.md §9.2; protocol numbers in protocols/crp/constants.ts) ---
@@ -81,6 +114,8 @@ export const CRP_SWEEP_BATCH_ROWS = 500
 export const CRP_DB_CACHE_KIB = 65_536
 /** A new /gini/crp/1 stream must deliver `Register` within this time, else it is reset. */
 export const CRP_FIRST_FRAME_TIMEOUT_MS = 10_000
+/** Once a frame's first byte is in, the rest must follow within this time, else the stream is reset. */
+export const CRP_FRAME_TIMEOUT_MS = 10_000
 /** A frame to a side that does not read it within this time counts as that side leaving. */
 export const CRP_WRITE_TIMEOUT_MS = 10_000
 /** After the relay ends a stream, the peer has this long to close its side before a reset. */

@@ -1,13 +1,13 @@
-// Builds a GSS relay node (docs/architecture.md "relay/"): libp2p with TCP + WebSocket, Noise,
-// Yamux, identify, ping, autonat, a circuit-relay-v2 server, a server-mode kad-dht, and the GSS
-// service on /gini/fc/1, and the CRP service on /gini/crp/1 (RestoreConnections in SQLite).
+// Builds a GSS relay node: libp2p with TCP + WebSocket, Noise, Yamux, identify, ping, autonat, a
+// circuit-relay-v2 server, the GSS service on /gini/fc/1, and the CRP service on /gini/crp/1
+// (RestoreConnections in SQLite). No DHT: a server-mode kad-dht takes records from any stranger and
+// serves them to others, so the public relay runs none until relays share a private one.
 // Every limit is explicit (relay/constants.ts).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -22,7 +22,11 @@ import { iceService, validateIceConfig, type IceConfig, type IceService } from '
 import { restoreDbPath } from './restore-store.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { dropReservationsOnDisconnect } from './reservations.js'
+import { NetQuota } from './net-quota.js'
+import { closeIdleConnections, connectionGater } from './connection-slots.js'
+import { systemClock } from '../protocols/common/clock.js'
 import * as C from './constants.js'
+import { GSS_MAX_PENDING_PAIRINGS } from '../protocols/fc/index.js'
 import type { FcClock, FcOutcome } from '../protocols/fc/index.js'
 import type { CrpOutcome } from '../protocols/crp/index.js'
 import type { PeerId } from '@libp2p/interface'
@@ -60,6 +64,20 @@ export interface RelayOptions {
   maxConnections?: number
   /** New inbound connections per second from one host (default 100). */
   inboundConnectionsPerHostPerSecond?: number
+  /** Live inbound connections from one IPv4 or IPv6 address (default MAX_CONNECTIONS_PER_IP, 128). */
+  maxConnectionsPerIp?: number
+  /** …from one IPv6 /64 (default MAX_CONNECTIONS_PER_IP6_64, 128). */
+  maxConnectionsPerIp6Prefix?: number
+  /** The last this many of `maxConnections` go only to networks holding fewer than 8 (default 200). */
+  reservedConnections?: number
+  /** A connection with no /gini/* or circuit stream and no reservation is closed after this long (default 30 s). */
+  idleConnectionTimeoutMs?: number
+  /** Live pending pairings created from one IPv4 or IPv6 address (default MAX_PENDING_PER_IP, 64). */
+  maxPendingPerIp?: number
+  /** …from one IPv6 /64, /56 and /48 (defaults 64, 128, 256). */
+  maxPendingPerIp6Prefix?: { 64?: number, 56?: number, 48?: number }
+  /** The last this many of `maxPendingPairings` go only to networks holding fewer than 4 (default 1000). */
+  reservedPendingPairings?: number
   /** CRP: life of a RestoreConnections row from its first registration (docs/protocol.md §9.2; default 365 days). Harnesses shorten it. */
   crpTtlMs?: number
   /** CRP: bound on RestoreConnections rows (§9.2; default 1 000 000); past it new tokens get RATE_LIMITED. */
@@ -96,6 +114,26 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   // One registry per relay (several relays may share a process in tests and harnesses).
   const registry = options.metrics != null ? new Registry() : undefined
   let metrics: RelayMetrics | undefined
+  const onRefused = (limit: string): void => { metrics?.limitRejected(limit) }
+  const maxConnections = options.maxConnections ?? C.MAX_CONNECTIONS
+  const connectionQuota = new NetQuota('connections', {
+    total: maxConnections,
+    perNet: { ip: options.maxConnectionsPerIp ?? C.MAX_CONNECTIONS_PER_IP, 'ip6-64': options.maxConnectionsPerIp6Prefix ?? C.MAX_CONNECTIONS_PER_IP6_64 },
+    reserved: options.reservedConnections ?? C.RESERVED_CONNECTIONS,
+    reserveMaxPerNet: C.RESERVE_MAX_PER_NET_CONNECTIONS
+  }, onRefused)
+  const v6 = options.maxPendingPerIp6Prefix ?? {}
+  const pendingQuota = new NetQuota('pending', {
+    total: options.maxPendingPairings ?? GSS_MAX_PENDING_PAIRINGS,
+    perNet: {
+      ip: options.maxPendingPerIp ?? C.MAX_PENDING_PER_IP,
+      'ip6-64': v6[64] ?? C.MAX_PENDING_PER_IP6_64,
+      'ip6-56': v6[56] ?? C.MAX_PENDING_PER_IP6_56,
+      'ip6-48': v6[48] ?? C.MAX_PENDING_PER_IP6_48
+    },
+    reserved: options.reservedPendingPairings ?? C.RESERVED_PENDING_PAIRINGS,
+    reserveMaxPerNet: C.RESERVE_MAX_PER_NET_PENDING
+  }, onRefused)
   const node = await createLibp2p({
     privateKey,
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
@@ -105,13 +143,15 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ enableKeepAlive: true, keepAliveInterval: C.YAMUX_KEEPALIVE_INTERVAL_MS })],
     connectionManager: {
-      maxConnections: options.maxConnections ?? C.MAX_CONNECTIONS,
+      maxConnections,
       maxIncomingPendingConnections: C.MAX_INCOMING_PENDING_CONNECTIONS,
       inboundConnectionThreshold: options.inboundConnectionsPerHostPerSecond ?? C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND
     },
+    // Per-network shares of those slots (relay/connection-slots.ts).
+    connectionGater: connectionGater(connectionQuota),
     services: {
       identify: identify(),
-      ping: ping(), // kad-dht depends on it
+      ping: ping(),
       autonat: autoNAT(),
       relay: circuitRelayServer({
         hopTimeout: C.CIRCUIT_HOP_TIMEOUT_MS,
@@ -127,15 +167,13 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
           defaultDurationLimit: options.circuitDurationLimitMs ?? C.CIRCUIT_DURATION_LIMIT_MS
         }
       }),
-      // Server mode even on loopback/LAN (the default waits for a public address), keeping
-      // private addresses in peer records; private protocol so it never joins the public DHT.
-      dht: kadDHT({ protocol: C.KAD_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
       fc: fcService({
         pairingTtlMs: options.pairingTtlMs,
         maxPendingPairings: options.maxPendingPairings,
         clock: options.clock,
         onOutcome: (outcome) => { metrics?.pairingOutcome(outcome); options.onOutcome?.(outcome) },
-        admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now)
+        admission: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {}, now),
+        rowQuota: pendingQuota
       }),
       // /gini/crp/1 (docs/protocol.md §9.2): RestoreConnections in SQLite under the data dir.
       crp: crp({
@@ -156,6 +194,12 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   const iceSvc: IceService = node.services.ice
   const service: FcService = node.services.fc
   const unsubscribe = dropReservationsOnDisconnect(node, node.services.relay)
+  const stopIdleSweep = closeIdleConnections(node, node.services.relay, {
+    clock: options.clock ?? systemClock,
+    idleTimeoutMs: options.idleConnectionTimeoutMs ?? C.IDLE_CONNECTION_TIMEOUT_MS,
+    intervalMs: C.IDLE_SWEEP_INTERVAL_MS,
+    onIdleClose: () => { onRefused('connections-idle') }
+  })
   let endpoint: Awaited<ReturnType<typeof serveMetrics>> | undefined
   if (registry != null && options.metrics != null) {
     metrics = createRelayMetrics(registry, { pendingPairings: () => service.pendingCount, restoreRows: () => crpService.rowCount })
@@ -175,6 +219,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     metricsUrl: endpoint?.url,
     async stop () {
       unsubscribe()
+      stopIdleSweep()
       endpoint?.server.close()
       await node.stop()
     }

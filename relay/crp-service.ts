@@ -7,7 +7,7 @@ import {
   type CrpClock, type CrpOutcome, type CrpRemote
 } from '../protocols/crp/index.js'
 import {
-  CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_MAX_INBOUND_STREAMS, CRP_MAX_OUTBOUND_STREAMS,
+  CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_FRAME_TIMEOUT_MS, CRP_MAX_INBOUND_STREAMS, CRP_MAX_OUTBOUND_STREAMS,
   CRP_NEW_ROWS_WINDOW_MS, CRP_PARKED_MAX_BYTES, CRP_RATE_LIMIT_PER_IP_BURST, CRP_RATE_LIMIT_PER_IP_REFILL_MS,
   CRP_RATE_LIMIT_PER_PEER_BURST, CRP_RATE_LIMIT_PER_PEER_REFILL_MS, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS,
   RATE_LIMIT_MAX_TRACKED_KEYS
@@ -125,6 +125,7 @@ export class CrpService implements Startable {
       admission: crpAdmission(this.init.rateLimit ?? {}, this.init.maxNewRowsPerIpPerDay ?? CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, now),
       sweepIntervalMs: Math.max(1_000, Math.min(CRP_SWEEP_INTERVAL_MS, rowTtlMs)),
       firstFrameTimeoutMs: CRP_FIRST_FRAME_TIMEOUT_MS,
+      frameTimeoutMs: CRP_FRAME_TIMEOUT_MS,
       writeTimeoutMs: CRP_WRITE_TIMEOUT_MS,
       closeGraceMs: CRP_CLOSE_GRACE_MS,
       maxParkedBytes: CRP_PARKED_MAX_BYTES,

@@ -62,9 +62,18 @@ export function fcService (init: FcServiceInit = {}): (components: RelayServiceC
   return (components) => new FcService(components, init)
 }
 
-/** Rate-limit keys of a connection (§6.5 rule 9): its peer id and its IP. */
+/** Rate-limit keys of a connection (docs/protocol.md §6.5, item 9): its peer id, its IP bucket key and its IP address. */
 export function remoteOf (connection: Connection): FcRemote {
-  return { peer: connection.remotePeer.toString(), ip: ipKey(connection.remoteAddr) }
+  return { peer: connection.remotePeer.toString(), ip: ipKey(connection.remoteAddr), host: hostOf(connection.remoteAddr) }
+}
+
+/** The IP address of a multiaddr as text; none for other kinds (e.g. a circuit). */
+export function hostOf (addr: Multiaddr): string | undefined {
+  try {
+    const net = getNetConfig(addr)
+    if (net.type === 'ip4' || net.type === 'ip6') return net.host
+  } catch {}
+  return undefined
 }
 
 /** The per-IP bucket key of an address: the IPv4 address, or the IPv6 /64; none for other kinds. */

@@ -11,6 +11,8 @@ export interface RelayMetrics {
   pairingOutcome(outcome: FcOutcome): void
   /** Counts one CRP outcome (`registered`, `matched`, `completed`, `swept`, …). */
   restoreOutcome(outcome: CrpOutcome): void
+  /** Counts one refusal (or idle close) by a per-network limit, labelled by the limit's name only. */
+  limitRejected(limit: string): void
 }
 
 export interface RelayGauges {
@@ -44,12 +46,19 @@ export function createRelayMetrics (registry: Registry, gauges: RelayGauges): Re
     registers: [registry],
     collect () { this.set(gauges.restoreRows()) }
   })
+  const limits = new Counter({
+    name: 'gini_relay_limit_rejections_total',
+    help: 'Refusals by a per-network limit (connections-per-ip, pending-per-ip6-56, …-reserved, connections-idle); never an address',
+    labelNames: ['limit'],
+    registers: [registry]
+  })
   void pending
   void rows
   return {
     registry,
     pairingOutcome (outcome) { outcomes.inc({ outcome }) },
-    restoreOutcome (outcome) { restores.inc({ outcome }) }
+    restoreOutcome (outcome) { restores.inc({ outcome }) },
+    limitRejected (limit) { limits.inc({ limit }) }
   }
 }
 

@@ -8,7 +8,7 @@ import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/constants.js'
 import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
 
-export type SettingKind = 'string' | 'list' | 'int' | 'duration' | 'bytes' | 'hostPort' | 'flag'
+export type SettingKind = 'string' | 'list' | 'int' | 'count' | 'duration' | 'bytes' | 'hostPort' | 'flag'
 
 export interface SettingSpec {
   /** Key in the config file and in the parsed result (camelCase of the flag). */
@@ -40,6 +40,11 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'metrics', flag: '--metrics <host:port>', env: 'GINI_RELAY_METRICS', kind: 'hostPort', description: 'serve Prometheus /metrics and /healthz there (keep it private)', defaultText: 'off' },
   { key: 'pairingTtl', flag: '--pairing-ttl <duration>', env: 'GINI_RELAY_PAIRING_TTL', kind: 'duration', description: 'life of a pending pairing (docs/protocol.md §6.5)', defaultText: d(PAIRING_TTL_MS) },
   { key: 'maxPending', flag: '--max-pending <n>', env: 'GINI_RELAY_MAX_PENDING', kind: 'int', description: 'pending pairings held at once', defaultText: String(GSS_MAX_PENDING_PAIRINGS) },
+  { key: 'maxPendingPerIp', flag: '--max-pending-per-ip <n>', env: 'GINI_RELAY_MAX_PENDING_PER_IP', kind: 'int', description: 'live pending pairings from one IPv4 or IPv6 address; over it → RATE_LIMITED', defaultText: String(C.MAX_PENDING_PER_IP) },
+  { key: 'maxPendingPer64', flag: '--max-pending-per-64 <n>', env: 'GINI_RELAY_MAX_PENDING_PER_64', kind: 'int', description: '…from one IPv6 /64', defaultText: String(C.MAX_PENDING_PER_IP6_64) },
+  { key: 'maxPendingPer56', flag: '--max-pending-per-56 <n>', env: 'GINI_RELAY_MAX_PENDING_PER_56', kind: 'int', description: '…from one IPv6 /56', defaultText: String(C.MAX_PENDING_PER_IP6_56) },
+  { key: 'maxPendingPer48', flag: '--max-pending-per-48 <n>', env: 'GINI_RELAY_MAX_PENDING_PER_48', kind: 'int', description: '…from one IPv6 /48', defaultText: String(C.MAX_PENDING_PER_IP6_48) },
+  { key: 'reservedPending', flag: '--reserved-pending <n>', env: 'GINI_RELAY_RESERVED_PENDING', kind: 'count', description: `the last rows of the pending table go only to networks holding fewer than ${C.RESERVE_MAX_PER_NET_PENDING}`, defaultText: String(C.RESERVED_PENDING_PAIRINGS) },
   { key: 'rateIpBurst', flag: '--rate-ip-burst <n>', env: 'GINI_RELAY_RATE_IP_BURST', kind: 'int', description: 'Create/Join one IP may send at once (docs/protocol.md §6.5 rule 9)', defaultText: String(C.RATE_LIMIT_PER_IP_BURST) },
   { key: 'rateIpRefill', flag: '--rate-ip-refill <duration>', env: 'GINI_RELAY_RATE_IP_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.RATE_LIMIT_PER_IP_REFILL_MS) },
   { key: 'ratePeerBurst', flag: '--rate-peer-burst <n>', env: 'GINI_RELAY_RATE_PEER_BURST', kind: 'int', description: 'Create/Join one peer id may send at once', defaultText: String(C.RATE_LIMIT_PER_PEER_BURST) },
@@ -53,6 +58,10 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'crpRatePeerRefill', flag: '--crp-rate-peer-refill <duration>', env: 'GINI_RELAY_CRP_RATE_PEER_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.CRP_RATE_LIMIT_PER_PEER_REFILL_MS) },
   { key: 'maxConnections', flag: '--max-connections <n>', env: 'GINI_RELAY_MAX_CONNECTIONS', kind: 'int', description: 'open connections at once', defaultText: String(C.MAX_CONNECTIONS) },
   { key: 'connectionsPerHostPerSecond', flag: '--connections-per-host-per-second <n>', env: 'GINI_RELAY_CONNECTIONS_PER_HOST_PER_SECOND', kind: 'int', description: 'new inbound connections per second from one host', defaultText: String(C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND) },
+  { key: 'maxConnectionsPerIp', flag: '--max-connections-per-ip <n>', env: 'GINI_RELAY_MAX_CONNECTIONS_PER_IP', kind: 'int', description: 'live connections from one IPv4 or IPv6 address (behind a reverse proxy: raise it, every client shares the proxy\'s address)', defaultText: String(C.MAX_CONNECTIONS_PER_IP) },
+  { key: 'maxConnectionsPer64', flag: '--max-connections-per-64 <n>', env: 'GINI_RELAY_MAX_CONNECTIONS_PER_64', kind: 'int', description: 'live connections from one IPv6 /64', defaultText: String(C.MAX_CONNECTIONS_PER_IP6_64) },
+  { key: 'reservedConnections', flag: '--reserved-connections <n>', env: 'GINI_RELAY_RESERVED_CONNECTIONS', kind: 'count', description: `the last connection slots go only to networks holding fewer than ${C.RESERVE_MAX_PER_NET_CONNECTIONS}`, defaultText: String(C.RESERVED_CONNECTIONS) },
+  { key: 'idleConnectionTimeout', flag: '--idle-connection-timeout <duration>', env: 'GINI_RELAY_IDLE_CONNECTION_TIMEOUT', kind: 'duration', description: 'a connection with no /gini/* or circuit stream and no reservation is closed after this', defaultText: d(C.IDLE_CONNECTION_TIMEOUT_MS) },
   { key: 'maxReservations', flag: '--max-reservations <n>', env: 'GINI_RELAY_MAX_RESERVATIONS', kind: 'int', description: 'circuit relay reservations held at once', defaultText: String(C.CIRCUIT_MAX_RESERVATIONS) },
   { key: 'circuitDataLimit', flag: '--circuit-data-limit <size>', env: 'GINI_RELAY_CIRCUIT_DATA_LIMIT', kind: 'bytes', description: 'bytes per relayed link, both directions (e.g. 8MiB)', defaultText: `${Number(C.CIRCUIT_DATA_LIMIT_BYTES) / 1024 / 1024}MiB` },
   { key: 'circuitDurationLimit', flag: '--circuit-duration-limit <duration>', env: 'GINI_RELAY_CIRCUIT_DURATION_LIMIT', kind: 'duration', description: 'life of a relayed link', defaultText: d(C.CIRCUIT_DURATION_LIMIT_MS) },
@@ -86,6 +95,11 @@ export function parseSetting (spec: SettingSpec, value: unknown, where: string):
     case 'int': {
       const n = typeof text === 'string' && /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
       if (!Number.isSafeInteger(n) || n <= 0) throw new SettingError(where, `expected a positive whole number, got ${JSON.stringify(value)}`)
+      return n
+    }
+    case 'count': {
+      const n = typeof text === 'string' && /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
+      if (!Number.isSafeInteger(n)) throw new SettingError(where, `expected 0 or a positive whole number, got ${JSON.stringify(value)}`)
       return n
     }
     case 'duration':

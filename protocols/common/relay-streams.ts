@@ -1,6 +1,7 @@
 // Stream plumbing shared by the relay's state machines (the GSS of §6.5 and the CRP relay of §9.2):
 // timers on the injected clock that close() cancels all at once, writes with a deadline, the
-// closing handshake with a grace period, and the first frame with its own deadline.
+// closing handshake with a grace period, the first frame with its own deadline, and a deadline on
+// every frame once its first byte is in (a stream cannot hold the relay with a half-sent frame).
 import type { Clock } from './clock.js'
 import type { FrameChannel } from './framing.js'
 import { ProtocolViolationError, type GiniErrorCode } from './errors.js'
@@ -8,6 +9,8 @@ import { ProtocolViolationError, type GiniErrorCode } from './errors.js'
 export interface RelayStreamLimits {
   /** A stream must deliver its first frame within this time, else it is reset. */
   firstFrameTimeoutMs: number
+  /** Once a frame's first byte is in, the rest must follow within this time (docs/protocol.md §3.2), else a reset. */
+  frameTimeoutMs: number
   /** A frame the other side does not take within this time resets its stream (it left). */
   writeTimeoutMs: number
   /** After our last frame and close, the peer has this long to close its side before a reset. */
@@ -40,6 +43,11 @@ export class RelayStreams<T> {
     const handle: unknown = this.clock.setTimeout(() => { this.timers.delete(handle); fn() }, ms)
     this.timers.add(handle)
     return () => { if (this.timers.delete(handle)) this.clock.clearTimeout(handle) }
+  }
+
+  /** The next frame, under the per-frame deadline on the relay's clock (FrameTimeoutError: reset). */
+  async read (ch: FrameChannel<T>, signal?: AbortSignal): Promise<T> {
+    return await ch.read({ signal, deadline: { clock: this.clock, ms: this.limits.frameTimeoutMs } })
   }
 
   /** Writes with a deadline; a stream that cannot take a frame is reset, so its reader sees it leave. */
@@ -79,7 +87,7 @@ export class RelayStreams<T> {
     const ac = new AbortController()
     const cancel = this.schedule(() => { ac.abort(new FirstFrameTimeoutError()) }, this.limits.firstFrameTimeoutMs)
     try {
-      return await ch.read({ signal: ac.signal })
+      return await this.read(ch, ac.signal)
     } catch (err) {
       if (err instanceof FirstFrameTimeoutError) {
         onOutcome('first-frame-timeout')

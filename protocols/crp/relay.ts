@@ -61,6 +61,8 @@ export interface CrpRelayInit {
   sweepIntervalMs: number
   /** A new stream must deliver `Register` within this time, else it is reset. */
   firstFrameTimeoutMs: number
+  /** Once a frame's first byte is in, the rest must follow within this time, else a reset. */
+  frameTimeoutMs: number
   /** A side that does not take a frame within this time is reset (it then counts as leaving). */
   writeTimeoutMs: number
   /** After the relay's last frame and close, the peer must close its side within this time. */
@@ -243,9 +245,10 @@ export class CrpRelay {
     while (true) {
       let msg: CrpMessage
       try {
-        msg = await side.ch.read()
+        msg = await this.streams.read(side.ch)
       } catch (err) {
-        // §3.4: an oversized or undecodable frame is a violation; a close or reset is a departure.
+        // §3.4: an oversized or undecodable frame is a violation; a close or reset is a departure,
+        // and so is a frame that stopped half way (FrameTimeoutError: the stream is reset already).
         if (side.ended) return
         if (err instanceof ProtocolViolationError) this.violation(side)
         else this.departure(side)

@@ -28,6 +28,9 @@ export const MFC_BYTES = 32
 /** A stream must deliver its first frame (`Create` or `Join`) within this time, else it is closed. */
 export const GSS_FIRST_FRAME_TIMEOUT_MS = 10_000
 
+/** A frame whose first byte arrived must be complete within this time, else its stream is reset (docs/protocol.md §3.2). */
+export const GSS_FRAME_TIMEOUT_MS = 10_000
+
 /** A frame forwarded to a side that does not read it within this time counts as that side leaving. */
 export const GSS_WRITE_TIMEOUT_MS = 10_000
 

@@ -6,10 +6,10 @@
 // reported through `onOutcome` as bare words that never carry an id.
 import {
   RelayStreams, systemClock, type Clock, ProtocolViolationError, errorFrame, type GiniErrorCode,
-  type FrameChannel
+  type FrameChannel, FrameTimeoutError
 } from '../common/index.js'
 import {
-  GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
+  GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
   GSS_WRITE_TIMEOUT_MS, LOOKUP_BYTES, MFC_BYTES, PAIRING_TTL_MS, SHARE_BYTES, SID_BYTES
 } from './constants.js'
 import type { FcMessage } from './pb/fc.js'
@@ -22,7 +22,10 @@ export type FcClock = Clock
 /** Who is on the other end of a stream, as far as rate limiting cares (§6.5 rule 9). Never logged. */
 export interface FcRemote {
   peer: string
+  /** The per-IP bucket key (an IPv4 address or an IPv6 /64). */
   ip?: string
+  /** The remote IP address itself, for the per-network row quota. */
+  host?: string
 }
 
 /** Decides whether a `Create`/`Join` may proceed (§6.5 rule 9 token buckets); false → `RATE_LIMITED`. */
@@ -30,10 +33,20 @@ export interface FcAdmission {
   admit(remote: FcRemote, kind: 'create' | 'join'): boolean
 }
 
+/**
+ * Bounds the rows one network may hold (docs/protocol.md §6.5, item 9): `take` before a row is
+ * inserted returns the refusing limit's name (→ `RATE_LIMITED`), or undefined; `release` when it goes.
+ */
+export interface FcRowQuota {
+  take(remote: FcRemote): string | undefined
+  release(remote: FcRemote): void
+}
+
 /** Outcomes for logs and metrics: plain words, never an id (§11). */
 export type FcOutcome =
   | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
   | 'error-forwarded' | 'no-match' | 'in-use' | 'rate-limited' | 'table-full' | 'first-frame-timeout'
+  | 'frame-timeout' | 'network-full'
 
 export interface FcRelayInit {
   /** Life of a row from `Create` (§6.5 rule 7: 180 s). */
@@ -42,6 +55,8 @@ export interface FcRelayInit {
   maxPendingPairings?: number
   /** A new stream must deliver `Create`/`Join` within this time, else it is reset. */
   firstFrameTimeoutMs?: number
+  /** A frame whose first byte arrived must be complete within this time, else its stream is reset. */
+  frameTimeoutMs?: number
   /** A side that does not take a forwarded frame within this time is reset (counts as leaving). */
   writeTimeoutMs?: number
   /** After the relay's last frame and close, the peer must close its side within this time. */
@@ -50,6 +65,8 @@ export interface FcRelayInit {
   clock?: FcClock
   /** Rate limits on Create/Join (§6.5 rule 9). Default: admit all (the relay passes its token buckets). */
   admission?: FcAdmission
+  /** Live rows per network (docs/protocol.md §6.5, item 9). Default: none (the relay passes its NetQuota). */
+  rowQuota?: FcRowQuota
   /** Each outcome as a plain word, for logs and metrics. */
   onOutcome?: (outcome: FcOutcome) => void
 }
@@ -70,6 +87,8 @@ interface Side {
 /** One NewConnections row, with the fields of §6.5's table: lookup, sessions, TempKeys, MFC, Offer, Answer, Timestamp. */
 interface Row {
   readonly key: string
+  /** Who created it: its place in the row quota goes back when the row goes. */
+  readonly remote: FcRemote
   readonly createdAtMs: number
   readonly creator: Side
   joiner?: Side
@@ -94,6 +113,7 @@ export class FcRelay {
     this.clock = init.clock ?? systemClock
     this.streams = new RelayStreams(this.clock, {
       firstFrameTimeoutMs: init.firstFrameTimeoutMs ?? GSS_FIRST_FRAME_TIMEOUT_MS,
+      frameTimeoutMs: init.frameTimeoutMs ?? GSS_FRAME_TIMEOUT_MS,
       writeTimeoutMs: init.writeTimeoutMs ?? GSS_WRITE_TIMEOUT_MS,
       closeGraceMs: init.closeGraceMs ?? GSS_CLOSE_GRACE_MS
     }, errorFrame)
@@ -124,6 +144,7 @@ export class FcRelay {
   /** Stops every timer and resets every stream; the table is dropped (it never reaches disk). */
   close (): void {
     this.streams.close()
+    for (const row of this.rows.values()) this.init.rowQuota?.release(row.remote)
     this.rows.clear()
     for (const ch of this.channels) ch.abort(new Error('relay stopping'))
     this.channels.clear()
@@ -140,9 +161,11 @@ export class FcRelay {
     if (this.rows.has(key)) { this.refuse(ch, 'FLASH_CODE_IN_USE', 'in-use'); return }
     // §6.5 rule 9: under pressure refuse new rows; live ones are never evicted.
     if (this.rows.size >= this.maxPending) { this.refuse(ch, 'RATE_LIMITED', 'table-full'); return }
+    // …and no network may take the table for everyone (its limit name goes to the quota's metric).
+    if (this.init.rowQuota?.take(remote) != null) { this.refuse(ch, 'RATE_LIMITED', 'network-full'); return }
 
     const creator = newSide('creator', ch)
-    const row: Row = { key, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
+    const row: Row = { key, remote, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
     row.cancelExpiry = this.streams.schedule(() => { this.expire(row) }, this.ttlMs)
     this.rows.set(key, row)
     this.outcome('created')
@@ -179,12 +202,13 @@ export class FcRelay {
     while (true) {
       let msg: FcMessage
       try {
-        msg = await side.ch.read()
+        msg = await this.streams.read(side.ch)
       } catch (err) {
         if (side.ended) return
-        // Oversized or undecodable frames are violations (§3.4); a close or reset is a departure.
+        // Oversized or undecodable frames are violations (§3.4); a close or reset is a departure,
+        // and so is a frame that stopped half way (its stream is reset already).
         if (err instanceof ProtocolViolationError) this.violation(row, side)
-        else this.departure(row, side)
+        else this.departure(row, side, err instanceof FrameTimeoutError ? 'frame-timeout' : 'peer-left')
         return
       }
       if (side.ended) continue // the row is over: drain what is left until the peer closes
@@ -247,11 +271,11 @@ export class FcRelay {
   }
 
   /** The side's stream ended. Before its Done that is a departure (§6.5 rule 6); after it, nothing. */
-  private departure (row: Row, side: Side): void {
+  private departure (row: Row, side: Side, outcome: 'peer-left' | 'frame-timeout' = 'peer-left'): void {
     if (side.done) return
     const other = side.role === 'creator' ? row.joiner : row.creator
-    if (other == null) { this.outcome('abandoned'); this.finish(row, []); return }
-    this.outcome('peer-left')
+    if (other == null) { this.outcome(outcome === 'peer-left' ? 'abandoned' : outcome); this.finish(row, []); return }
+    this.outcome(outcome)
     this.finish(row, [[other, errorFrame('PEER_LEFT')]])
   }
 
@@ -266,7 +290,10 @@ export class FcRelay {
   /** Deletes the row at once, sends each listed side its last frame, and ends both streams. */
   private finish (row: Row, frames: Array<[Side, FcMessage]>): void {
     if (this.streams.closed) return // close() already reset every stream
-    if (this.rows.get(row.key) === row) this.rows.delete(row.key)
+    if (this.rows.get(row.key) === row) {
+      this.rows.delete(row.key)
+      this.init.rowQuota?.release(row.remote)
+    }
     row.cancelExpiry()
     for (const side of [row.creator, row.joiner]) {
       if (side == null || side.ended) continue

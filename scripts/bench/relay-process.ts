@@ -12,7 +12,13 @@ const relay = await createRelay({
   maxPendingPairings: BENCH_MAX,
   maxConnections: BENCH_MAX,
   maxReservations: BENCH_MAX,
-  inboundConnectionsPerHostPerSecond: BENCH_MAX
+  inboundConnectionsPerHostPerSecond: BENCH_MAX,
+  // Every client dials from 127.0.0.1: the per-network shares would stop the benchmark at once.
+  maxConnectionsPerIp: BENCH_MAX,
+  maxConnectionsPerIp6Prefix: BENCH_MAX,
+  reservedConnections: 0,
+  maxPendingPerIp: BENCH_MAX,
+  reservedPendingPairings: 0
 })
 process.stdout.write(JSON.stringify({ event: 'listening', addrs: relay.multiaddrs.map(m => m.toString()) }) + '\n')
 const stop = (): void => { void relay.stop().finally(() => process.exit(0)) }

@@ -13,7 +13,7 @@ import {
   CrpMessage, type Sealed
 } from '../../protocols/crp/index.js'
 import {
-  CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_PARKED_MAX_BYTES, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS
+  CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_FRAME_TIMEOUT_MS, CRP_PARKED_MAX_BYTES, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS
 } from '../../relay/constants.js'
 import { SqliteRestoreStore } from '../../relay/restore-store.js'
 import { FakeClock } from './fake-clock.js'
@@ -148,6 +148,7 @@ export async function harness (cleanup: Cleanup, init: Partial<CrpRelayInit> = {
     clock,
     sweepIntervalMs: CRP_SWEEP_INTERVAL_MS,
     firstFrameTimeoutMs: CRP_FIRST_FRAME_TIMEOUT_MS,
+    frameTimeoutMs: CRP_FRAME_TIMEOUT_MS,
     writeTimeoutMs: CRP_WRITE_TIMEOUT_MS,
     closeGraceMs: CRP_CLOSE_GRACE_MS,
     maxParkedBytes: CRP_PARKED_MAX_BYTES,

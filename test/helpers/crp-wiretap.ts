@@ -8,7 +8,7 @@ import { CrpRelay, type CrpClock, type CrpOutcome, type CrpRole } from '../../pr
 import { CrpMessage } from '../../protocols/crp/pb/crp.js'
 import { toHex } from '../../protocols/crypto/index.js'
 import {
-  CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_MAX_INBOUND_STREAMS, CRP_MAX_OUTBOUND_STREAMS,
+  CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_FRAME_TIMEOUT_MS, CRP_MAX_INBOUND_STREAMS, CRP_MAX_OUTBOUND_STREAMS,
   CRP_PARKED_MAX_BYTES, CRP_SWEEP_INTERVAL_MS, CRP_WRITE_TIMEOUT_MS
 } from '../../relay/constants.js'
 import { crpAdmission } from '../../relay/crp-service.js'
@@ -38,6 +38,7 @@ export async function wiretapCrp (relay: Relay, clock?: CrpClock): Promise<CrpWi
     admission: crpAdmission({}, CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, now),
     sweepIntervalMs: CRP_SWEEP_INTERVAL_MS,
     firstFrameTimeoutMs: CRP_FIRST_FRAME_TIMEOUT_MS,
+    frameTimeoutMs: CRP_FRAME_TIMEOUT_MS,
     writeTimeoutMs: CRP_WRITE_TIMEOUT_MS,
     closeGraceMs: CRP_CLOSE_GRACE_MS,
     maxParkedBytes: CRP_PARKED_MAX_BYTES,

@@ -4,7 +4,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { PeerLeftError, type FrameChannel } from '../../protocols/common/index.js'
@@ -33,10 +33,15 @@ export async function startRelay (cleanup: Cleanup, opts: RelayOptions = {}): Pr
   return relay
 }
 
-/** A plain libp2p peer: TCP, Noise, Yamux, identify. Each one is a new peer id. */
-export async function clientNode (cleanup: Cleanup): Promise<Libp2p> {
+/**
+ * A plain libp2p peer: TCP, Noise, Yamux, identify. Each one is a new peer id. `from` is the
+ * loopback source address it dials from (127.0.0.2, …), so a test can play several networks.
+ */
+export async function clientNode (cleanup: Cleanup, from?: string): Promise<Libp2p> {
+  // @libp2p/tcp passes dialOpts on to net.connect; its type lists only a few of net's options.
+  const dialOpts = from != null ? { localAddress: from } as TCPSocketOptions : undefined
   const node = await createLibp2p({
-    transports: [tcp()],
+    transports: [tcp({ dialOpts })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify() }
@@ -107,8 +112,8 @@ export function bytes (n: number, fill?: number): Uint8Array<ArrayBuffer> {
 export interface Pairing { a: Fc, b: Fc, lookup: Uint8Array<ArrayBuffer>, sidA: Uint8Array, sidB: Uint8Array }
 
 /** Create + Created for the creator `a`. */
-export async function create (cleanup: Cleanup, relay: Relay, lookup = freshLookup()): Promise<{ a: Fc, lookup: Uint8Array<ArrayBuffer>, sidA: Uint8Array<ArrayBuffer> }> {
-  const a = await openFc(cleanup, relay)
+export async function create (cleanup: Cleanup, relay: Relay, lookup = freshLookup(), from?: string): Promise<{ a: Fc, lookup: Uint8Array<ArrayBuffer>, sidA: Uint8Array<ArrayBuffer> }> {
+  const a = await openFc(cleanup, relay, from != null ? await clientNode(cleanup, from) : undefined)
   const sidA = bytes(16)
   await a.write({ create: { lookup, sid: sidA } })
   const created = await next(a)
@@ -116,10 +121,10 @@ export async function create (cleanup: Cleanup, relay: Relay, lookup = freshLook
   return { a, lookup, sidA }
 }
 
-/** Create, Join, and Matched on both sides. */
-export async function pair (cleanup: Cleanup, relay: Relay): Promise<Pairing> {
-  const { a, lookup, sidA } = await create(cleanup, relay)
-  const b = await openFc(cleanup, relay)
+/** Create, Join, and Matched on both sides (both clients dialing from `from` when given). */
+export async function pair (cleanup: Cleanup, relay: Relay, from?: string): Promise<Pairing> {
+  const { a, lookup, sidA } = await create(cleanup, relay, freshLookup(), from)
+  const b = await openFc(cleanup, relay, from != null ? await clientNode(cleanup, from) : undefined)
   const sidB = bytes(16)
   await b.write({ join: { lookup, sid: sidB } })
   for (const ch of [a, b]) {
@@ -149,8 +154,8 @@ export async function exchangeSealed ({ a, b }: Pairing): Promise<void> {
 }
 
 /** A whole honest pairing through the relay, ending with both Done and both streams closed. */
-export async function completePairing (cleanup: Cleanup, relay: Relay): Promise<void> {
-  const p = await pair(cleanup, relay)
+export async function completePairing (cleanup: Cleanup, relay: Relay, from?: string): Promise<void> {
+  const p = await pair(cleanup, relay, from)
   await exchangeKeys(p)
   await exchangeSealed(p)
   await p.a.write({ done: {} })

@@ -100,4 +100,14 @@ describe('gini-relay CLI', function () {
     const second = await startCli(cleanup, ['--json', '--data', dir])
     expect(second.line.peerId).to.equal(first.line.peerId)
   })
+
+  it('--max-connections-per-ip 1 × a second connection from the same address → refused', async () => {
+    const { line } = await startCli(cleanup, ['--json', '--data', await tempDir(), '--max-connections-per-ip', '1', '--max-pending-per-ip', '1'])
+    const addr = multiaddr(line.addrs.find(a => !a.includes('/ws'))!)
+    const node = await clientNode(cleanup)
+    await node.dial(addr, { signal: AbortSignal.timeout(WAIT_MS) })
+    let refused = false
+    await node.dial(addr, { force: true, signal: AbortSignal.timeout(WAIT_MS) }).catch(() => { refused = true })
+    expect(refused).to.equal(true)
+  })
 })

@@ -48,13 +48,14 @@ describe('relay node (libp2p services and limits)', function () {
     expect(addrs.some(a => a.includes('/ws'))).to.equal(true)
   })
 
-  it('started relay × protocols → /gini/fc/1, circuit hop, private kad /gini/kad/1.0.0 in server mode', async () => {
+  it('started relay × protocols → /gini/fc/1, circuit hop; no kad-dht (strangers could write it)', async () => {
     const relay = await startRelay(cleanup)
     const protocols = relay.node.getProtocols()
     expect(protocols).to.include(FC_PROTOCOL)
     expect(protocols).to.include('/libp2p/circuit/relay/0.2.0/hop')
-    expect(protocols).to.include('/gini/kad/1.0.0')
-    expect((relay.node.services.dht as { getMode: () => string }).getMode()).to.equal('server')
+    expect(protocols).to.not.include('/gini/kad/1.0.0')
+    expect(protocols.filter(p => p.includes('/kad/'))).to.deep.equal([])
+    expect((relay.node.services as Record<string, unknown>).dht).to.equal(undefined)
   })
 
   it('peer reserves × relayed link → 8 MiB data limit; the reservation ends when the peer leaves', async () => {

@@ -6,7 +6,7 @@ import { WIRE_MESSAGES, errorFrame } from '../../../../protocols/common/index.js
 import {
   CRP_MATCHED_TTL_MS, CRP_MAX_WAIT_MS, CRP_PARKED_TTL_MS, CRP_ROW_TTL_MS, CRP_SESSION_TTL_MS
 } from '../../../../protocols/crp/constants.js'
-import { CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS } from '../../../../relay/constants.js'
+import { CRP_CLOSE_GRACE_MS, CRP_FIRST_FRAME_TIMEOUT_MS, CRP_FRAME_TIMEOUT_MS } from '../../../../relay/constants.js'
 import { Cleanup, bytes, waitFor } from '../../../helpers/relay-clients.js'
 import {
   ROLE, exchange, expectEnd, expectError, expectErrorThenEnd, expectMatched, expectSilence, freshToken,
@@ -559,5 +559,19 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     expect(h.clock.pending).to.equal(0)
     for (const ch of [a, b, w]) await expectEnd(ch)
     h.clock.advance(CRP_CLOSE_GRACE_MS)
+  })
+
+  it('matched A × one byte of a frame, then nothing → reset at the frame deadline, B PEER_LEFT', async () => {
+    const h = await harness(cleanup)
+    const { a, b } = await matchedPair(h)
+    const timers = h.clock.pending
+    a.stream.send(new Uint8Array([0x85])) // a two-byte length prefix, cut after its first byte
+    await waitFor(() => h.clock.pending === timers + 1, 'the frame deadline to start')
+    h.clock.advance(CRP_FRAME_TIMEOUT_MS - 1)
+    expect(a.stream.status).to.equal('open')
+    h.clock.advance(1)
+    await expectEnd(a)
+    await expectErrorThenEnd(b, 'PEER_LEFT')
+    expect(h.outcomes).to.include('peer-left')
   })
 })

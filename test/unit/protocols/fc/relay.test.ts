@@ -2,10 +2,11 @@
 // deadlines of docs/protocol.md §6.5 are tested by moving time, not by waiting for it.
 import { streamPair } from '@libp2p/utils'
 import { expect } from 'chai'
-import { GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
-import { FcRelay, type FcRelayInit, type FcOutcome } from '../../../../protocols/fc/relay.js'
+import { GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_FRAME_TIMEOUT_MS, PAIRING_TTL_MS } from '../../../../protocols/fc/constants.js'
+import { FcRelay, type FcRelayInit, type FcOutcome, type FcRemote } from '../../../../protocols/fc/relay.js'
 import { ErrorCode, FcMessage } from '../../../../protocols/fc/pb/fc.js'
 import { fcChannel } from '../../../../protocols/fc/index.js'
+import { NetQuota } from '../../../../relay/net-quota.js'
 import { FakeClock } from '../../../helpers/fake-clock.js'
 import type { Stream } from '@libp2p/interface'
 import { Cleanup, bytes, expectEnd, expectError, expectErrorThenEnd, freshLookup, next, waitFor, type Fc } from '../../../helpers/relay-clients.js'
@@ -18,16 +19,16 @@ describe('GSS state machine (fake clock)', function () {
   const relayEnds = new WeakMap<Fc, Stream>()
   const relayEnd = (ch: Fc): Stream => relayEnds.get(ch)!
 
-  function setup (init: FcRelayInit = {}): { fc: FcRelay, clock: FakeClock, outcomes: FcOutcome[], connect: () => Promise<Fc> } {
+  function setup (init: FcRelayInit = {}): { fc: FcRelay, clock: FakeClock, outcomes: FcOutcome[], connect: (remote?: Partial<FcRemote>) => Promise<Fc> } {
     const clock = new FakeClock()
     const outcomes: FcOutcome[] = []
     const fc = new FcRelay({ clock, onOutcome: (o) => outcomes.push(o), ...init })
     cleanup.add(() => { fc.close() })
     let n = 0
-    const connect = async (): Promise<Fc> => {
+    const connect = async (remote: Partial<FcRemote> = {}): Promise<Fc> => {
       const [client, server] = await streamPair()
       cleanup.add(() => { client.abort(new Error('test over')) })
-      void fc.handle(fcChannel(server), { peer: `peer-${n++}`, ip: '192.0.2.1' })
+      void fc.handle(fcChannel(server), { peer: `peer-${n++}`, ip: '192.0.2.1', ...remote })
       const ch = fcChannel(client)
       relayEnds.set(ch, server)
       return ch
@@ -159,5 +160,57 @@ describe('GSS state machine (fake clock)', function () {
     expect(clock.pending).to.equal(0)
     await expectEnd(a)
     await expectEnd(silent)
+  })
+
+  async function matchedPair (connect: () => Promise<Fc>): Promise<{ a: Fc, b: Fc }> {
+    const { a, lookup } = await createRow(connect)
+    const b = await connect()
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    for (const ch of [a, b]) expect((await next(ch)).matched).to.not.equal(undefined)
+    return { a, b }
+  }
+
+  it('matched creator × one byte of a frame, then nothing → reset at the frame deadline, joiner PEER_LEFT', async () => {
+    const { fc, clock, outcomes, connect } = setup()
+    const { a, b } = await matchedPair(connect)
+    const timers = clock.pending
+    a.stream.send(new Uint8Array([0x85])) // a two-byte length prefix, cut after its first byte
+    await waitFor(() => clock.pending === timers + 1, 'the frame deadline to start')
+    clock.advance(GSS_FRAME_TIMEOUT_MS - 1)
+    expect(a.stream.status).to.equal('open')
+    clock.advance(1)
+    await expectEnd(a)
+    await expectErrorThenEnd(b, 'PEER_LEFT')
+    expect(outcomes).to.include('frame-timeout')
+    expect(fc.pendingCount).to.equal(0)
+  })
+
+  it('matched joiner × endless length prefix (0xff…) → PROTOCOL_VIOLATION at once, creator PEER_LEFT', async () => {
+    const { fc, connect } = setup()
+    const { a, b } = await matchedPair(connect)
+    b.stream.send(new Uint8Array(64 * 1024).fill(0xff))
+    await expectErrorThenEnd(b, 'PROTOCOL_VIOLATION')
+    await expectErrorThenEnd(a, 'PEER_LEFT')
+    expect(fc.pendingCount).to.equal(0)
+  })
+
+  it('row quota × a third /64 of one IPv6 /56 (cap 2) → RATE_LIMITED; a row gone gives its place back', async () => {
+    const refused: string[] = []
+    const rowQuota = new NetQuota('pending', { total: 100, perNet: { ip: 10, 'ip6-64': 10, 'ip6-56': 2 }, reserved: 0, reserveMaxPerNet: 4 }, (l) => refused.push(l))
+    const { fc, outcomes, connect } = setup({ rowQuota })
+    const from = (host: string) => async () => await connect({ host })
+    const { a } = await createRow(from('2001:db8:0:100::1'))
+    await createRow(from('2001:db8:0:101::1'))
+    const c = await connect({ host: '2001:db8:0:1ff::1' })
+    await c.write({ create: { lookup: freshLookup(), sid: bytes(16) } })
+    await expectErrorThenEnd(c, 'RATE_LIMITED')
+    expect(outcomes).to.include('network-full')
+    expect(refused).to.deep.equal(['pending-per-ip6-56'])
+    expect(fc.pendingCount).to.equal(2)
+
+    await a.write({ error: { code: ErrorCode.EXPIRED, message: 'Expired' } }) // abandons its row
+    await waitFor(() => fc.pendingCount === 1, 'the abandoned row to go')
+    await createRow(from('2001:db8:0:1ff::1'))
+    expect(rowQuota.size).to.equal(2)
   })
 })

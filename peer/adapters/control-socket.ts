@@ -18,12 +18,19 @@ export function controlSocketPath (dataDir: string): string {
 }
 
 export interface ControlRequest { id: number, method: string, params?: Record<string, unknown> }
-export type ControlReply = { id: number, result: unknown } | { id: number, error: { name: string, message: string } }
+export type ControlReply = { id: number, result: unknown } | { id: number, error: { name: string, message: string, code?: string } }
 export interface ControlEvent { event: string, [key: string]: unknown }
+
+/** What a handler may do besides answering: send progress events to the client that asked. */
+export interface ControlCall {
+  emit(event: ControlEvent): void
+  /** Aborted when the asking client goes away. */
+  signal: AbortSignal
+}
 
 /** What the daemon answers. A thrown error goes back as {name, message}: write messages for people. */
 export interface ControlHandlers {
-  [method: string]: (params: Record<string, unknown>) => Promise<unknown>
+  [method: string]: (params: Record<string, unknown>, call: ControlCall) => Promise<unknown>
 }
 
 export class ControlServer {
@@ -91,11 +98,20 @@ export class ControlServer {
       reply = { id: req.id, result: true }
     } else {
       const handler = Object.hasOwn(handlers, req.method) ? handlers[req.method] : undefined
+      const gone = new AbortController()
+      const onClose = (): void => { gone.abort() }
+      socket.once('close', onClose)
+      const call: ControlCall = {
+        emit: (event) => { if (!socket.destroyed) socket.write(JSON.stringify({ ...event, request: req.id }) + '\n') },
+        signal: gone.signal
+      }
       try {
         if (handler == null) throw Object.assign(new Error(`unknown request "${req.method}"`), { name: 'UsageError' })
-        reply = { id: req.id, result: await handler(req.params ?? {}) }
+        reply = { id: req.id, result: await handler(req.params ?? {}, call) }
       } catch (err: any) {
-        reply = { id: req.id, error: { name: err?.name ?? 'Error', message: err?.message ?? String(err) } }
+        reply = { id: req.id, error: { name: err?.name ?? 'Error', message: err?.message ?? String(err), ...(typeof err?.code === 'string' ? { code: err.code } : {}) } }
+      } finally {
+        socket.off('close', onClose)
       }
     }
     if (!socket.destroyed) socket.write(JSON.stringify(reply) + '\n')
@@ -104,9 +120,13 @@ export class ControlServer {
 
 /** An error the daemon answered with; `name` is the daemon-side error's name. */
 export class ControlError extends Error {
-  constructor (name: string, message: string) {
+  /** The daemon-side error's wire code, when it had one (GiniError). */
+  readonly code?: string
+
+  constructor (name: string, message: string, code?: string) {
     super(message)
     this.name = name
+    if (code != null) this.code = code
   }
 }
 
@@ -114,6 +134,7 @@ export class ControlClient {
   private nextId = 1
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
   private readonly eventListeners = new Set<(e: ControlEvent) => void>()
+  private readonly requestListeners = new Map<number, (e: ControlEvent) => void>()
   private closedError?: Error
 
   private constructor (private readonly socket: Socket) {
@@ -136,12 +157,18 @@ export class ControlClient {
     })
   }
 
-  async request<T = unknown> (method: string, params: Record<string, unknown> = {}): Promise<T> {
+  /** One request; `onEvent` gets the progress events the daemon sends for it until the reply. */
+  async request<T = unknown> (method: string, params: Record<string, unknown> = {}, onEvent?: (e: ControlEvent) => void): Promise<T> {
     if (this.closedError != null) throw this.closedError
     const id = this.nextId++
     const reply = new Promise<unknown>((resolve, reject) => { this.waiting.set(id, { resolve, reject }) })
+    if (onEvent != null) this.requestListeners.set(id, onEvent)
     this.socket.write(JSON.stringify({ id, method, params }) + '\n')
-    return await reply as T
+    try {
+      return await reply as T
+    } finally {
+      this.requestListeners.delete(id)
+    }
   }
 
   /** Events from the daemon until close(). */
@@ -158,13 +185,18 @@ export class ControlClient {
     let msg: any
     try { msg = JSON.parse(line) } catch { return }
     if (typeof msg.event === 'string') {
+      if (typeof msg.request === 'number') {
+        const { request, ...event } = msg
+        this.requestListeners.get(request)?.(event)
+        return
+      }
       for (const l of this.eventListeners) l(msg)
       return
     }
     const w = this.waiting.get(msg.id)
     if (w == null) return
     this.waiting.delete(msg.id)
-    if (msg.error != null) w.reject(new ControlError(msg.error.name, msg.error.message))
+    if (msg.error != null) w.reject(new ControlError(msg.error.name, msg.error.message, msg.error.code))
     else w.resolve(msg.result)
   }
 

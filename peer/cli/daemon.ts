@@ -4,6 +4,7 @@
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
 import { InvalidArgumentError } from 'commander'
 import { parseDurationMs } from '../../protocols/common/duration.js'
+import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import { describeReachability } from '../core/daemon/reachability.js'
@@ -43,6 +44,8 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
     }
   })
+  // Other `gini` commands on this data dir now go through this process (daemon-link.ts).
+  const control = await serveDaemon(ctx.dataDir, node, daemon, relay)
   try {
     await new Promise<void>(resolve => {
       if (ctx.signal.aborted) { resolve(); return }
@@ -50,6 +53,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     })
     if (!ctx.json) process.stdout.write('Stopping…\n')
   } finally {
+    await control.close().catch(() => {})
     await Promise.race([daemon.stop(), new Promise(resolve => setTimeout(resolve, STOP_TIMEOUT_MS).unref())])
   }
 }
@@ -97,6 +101,11 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
         case 'expired': return `${nameOf(e.id)}: not reached for a year. Pair again to reconnect.`
         default: return undefined
       }
+    case 'message':
+      if (e.direction !== 'in') return undefined
+      return e.type === 'MESSAGE' ? `${nameOf(e.contact)}: ${e.content}` : `${nameOf(e.contact)} (${e.type.toLowerCase()}): ${e.content}`
+    case 'delivered':
+      return undefined
     case 'address-update':
       return e.direction === 'received' ? `${nameOf(e.id)}: learned new addresses.` : undefined
   }

@@ -13,7 +13,7 @@ export const EXIT_NO_IDENTITY = 7
 export const EXIT_INTERRUPTED = 130
 
 export function exitCodeFor (err: unknown): number {
-  if (err instanceof InvalidFlashCodeError || (err instanceof Error && err.name === 'UsageError')) return EXIT_USAGE
+  if (err instanceof InvalidFlashCodeError || (err instanceof Error && (err.name === 'UsageError' || err.name === 'ChatInputError'))) return EXIT_USAGE
   if (err instanceof RelayUnreachableError) return EXIT_RELAY_UNREACHABLE
   if (err instanceof Error && err.name === 'IdentityMissingError') return EXIT_NO_IDENTITY
   if (err instanceof GiniError) {
@@ -34,7 +34,7 @@ export function errorCodeFor (err: unknown): string {
   if (err instanceof GiniError) return err.code
   if (err instanceof InvalidFlashCodeError) return 'INVALID_FLASH_CODE'
   if (err instanceof RelayUnreachableError) return 'RELAY_UNREACHABLE'
-  if (err instanceof Error && err.name === 'UsageError') return 'USAGE'
+  if (err instanceof Error && (err.name === 'UsageError' || err.name === 'ChatInputError')) return 'USAGE'
   if (err instanceof Error && err.name === 'TimeoutError') return 'EXPIRED'
   if (err instanceof Error && err.name === 'ProfileMissingError') return 'NO_PROFILE'
   if (err instanceof Error && err.name === 'IdentityMissingError') return 'NO_IDENTITY'

@@ -10,6 +10,7 @@ import { initCommand } from './init.js'
 import { inviteCommand, acceptCommand } from './pair.js'
 import { contactsCommand, contactCommand } from './contacts.js'
 import { daemonCommand, parseDuration } from './daemon.js'
+import { chatCommand, messagesCommand, sendCommand } from './chat.js'
 
 function addGlobalOptions (cmd: Command): Command {
   return cmd
@@ -58,6 +59,23 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .description("print a contact's card (vCard)")
     .argument('<name-or-id>', 'a contact name or peer id')
     .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
+
+  addGlobalOptions(program.command('send'))
+    .description('send a message to a contact (through the running daemon, or going online for this command)')
+    .argument('<contact>', 'a contact name or peer id')
+    .argument('<text>', 'the message (quote it)')
+    .action(async (contact: string, text: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendCommand(ctx, contact, text) }, cmd, [contact, text]) })
+
+  addGlobalOptions(program.command('messages'))
+    .description('print the conversation with a contact (--json: one array)')
+    .argument('<contact>', 'a contact name or peer id')
+    .option('--follow', 'keep printing new messages as they arrive (Ctrl-C to stop)')
+    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await messagesCommand(ctx, contact, opts) }, cmd, [contact]) })
+
+  addGlobalOptions(program.command('chat'))
+    .description('chat with a contact interactively: messages, edits, reactions, delivery marks')
+    .argument('<contact>', 'a contact name or peer id')
+    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await chatCommand(ctx, contact) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')

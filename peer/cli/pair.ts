@@ -3,6 +3,7 @@ import { normalizeFlashCode } from '../../protocols/crypto/index.js'
 import type { PairingEvent } from '../core/pairing/events.js'
 import type { CliContext } from './context.js'
 import { describePairingEvent } from './output.js'
+import { ask, connectDaemon } from './daemon-link.js'
 
 function reporter (ctx: CliContext) {
   return (e: PairingEvent): void => {
@@ -10,7 +11,24 @@ function reporter (ctx: CliContext) {
   }
 }
 
+/** With a daemon running, the pairing runs in it (it owns the data dir and dials the new contact at once). */
+async function viaDaemon (ctx: CliContext, method: 'invite' | 'accept', params: Record<string, unknown>): Promise<boolean> {
+  const client = await connectDaemon(ctx.dataDir)
+  if (client == null) return false
+  try {
+    if (!ctx.json) process.stdout.write('Pairing through your running daemon…\n')
+    const onAbort = (): void => { client.close() }
+    ctx.signal.addEventListener('abort', onAbort, { once: true })
+    await ask(client, method, params, reporter(ctx))
+    ctx.signal.removeEventListener('abort', onAbort)
+    return true
+  } finally {
+    client.close()
+  }
+}
+
 export async function inviteCommand (ctx: CliContext, opts: { long?: boolean }): Promise<void> {
+  if (await viaDaemon(ctx, 'invite', { long: opts.long === true })) return
   const relay = await ctx.relay()
   const node = await ctx.node({ exclusive: true })
   if (!ctx.json) process.stdout.write('Connecting to the relay…\n')
@@ -20,6 +38,7 @@ export async function inviteCommand (ctx: CliContext, opts: { long?: boolean }):
 export async function acceptCommand (ctx: CliContext, code: string): Promise<void> {
   // §4.2: a malformed code is refused here, before the relay is even dialed.
   const fc = normalizeFlashCode(code)
+  if (await viaDaemon(ctx, 'accept', { code: fc })) return
   const relay = await ctx.relay()
   const node = await ctx.node({ exclusive: true })
   if (!ctx.json) process.stdout.write('Connecting to the relay…\n')

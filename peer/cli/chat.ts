@@ -1,0 +1,203 @@
+// `gini send`, `gini messages` and `gini chat`: talking to a contact (docs/protocol.md §15). With a
+// daemon running they go through it (daemon-link.ts); without one, the command goes online itself
+// for its own duration, and what it cannot deliver waits in the outbox for the next session.
+import { createInterface } from 'node:readline'
+import { contentProblem, showConversation, type ChatKind, type ShownMessage } from '../../protocols/chat/index.js'
+import type { DaemonEvent } from '../core/daemon/events.js'
+import type { ContactRecord } from '../core/storage.js'
+import type { CliContext } from './context.js'
+import { UsageError } from './exit-codes.js'
+import { ask, connectDaemon } from './daemon-link.js'
+
+/** How long `gini send` waits for the contact's ack before it leaves the message in the outbox. */
+export const SEND_DELIVERY_WAIT_MS = 15_000
+
+/** What the chat commands need of the node that holds the links: the daemon's, here or elsewhere. */
+interface ChatBackend {
+  /** "the daemon" or "this command": said when waiting. */
+  readonly where: string
+  send(contactId: string, type: ChatKind, content: string, target?: string): Promise<{ id: string }>
+  conversation(contactId: string): Promise<ShownMessage[]>
+  isOnline(contactId: string): Promise<boolean>
+  onEvent(listener: (e: DaemonEvent) => void): void
+  close(): Promise<void>
+}
+
+async function openBackend (ctx: CliContext): Promise<ChatBackend> {
+  const client = await connectDaemon(ctx.dataDir)
+  if (client != null) {
+    const listeners = new Set<(e: DaemonEvent) => void>()
+    await client.subscribe((e) => { for (const l of listeners) l(e as unknown as DaemonEvent) })
+    return {
+      where: 'the daemon',
+      send: async (contact, type, content, target) => await ask(client, 'send', { contact, type, content, target }),
+      conversation: async (contact) => await ask(client, 'conversation', { contact }),
+      isOnline: async (contact) => await ask(client, 'isOnline', { contact }),
+      onEvent: (l) => { listeners.add(l) },
+      close: async () => { client.close() }
+    }
+  }
+  // No daemon: this command is the node until it ends (it holds the data dir's lock meanwhile).
+  const relay = await ctx.relay()
+  const node = await ctx.node({ exclusive: true })
+  const listeners = new Set<(e: DaemonEvent) => void>()
+  const daemon = await node.startDaemon({ relays: [relay], onEvent: (e) => { for (const l of listeners) l(e) } })
+  return {
+    where: 'this command',
+    send: async (contact, type, content, target) => await daemon.chat.send(contact, type, content, target),
+    conversation: async (contact) => await daemon.chat.conversation(contact),
+    isOnline: async (contact) => daemon.isOnline(contact),
+    onEvent: (l) => { listeners.add(l) },
+    close: async () => { await daemon.stop() }
+  }
+}
+
+async function findContact (ctx: CliContext, nameOrId: string): Promise<ContactRecord> {
+  const contact = await (await ctx.existingNode()).findContact(nameOrId)
+  if (contact == null) throw new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
+  return contact
+}
+
+/** What scripts get for one message (`--json`): no secret, nothing but what the person sees. */
+function messageView (m: ShownMessage): Record<string, unknown> {
+  return {
+    id: m.id,
+    direction: m.author === 'me' ? 'out' : 'in',
+    type: 'MESSAGE',
+    content: m.content,
+    at: new Date(m.sentAtMs).toISOString(),
+    delivered: m.delivered,
+    edited: m.edited,
+    deleted: m.deleted,
+    reactions: m.reactions
+  }
+}
+
+function messageLine (m: ShownMessage, name: string, index?: number): string {
+  const who = m.author === 'me' ? 'me' : name
+  const time = new Date(m.sentAtMs).toLocaleTimeString()
+  const mark = m.author === 'me' ? (m.delivered ? ' ✓' : ' ⏳') : ''
+  const text = m.deleted ? '(deleted)' : m.content + (m.edited ? ' (edited)' : '')
+  const reactions = Object.entries(m.reactions).map(([by, r]) => `${r as string} ${by === 'me' ? 'me' : name}`).join(', ')
+  return `${index != null ? `[${index}] ` : ''}${time} ${who}: ${text}${mark}${reactions !== '' ? `  (${reactions})` : ''}`
+}
+
+/** Waits (bounded) until `pred` holds for an event; resolves false at the deadline or on Ctrl-C. */
+async function eventuallyEvent (backend: ChatBackend, ctx: CliContext, pred: (e: DaemonEvent) => boolean, ms: number): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => { resolve(false) }, ms)
+    ctx.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(false) }, { once: true })
+    backend.onEvent((e) => { if (pred(e)) { clearTimeout(timer); resolve(true) } })
+  })
+}
+
+export async function sendCommand (ctx: CliContext, nameOrId: string, text: string): Promise<void> {
+  // Refused before going online (the node checks again before storing anything).
+  const problem = contentProblem('MESSAGE', text)
+  if (problem != null) throw new UsageError(`Not sent: ${problem}.`)
+  const contact = await findContact(ctx, nameOrId)
+  const backend = await openBackend(ctx)
+  try {
+    const wanted = { id: '' }
+    const deliveredNow = eventuallyEvent(backend, ctx, (e) => e.event === 'delivered' && e.id === wanted.id, SEND_DELIVERY_WAIT_MS)
+    // This command's own node needs a moment to reach the contact; a daemon knows already.
+    const online = backend.where === 'the daemon' ? await backend.isOnline(contact.id) : true
+    if (!ctx.json && backend.where !== 'the daemon') process.stdout.write(`Connecting to ${contact.name}…\n`)
+    const sent = await backend.send(contact.id, 'MESSAGE', text)
+    wanted.id = sent.id
+    const delivered = online && await deliveredNow
+    ctx.out.event({ event: 'sent', id: sent.id, contact: contact.id, delivered }, delivered
+      ? `Delivered to ${contact.name}.`
+      : `${contact.name} is not reachable now: the message waits in your outbox and goes out at your next session with them (keep \`gini daemon\` running).`)
+  } finally {
+    await backend.close()
+  }
+}
+
+export async function messagesCommand (ctx: CliContext, nameOrId: string, opts: { follow?: boolean }): Promise<void> {
+  const contact = await findContact(ctx, nameOrId)
+  // Reading needs no node: the store is on disk (SQLite reads beside a daemon's writes are safe).
+  const node = await ctx.existingNode()
+  const shown = showConversation(await (await node.messages()).list(contact.id))
+  ctx.out.data(shown.map(messageView), shown.length === 0
+    ? `No messages with ${contact.name} yet. Send one: gini send ${JSON.stringify(contact.name)} "Hello"`
+    : shown.map(m => messageLine(m, contact.name)).join('\n'))
+  if (opts.follow !== true) return
+  const backend = await openBackend(ctx)
+  try {
+    if (!ctx.json) process.stdout.write(`Following ${contact.name} through ${backend.where}. Ctrl-C to stop.\n`)
+    backend.onEvent((e) => {
+      if (e.event !== 'message' || e.contact !== contact.id) return
+      ctx.out.event(e as DaemonEvent & Record<string, unknown>, e.direction === 'in' ? `${contact.name}: ${e.type === 'MESSAGE' ? e.content : `(${e.type.toLowerCase()}) ${e.content}`}` : undefined)
+    })
+    await new Promise<void>(resolve => {
+      if (ctx.signal.aborted) { resolve(); return }
+      ctx.signal.addEventListener('abort', () => { resolve() }, { once: true })
+    })
+  } finally {
+    await backend.close()
+  }
+}
+
+const CHAT_HELP = 'Type a message and Enter. /edit N text · /delete N · /react N :name: · /quit'
+
+/** `gini chat <contact>`: the conversation, live, with edits, reactions and delivery marks. */
+export async function chatCommand (ctx: CliContext, nameOrId: string): Promise<void> {
+  if (ctx.json) throw new UsageError('`gini chat` is interactive; use `gini send` and `gini messages --json` in scripts.')
+  const contact = await findContact(ctx, nameOrId)
+  const backend = await openBackend(ctx)
+  let shown: ShownMessage[] = []
+  const refresh = async (): Promise<void> => { shown = await backend.conversation(contact.id) }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' })
+  const say = (line: string): void => {
+    process.stdout.write(`\r\x1b[K${line}\n`)
+    rl.prompt(true)
+  }
+  try {
+    await refresh()
+    process.stdout.write(`Chat with ${contact.name} (${await backend.isOnline(contact.id) ? 'online' : 'offline: messages wait in your outbox'}). ${CHAT_HELP}\n`)
+    for (const [i, m] of shown.slice(-20).entries()) process.stdout.write(messageLine(m, contact.name, shown.length - Math.min(20, shown.length) + i + 1) + '\n')
+    backend.onEvent((e) => {
+      void (async () => {
+        if (e.event === 'message' && e.contact === contact.id && e.direction === 'in') {
+          await refresh()
+          const i = shown.findIndex(m => m.id === (e.type === 'MESSAGE' ? e.id : e.target))
+          if (i >= 0) say(messageLine(shown[i], contact.name, i + 1))
+        } else if (e.event === 'delivered' && e.contact === contact.id) {
+          await refresh()
+          const i = shown.findIndex(m => m.id === e.id)
+          if (i >= 0) say(`delivered ✓ [${i + 1}]`)
+        } else if (e.event === 'contact-state' && e.id === contact.id) {
+          say(`${contact.name} is ${e.state}.`)
+        }
+      })().catch(() => {})
+    })
+    rl.prompt()
+    const closed = new Promise<void>(resolve => { rl.once('close', resolve) })
+    ctx.signal.addEventListener('abort', () => { rl.close() }, { once: true })
+    rl.on('line', (line) => {
+      void handleLine(line.trim()).catch((err: any) => { say(`Not sent: ${String(err?.message ?? err)}`) })
+    })
+    const handleLine = async (line: string): Promise<void> => {
+      if (line === '') { rl.prompt(); return }
+      if (line === '/quit') { rl.close(); return }
+      const m = /^\/(edit|delete|react)\s+(\d+)\s*(.*)$/.exec(line)
+      if (line.startsWith('/') && m == null) { say(CHAT_HELP); return }
+      if (m != null) {
+        const target = shown[Number(m[2]) - 1]
+        if (target == null) { say(`No message [${m[2]}].`); return }
+        const type = m[1].toUpperCase() as ChatKind
+        await backend.send(contact.id, type, type === 'DELETE' ? '' : m[3], target.id)
+      } else {
+        await backend.send(contact.id, 'MESSAGE', line)
+      }
+      await refresh()
+      const last = m == null ? shown.length - 1 : Number(m[2]) - 1
+      say(messageLine(shown[last], contact.name, last + 1))
+    }
+    await closed
+  } finally {
+    rl.close()
+    await backend.close()
+  }
+}

@@ -1,0 +1,64 @@
+// The daemon as the one node (README "Stay connected"): while `gini daemon` runs, other commands
+// reach it through its control socket (peer/adapters/control-socket.ts) instead of starting a second
+// node with the same identity. This module has both ends: the handlers the daemon serves, and the
+// client side the commands use, which turns the daemon's errors back into the local error classes so
+// exit codes and words are the same either way.
+import type { GiniNode } from '../core/gini-node.js'
+import type { Daemon } from '../core/daemon/daemon.js'
+import type { ChatKind } from '../../protocols/chat/index.js'
+import { errorFromWire, type GiniErrorCode } from '../../protocols/common/index.js'
+import { ControlClient, ControlError, ControlServer, type ControlHandlers } from '../adapters/control-socket.js'
+import { UsageError } from './exit-codes.js'
+
+/** Starts the control socket of a running daemon; every daemon event goes to subscribers too. */
+export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daemon, relay: string): Promise<ControlServer> {
+  const contactId = (p: Record<string, unknown>): string => {
+    if (typeof p.contact !== 'string') throw new UsageError('no contact given')
+    return p.contact
+  }
+  const handlers: ControlHandlers = {
+    status: async () => ({ peerId: daemon.peerId.toString(), addrs: daemon.addrs.map(String) }),
+    isOnline: async (p) => daemon.isOnline(contactId(p)),
+    send: async (p) => {
+      const e = await daemon.chat.send(contactId(p), p.type as ChatKind, String(p.content ?? ''), typeof p.target === 'string' ? p.target : undefined)
+      return { id: e.id, sentAtMs: e.sentAtMs }
+    },
+    conversation: async (p) => await daemon.chat.conversation(contactId(p)),
+    invite: async (p, call) => {
+      const c = await node.invite({ relay, codeLength: p.long === true ? 10 : 8, signal: call.signal, onProgress: (e) => { call.emit(e) } })
+      return { id: c.id, name: c.name }
+    },
+    accept: async (p, call) => {
+      const c = await node.accept(String(p.code ?? ''), { relay, signal: call.signal, onProgress: (e) => { call.emit(e) } })
+      return { id: c.id, name: c.name }
+    }
+  }
+  const server = await ControlServer.listen(dataDir, handlers)
+  daemon.addListener((e) => { server.publish(e) })
+  return server
+}
+
+/** The running daemon of this data dir, if there is one. */
+export async function connectDaemon (dataDir: string): Promise<ControlClient | undefined> {
+  return await ControlClient.connect(dataDir)
+}
+
+/** An error the daemon answered with, as the error class this process would have thrown. */
+export function localError (err: unknown): unknown {
+  if (!(err instanceof ControlError)) return err
+  if (err.code != null) {
+    const local = errorFromWire(err.code as GiniErrorCode)
+    local.message = err.message
+    return local
+  }
+  return Object.assign(new Error(err.message), { name: err.name })
+}
+
+/** `request()` with the daemon's errors turned local. */
+export async function ask<T> (client: ControlClient, method: string, params: Record<string, unknown>, onEvent?: (e: any) => void): Promise<T> {
+  try {
+    return await client.request<T>(method, params, onEvent)
+  } catch (err) {
+    throw localError(err)
+  }
+}

@@ -1,0 +1,101 @@
+// Talking from the command line, as a user would (README "Talk"): a gini-relay process, Alice's
+// `gini daemon` (the one node of her data dir: her other commands go through its control socket),
+// and Bob with no daemon (each command goes online for its own duration). Only documented commands
+// and their --json output are used.
+import { expect } from 'chai'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
+
+describe('gini send / messages / daemon: chat between two CLI users', function () {
+  this.timeout(180_000)
+  let dir: string
+  let relay: Proc
+  let relayAddr: string
+  let daemon: Proc
+  const procs: Proc[] = []
+
+  const gini = async (who: string, ...args: string[]): Promise<{ code: number | null, lines: string[], stderr: string }> =>
+    await runToEnd(GINI, ['--data', join(dir, who), ...args])
+  const json = (lines: string[]): any[] => lines.map(l => JSON.parse(l))
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gini-chat-e2e-'))
+    relay = run(GINI_RELAY, ['--json', '--data', join(dir, 'relay'), '--listen', '/ip4/127.0.0.1/tcp/0'])
+    relayAddr = (await relay.waitFor(o => o.event === 'listening')).addrs[0]
+    expect((await gini('alice', 'init', '--name', 'Alice', '--relay', relayAddr)).code).to.equal(0)
+    expect((await gini('bob', 'init', '--name', 'Bob', '--relay', relayAddr)).code).to.equal(0)
+    daemon = run(GINI, ['--data', join(dir, 'alice'), 'daemon', '--json'])
+    procs.push(daemon)
+    await daemon.waitFor(o => o.event === 'listening' && o.addrs.length > 0)
+  })
+  after(async () => {
+    for (const p of procs) p.kill()
+    relay.child.kill('SIGTERM')
+    expect(await relay.exited).to.equal(0)
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('invite with a daemon running → the pairing runs in the daemon (no data-dir clash); Bob accepts → both list each other', async () => {
+    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
+    procs.push(invite)
+    const shown = await invite.waitFor(o => o.event === 'flash-code')
+    const accept = await gini('bob', 'accept', shown.code, '--json')
+    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(0)
+    expect(await invite.exited).to.equal(0)
+    expect(json(invite.lines).map(e => e.event)).to.include('contact-added')
+    // The daemon stored the contact itself and is already keeping it connected.
+    await daemon.waitFor(o => o.event === 'contact-state' && o.name === 'Bob')
+    expect(json((await gini('alice', 'contacts', '--json')).lines)[0].map((c: any) => c.name)).to.deep.equal(['Bob'])
+  })
+
+  it('Bob (no daemon) sends → delivered to Alice\'s daemon, which prints a `message` event; both `messages --json` show it once', async () => {
+    const sent = await gini('bob', 'send', 'alice', 'Hallo Alice 👋', '--json')
+    expect(sent.code, sent.stderr + sent.lines.join('\n')).to.equal(0)
+    const result = json(sent.lines).find(e => e.event === 'sent')
+    expect(result).to.include({ delivered: true })
+    const event = await daemon.waitFor(o => o.event === 'message' && o.direction === 'in')
+    expect(event).to.include({ id: result.id, type: 'MESSAGE', content: 'Hallo Alice 👋' })
+    expect(event.contact).to.be.a('string')
+    const onAlice = json((await gini('alice', 'messages', 'bob', '--json')).lines)[0]
+    const onBob = json((await gini('bob', 'messages', 'alice', '--json')).lines)[0]
+    expect(onAlice.map((m: any) => [m.direction, m.content, m.delivered])).to.deep.equal([['in', 'Hallo Alice 👋', true]])
+    expect(onBob.map((m: any) => [m.id, m.direction, m.type, m.delivered])).to.deep.equal([[result.id, 'out', 'MESSAGE', true]])
+    for (const m of onBob) expect(m).to.have.all.keys('id', 'direction', 'type', 'content', 'at', 'delivered', 'edited', 'deleted', 'reactions')
+  })
+
+  it('Alice sends while Bob is offline → queued, told so; Bob\'s `messages --follow` goes online and receives it', async () => {
+    const sent = await gini('alice', 'send', 'bob', 'while you were away', '--json')
+    expect(sent.code, sent.stderr).to.equal(0)
+    expect(json(sent.lines).find(e => e.event === 'sent')).to.include({ delivered: false })
+    const queued = json((await gini('alice', 'messages', 'bob', '--json')).lines)[0]
+    expect(queued.at(-1)).to.include({ content: 'while you were away', delivered: false })
+
+    const follow = run(GINI, ['--data', join(dir, 'bob'), 'messages', 'alice', '--follow', '--json'])
+    procs.push(follow)
+    const got = await follow.waitFor(o => o.event === 'message' && o.direction === 'in' && o.content === 'while you were away', 60_000)
+    expect(got.type).to.equal('MESSAGE')
+    await daemon.waitFor(o => o.event === 'delivered' && o.id === got.id, 30_000)
+    follow.child.kill('SIGINT')
+    await follow.exited
+    const after = json((await gini('alice', 'messages', 'bob', '--json')).lines)[0]
+    expect(after.at(-1)).to.include({ content: 'while you were away', delivered: true })
+  })
+
+  it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact; `chat --json` refused', async () => {
+    const before = json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length
+    const long = await gini('bob', 'send', 'alice', 'x'.repeat(5000))
+    expect(long.code).to.equal(EXIT_USAGE)
+    expect(long.stderr).to.match(/Not sent: the message is 5000 bytes; at most 4096/)
+    const empty = await gini('bob', 'send', 'alice', '   ', '--json')
+    expect(empty.code).to.equal(EXIT_USAGE)
+    expect(json(empty.lines).find(e => e.event === 'error')).to.include({ code: 'USAGE' })
+    const nobody = await gini('bob', 'send', 'carol', 'hi')
+    expect(nobody.code).to.equal(EXIT_USAGE)
+    expect(nobody.stderr).to.include('No single contact named or with id "carol"')
+    expect((await gini('bob', 'chat', 'alice', '--json')).code).to.equal(EXIT_USAGE)
+    expect(json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length).to.equal(before)
+  })
+})

@@ -127,7 +127,7 @@ describe('peer-side protocols × a hostile other end (random and mutated frames)
       multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/4001/p2p/${peerId.toString()}`).bytes],
       signingKey: key.raw
     }
-    const valid = [ContactMessage.encode({ card: { vcard: own.vcard, ppk: own.ppk, peerId: own.peerId, multiaddrs: own.multiaddrs, binding: noise(prng(5), 32), peerIdSig: noise(prng(6), 64) } })]
+    const valid = [ContactMessage.encode({ card: { vcard: own.vcard, ppk: new Uint8Array(own.ppk), peerId: new Uint8Array(own.peerId), multiaddrs: own.multiaddrs.map(m => new Uint8Array(m)), binding: noise(prng(5), 32), peerIdSig: noise(prng(6), 64) } })]
     await cases(SEED + 1, async (r, i) => {
       const [mine, theirs] = await channelPair(ContactMessage, CONTACT_FRAME_MAX_BYTES)
       void hostile(r, theirs as FrameChannel<unknown>, valid)

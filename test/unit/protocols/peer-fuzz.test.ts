@@ -10,7 +10,7 @@ import { GiniError, type FrameChannel } from '../../../protocols/common/index.js
 import { FcPeer, FcMessage, FC_FRAME_MAX_BYTES } from '../../../protocols/fc/index.js'
 import { ContactMessage, CONTACT_FRAME_MAX_BYTES, exchangeContactCards, buildVCard } from '../../../protocols/contact/index.js'
 import { SessionMessage, SESSION_FRAME_MAX_BYTES, runSessionInitiator } from '../../../protocols/session/index.js'
-import { ChatMessage, CHAT_FRAME_MAX_BYTES, ChatSender, receiveChat } from '../../../protocols/chat/index.js'
+import { ChatMessage, ChatType, CHAT_FRAME_MAX_BYTES, ChatSender, receiveChat } from '../../../protocols/chat/index.js'
 import { IceMessage, ICE_FRAME_MAX_BYTES, requestIceServers } from '../../../protocols/ice/index.js'
 import { flashCodeLookup, generateFlashCode, generateX25519, sodium } from '../../../protocols/crypto/index.js'
 import { channelPair, resetAll } from './contact/fixtures.js'
@@ -151,7 +151,7 @@ describe('peer-side protocols × a hostile other end (random and mutated frames)
   it('chat: a receiver × malicious envelopes, and a sender × malicious acks → typed errors; nothing malformed stored', async () => {
     const stored: string[] = []
     const valid = [
-      ChatMessage.encode({ envelope: { id: noise(prng(9), 16), type: 1, content: 'hi', target: new Uint8Array(0), sentAtMs: 1n, seq: 1n } }),
+      ChatMessage.encode({ envelope: { id: noise(prng(9), 16), type: ChatType.MESSAGE, content: 'hi', target: new Uint8Array(0), sentAtMs: 1n, seq: 1n } }),
       ChatMessage.encode({ ack: { ids: [noise(prng(10), 16)] } })
     ]
     await cases(SEED + 3, async (r, i) => {

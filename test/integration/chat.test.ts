@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { ChatInputError } from '../../peer/core/chat/chat-service.js'
-import { CHAT_PROTOCOL } from '../../protocols/chat/index.js'
+import { CHAT_PROTOCOL, ChatType, chatChannel } from '../../protocols/chat/index.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { clientNode, Cleanup } from '../helpers/relay-clients.js'
 import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
@@ -105,6 +105,19 @@ describe('chat between two daemons (/gini/chat/1)', function () {
     for (const q of queued) await waitForEvent(alice.log, isDelivered(q.id), 30_000)
     const onBob = await bob.daemon!.chat.conversation(aliceId)
     expect(onBob.map(m => m.content)).to.deep.equal(['while you were away 1', 'while you were away 2'])
+  })
+
+  it('a contact sends a malformed chat frame → that stream ends with PROTOCOL_VIOLATION, nothing stored, the next messages still flow', async () => {
+    const [alice, bob, bobId, aliceId] = await pairedOnline()
+    const link = bob.daemon!.linkOf(aliceId)!
+    const stream = await link.connection.newStream(CHAT_PROTOCOL, { runOnLimitedConnection: true, signal: AbortSignal.timeout(10_000) })
+    const raw = chatChannel(stream)
+    await raw.write({ envelope: { id: new Uint8Array(3), type: ChatType.MESSAGE, content: 'bad id', target: new Uint8Array(0), sentAtMs: 1n, seq: 1n } })
+    expect((await raw.read({ signal: AbortSignal.timeout(10_000) })).error?.code).to.equal('PROTOCOL_VIOLATION')
+    expect(await alice.daemon!.chat.conversation(bobId)).to.deep.equal([])
+    await bob.daemon!.chat.send(aliceId, 'MESSAGE', 'still here')
+    await waitForEvent(alice.log, isMessage('still here'))
+    expect(link.connection.status).to.equal('open')
   })
 
   it('a stranger (no contact, no session) opens /gini/chat/1 on a daemon → reset without a frame, nothing stored', async () => {

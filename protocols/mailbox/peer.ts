@@ -2,6 +2,7 @@
 // FrameChannel to the relay. Wire only; keys and sealing are in crypto.ts, state in the caller.
 import { errorFromWire, ProtocolViolationError, RateLimitedError, wire, type FrameChannel } from '../common/index.js'
 import { MAILBOX_MAX_DELETE_IDS, MAILBOX_MAX_FETCH_TOKENS } from './constants.js'
+import type { SealedBox } from '../crypto/index.js'
 import type { MailboxMessage, Sealed } from './pb/mailbox.js'
 
 export type MailboxChannel = FrameChannel<MailboxMessage>
@@ -26,8 +27,8 @@ function fail (msg: MailboxMessage, kind: string): never {
 }
 
 /** Deposits one sealed blob; resolves with the relay's id and expiry once it is stored. */
-export async function depositBlob (ch: MailboxChannel, token: Uint8Array, index: number, sealed: Sealed): Promise<{ id: bigint, expiresAtMs: number }> {
-  await ch.write({ deposit: { token: wire(token), index, sealed } })
+export async function depositBlob (ch: MailboxChannel, token: Uint8Array, index: number, sealed: SealedBox): Promise<{ id: bigint, expiresAtMs: number }> {
+  await ch.write({ deposit: { token: wire(token), index, sealed: { nonce: wire(sealed.nonce), ciphertext: wire(sealed.ciphertext) } } })
   const reply = await ch.read()
   if (reply.deposited == null) fail(reply, 'deposit')
   return { id: reply.deposited.id, expiresAtMs: Number(reply.deposited.expiresAtMs) }

@@ -2,7 +2,7 @@
 // contact books on real data dirs, MailboxClient on fresh throw-away identities; and the relay as
 // a `gini-relay` process killed with SIGKILL and restarted on the same --data.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -149,8 +149,8 @@ describe('gini-relay process × mailbox on disk', function () {
   const cleanup = new Cleanup()
   afterEach(async () => { await cleanup.run() })
 
-  async function startCli (dir: string): Promise<{ proc: ChildProcess, addr: string }> {
-    const proc = spawn(process.execPath, [CLI, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  async function startCli (dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: ChildProcess, addr: string, metrics?: string }> {
+    const proc = spawn(process.execPath, [CLI, '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
     cleanup.add(() => { if (proc.exitCode == null && proc.signalCode == null) proc.kill('SIGKILL') })
     let stderr = ''
     proc.stderr!.on('data', (d) => { stderr += String(d) })
@@ -160,10 +160,59 @@ describe('gini-relay process × mailbox on disk', function () {
       rl.once('line', (l) => { clearTimeout(timer); resolve(l) })
       proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`gini-relay exited (${code}); stderr: ${stderr}`)) })
     })
-    const line = JSON.parse(first) as { event: string, addrs: string[] }
+    const line = JSON.parse(first) as { event: string, addrs: string[], metrics?: string }
     expect(line.event).to.equal('listening')
-    return { proc, addr: line.addrs[0] }
+    return { proc, addr: line.addrs[0], metrics: line.metrics }
   }
+
+  it('every mailbox bound from a flag, GINI_RELAY_ variable or config key refuses with RATE_LIMITED and counts its own metric', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gini-relay-mailbox-bounds-'))
+    cleanup.add(async () => { await rm(dir, { recursive: true, force: true }) })
+    const config = join(dir, 'relay.json')
+    // Encoded blobs: 301 bytes for the 256-byte bucket (nonce 2 + 24, ciphertext 3 + 272), 1 069 for 1 KiB.
+    await writeFile(config, JSON.stringify({ mailboxMaxBytesPerToken: 1000, mailboxMaxTotalBytes: 1900 }))
+    const relay = await startCli(dir, ['--config', config, '--metrics', '127.0.0.1:0', '--mailbox-max-blobs-per-token', '2', '--mailbox-ttl', '2d'],
+      { GINI_RELAY_MAILBOX_MAX_BLOB_BYTES: '1040', GINI_RELAY_MAILBOX_DEPOSITS_PER_IP_PER_HOUR: '5' })
+    const nodes = { a: await clientNode(cleanup), b: await clientNode(cleanup, '127.0.0.2') }
+    const tokens: Uint8Array[] = []
+    const deposit = async (from: 'a' | 'b', token: Uint8Array, size = 10): Promise<unknown> => {
+      tokens.push(token)
+      const ch = mailboxChannel(await nodes[from].dialProtocol(multiaddr(relay.addr), MAILBOX_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) }))
+      try {
+        return await depositBlob(ch, token, 0, mailboxSeal(sodium.randombytes_buf(32), token, 0, new Uint8Array(size)))
+      } catch (err) {
+        return err
+      } finally {
+        await ch.close()
+      }
+    }
+    const stored = async (from: 'a' | 'b', token: Uint8Array, size?: number): Promise<void> => {
+      expect(await deposit(from, token, size)).to.have.property('id')
+    }
+    const t = (): Uint8Array => sodium.randombytes_buf(32)
+    const before = Date.now()
+    const ok = await deposit('a', t()) as { expiresAtMs: number }
+    expect(ok.expiresAtMs, '--mailbox-ttl 2d').to.be.within(before + 2 * 86_400_000, Date.now() + 2 * 86_400_000)
+    expect(await deposit('a', t(), 2000), 'a 4 KiB bucket over 1 040 bytes').to.be.instanceOf(MailboxFullError)
+    const t1 = t()
+    await stored('a', t1)
+    await stored('a', t1)
+    expect(await deposit('a', t1), 'a third blob under one token').to.be.instanceOf(MailboxFullError)
+    expect(await deposit('a', t(), 500), '1 069 bytes under one token over 1 000').to.be.instanceOf(MailboxFullError)
+    await stored('a', t())
+    await stored('a', t()) // the 5th stored from 127.0.0.1: 1 505 bytes held
+    expect(await deposit('a', t()), 'the 6th from one address in the hour').to.be.instanceOf(MailboxFullError)
+    await stored('b', t()) // 1 806 bytes held
+    expect(await deposit('b', t()), 'over 1 900 bytes in all').to.be.instanceOf(MailboxFullError)
+    const text = await (await fetch(`${relay.metrics!}/metrics`)).text()
+    for (const outcome of ['blob-too-large', 'token-full-blobs', 'token-full-bytes', 'address-quota', 'total-full']) {
+      expect(text, outcome).to.match(new RegExp(`gini_mailbox_events_total\\{outcome="${outcome}"\\} 1\n`))
+    }
+    expect(text).to.match(/gini_mailbox_events_total\{outcome="deposited"\} 6\n/)
+    expect(text).to.match(/gini_mailbox_blobs 6\n/)
+    expect(text).to.match(/gini_mailbox_bytes 1806\n/)
+    for (const token of tokens) expect(text).to.not.include(toHex(token))
+  })
 
   it('SIGKILL after deposits × restart on the same --data → every deposited blob is fetched once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gini-relay-mailbox-kill-'))

@@ -19,6 +19,9 @@ import { MailboxClient } from '../../peer/core/chat/mailbox-client.js'
 import type { ContactRecord } from '../../peer/core/storage.js'
 import { FileStorage, createPeerNode } from '../../peer/index.js'
 import type { RelayOptions } from '../../relay/index.js'
+import { MAILBOX_FETCH_INTERVAL_MS } from '../../peer/core/daemon/daemon.js'
+import type { DaemonEvent } from '../../peer/core/daemon/events.js'
+import { daemonPeer, pair as pairDaemons, waitForEvent } from '../helpers/daemons.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { Cleanup, WAIT_MS, clientNode, startRelay } from '../helpers/relay-clients.js'
 
@@ -140,6 +143,42 @@ describe('relay mailbox (real relay, two contact books, throw-away identities)',
     expect(r).to.deep.equal({ envelopes: [], dropped: 0, deleted: 0 })
     expect(relay.mailbox.blobCount, 'held until the sweep').to.equal(1)
     expect(await relay.mailbox.sweep()).to.equal(1)
+    expect(relay.mailbox.blobCount).to.equal(0)
+  })
+})
+
+describe('two daemons never online together (mailbox wired into the daemon)', function () {
+  this.timeout(90_000)
+  const cleanup = new Cleanup()
+  afterEach(async () => { await cleanup.run() })
+
+  it('Alice writes while Bob is offline and stops; Bob starts later and reads it from the mailbox, once', async () => {
+    const relay = await startRelay(cleanup)
+    const relayAddr = relay.multiaddrs[0].toString()
+    const clock = new FakeClock(Date.now())
+    const alice = await daemonPeer('Alice', clock)
+    cleanup.add(alice.cleanup)
+    const bob = await daemonPeer('Bob', clock)
+    cleanup.add(bob.cleanup)
+    await pairDaemons(alice, bob, relayAddr)
+    const bobId = (await alice.contact()).id
+    const aliceId = (await bob.contact()).id
+    await alice.start({ relays: [relayAddr], mailbox: { depositAfterMs: 0 } })
+    const sent = await alice.daemon!.chat.send(bobId, 'MESSAGE', 'Ich bin morgen weg')
+    clock.advance(MAILBOX_FETCH_INTERVAL_MS) // the next mailbox round deposits the outbox
+    const until = Date.now() + 20_000
+    while (relay.mailbox.blobCount < 1 && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 20))
+    expect(relay.mailbox.blobCount).to.equal(1)
+    await alice.stopDaemon()
+    await bob.start({ relays: [relayAddr], mailbox: {} })
+    const isIn = (e: DaemonEvent): boolean => e.event === 'message' && e.direction === 'in' && e.content === 'Ich bin morgen weg'
+    const got = await waitForEvent(bob.log, isIn)
+    expect(got).to.deep.include({ id: sent.id, contact: aliceId })
+    const onBob = await bob.daemon!.chat.conversation(aliceId)
+    expect(onBob.map(m => m.content)).to.deep.equal(['Ich bin morgen weg'])
+    // Bob's round deleted it after storing it.
+    const gone = Date.now() + 20_000
+    while (relay.mailbox.blobCount > 0 && Date.now() < gone) await new Promise(resolve => setTimeout(resolve, 20))
     expect(relay.mailbox.blobCount).to.equal(0)
   })
 })

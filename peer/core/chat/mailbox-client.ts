@@ -77,7 +77,7 @@ function loadReceive (entry: MailboxChainsRecord | undefined, ss: Uint8Array, se
 export class MailboxClient {
   private readonly init: MailboxClientInit
   /** One fetch per contact at a time: the receive chains are read, advanced and written back. */
-  private readonly fetching = new Map<string, Promise<FetchResult>>()
+  private readonly fetching = new Map<string, Promise<unknown>>()
 
   constructor (init: MailboxClientInit) {
     this.init = init
@@ -112,9 +112,8 @@ export class MailboxClient {
    * and deletes every fetched blob from the relay.
    */
   async fetch (contactId: string, role: PairingRole, deliver: (envelopes: EnvelopeRecord[]) => Promise<void>): Promise<FetchResult> {
-    const running = this.fetching.get(contactId)
-    if (running != null) await running.catch(() => {})
-    const run = this.fetchOnce(contactId, role, deliver)
+    const previous = this.fetching.get(contactId) ?? Promise.resolve()
+    const run = previous.catch(() => {}).then(async () => await this.fetchOnce(contactId, role, deliver))
     this.fetching.set(contactId, run)
     try { return await run } finally { if (this.fetching.get(contactId) === run) this.fetching.delete(contactId) }
   }

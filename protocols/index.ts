@@ -7,6 +7,7 @@ export * as contact from './contact/index.js'
 export * as session from './session/index.js'
 export * as ice from './ice/index.js'
 export * as chat from './chat/index.js'
+export * as mailbox from './mailbox/index.js'
 // The earlier names of this module, kept for library callers.
 export * as errors from './common/errors.js'
 export { FcPeer, FcRelay } from './fc/index.js'

@@ -149,3 +149,20 @@ export const ICE_MAX_INBOUND_STREAMS = 2
 export const ICE_MAX_OUTBOUND_STREAMS = 1
 /** A /gini/ice/1 stream must finish (request read → reply written) within this time, else it is reset. */
 export const ICE_STREAM_TIMEOUT_MS = 10_000
+
+/** The relay mailbox's SQLite file under the data dir (docs/protocol.md §16.5). */
+export const MAILBOX_DB_FILE = 'mailbox.sqlite'
+/** The mailbox sweep runs this often (§16.5: hourly). */
+export const MAILBOX_SWEEP_INTERVAL_MS = 3_600_000
+/** Rows per mailbox sweep statement. */
+export const MAILBOX_SWEEP_BATCH_ROWS = 500
+/** The window of the per-address deposit quota (§16.5: per hour). */
+export const MAILBOX_DEPOSIT_WINDOW_MS = 3_600_000
+/** A /gini/mailbox/1 stream must send its first request within this time. */
+export const MAILBOX_FIRST_FRAME_TIMEOUT_MS = 10_000
+export const MAILBOX_FRAME_TIMEOUT_MS = 10_000
+export const MAILBOX_WRITE_TIMEOUT_MS = 10_000
+export const MAILBOX_CLOSE_GRACE_MS = 5_000
+/** Concurrent /gini/mailbox/1 streams per connection. */
+export const MAILBOX_MAX_INBOUND_STREAMS = 4
+export const MAILBOX_MAX_OUTBOUND_STREAMS = 1

@@ -1,6 +1,6 @@
 // Builds a GSS relay node: libp2p with TCP + WebSocket, Noise, Yamux, identify, ping, autonat, a
 // circuit-relay-v2 server, the GSS service on /gini/fc/1, and the CRP service on /gini/crp/1
-// (RestoreConnections in SQLite). No DHT: a server-mode kad-dht takes records from any stranger and
+// (RestoreConnections in SQLite), and the mailbox on /gini/mailbox/1 (sealed blobs in SQLite). No DHT: a server-mode kad-dht takes records from any stranger and
 // serves them to others, so the public relay runs none until relays share a private one.
 // Every limit is explicit (relay/constants.ts).
 import { noise } from '@chainsafe/libp2p-noise'
@@ -18,6 +18,8 @@ import { createRelayMetrics, serveMetrics, type RelayMetrics } from './metrics.j
 import { loadOrCreateIdentity } from './identity.js'
 import { fcService, type FcService } from './fc-service.js'
 import { crp, type CrpService } from './crp-service.js'
+import { mailbox, type MailboxService } from './mailbox-service.js'
+import { mailboxDbPath } from './mailbox-store.js'
 import { iceService, validateIceConfig, type IceConfig, type IceService } from './ice-service.js'
 import { restoreDbPath } from './restore-store.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
@@ -29,6 +31,7 @@ import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS } from '../protocols/fc/index.js'
 import type { FcClock, FcOutcome } from '../protocols/fc/index.js'
 import type { CrpOutcome } from '../protocols/crp/index.js'
+import type { MailboxOutcome } from '../protocols/mailbox/index.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -88,6 +91,20 @@ export interface RelayOptions {
   crpRateLimit?: RateLimitOptions | false
   /** Called with each CRP outcome (plain words, no tokens): for metrics. */
   onCrpOutcome?: (outcome: CrpOutcome) => void
+  /** Mailbox (docs/protocol.md §16.5): life of a blob from its deposit (default 7 days). */
+  mailboxTtlMs?: number
+  /** Mailbox: largest sealed ciphertext in bytes (default 16 400: the 16 KiB bucket and its tag). */
+  mailboxMaxBlobBytes?: number
+  /** Mailbox: blobs held under one token (default 256). */
+  mailboxMaxBlobsPerToken?: number
+  /** Mailbox: bytes held under one token (default 1 MiB). */
+  mailboxMaxBytesPerToken?: number
+  /** Mailbox: deposits per IP address per hour (default 600). */
+  mailboxDepositsPerIpPerHour?: number
+  /** Mailbox: bytes held in all (default 1 GiB). */
+  mailboxMaxTotalBytes?: number
+  /** Called with each mailbox outcome (plain words, no tokens): for metrics. */
+  onMailboxOutcome?: (outcome: MailboxOutcome) => void
   /** ICE servers handed to peers on /gini/ice/1 (docs/protocol.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
   ice?: IceConfig
 }
@@ -100,6 +117,8 @@ export interface Relay {
   readonly fc: { readonly pendingCount: number }
   /** RestoreConnections (`<dataDir>/restore.sqlite`, in memory without a data dir) and live /gini/crp/1 streams. */
   readonly crp: { readonly rowCount: number, readonly liveStreams: number }
+  /** The relay mailbox (`<dataDir>/mailbox.sqlite`, in memory without a data dir): blobs and bytes held; `sweep` runs §16.5's sweep now. */
+  readonly mailbox: { readonly blobCount: number, readonly totalBytes: number, sweep(): Promise<number> }
   /** /gini/ice/1 replies sent (each with a fresh TURN credential when TURN is configured). */
   readonly ice: { readonly servedCount: number }
   /** Base URL of the metrics/health endpoints, when `metrics` was set. */
@@ -185,12 +204,25 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
         clock: options.clock,
         onOutcome: (outcome) => { metrics?.restoreOutcome(outcome); options.onCrpOutcome?.(outcome) }
       }),
+      // /gini/mailbox/1 (docs/protocol.md §16.5): sealed blobs in SQLite under the data dir.
+      mailbox: mailbox({
+        dbPath: mailboxDbPath(options.dataDir),
+        blobTtlMs: options.mailboxTtlMs,
+        maxBlobBytes: options.mailboxMaxBlobBytes,
+        maxBlobsPerToken: options.mailboxMaxBlobsPerToken,
+        maxBytesPerToken: options.mailboxMaxBytesPerToken,
+        maxDepositsPerIpPerHour: options.mailboxDepositsPerIpPerHour,
+        maxTotalBytes: options.mailboxMaxTotalBytes,
+        clock: options.clock,
+        onOutcome: (outcome) => { metrics?.mailboxOutcome(outcome); options.onMailboxOutcome?.(outcome) }
+      }),
       // /gini/ice/1 (docs/protocol.md §14): STUN URLs and short-lived TURN credentials; none unless
       // configured.
       ice: iceService(options.ice ?? {})
     }
   })
   const crpService: CrpService = node.services.crp
+  const mailboxService: MailboxService = node.services.mailbox
   const iceSvc: IceService = node.services.ice
   const service: FcService = node.services.fc
   const unsubscribe = dropReservationsOnDisconnect(node, node.services.relay)
@@ -202,7 +234,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   })
   let endpoint: Awaited<ReturnType<typeof serveMetrics>> | undefined
   if (registry != null && options.metrics != null) {
-    metrics = createRelayMetrics(registry, { pendingPairings: () => service.pendingCount, restoreRows: () => crpService.rowCount })
+    metrics = createRelayMetrics(registry, { pendingPairings: () => service.pendingCount, restoreRows: () => crpService.rowCount, mailboxBlobs: () => mailboxService.blobCount, mailboxBytes: () => mailboxService.totalBytes })
     endpoint = await serveMetrics(registry, () => ({
       peerId: node.peerId.toString(),
       pendingPairings: service.pendingCount,
@@ -215,6 +247,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     get multiaddrs () { return node.getMultiaddrs() },
     fc: { get pendingCount () { return service.pendingCount } },
     crp: { get rowCount () { return crpService.rowCount }, get liveStreams () { return crpService.liveStreams } },
+    mailbox: { get blobCount () { return mailboxService.blobCount }, get totalBytes () { return mailboxService.totalBytes }, sweep: async () => await mailboxService.sweep() },
     ice: { get servedCount () { return iceSvc.servedCount } },
     metricsUrl: endpoint?.url,
     async stop () {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
 import type { FcOutcome } from '../protocols/fc/index.js'
 import type { CrpOutcome } from '../protocols/crp/index.js'
+import type { MailboxOutcome } from '../protocols/mailbox/index.js'
 
 export interface RelayMetrics {
   readonly registry: Registry
@@ -11,6 +12,8 @@ export interface RelayMetrics {
   pairingOutcome(outcome: FcOutcome): void
   /** Counts one CRP outcome (`registered`, `matched`, `completed`, `swept`, …). */
   restoreOutcome(outcome: CrpOutcome): void
+  /** Counts one mailbox outcome (`deposited`, `fetched`, each bound's refusal: `token-full-blobs`, …). */
+  mailboxOutcome(outcome: MailboxOutcome): void
   /** Counts one refusal (or idle close) by a per-network limit, labelled by the limit's name only. */
   limitRejected(limit: string): void
 }
@@ -18,6 +21,8 @@ export interface RelayMetrics {
 export interface RelayGauges {
   pendingPairings: () => number
   restoreRows: () => number
+  mailboxBlobs: () => number
+  mailboxBytes: () => number
 }
 
 export function createRelayMetrics (registry: Registry, gauges: RelayGauges): RelayMetrics {
@@ -52,12 +57,33 @@ export function createRelayMetrics (registry: Registry, gauges: RelayGauges): Re
     labelNames: ['limit'],
     registers: [registry]
   })
+  const mailboxEvents = new Counter({
+    name: 'gini_mailbox_events_total',
+    help: 'Relay mailbox events by outcome (deposited, fetched, deleted, swept, and one per bound: blob-too-large, token-full-blobs, token-full-bytes, address-quota, total-full)',
+    labelNames: ['outcome'],
+    registers: [registry]
+  })
+  const mailboxBlobs = new Gauge({
+    name: 'gini_mailbox_blobs',
+    help: 'Sealed blobs held in the relay mailbox',
+    registers: [registry],
+    collect () { this.set(gauges.mailboxBlobs()) }
+  })
+  const mailboxBytes = new Gauge({
+    name: 'gini_mailbox_bytes',
+    help: 'Bytes of sealed blobs held in the relay mailbox (the bound of --mailbox-max-total-bytes)',
+    registers: [registry],
+    collect () { this.set(gauges.mailboxBytes()) }
+  })
   void pending
   void rows
+  void mailboxBlobs
+  void mailboxBytes
   return {
     registry,
     pairingOutcome (outcome) { outcomes.inc({ outcome }) },
     restoreOutcome (outcome) { restores.inc({ outcome }) },
+    mailboxOutcome (outcome) { mailboxEvents.inc({ outcome }) },
     limitRejected (limit) { limits.inc({ limit }) }
   }
 }

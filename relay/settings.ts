@@ -7,6 +7,7 @@ import { parseDurationMs } from '../protocols/common/duration.js'
 import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/constants.js'
 import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
+import * as M from '../protocols/mailbox/constants.js'
 
 export type SettingKind = 'string' | 'list' | 'int' | 'count' | 'duration' | 'bytes' | 'hostPort' | 'flag'
 
@@ -36,7 +37,7 @@ const d = (ms: number): string => {
 export const SETTINGS: SettingSpec[] = [
   { key: 'listen', flag: '--listen <multiaddr...>', env: 'GINI_RELAY_LISTEN', kind: 'list', description: 'address to listen on (repeatable)', defaultText: 'loopback TCP and WebSocket on free ports' },
   { key: 'announce', flag: '--announce <multiaddr...>', env: 'GINI_RELAY_ANNOUNCE', kind: 'list', description: 'address peers should dial instead of the listen addresses: a public address behind NAT, a load balancer or a TLS proxy (/dns4/relay.example.org/tcp/443/wss); repeatable', defaultText: 'the listen addresses' },
-  { key: 'data', flag: '--data <dir>', env: 'GINI_RELAY_DATA', kind: 'string', description: 'data directory (identity.key, restore.sqlite)', defaultText: './.gini/relay' },
+  { key: 'data', flag: '--data <dir>', env: 'GINI_RELAY_DATA', kind: 'string', description: 'data directory (identity.key, restore.sqlite, mailbox.sqlite)', defaultText: './.gini/relay' },
   { key: 'metrics', flag: '--metrics <host:port>', env: 'GINI_RELAY_METRICS', kind: 'hostPort', description: 'serve Prometheus /metrics and /healthz there (keep it private)', defaultText: 'off' },
   { key: 'pairingTtl', flag: '--pairing-ttl <duration>', env: 'GINI_RELAY_PAIRING_TTL', kind: 'duration', description: 'life of a pending pairing (docs/protocol.md §6.5)', defaultText: d(PAIRING_TTL_MS) },
   { key: 'maxPending', flag: '--max-pending <n>', env: 'GINI_RELAY_MAX_PENDING', kind: 'int', description: 'pending pairings held at once', defaultText: String(GSS_MAX_PENDING_PAIRINGS) },
@@ -56,6 +57,12 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'crpRateIpRefill', flag: '--crp-rate-ip-refill <duration>', env: 'GINI_RELAY_CRP_RATE_IP_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.CRP_RATE_LIMIT_PER_IP_REFILL_MS) },
   { key: 'crpRatePeerBurst', flag: '--crp-rate-peer-burst <n>', env: 'GINI_RELAY_CRP_RATE_PEER_BURST', kind: 'int', description: 'Register one peer id may send at once', defaultText: String(C.CRP_RATE_LIMIT_PER_PEER_BURST) },
   { key: 'crpRatePeerRefill', flag: '--crp-rate-peer-refill <duration>', env: 'GINI_RELAY_CRP_RATE_PEER_REFILL', kind: 'duration', description: '…and one more every', defaultText: d(C.CRP_RATE_LIMIT_PER_PEER_REFILL_MS) },
+  { key: 'mailboxTtl', flag: '--mailbox-ttl <duration>', env: 'GINI_RELAY_MAILBOX_TTL', kind: 'duration', description: 'life of a mailbox blob from its deposit (docs/protocol.md §16.5)', defaultText: d(M.MAILBOX_BLOB_TTL_MS) },
+  { key: 'mailboxMaxBlobBytes', flag: '--mailbox-max-blob-bytes <size>', env: 'GINI_RELAY_MAILBOX_MAX_BLOB_BYTES', kind: 'bytes', description: 'largest sealed mailbox blob (ciphertext); over it → RATE_LIMITED', defaultText: String(M.MAILBOX_MAX_BLOB_BYTES) },
+  { key: 'mailboxMaxBlobsPerToken', flag: '--mailbox-max-blobs-per-token <n>', env: 'GINI_RELAY_MAILBOX_MAX_BLOBS_PER_TOKEN', kind: 'int', description: 'mailbox blobs held under one token (one direction of one pair, one day)', defaultText: String(M.MAILBOX_MAX_BLOBS_PER_TOKEN) },
+  { key: 'mailboxMaxBytesPerToken', flag: '--mailbox-max-bytes-per-token <size>', env: 'GINI_RELAY_MAILBOX_MAX_BYTES_PER_TOKEN', kind: 'bytes', description: 'mailbox bytes held under one token', defaultText: `${M.MAILBOX_MAX_BYTES_PER_TOKEN / 1024 / 1024}MiB` },
+  { key: 'mailboxDepositsPerIpPerHour', flag: '--mailbox-deposits-per-ip-per-hour <n>', env: 'GINI_RELAY_MAILBOX_DEPOSITS_PER_IP_PER_HOUR', kind: 'int', description: 'mailbox deposits from one IP address per hour', defaultText: String(M.MAILBOX_MAX_DEPOSITS_PER_IP_PER_HOUR) },
+  { key: 'mailboxMaxTotalBytes', flag: '--mailbox-max-total-bytes <size>', env: 'GINI_RELAY_MAILBOX_MAX_TOTAL_BYTES', kind: 'bytes', description: 'mailbox bytes held in all', defaultText: `${M.MAILBOX_MAX_TOTAL_BYTES / 1024 / 1024 / 1024}GiB` },
   { key: 'maxConnections', flag: '--max-connections <n>', env: 'GINI_RELAY_MAX_CONNECTIONS', kind: 'int', description: 'open connections at once', defaultText: String(C.MAX_CONNECTIONS) },
   { key: 'connectionsPerHostPerSecond', flag: '--connections-per-host-per-second <n>', env: 'GINI_RELAY_CONNECTIONS_PER_HOST_PER_SECOND', kind: 'int', description: 'new inbound connections per second from one host', defaultText: String(C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND) },
   { key: 'maxConnectionsPerIp', flag: '--max-connections-per-ip <n>', env: 'GINI_RELAY_MAX_CONNECTIONS_PER_IP', kind: 'int', description: 'live connections from one IPv4 or IPv6 address (behind a reverse proxy: raise it, every client shares the proxy\'s address)', defaultText: String(C.MAX_CONNECTIONS_PER_IP) },

@@ -40,6 +40,18 @@ export interface ContactRecord {
   lastPeerInfoAtMs?: number
   /** §9: Connection Restore Protocol bookkeeping; absent unless a CRP is running (or expired). */
   crp?: CrpRecord
+  /** §16.2: the mailbox ratchets, one entry per SharedSecret still held (at most 2). Secret, like `sharedSecret`. */
+  mailbox?: MailboxChainsRecord[]
+}
+
+/** The mailbox chains (docs/protocol.md §16.2) started from one SharedSecret. Chain and message keys are secret (hex). */
+export interface MailboxChainsRecord {
+  /** Which SharedSecret: `H(16, "gini/mailbox/1/state", key = SS)`, hex (names it without revealing it). */
+  ssId: string
+  /** Our direction: the next chain key and its index. */
+  send?: { ck: string, index: number }
+  /** The contact's direction: the next chain key, its index, and the skipped message keys `[index, mk]`. */
+  receive?: { ck: string, index: number, skipped: Array<[number, string]> }
 }
 
 /** A running CRP for one contact (§9.4). Holds no secret. */

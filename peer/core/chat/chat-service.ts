@@ -8,7 +8,7 @@ import type { Clock } from '../../../protocols/common/index.js'
 import { sodium, toHex } from '../../../protocols/crypto/index.js'
 import {
   CHAT_ID_BYTES, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL, ChatSender, chatChannel, contentProblem, receiveChat,
-  showConversation, type ChatKind, type ShownMessage, type StoredEnvelope
+  showConversation, type ChatKind, type EnvelopeRecord, type ShownMessage, type StoredEnvelope
 } from '../../../protocols/chat/index.js'
 import type { MessageStore } from './message-store.js'
 
@@ -58,6 +58,8 @@ export class ChatService {
   /** One queue per contact: flushes and sends never interleave, so envelopes go out in seq order. */
   private readonly queues = new Map<string, Promise<unknown>>()
   private readonly retries = new Map<string, { attempt: number, handle: unknown }>()
+  /** Envelopes left in the relay mailbox in this run (docs/protocol.md §16): deposited once, resent directly at the next session. */
+  private readonly deposited = new Set<string>()
   private stopped = false
 
   constructor (init: ChatServiceInit) {
@@ -140,6 +142,36 @@ export class ChatService {
     } catch (err: any) {
       log('inbound chat stream ended: %s', err?.name ?? err)
     }
+  }
+
+  /** Envelopes the contact left in the relay mailbox (docs/protocol.md §16): stored as inbound chat is, once per id. */
+  async acceptFromMailbox (contactId: string, envelopes: EnvelopeRecord[]): Promise<void> {
+    if (!await this.init.isContact(contactId)) return
+    for (const record of envelopes) {
+      const fresh = await this.init.store.add(contactId, { ...record, author: 'them', delivered: true })
+      if (fresh) this.init.emit({ event: 'message', id: record.id, contact: contactId, direction: 'in', type: record.type, content: record.content, target: record.target, at: record.sentAtMs })
+    }
+  }
+
+  /**
+   * Hands each undelivered envelope not yet deposited in this run to `deposit` (§16), in seq order.
+   * They stay undelivered: no ack comes through the mailbox, so the next session sends them again
+   * and the receiver stores them once (§15.3). Returns how many were deposited.
+   */
+  async depositOutbox (contactId: string, deposit: (envelope: EnvelopeRecord) => Promise<void>): Promise<number> {
+    return await this.serially(contactId, async () => {
+      let n = 0
+      for (const e of await this.init.store.undelivered(contactId)) {
+        if (this.stopped) break
+        if (this.deposited.has(e.id)) continue
+        const record: EnvelopeRecord = { id: e.id, type: e.type, content: e.content, sentAtMs: e.sentAtMs, seq: e.seq }
+        if (e.target != null) record.target = e.target
+        await deposit(record)
+        this.deposited.add(e.id)
+        n++
+      }
+      return n
+    })
   }
 
   /** True once `connection` carries a stored session with the contact, waiting a moment for one in progress. */

@@ -11,6 +11,7 @@ import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
 import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../protocols/chat/index.js'
 import { ChatService } from '../chat/chat-service.js'
+import { MailboxClient } from '../chat/mailbox-client.js'
 import type { MessageStore } from '../chat/message-store.js'
 import { ContactBook } from '../contact-book.js'
 import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
@@ -37,6 +38,16 @@ export const RECONCILE_MAX_SLEEP_MS = 30_000
  */
 export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
 
+/** How often the daemon fetches the relay mailbox (docs/protocol.md §16), and first at start. */
+export const MAILBOX_FETCH_INTERVAL_MS = 15 * 60_000
+/** A contact not seen for this long gets our outbox through the relay mailbox too. */
+export const MAILBOX_DEPOSIT_AFTER_MS = 10 * 60_000
+
+export interface DaemonMailboxOptions {
+  fetchIntervalMs?: number
+  depositAfterMs?: number
+}
+
 export interface DaemonOptions {
   /** The relay(s) to hold a reservation on; the first is where the CRP registers. */
   relays: Array<string | Multiaddr>
@@ -47,6 +58,8 @@ export interface DaemonOptions {
   onEvent?: DaemonEventListener
   /** Jitter source of the schedules (tests make it deterministic). */
   random?: () => number
+  /** Offline delivery through the first relay's mailbox (docs/protocol.md §16); off unless set. */
+  mailbox?: DaemonMailboxOptions
 }
 
 /** What the daemon needs from its GiniNode. */
@@ -82,6 +95,10 @@ export class Daemon {
   private reconciling?: Promise<void>
   private reconcileAgain = false
   private stopped = false
+  private readonly mailbox?: { client: MailboxClient, fetchIntervalMs: number, depositAfterMs: number }
+  private readonly stopping = new AbortController()
+  private mailboxHandle: unknown
+  private mailboxRun?: Promise<void>
 
   private constructor (ctx: DaemonContext, node: Libp2p, opts: DaemonOptions) {
     this.ctx = ctx
@@ -122,6 +139,13 @@ export class Daemon {
       hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
       isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
     })
+    if (opts.mailbox != null) {
+      this.mailbox = {
+        client: new MailboxClient({ relay: this.relayLinks.primary, createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
+        fetchIntervalMs: opts.mailbox.fetchIntervalMs ?? MAILBOX_FETCH_INTERVAL_MS,
+        depositAfterMs: opts.mailbox.depositAfterMs ?? MAILBOX_DEPOSIT_AFTER_MS
+      }
+    }
     this.restorer = new Restorer({
       relay: this.relayLinks.primary,
       createPeerNode: ctx.createPeerNode,
@@ -204,6 +228,9 @@ export class Daemon {
     this.stopped = true
     this.ctx.onStop?.()
     if (this.reconcileHandle != null) this.ctx.clock.clearTimeout(this.reconcileHandle)
+    if (this.mailboxHandle != null) this.ctx.clock.clearTimeout(this.mailboxHandle)
+    this.stopping.abort()
+    await this.mailboxRun
     for (const r of this.redials.values()) r.stop()
     this.redials.clear()
     this.relayLinks.stop()
@@ -231,6 +258,29 @@ export class Daemon {
     }, { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
     await this.relayLinks.start()
     await this.reconcile()
+    if (this.mailbox != null) this.mailboxTick()
+  }
+
+  /** Fetches every contact's mailbox, deposits the outbox of those offline for a while, then sleeps (§16). */
+  private mailboxTick (): void {
+    const mb = this.mailbox
+    if (mb == null || this.stopped || this.mailboxRun != null) return
+    this.mailboxRun = (async () => {
+      let contacts: ContactRecord[] = []
+      try { contacts = await this.book.list() } catch {}
+      for (const c of contacts) {
+        if (this.stopped) return
+        if (c.state === 'expired') continue
+        const role = crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk))
+        await mb.client.fetch(c.id, role, async (envs) => { await this.chat.acceptFromMailbox(c.id, envs) }).catch(() => {})
+        if (this.stopped || this.sessions.isOnline(c.id) || this.ctx.clock.now() - c.lastSeenMs < mb.depositAfterMs) continue
+        // A full mailbox (MailboxFullError) or an unreachable relay leaves the outbox as it is.
+        await this.chat.depositOutbox(c.id, async (e) => { await mb.client.deposit(c.id, role, e) }).catch(() => {})
+      }
+    })().finally(() => {
+      this.mailboxRun = undefined
+      if (!this.stopped) this.mailboxHandle = this.ctx.clock.setTimeout(() => { this.mailboxTick() }, mb.fetchIntervalMs)
+    })
   }
 
   /** Our addresses changed (a reservation came or went): tell connected contacts, re-dial the rest. */

@@ -155,8 +155,14 @@ describe('web client in Chromium: chat', function () {
     const sent = await daemon.chat.send(aliceId, 'MESSAGE', 'Hello from Node')
     await alice.waitForMessage(`[data-id="${sent.id}"][data-direction="in"]`)
     await waitForEvent(log, e => e.event === 'delivered' && e.id === sent.id, PAIRING_MS)
+    // A long text with an unbroken link wraps inside the bubble at 375 px (see the screenshot).
+    const long = `A longer one, to see it wrap: ${'and so on, '.repeat(12)}https://example.org/${'x'.repeat(60)}`
+    const longSent = await daemon.chat.send(aliceId, 'MESSAGE', long)
+    await alice.waitForMessage(`[data-id="${longSent.id}"]`)
     const shown = await alice.chatMessages()
-    expect(shown.map(m => m.text)).to.deep.equal(['Hi Nora, from the browser', 'Hello from Node'])
+    expect(shown.map(m => m.text)).to.deep.equal(['Hi Nora, from the browser', 'Hello from Node', long])
+    const width = await alice.page.$eval('[data-testid=messages]', el => [el.scrollWidth, el.clientWidth])
+    expect(width[0]).to.equal(width[1]) // nothing sticks out sideways
     expect((await daemon.chat.conversation(aliceId)).map(m => m.id)).to.deep.equal(shown.map(m => m.id))
     await alice.screenshot('chat-node', 'conversation')
   })
@@ -175,8 +181,13 @@ describe('web client in Chromium: chat', function () {
     await alice.waitForMessage('[data-direction="out"][data-delivered="true"]')
     expect(await alice.page.textContent('[data-testid=message] [data-testid=delivery]')).to.equal('✓')
     await bob.page.waitForSelector('[data-testid=contact-item][data-name="Alice Example"][data-unread="1"]', { timeout: PAIRING_MS })
-    await bob.openChat('Alice Example')
+    // This time through the contact card's Message button.
+    await bob.page.click('[data-testid=contact-item][data-name="Alice Example"]')
+    await bob.page.click('[data-testid=contact-card] [data-testid=open-chat]')
+    await bob.page.waitForSelector('[data-testid=chat] [data-testid=message]')
     expect((await bob.chatMessages()).map(m => m.text)).to.deep.equal(['Written while you were away'])
     await bob.screenshot('chat-queued', 'delivered')
+    expect(await bob.unreadCount('Alice Example')).to.equal(0)
+    await bob.screenshot('chat-queued', 'read')
   })
 })

@@ -9,6 +9,7 @@ import { homeView } from './views/home.js'
 import { profileView } from './views/profile.js'
 import { newContactView } from './views/new-contact.js'
 import { contactView } from './views/contact.js'
+import { chatView } from './views/chat.js'
 import { settingsView } from './views/settings.js'
 
 export interface View {
@@ -21,6 +22,7 @@ export type Route =
   | { name: 'profile' }
   | { name: 'new-contact' }
   | { name: 'contact', id: string }
+  | { name: 'chat', id: string }
   | { name: 'settings' }
 
 export interface RelayChoice {
@@ -95,6 +97,7 @@ export class App {
       case 'profile': return profileView(this)
       case 'new-contact': return newContactView(this)
       case 'contact': return await contactView(this, route.id)
+      case 'chat': return await chatView(this, route.id)
       case 'settings': return settingsView(this)
     }
   }
@@ -104,6 +107,7 @@ export function routeToHash (route: Route): string {
   switch (route.name) {
     case 'home': return '#/'
     case 'contact': return `#/contact/${encodeURIComponent(route.id)}`
+    case 'chat': return `#/chat/${encodeURIComponent(route.id)}`
     default: return `#/${route.name}`
   }
 }
@@ -111,6 +115,7 @@ export function routeToHash (route: Route): string {
 function hashToRoute (hash: string): Route {
   const path = hash.replace(/^#\/?/, '')
   if (path.startsWith('contact/')) return { name: 'contact', id: decodeURIComponent(path.slice('contact/'.length)) }
+  if (path.startsWith('chat/')) return { name: 'chat', id: decodeURIComponent(path.slice('chat/'.length)) }
   if (path === 'profile' || path === 'new-contact' || path === 'settings') return { name: path }
   return { name: 'home' }
 }

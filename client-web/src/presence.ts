@@ -6,6 +6,7 @@ import type { GiniNode } from '../../peer/core/gini-node.js'
 import type { Daemon } from '../../peer/core/daemon/daemon.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import type { RestoreStatus } from '../../peer/core/daemon/reachability.js'
+import type { ChatEvent } from '../../peer/core/chat/chat-service.js'
 
 /** `other-tab`: another tab of this profile is the one online (one identity, one daemon). */
 export type RelayStatus = 'off' | 'connecting' | 'connected' | 'unreachable' | 'other-tab'
@@ -18,6 +19,7 @@ export class Presence {
   private generation = 0
   private readonly restore = new Map<string, RestoreStatus | undefined>()
   private readonly listeners = new Set<() => void>()
+  private readonly chatListeners = new Set<(e: ChatEvent) => void>()
 
   constructor (node: GiniNode, primary: boolean) {
     this.node = node
@@ -57,6 +59,17 @@ export class Presence {
     return this.restore.get(id)
   }
 
+  /** The running daemon (chat sends through it), if this tab is online. */
+  get running (): Daemon | undefined {
+    return this.daemon
+  }
+
+  /** A chat message stored (ours or theirs) or one of ours delivered (docs/protocol.md §15). */
+  onChat (fn: (e: ChatEvent) => void): () => void {
+    this.chatListeners.add(fn)
+    return () => { this.chatListeners.delete(fn) }
+  }
+
   onChange (fn: () => void): () => void {
     this.listeners.add(fn)
     return () => { this.listeners.delete(fn) }
@@ -77,6 +90,11 @@ export class Presence {
       case 'session':
       case 'crp':
         this.notify()
+        return
+      case 'message':
+      case 'delivered':
+        for (const fn of this.chatListeners) fn(e)
+        this.notify() // the contact list's unread counts
     }
   }
 

@@ -82,7 +82,7 @@ export async function withTimeout<T> (p: Promise<T>, ms: number, what: string): 
 /** One person in one browser context (own IndexedDB), seen through the UI's data-testids. */
 export class WebPeer {
   readonly context: BrowserContext
-  readonly page: Page
+  page: Page
   readonly name: string
   /** Browser console errors and uncaught exceptions, for failure messages. */
   readonly problems: string[] = []
@@ -92,9 +92,25 @@ export class WebPeer {
     this.name = name
     this.context = context
     this.page = page
+    this.watch(page)
+  }
+
+  private watch (page: Page): void {
     page.setDefaultTimeout(STEP_MS)
     page.on('pageerror', err => { this.problems.push(`pageerror: ${err.message}`) })
     page.on('console', msg => { if (msg.type() === 'error') this.problems.push(`console: ${msg.text()}`) })
+  }
+
+  /** Closes the tab but keeps the browser profile (IndexedDB, localStorage): the person goes offline. */
+  async closeTab (): Promise<void> {
+    await this.page.close()
+  }
+
+  /** A new tab of the same profile, at `url`. */
+  async openTab (url: string): Promise<void> {
+    this.page = await this.context.newPage()
+    this.watch(this.page)
+    await this.load(url)
   }
 
   static async open (browser: Browser, name: string, url: string): Promise<WebPeer> {
@@ -170,6 +186,48 @@ export class WebPeer {
     await this.page.waitForSelector(`[data-testid=contact-item][data-name="${name}"] [data-testid=contact-status][data-state="${state}"]`, { timeout: ms })
   }
 
+  /** The contact list's unread badge for `name` (0 when none is shown). */
+  async unreadCount (name: string): Promise<number> {
+    await this.contacts()
+    const badge = await this.page.$(`[data-testid=contact-item][data-name="${name}"] [data-testid=unread-count]`)
+    return badge == null ? 0 : Number(await badge.textContent())
+  }
+
+  /** From the contact list, the chat with `name`. */
+  async openChat (name: string): Promise<void> {
+    await this.contacts()
+    const id = await this.page.getAttribute(`[data-testid=contact-item][data-name="${name}"]`, 'data-id')
+    await this.page.click(`[data-testid=open-chat][data-id="${id!}"]`)
+    await this.page.waitForSelector('[data-testid=chat] [data-testid=chat-input]')
+  }
+
+  /** Types `text` into the open chat and presses Enter. */
+  async sendChat (text: string): Promise<void> {
+    await this.page.fill('[data-testid=chat-input]', text)
+    await this.page.press('[data-testid=chat-input]', 'Enter')
+  }
+
+  /** The open chat's messages as shown, in order. */
+  async chatMessages (): Promise<ShownChatMessage[]> {
+    return await this.page.$$eval('[data-testid=message]', items => items.map(item => {
+      const d = (item as HTMLElement).dataset
+      return {
+        id: d.id ?? '',
+        direction: d.direction ?? '',
+        delivered: d.delivered === 'true',
+        edited: d.edited === 'true',
+        deleted: d.deleted === 'true',
+        text: item.querySelector('[data-testid=message-text]')?.textContent ?? '',
+        reactions: Array.from(item.querySelectorAll('[data-testid=reactions] [data-code]')).map(r => `${(r as HTMLElement).dataset.author ?? ''}${(r as HTMLElement).dataset.code ?? ''}`)
+      }
+    }))
+  }
+
+  /** Waits (bounded) until the open chat shows a message matching `selector` (e.g. `[data-delivered="true"]`). */
+  async waitForMessage (selector: string, ms = PAIRING_MS): Promise<void> {
+    await this.page.waitForSelector(`[data-testid=message]${selector}`, { timeout: ms })
+  }
+
   /** test-results/browser/<test>-<nn>-<person>-<step>.png */
   async screenshot (test: string, step: string): Promise<void> {
     await mkdir(SCREENSHOT_DIR, { recursive: true })
@@ -180,6 +238,17 @@ export class WebPeer {
   async close (): Promise<void> {
     await this.context.close().catch(() => {})
   }
+}
+
+export interface ShownChatMessage {
+  id: string
+  direction: string
+  delivered: boolean
+  edited: boolean
+  deleted: boolean
+  text: string
+  /** `<author><code>`, e.g. `them:thumbsup:`. */
+  reactions: string[]
 }
 
 export interface PairingStatus {

@@ -36,6 +36,7 @@ export async function contactView (app: App, id: string): Promise<View> {
         ? h('img', { class: 'avatar large photo', testid: 'contact-photo', src: photoDataUri(card.photo), alt: `Photo of ${card.fn}` })
         : h('span', { class: 'avatar large', 'aria-hidden': 'true' }, initials(contact.name)),
       h('h2', { testid: 'contact-name' }, card?.fn ?? contact.name),
+      h('button', { type: 'button', class: 'primary big', testid: 'open-chat', onclick: () => { app.go({ name: 'chat', id: contact.id }) } }, 'Message'),
       h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('details', {}, h('summary', {}, 'vCard as received'), h('pre', { testid: 'contact-vcard' }, contact.vcard))
     )

@@ -5,6 +5,7 @@ import type { ContactRecord } from '../../../peer/core/storage.js'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, statusDot, STATE_LABELS, initials } from './parts.js'
+import { unreadCount } from '../unread.js'
 
 const REFRESH_MS = 3_000
 
@@ -12,9 +13,9 @@ export function homeView (app: App): View {
   const list = h('ul', { class: 'contacts', testid: 'contact-list', 'aria-label': 'Contacts' })
   let shown = ''
 
-  const render = (contacts: ContactRecord[]): void => {
+  const render = (contacts: ContactRecord[], unread: Map<string, number>): void => {
     // Only touch the DOM when something changed (keeps focus and scroll position).
-    const key = JSON.stringify(contacts.map(c => [c.id, c.name, c.state, app.presence.restoreOf(c.id)]))
+    const key = JSON.stringify(contacts.map(c => [c.id, c.name, c.state, app.presence.restoreOf(c.id), unread.get(c.id)]))
     if (key === shown) return
     shown = key
     list.dataset.count = String(contacts.length)
@@ -22,17 +23,28 @@ export function homeView (app: App): View {
       replaceChildren(list, h('li', { class: 'empty' }, 'No contacts yet. Tap ', h('b', {}, 'New Secure Contact'), ' and pair with someone next to you or on the phone.'))
       return
     }
-    replaceChildren(list, ...contacts.map(c => h('li', {},
-      h('a', { class: 'contact', href: `#/contact/${encodeURIComponent(c.id)}`, testid: 'contact-item', 'data-id': c.id, 'data-name': c.name },
-        h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
-        h('span', { class: 'who' }, h('span', { class: 'name' }, c.name),
-          h('span', { class: 'sub' }, STATE_LABELS[c.state]),
-          app.presence.restoreOf(c.id) === 'keeps-failing' ? h('span', { class: 'restore-note' }, 'Restore keeps failing: pair again') : null),
-        statusDot(c.state)
+    replaceChildren(list, ...contacts.map(c => {
+      const n = unread.get(c.id) ?? 0
+      return h('li', { class: 'row' },
+        h('a', { class: 'contact', href: `#/contact/${encodeURIComponent(c.id)}`, testid: 'contact-item', 'data-id': c.id, 'data-name': c.name, 'data-unread': n },
+          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
+          h('span', { class: 'who' }, h('span', { class: 'name' }, c.name),
+            h('span', { class: 'sub' }, STATE_LABELS[c.state]),
+            app.presence.restoreOf(c.id) === 'keeps-failing' ? h('span', { class: 'restore-note' }, 'Restore keeps failing: pair again') : null),
+          n > 0 ? h('span', { class: 'unread', testid: 'unread-count', 'aria-label': `${n} unread` }, n > 99 ? '99+' : n) : null,
+          statusDot(c.state)
+        ),
+        h('a', { class: 'chat-open', href: `#/chat/${encodeURIComponent(c.id)}`, testid: 'open-chat', 'data-id': c.id, 'aria-label': `Chat with ${c.name}` }, 'Chat')
       )
-    )))
+    }))
   }
-  const refresh = async (): Promise<void> => { render(await app.node.contacts()) }
+  const refresh = async (): Promise<void> => {
+    const contacts = await app.node.contacts()
+    const store = await app.node.messages()
+    const unread = new Map<string, number>()
+    for (const c of contacts) unread.set(c.id, unreadCount(app.config.profile, c.id, await store.list(c.id)))
+    render(contacts, unread)
+  }
   void refresh()
   const timer = setInterval(() => { void refresh() }, REFRESH_MS)
 

@@ -11,6 +11,8 @@ import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
 import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../protocols/chat/index.js'
 import { ChatService } from '../chat/chat-service.js'
+import { FILES_MAX_INBOUND_STREAMS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL } from '../../../protocols/files/index.js'
+import { FileTransfers, type FileTransferStorage } from '../files/file-transfers.js'
 import type { MessageStore } from '../chat/message-store.js'
 import { ContactBook } from '../contact-book.js'
 import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
@@ -47,6 +49,8 @@ export interface DaemonOptions {
   onEvent?: DaemonEventListener
   /** Jitter source of the schedules (tests make it deterministic). */
   random?: () => number
+  /** File transfer (docs/protocol.md §17): the largest file accepted, and whether small files may go relayed. */
+  files?: { maxBytes?: number, allowRelayed?: boolean }
 }
 
 /** What the daemon needs from its GiniNode. */
@@ -59,6 +63,8 @@ export interface DaemonContext {
   webrtcAttemptTimeoutsMs?: number[]
   /** Chat history and outbox (docs/protocol.md §15); closed by the GiniNode, not the daemon. */
   messages: MessageStore
+  /** File transfer records and bytes (docs/protocol.md §17); without it `files` is undefined. */
+  files?: FileTransferStorage
   /** Told when stop() begins. */
   onStop?: () => void
 }
@@ -72,6 +78,8 @@ export class Daemon {
   private readonly restorer: Restorer
   /** Chat with contacts over their links (docs/protocol.md §15). */
   readonly chat: ChatService
+  /** File transfer with contacts (docs/protocol.md §17), where the storage supports it. */
+  readonly files?: FileTransfers
   private readonly listeners = new Set<DaemonEventListener>()
   private readonly relayLinks: RelayLinks
   private readonly redials = new Map<string, ScheduledRunner>()
@@ -122,6 +130,17 @@ export class Daemon {
       hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
       isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
     })
+    if (ctx.files != null) {
+      this.files = new FileTransfers({
+        storage: ctx.files,
+        emit,
+        linkOf: (id) => this.sessions.linkOf(id),
+        hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
+        isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' },
+        maxBytes: opts.files?.maxBytes,
+        allowRelayed: opts.files?.allowRelayed
+      })
+    }
     this.restorer = new Restorer({
       relay: this.relayLinks.primary,
       createPeerNode: ctx.createPeerNode,
@@ -208,6 +227,7 @@ export class Daemon {
     this.redials.clear()
     this.relayLinks.stop()
     await this.chat.stop()
+    await this.files?.stop()
     await this.restorer.stopAll()
     const online = this.sessions.onlineIds()
     await this.sessions.stop()
@@ -229,6 +249,12 @@ export class Daemon {
     await this.node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => {
       void this.chat.handleInbound(stream, connection)
     }, { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
+    if (this.files != null) {
+      const files = this.files
+      await this.node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => {
+        void files.handleInbound(stream, connection)
+      }, { runOnLimitedConnection: true, maxInboundStreams: FILES_MAX_INBOUND_STREAMS, maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS })
+    }
     await this.relayLinks.start()
     await this.reconcile()
   }
@@ -322,6 +348,7 @@ export class Daemon {
   private async contactOnline (id: string, _link: ContactLink, _via: SessionVia): Promise<void> {
     this.stopRedial(id)
     this.chat.linkUp(id)
+    this.files?.linkUp(id)
     await this.emitStateOf(id)
     await this.restorer.succeeded(id)
   }

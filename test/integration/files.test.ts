@@ -136,6 +136,19 @@ describe('files between two daemons (/gini/files/1)', function () {
     expect(mine).to.include({ state: 'failed' })
   })
 
+  it('the receiver declines → the sender\'s offer is failed as declined; a later pull of it is refused', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path } = await fileOf(alice, 'no-thanks.bin', 100_000)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    await bob.daemon!.files!.decline(sent.id)
+    const failed = await waitForEvent(alice.log, isFile('failed', 'out')) as any
+    expect(failed).to.include({ id: sent.id, error: 'The contact declined the file.' })
+    expect((await bob.daemon!.files!.get(sent.id))?.state).to.equal('failed')
+    const again = await bob.daemon!.files!.accept(sent.id).catch(e => e)
+    expect(again.name).to.equal('FileInputError')
+  })
+
   it('a stranger (no contact, no session) opens /gini/files/1 → reset without a frame', async () => {
     const [alice] = await pairedOnline()
     const cleanup = new Cleanup()

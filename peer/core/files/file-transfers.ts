@@ -217,7 +217,11 @@ export class FileTransfers {
         },
         onServed: (fileId, index) => {
           const r = this.records.get(fileId)
-          if (r != null && index === r.offer.chunkCount - 1 && r.state !== 'done') void this.put({ ...r, state: 'done', next: r.offer.chunkCount })
+          if (r == null || index !== r.offer.chunkCount - 1 || r.state === 'done') return
+          void this.put({ ...r, state: 'done', next: r.offer.chunkCount }).catch(() => {})
+          const file = this.sources.get(fileId)
+          this.sources.delete(fileId)
+          void file?.close().catch(() => {})
         }
       })
     } catch (err: any) {

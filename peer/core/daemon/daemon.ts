@@ -155,7 +155,8 @@ export class Daemon {
       random: opts.random,
       onExpired: (id) => { void this.expire(id) },
       onRestoreStatus: (id) => { void this.emitStateOf(id) },
-      chatInbound: (stream, connection, id) => { void this.chat.handleInbound(stream, connection, id) }
+      chatInbound: (stream, connection, id) => { void this.chat.handleInbound(stream, connection, id) },
+      filesInbound: (stream, connection, id) => { void this.files?.handleInbound(stream, connection, id) }
     })
   }
 

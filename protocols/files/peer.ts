@@ -151,7 +151,7 @@ async function serveChunks (
     if (req.index >= source.offer.chunkCount) return await violation()
     const data = await source.readAt(req.index * source.offer.chunkBytes, chunkLength(source.offer, req.index))
     // A file edited after the offer would only fail at the receiver: say so instead.
-    if (sha256Hex(data) !== source.offer.chunkSha256[req.index]) return await answerAndClose(channel, fileId, 'changed', opts.signal)
+    if (await sha256Hex(data) !== source.offer.chunkSha256[req.index]) return await answerAndClose(channel, fileId, 'changed', opts.signal)
     await writeFrame(channel, { chunk: { index: req.index, data: data as Uint8Array<ArrayBuffer> } }, opts.signal)
     opts.onServed?.(fileId, req.index)
     try {
@@ -232,7 +232,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       }
       if (expected !== want) continue // requested before a bad chunk: it comes again in order
       const data = msg.chunk.data
-      if (data.length !== chunkLength(offer, want) || sha256Hex(data) !== offer.chunkSha256[want]) {
+      if (data.length !== chunkLength(offer, want) || await sha256Hex(data) !== offer.chunkSha256[want]) {
         const n = (retries.get(want) ?? 0) + 1
         if (n > retriesMax) throw new FileIntegrityError(`Chunk ${want} failed its hash ${n} times; the transfer stopped.`)
         retries.set(want, n)

@@ -43,7 +43,7 @@ describe('NodeFileTransferStorage', () => {
     sink = await storage.openSink(record)
     expect((await stat(record.partPath!)).size).to.equal(2 * CHUNK)
     for (let i = 2; i < 4; i++) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
-    expect(await sink.sha256()).to.equal(sha256Hex(data))
+    expect(await sink.sha256()).to.equal(await sha256Hex(data))
     expect(await sink.finish()).to.equal(join(dir, 'downloads', 'photo.jpg'))
     expect(new Uint8Array(await readFile(join(dir, 'downloads', 'photo.jpg')))).to.deep.equal(data)
   })

@@ -24,7 +24,7 @@ class MemorySink implements ChunkSink {
     const all = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0))
     let at = 0
     for (const c of this.chunks) { all.set(c, at); at += c.length }
-    return sha256Hex(all)
+    return await sha256Hex(all)
   }
 }
 
@@ -78,9 +78,9 @@ describe('file offers (§17.2)', () => {
     offer = await buildOffer(ID, 'data.bin', 40_000, readerOf(fileBytes(40_000)), CHUNK)
   })
 
-  it('a 40 000-byte file at 16 KiB → 3 chunks, each hashed, the whole hashed; wire round trip', () => {
-    expect(offer).to.include({ size: 40_000, chunkCount: 3, chunkBytes: CHUNK, sha256: sha256Hex(fileBytes(40_000)) })
-    expect(offer.chunkSha256[2]).to.equal(sha256Hex(fileBytes(40_000).slice(2 * CHUNK)))
+  it('a 40 000-byte file at 16 KiB → 3 chunks, each hashed, the whole hashed; wire round trip', async () => {
+    expect(offer).to.include({ size: 40_000, chunkCount: 3, chunkBytes: CHUNK, sha256: await sha256Hex(fileBytes(40_000)) })
+    expect(offer.chunkSha256[2]).to.equal(await sha256Hex(fileBytes(40_000).slice(2 * CHUNK)))
     expect(offerFromWire(offerToWire(offer))).to.deep.equal(offer)
   })
 

@@ -74,7 +74,16 @@ describe('files between two daemons (/gini/files/1)', function () {
     await bob.start({ relays: [relayAddr], files: bobFiles })
     await waitForEvent(alice.log, isState('online'), 30_000)
     await waitForEvent(bob.log, isState('online'), 30_000)
-    return [alice, bob, (await alice.contact()).id, (await bob.contact()).id]
+    const [bobId, aliceId] = [(await alice.contact()).id, (await bob.contact()).id]
+    await directBoth(alice, bob, bobId, aliceId)
+    return [alice, bob, bobId, aliceId]
+  }
+
+  /** Files need the direct link (§17.1); a session may come up on the relayed one first, under load. */
+  async function directBoth (alice: DaemonPeer, bob: DaemonPeer, bobId: string, aliceId: string): Promise<void> {
+    const direct = (): boolean => alice.daemon?.linkOf(bobId)?.direct === true && bob.daemon?.linkOf(aliceId)?.direct === true
+    for (let i = 0; i < 3000 && !direct(); i++) await new Promise(resolve => setTimeout(resolve, 10))
+    expect(direct(), 'a direct WebRTC link both ways').to.equal(true)
   }
 
   async function fileOf (p: DaemonPeer, name: string, bytes: number): Promise<{ path: string, sha256: string }> {

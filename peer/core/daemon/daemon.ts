@@ -100,7 +100,11 @@ export class Daemon {
       : opts.crpSchedule
     this.policy = { unreachableAfterMs: opts.unreachableAfterMs ?? UNREACHABLE_AFTER_MS, crpSchedule: schedule }
     if (opts.onEvent != null) this.listeners.add(opts.onEvent)
-    const emit = (e: DaemonEvent): void => { this.emit(e) }
+    const emit = (e: DaemonEvent): void => {
+      this.emit(e)
+      // A direct link that comes after the first (relayed) one: downloads waiting for it go now (§17.1).
+      if (e.event === 'session' && e.direct) this.files?.linkUp(e.id)
+    }
     this.relayLinks = new RelayLinks({
       node,
       relays: opts.relays,

@@ -38,6 +38,9 @@ export const FILES_DEFAULT_MAX_BYTES = 4 * 1024 * 1024 * 1024
  */
 export const FILES_RELAYED_MAX_BYTES = 1024 * 1024
 
+/** §17.3: offers one contact may have waiting for this side's user; more are answered DECLINED. */
+export const FILES_MAX_PENDING_OFFERS = 32
+
 /** Streams per connection: an offer stream and a pull stream each way, and one more while one closes. */
 export const FILES_MAX_INBOUND_STREAMS = 4
 export const FILES_MAX_OUTBOUND_STREAMS = 4

@@ -8,7 +8,7 @@ import { logger } from '@libp2p/logger'
 import { sodium } from '../../../protocols/crypto/index.js'
 import { isDirectConnection } from '../dial-peer.js'
 import {
-  FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
+  FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
   FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
   type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt
 } from '../../../protocols/files/index.js'
@@ -239,12 +239,18 @@ export class FileTransfers {
 
   // ---- inside -----------------------------------------------------------------------------------
 
-  private async offered (contactId: string, offer: OfferRecord): Promise<{ status: 'pending' | 'too-large', maxBytes: number }> {
+  private async offered (contactId: string, offer: OfferRecord): Promise<{ status: 'pending' | 'too-large' | 'declined', maxBytes: number }> {
     if (offer.size > this.maxBytes) {
       this.emitOf({ id: offer.id, contact: contactId, direction: 'in', offer, state: 'failed', next: 0, error: `Refused: larger than ${this.maxBytes} bytes.` })
       return { status: 'too-large', maxBytes: this.maxBytes }
     }
     const known = this.records.get(offer.id)
+    if (known == null) {
+      // A contact cannot fill this side's disk with offers nobody looked at (§17.3).
+      let pending = 0
+      for (const r of this.records.values()) if (r.contact === contactId && r.direction === 'in' && r.state === 'offered') pending++
+      if (pending >= FILES_MAX_PENDING_OFFERS) return { status: 'declined', maxBytes: this.maxBytes }
+    }
     if (known == null) await this.put({ id: offer.id, contact: contactId, direction: 'in', offer, state: 'offered', next: 0 })
     return { status: 'pending', maxBytes: this.maxBytes }
   }

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 import { MESSAGES_DB_FILE, SqliteMessageStore } from './sqlite-message-store.js'
+import type { FileTransferStorage } from '../core/files/file-transfers.js'
+import { NodeFileTransferStorage } from './file-transfer-storage.js'
 
 const SECRET_FILE_MODE = 0o600
 const DIR_MODE = 0o700
@@ -173,6 +175,12 @@ export class FileStorage implements GiniStorage {
     await this.prepare()
     await mkdir(this.dir, { recursive: true, mode: DIR_MODE })
     return new SqliteMessageStore(join(this.dir, MESSAGES_DB_FILE))
+  }
+
+  /** Transfer records in `<dir>/files/`, downloads in `<dir>/downloads/` unless accepted elsewhere. */
+  async openFileTransfers (): Promise<FileTransferStorage> {
+    await this.prepare()
+    return new NodeFileTransferStorage(join(this.dir, 'files'), join(this.dir, 'downloads'))
   }
 
   /**

@@ -34,7 +34,7 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
     }
   }
   const server = await ControlServer.listen(dataDir, handlers)
-  daemon.addListener((e) => { server.publish(e) })
+  daemon.addListener((e) => { server.publish({ ...e }) })
   return server
 }
 

@@ -122,6 +122,7 @@ export class GiniNode {
     const daemon = await Daemon.start({
       storage: this.init.storage,
       messages: await this.messages(),
+      files: await this.init.storage.openFileTransfers?.(),
       identity: this.identity,
       createPeerNode: this.init.createPeerNode,
       clock: this.clock,

@@ -1,5 +1,6 @@
 // The storage a GiniNode runs on: files (and SQLite for chat) in Node (adapters/file-storage.ts),
 // IndexedDB in the browser. Records are plain JSON-able objects so both adapters store them the same way.
+import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
 
 /** The person's long-term keys (docs/protocol.md §2.4). Secret: stored with owner-only permissions. */
@@ -85,4 +86,6 @@ export interface GiniStorage {
   saveNodeState(state: NodeState): Promise<void>
   /** Chat history and outbox (docs/protocol.md §15). Opened once per GiniNode, closed by it. */
   openMessages(): Promise<MessageStore>
+  /** File transfers (docs/protocol.md §17): records and file bytes; absent where files are not supported. */
+  openFileTransfers?(): Promise<FileTransferStorage>
 }

@@ -13,9 +13,10 @@ export interface TestPeer {
   cleanup(): Promise<void>
 }
 
-export async function makePeer (name: string, init: Partial<GiniNodeInit> = {}): Promise<TestPeer> {
+/** `storageFor`: a storage on the peer's temp dir instead of a plain FileStorage (a fault-injecting subclass). */
+export async function makePeer (name: string, init: Partial<GiniNodeInit> = {}, storageFor?: (dir: string) => FileStorage): Promise<TestPeer> {
   const dir = await mkdtemp(join(tmpdir(), `gini-${name.toLowerCase()}-`))
-  const node = await GiniNode.open({ storage: new FileStorage(dir), createPeerNode, ...init })
+  const node = await GiniNode.open({ storage: storageFor?.(dir) ?? new FileStorage(dir), createPeerNode, ...init })
   await node.setProfile({ name, email: `${name.toLowerCase()}@example.org` })
   return { node, dir, events: [], cleanup: async () => { await node.close().catch(() => {}); await rm(dir, { recursive: true, force: true }) } }
 }

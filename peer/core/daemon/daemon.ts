@@ -12,6 +12,8 @@ import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../protocols/chat/index.js'
 import { ChatService } from '../chat/chat-service.js'
 import { MailboxClient } from '../chat/mailbox-client.js'
+import { FILES_MAX_INBOUND_STREAMS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL } from '../../../protocols/files/index.js'
+import { FileTransfers, type FileTransferStorage } from '../files/file-transfers.js'
 import type { MessageStore } from '../chat/message-store.js'
 import { ContactBook } from '../contact-book.js'
 import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
@@ -60,6 +62,8 @@ export interface DaemonOptions {
   random?: () => number
   /** Offline delivery through the first relay's mailbox (docs/protocol.md §16); off unless set. */
   mailbox?: DaemonMailboxOptions
+  /** File transfer (docs/protocol.md §17): the largest file accepted, and whether small files may go relayed. */
+  files?: { maxBytes?: number, allowRelayed?: boolean }
 }
 
 /** What the daemon needs from its GiniNode. */
@@ -72,6 +76,8 @@ export interface DaemonContext {
   webrtcAttemptTimeoutsMs?: number[]
   /** Chat history and outbox (docs/protocol.md §15); closed by the GiniNode, not the daemon. */
   messages: MessageStore
+  /** File transfer records and bytes (docs/protocol.md §17); without it `files` is undefined. */
+  files?: FileTransferStorage
   /** Told when stop() begins. */
   onStop?: () => void
 }
@@ -85,6 +91,8 @@ export class Daemon {
   private readonly restorer: Restorer
   /** Chat with contacts over their links (docs/protocol.md §15). */
   readonly chat: ChatService
+  /** File transfer with contacts (docs/protocol.md §17), where the storage supports it. */
+  readonly files?: FileTransfers
   private readonly listeners = new Set<DaemonEventListener>()
   private readonly relayLinks: RelayLinks
   private readonly redials = new Map<string, ScheduledRunner>()
@@ -109,7 +117,11 @@ export class Daemon {
       : opts.crpSchedule
     this.policy = { unreachableAfterMs: opts.unreachableAfterMs ?? UNREACHABLE_AFTER_MS, crpSchedule: schedule }
     if (opts.onEvent != null) this.listeners.add(opts.onEvent)
-    const emit = (e: DaemonEvent): void => { this.emit(e) }
+    const emit = (e: DaemonEvent): void => {
+      this.emit(e)
+      // A direct link that comes after the first (relayed) one: downloads waiting for it go now (§17.1).
+      if (e.event === 'session' && e.direct) this.files?.linkUp(e.id)
+    }
     this.relayLinks = new RelayLinks({
       node,
       relays: opts.relays,
@@ -146,6 +158,17 @@ export class Daemon {
         depositAfterMs: opts.mailbox.depositAfterMs ?? MAILBOX_DEPOSIT_AFTER_MS
       }
     }
+    if (ctx.files != null) {
+      this.files = new FileTransfers({
+        storage: ctx.files,
+        emit,
+        linkOf: (id) => this.sessions.linkOf(id),
+        hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
+        isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' },
+        maxBytes: opts.files?.maxBytes,
+        allowRelayed: opts.files?.allowRelayed
+      })
+    }
     this.restorer = new Restorer({
       relay: this.relayLinks.primary,
       createPeerNode: ctx.createPeerNode,
@@ -160,7 +183,8 @@ export class Daemon {
       random: opts.random,
       onExpired: (id) => { void this.expire(id) },
       onRestoreStatus: (id) => { void this.emitStateOf(id) },
-      chatInbound: (stream, connection, id) => { void this.chat.handleInbound(stream, connection, id) }
+      chatInbound: (stream, connection, id) => { void this.chat.handleInbound(stream, connection, id) },
+      filesInbound: (stream, connection, id) => { void this.files?.handleInbound(stream, connection, id) }
     })
   }
 
@@ -235,6 +259,7 @@ export class Daemon {
     this.redials.clear()
     this.relayLinks.stop()
     await this.chat.stop()
+    await this.files?.stop()
     await this.restorer.stopAll()
     const online = this.sessions.onlineIds()
     await this.sessions.stop()
@@ -256,6 +281,12 @@ export class Daemon {
     await this.node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => {
       void this.chat.handleInbound(stream, connection)
     }, { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
+    if (this.files != null) {
+      const files = this.files
+      await this.node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => {
+        void files.handleInbound(stream, connection)
+      }, { runOnLimitedConnection: true, maxInboundStreams: FILES_MAX_INBOUND_STREAMS, maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS })
+    }
     await this.relayLinks.start()
     await this.reconcile()
     if (this.mailbox != null) this.mailboxTick()
@@ -372,6 +403,7 @@ export class Daemon {
   private async contactOnline (id: string, _link: ContactLink, _via: SessionVia): Promise<void> {
     this.stopRedial(id)
     this.chat.linkUp(id)
+    this.files?.linkUp(id)
     await this.emitStateOf(id)
     await this.restorer.succeeded(id)
   }

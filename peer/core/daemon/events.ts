@@ -4,6 +4,7 @@
 import type { ReachabilityState } from '../storage.js'
 import type { RestoreStatus } from './reachability.js'
 import type { ChatEvent } from '../chat/chat-service.js'
+import type { FileEvent } from '../files/file-transfers.js'
 
 /** Steps of the Connection Restore Protocol as a person may follow them (§9). */
 export type CrpStep =
@@ -33,5 +34,6 @@ export type DaemonEvent =
   | { event: 'crp', id: string, step: CrpStep, code?: string }
   | { event: 'address-update', id: string, direction: 'sent' | 'received', seq: number }
   | ChatEvent
+  | FileEvent
 
 export type DaemonEventListener = (event: DaemonEvent) => void

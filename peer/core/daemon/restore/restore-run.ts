@@ -16,6 +16,7 @@ import {
 } from '../../../../protocols/crp/index.js'
 import { SESSION_PROTOCOL } from '../../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../../protocols/chat/index.js'
+import { FILES_MAX_INBOUND_STREAMS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL } from '../../../../protocols/files/index.js'
 import { connectToVerifiedPeer } from '../../dial-peer.js'
 import { connectRelay, type RelaySlot } from '../../relay-slot.js'
 import { withTimeout } from '../../signals.js'
@@ -58,6 +59,8 @@ export interface RestoreRunContext {
   holdMs: number
   /** Chat streams on a restored connection (docs/protocol.md §15.1: it counts as a session's connection). */
   chatInbound?: (stream: Stream, connection: Connection, contactId: string) => void
+  /** File transfer streams (docs/protocol.md §17) on a restored connection, like chat's. */
+  filesInbound?: (stream: Stream, connection: Connection, contactId: string) => void
 }
 
 type Which = 'cur' | 'prev'
@@ -130,6 +133,11 @@ export class RestoreRun {
     if (chatInbound != null) {
       await node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => { chatInbound(stream, connection, ctx.contactId) },
         { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
+    }
+    const filesInbound = ctx.filesInbound
+    if (filesInbound != null) {
+      await node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => { filesInbound(stream, connection, ctx.contactId) },
+        { runOnLimitedConnection: true, maxInboundStreams: FILES_MAX_INBOUND_STREAMS, maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS })
     }
     this.slot = await connectRelay(node, ctx.relay, ctx.signal)
     if (this.retired) return false

@@ -35,6 +35,7 @@ export interface RestorerInit {
   onRestoreStatus: (id: string) => void
   /** Chat streams arriving on a restored connection. */
   chatInbound?: RestoreRunContext['chatInbound']
+  filesInbound?: RestoreRunContext['filesInbound']
 }
 
 export class Restorer {
@@ -131,7 +132,8 @@ class ContactRestore {
       randomBytes: init.randomBytes ?? ((n) => sodium.randombytes_buf(n)),
       signal,
       holdMs: Infinity,
-      chatInbound: init.chatInbound
+      chatInbound: init.chatInbound,
+      filesInbound: init.filesInbound
     }
     this.runner = new ScheduledRunner({
       clock: init.clock,

@@ -1,0 +1,161 @@
+// FileTransferStorage on the local file system (docs/protocol.md §17.4): one JSON state file per
+// transfer in `stateDir` (written to a temp file, fsynced, renamed), downloads as `<dir>/<name>.part`
+// beside them until the whole-file hash matched, then fsynced and moved to `<name>` — never over an
+// existing file (" (1)", " (2)", … instead).
+import { createReadStream } from 'node:fs'
+import { link, mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { basename, extname, join } from 'node:path'
+import type { FileSinkHandle, FileSourceHandle, FileTransferStorage, TransferRecord } from '../core/files/file-transfers.js'
+
+const DIR_MODE = 0o700
+const FILE_MODE = 0o600
+/** Names tried before giving up on a free one (" (1)" … " (999)"). */
+const UNIQUE_NAME_ATTEMPTS = 1000
+
+export class NodeFileTransferStorage implements FileTransferStorage {
+  constructor (readonly stateDir: string, readonly downloadDir: string) {}
+
+  async list (): Promise<TransferRecord[]> {
+    let names: string[]
+    try {
+      names = await readdir(this.stateDir)
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return []
+      throw err
+    }
+    const out: TransferRecord[] = []
+    for (const n of names.filter(n => /^[0-9a-f]{32}\.json$/.test(n))) {
+      try {
+        out.push(JSON.parse(await readFile(join(this.stateDir, n), 'utf8')))
+      } catch {} // a torn or foreign file: that one transfer is forgotten, the others load
+    }
+    return out
+  }
+
+  async save (record: TransferRecord): Promise<void> {
+    if (!/^[0-9a-f]{32}$/.test(record.id)) throw new Error('bad transfer id')
+    await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
+    const target = join(this.stateDir, `${record.id}.json`)
+    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
+    const file = await open(tmp, 'wx', FILE_MODE)
+    try {
+      await file.writeFile(JSON.stringify(record))
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await rename(tmp, target)
+  }
+
+  async openSource (ref: string): Promise<FileSourceHandle> {
+    const file = await open(ref, 'r')
+    const size = (await file.stat()).size
+    return {
+      name: basename(ref),
+      size,
+      readAt: async (offset, length) => {
+        const buf = Buffer.alloc(length)
+        let got = 0
+        while (got < length) {
+          const { bytesRead } = await file.read(buf, got, length - got, offset + got)
+          if (bytesRead === 0) break
+          got += bytesRead
+        }
+        return new Uint8Array(buf.buffer, buf.byteOffset, got)
+      },
+      close: async () => { await file.close() }
+    }
+  }
+
+  async preparePart (record: TransferRecord, dir?: string): Promise<void> {
+    const where = dir ?? this.downloadDir
+    await mkdir(where, { recursive: true, mode: DIR_MODE })
+    // The name is sanitized (§17.2): it cannot leave `where`.
+    const part = await freeName(where, record.offer.name, '.part')
+    await (await open(part, 'wx', FILE_MODE)).close()
+    record.partPath = part
+  }
+
+  async openSink (record: TransferRecord): Promise<FileSinkHandle> {
+    const part = record.partPath
+    if (part == null) throw new Error('no .part file for this transfer')
+    let file: FileHandle
+    try {
+      file = await open(part, 'r+')
+    } catch (err: any) {
+      if (err.code !== 'ENOENT') throw err
+      file = await open(part, 'wx+', FILE_MODE)
+    }
+    const { chunkBytes } = record.offer
+    // Chunks past the last checkpoint may be torn: the pull asks for them again.
+    await file.truncate(Math.min(record.next * chunkBytes, record.offer.size))
+    let closed = false
+    const close = async (): Promise<void> => { if (!closed) { closed = true; await file.close() } }
+    return {
+      write: async (index, data) => { await file.write(data, 0, data.length, index * chunkBytes) },
+      checkpoint: async () => { await file.datasync() },
+      sha256: async () => await hashFile(part),
+      finish: async () => {
+        await file.sync()
+        await close()
+        const dir = join(part, '..')
+        const final = await linkFree(part, dir, record.offer.name)
+        await unlink(part)
+        await syncDir(dir)
+        return final
+      },
+      close
+    }
+  }
+}
+
+async function hashFile (path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/** `name`, else `base (1).ext`, … : the first that does not exist (with `suffix` appended). */
+async function freeName (dir: string, name: string, suffix = ''): Promise<string> {
+  for (let i = 0; i < UNIQUE_NAME_ATTEMPTS; i++) {
+    const p = join(dir, candidate(name, i) + suffix)
+    try {
+      await stat(p)
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return p
+      throw err
+    }
+  }
+  throw new Error(`no free file name for ${name}`)
+}
+
+/** Hard-links `from` under the first free name: link() fails on an existing file, so nothing is overwritten. */
+async function linkFree (from: string, dir: string, name: string): Promise<string> {
+  for (let i = 0; i < UNIQUE_NAME_ATTEMPTS; i++) {
+    const p = join(dir, candidate(name, i))
+    try {
+      await link(from, p)
+      return p
+    } catch (err: any) {
+      if (err.code !== 'EEXIST') throw err
+    }
+  }
+  throw new Error(`no free file name for ${name}`)
+}
+
+function candidate (name: string, i: number): string {
+  if (i === 0) return name
+  const ext = extname(name)
+  return `${name.slice(0, name.length - ext.length)} (${i})${ext}`
+}
+
+async function syncDir (dir: string): Promise<void> {
+  let handle
+  try {
+    handle = await open(dir, 'r')
+    await handle.sync()
+  } catch {} finally {
+    await handle?.close()
+  }
+}

@@ -1,0 +1,357 @@
+// File transfer with contacts (docs/protocol.md §17) on top of the daemon's links: an offer goes to
+// the contact on its own stream; once the user accepts, the receiver pulls the chunks over the
+// direct link (a relayed one only for small files, and only if the user allows it, §17.1),
+// verifying each, and resumes after a disconnect or restart from its recorded state. The platform's
+// file access comes in through FileTransferStorage (peer/adapters/file-transfer-storage.ts in Node).
+import type { Connection, Stream } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import { sodium } from '../../../protocols/crypto/index.js'
+import { isDirectConnection } from '../dial-peer.js'
+import {
+  FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
+  FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
+  type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt
+} from '../../../protocols/files/index.js'
+
+const log = logger('gini:files')
+
+export type TransferState = 'offered' | 'progress' | 'done' | 'failed'
+
+/** One transfer, as persisted: enough to resume it after a restart. */
+export interface TransferRecord {
+  id: string
+  contact: string
+  direction: 'in' | 'out'
+  offer: OfferRecord
+  state: TransferState
+  /** Receiver: the first chunk not yet durable on disk (§17.4 resume point). */
+  next: number
+  /** Sender: where the file is (a path in Node). */
+  source?: string
+  /** Receiver: the `.part` file, chosen when accepted; then the finished file. */
+  partPath?: string
+  path?: string
+  error?: string
+}
+
+export interface FileSourceHandle {
+  name: string
+  size: number
+  readAt: ReadAt
+  close(): Promise<void>
+}
+
+export interface FileSinkHandle extends ChunkSink {
+  /** Makes the file durable and moves it to its final name (never over an existing file); returns it. */
+  finish(): Promise<string>
+  close(): Promise<void>
+}
+
+/** The platform's side: transfer records and file bytes (Node: peer/adapters/file-transfer-storage.ts). */
+export interface FileTransferStorage {
+  list(): Promise<TransferRecord[]>
+  save(record: TransferRecord): Promise<void>
+  openSource(ref: string): Promise<FileSourceHandle>
+  /** Picks (and records in `record.partPath`) a `.part` file for a new download. */
+  preparePart(record: TransferRecord, dir?: string): Promise<void>
+  /** Opens the `.part` file, dropping whatever lies past `record.next` chunks. */
+  openSink(record: TransferRecord): Promise<FileSinkHandle>
+}
+
+export interface FileEvent {
+  event: 'file'
+  id: string
+  contact: string
+  direction: 'in' | 'out'
+  name: string
+  size: number
+  state: TransferState
+  /** The offer's SHA-256 of the whole file (hex). */
+  sha256: string
+  /** Receiver, in progress: bytes durable so far. */
+  received?: number
+  path?: string
+  error?: string
+}
+
+/** What the user asked for cannot be done (not online, no direct link, nothing to accept). */
+export class FileInputError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'FileInputError'
+  }
+}
+
+export interface FileLink { connection: Connection, direct: boolean }
+
+export interface FileTransfersInit {
+  storage: FileTransferStorage
+  emit: (event: FileEvent) => void
+  linkOf: (contactId: string) => FileLink | undefined
+  hasSession: (contactId: string, connection: Connection) => boolean
+  isContact: (contactId: string) => Promise<boolean>
+  /** Largest file this side accepts (§17.3). */
+  maxBytes?: number
+  /** The user allows small files over a relayed circuit (§17.1). */
+  allowRelayed?: boolean
+}
+
+const SESSION_WAIT_MS = 3_000
+const SESSION_POLL_MS = 25
+const STREAM_OPEN_TIMEOUT_MS = 10_000
+
+export class FileTransfers {
+  private readonly init: FileTransfersInit
+  private readonly records = new Map<string, TransferRecord>()
+  private readonly pulls = new Map<string, { ctl: AbortController, done: Promise<void> }>()
+  private readonly sources = new Map<string, FileSourceHandle>()
+  private loaded?: Promise<void>
+  private stopped = false
+
+  constructor (init: FileTransfersInit) {
+    this.init = init
+  }
+
+  get maxBytes (): number {
+    return this.init.maxBytes ?? FILES_DEFAULT_MAX_BYTES
+  }
+
+  async list (): Promise<TransferRecord[]> {
+    await this.load()
+    return [...this.records.values()].map(r => ({ ...r }))
+  }
+
+  async get (id: string): Promise<TransferRecord | undefined> {
+    await this.load()
+    const r = this.records.get(id)
+    return r == null ? undefined : { ...r }
+  }
+
+  /** Offers the file at `source` to the contact (§17.3). Resolves once the contact answered. */
+  async offer (contactId: string, source: string): Promise<TransferRecord> {
+    await this.load()
+    if (!await this.init.isContact(contactId)) throw new FileInputError('Not sent: not a contact (or the contact expired and needs a new pairing).')
+    const link = this.init.linkOf(contactId)
+    if (link == null) throw new FileInputError('Not sent: the contact is not online; files go peer to peer only.')
+    const file = await this.init.storage.openSource(source)
+    let offer: OfferRecord
+    try {
+      this.checkPath(link, file.size)
+      offer = await buildOffer(sodium.randombytes_buf(FILES_ID_BYTES), file.name, file.size, file.readAt)
+    } finally {
+      await file.close()
+    }
+    const record: TransferRecord = { id: offer.id, contact: contactId, direction: 'out', offer, state: 'offered', next: 0, source }
+    await this.put(record)
+    try {
+      const stream = await this.openStream(link)
+      const answer = await sendOffer(filesChannel(stream), offer, AbortSignal.timeout(15_000))
+      if (answer.status !== 'pending') {
+        const err = new FileRefusedError(answer.status, answer.maxBytes)
+        await this.put({ ...record, state: 'failed', error: err.message })
+        throw err
+      }
+    } catch (err: any) {
+      if (!(err instanceof FileRefusedError)) await this.put({ ...record, state: 'failed', error: 'The offer could not be delivered.' })
+      throw err
+    }
+    return { ...record }
+  }
+
+  /** Accepts an offer: the pull starts now if the contact is online, else at its next session. */
+  async accept (offerId: string, dir?: string): Promise<TransferRecord> {
+    await this.load()
+    const r = this.records.get(offerId)
+    if (r == null || r.direction !== 'in') throw new FileInputError('No such file offer.')
+    if (r.state !== 'offered') throw new FileInputError(`This file is already ${r.state}.`)
+    const next: TransferRecord = { ...r, state: 'progress', next: 0 }
+    await this.init.storage.preparePart(next, dir)
+    await this.put(next)
+    this.startPull(next.id)
+    return { ...next }
+  }
+
+  /** Declines an offer: nothing is pulled, the sender is told if it can be. */
+  async decline (offerId: string): Promise<void> {
+    await this.load()
+    const r = this.records.get(offerId)
+    if (r == null || r.direction !== 'in' || r.state !== 'offered') throw new FileInputError('No such pending file offer.')
+    await this.put({ ...r, state: 'failed', error: 'Declined.' })
+    const link = this.init.linkOf(r.contact)
+    if (link == null) return
+    try {
+      await sendDecline(filesChannel(await this.openStream(link)), r.id, AbortSignal.timeout(STREAM_OPEN_TIMEOUT_MS))
+    } catch (err: any) {
+      log('could not tell the sender: %s', err?.name)
+    }
+  }
+
+  /** A contact came online: resume every accepted download from it. */
+  linkUp (contactId: string): void {
+    void this.load().then(() => {
+      for (const r of this.records.values()) {
+        if (r.contact === contactId && r.direction === 'in' && r.state === 'progress') this.startPull(r.id)
+      }
+    }).catch((err) => { log('resume failed: %s', err?.message) })
+  }
+
+  /** Resolves when the running pull of `id` (if any) ends. */
+  async settled (id: string): Promise<void> {
+    await this.pulls.get(id)?.done
+  }
+
+  /** An inbound /gini/files/1 stream: only from a contact with a session on this connection (§17.1, §15.1). */
+  async handleInbound (stream: Stream, connection: Connection, contactId = connection.remotePeer.toString()): Promise<void> {
+    if (this.stopped || !await this.sessionOn(contactId, connection) || !await this.init.isContact(contactId)) {
+      stream.abort(new Error('not a contact with a session'))
+      return
+    }
+    await this.load()
+    try {
+      await acceptFiles(filesChannel(stream), {
+        onOffer: async (offer) => await this.offered(contactId, offer),
+        source: async (fileId) => await this.sourceFor(contactId, fileId, connection),
+        onDecline: async (fileId) => {
+          const r = this.records.get(fileId)
+          if (r?.direction === 'out' && r.contact === contactId && r.state !== 'done') await this.put({ ...r, state: 'failed', error: 'The contact declined the file.' })
+        },
+        onServed: (fileId, index) => {
+          const r = this.records.get(fileId)
+          if (r == null || index !== r.offer.chunkCount - 1 || r.state === 'done') return
+          void this.put({ ...r, state: 'done', next: r.offer.chunkCount }).catch(() => {})
+          const file = this.sources.get(fileId)
+          this.sources.delete(fileId)
+          void file?.close().catch(() => {})
+        }
+      })
+    } catch (err: any) {
+      log('inbound files stream ended: %s', err?.name ?? err)
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    for (const p of this.pulls.values()) p.ctl.abort(new Error('stopping'))
+    await Promise.allSettled([...this.pulls.values()].map(async p => { await p.done }))
+    for (const s of this.sources.values()) await s.close().catch(() => {})
+    this.sources.clear()
+  }
+
+  // ---- inside -----------------------------------------------------------------------------------
+
+  private async offered (contactId: string, offer: OfferRecord): Promise<{ status: 'pending' | 'too-large' | 'declined', maxBytes: number }> {
+    if (offer.size > this.maxBytes) {
+      this.emitOf({ id: offer.id, contact: contactId, direction: 'in', offer, state: 'failed', next: 0, error: `Refused: larger than ${this.maxBytes} bytes.` })
+      return { status: 'too-large', maxBytes: this.maxBytes }
+    }
+    const known = this.records.get(offer.id)
+    if (known == null) {
+      // A contact cannot fill this side's disk with offers nobody looked at (§17.3).
+      let pending = 0
+      for (const r of this.records.values()) if (r.contact === contactId && r.direction === 'in' && r.state === 'offered') pending++
+      if (pending >= FILES_MAX_PENDING_OFFERS) return { status: 'declined', maxBytes: this.maxBytes }
+    }
+    if (known == null) await this.put({ id: offer.id, contact: contactId, direction: 'in', offer, state: 'offered', next: 0 })
+    return { status: 'pending', maxBytes: this.maxBytes }
+  }
+
+  private async sourceFor (contactId: string, fileId: string, connection: Connection): Promise<ChunkSource | undefined> {
+    const r = this.records.get(fileId)
+    if (r == null || r.direction !== 'out' || r.contact !== contactId || r.source == null || r.state === 'failed') return undefined
+    if (!this.pathAllowed(connection, r.offer.size)) return undefined
+    let file = this.sources.get(fileId)
+    if (file == null) {
+      file = await this.init.storage.openSource(r.source)
+      this.sources.set(fileId, file)
+    }
+    if (r.state === 'offered') await this.put({ ...r, state: 'progress' })
+    return { offer: r.offer, readAt: file.readAt }
+  }
+
+  private startPull (id: string): void {
+    if (this.stopped || this.pulls.has(id)) return
+    const ctl = new AbortController()
+    const done = this.pull(id, ctl.signal)
+      .catch((err) => { log('pull ended: %s', err?.message) })
+      .finally(() => { this.pulls.delete(id) })
+    this.pulls.set(id, { ctl, done })
+  }
+
+  private async pull (id: string, signal: AbortSignal): Promise<void> {
+    let r = this.records.get(id)
+    if (r == null) return
+    const link = this.init.linkOf(r.contact)
+    if (link == null) return // resumed at the next session
+    if (!this.pathAllowed(link.connection, r.offer.size)) { log('no direct link for a large file: waiting'); return }
+    const sink = await this.init.storage.openSink(r)
+    try {
+      const stream = await this.openStream(link)
+      await pullFile(filesChannel(stream), r.offer, {
+        write: async (index, data) => { await sink.write(index, data) },
+        sha256: async () => await sink.sha256(),
+        checkpoint: async (next) => {
+          await sink.checkpoint(next)
+          r = { ...this.records.get(id)!, next }
+          await this.put(r)
+        }
+      }, { from: r.next, signal })
+      const path = await sink.finish()
+      await this.put({ ...r, state: 'done', path })
+    } catch (err: any) {
+      if (err instanceof FileIntegrityError || err instanceof FileRefusedError) {
+        await this.put({ ...this.records.get(id)!, state: 'failed', error: err.message })
+      }
+      throw err
+    } finally {
+      await sink.close().catch(() => {})
+    }
+  }
+
+  /** §17.1: a direct link for any file; a relayed one only for small files and only when allowed. */
+  private checkPath (link: FileLink, size: number): void {
+    if (link.direct) return
+    if (this.init.allowRelayed === true && size <= FILES_RELAYED_MAX_BYTES) return
+    throw new FileInputError(this.init.allowRelayed === true
+      ? `Not sent: only a direct link carries files over ${FILES_RELAYED_MAX_BYTES} bytes; waiting for one.`
+      : 'Not sent: there is no direct link to the contact (sending through the relay is not allowed).')
+  }
+
+  private pathAllowed (connection: Connection, size: number): boolean {
+    return isDirectConnection(connection) || (this.init.allowRelayed === true && size <= FILES_RELAYED_MAX_BYTES)
+  }
+
+  private async openStream (link: FileLink): Promise<Stream> {
+    return await link.connection.newStream(FILES_PROTOCOL, {
+      maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS, runOnLimitedConnection: link.connection.limits != null, signal: AbortSignal.timeout(STREAM_OPEN_TIMEOUT_MS)
+    })
+  }
+
+  private async sessionOn (contactId: string, connection: Connection): Promise<boolean> {
+    for (let waited = 0; !this.init.hasSession(contactId, connection); waited += SESSION_POLL_MS) {
+      if (this.stopped || waited >= SESSION_WAIT_MS || connection.status !== 'open') return false
+      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
+    }
+    return true
+  }
+
+  private async load (): Promise<void> {
+    this.loaded ??= this.init.storage.list().then((all) => { for (const r of all) this.records.set(r.id, r) })
+    await this.loaded
+  }
+
+  private async put (r: TransferRecord): Promise<void> {
+    this.records.set(r.id, r)
+    await this.init.storage.save(r)
+    this.emitOf(r)
+  }
+
+  private emitOf (r: TransferRecord): void {
+    const e: FileEvent = {
+      event: 'file', id: r.id, contact: r.contact, direction: r.direction, name: r.offer.name, size: r.offer.size, state: r.state, sha256: r.offer.sha256
+    }
+    if (r.state === 'progress' && r.direction === 'in') e.received = Math.min(r.offer.size, r.next * r.offer.chunkBytes)
+    if (r.path != null) e.path = r.path
+    if (r.error != null) e.error = r.error
+    this.init.emit(e)
+  }
+}

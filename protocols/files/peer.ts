@@ -1,0 +1,259 @@
+// The two ends of `/gini/files/1` (docs/protocol.md §17.3, §17.4): the sender's offer and chunk
+// server, the receiver's answer and pull loop. Pure logic over FrameChannels: file bytes come and
+// go through injected readers and writers, so it runs over any stream and any storage.
+import {
+  ProtocolViolationError, errorFrame, readOrEnd, refuse, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
+} from '../common/index.js'
+import { fromHex, toHex } from '../crypto/index.js'
+import { FILES_CHUNK_RETRIES, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
+import { chunkLength, offerFromWire, offerToWire, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
+import { FileStatus, type FilesMessage } from './pb/files.js'
+
+export type FilesChannel = FrameChannel<FilesMessage>
+
+export type AnswerStatus = 'pending' | 'too-large' | 'declined' | 'unknown-file' | 'changed'
+
+const STATUS_TO_WIRE: Record<AnswerStatus, FileStatus> = {
+  pending: FileStatus.PENDING,
+  'too-large': FileStatus.TOO_LARGE,
+  declined: FileStatus.DECLINED,
+  'unknown-file': FileStatus.UNKNOWN_FILE,
+  changed: FileStatus.CHANGED
+}
+const STATUS_FROM_WIRE = new Map(Object.entries(STATUS_TO_WIRE).map(([k, v]) => [v, k as AnswerStatus]))
+
+/** The other side said no (or no longer has the file); `maxBytes` is the receiver's limit for `too-large`. */
+export class FileRefusedError extends Error {
+  constructor (readonly status: AnswerStatus, readonly maxBytes?: number) {
+    super(refusalText(status, maxBytes))
+    this.name = 'FileRefusedError'
+  }
+}
+
+/** A chunk kept failing its hash, or the finished file did not match the offer's (§17.4). */
+export class FileIntegrityError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'FileIntegrityError'
+  }
+}
+
+function refusalText (status: AnswerStatus, maxBytes?: number): string {
+  switch (status) {
+    case 'too-large': return `The file is larger than the receiver accepts${maxBytes != null ? ` (at most ${maxBytes} bytes)` : ''}.`
+    case 'declined': return 'The receiver declined the file.'
+    case 'unknown-file': return 'The sender no longer offers this file.'
+    case 'changed': return 'The file changed on the sender\'s side since it was offered.'
+    default: return 'The other side refused the file.'
+  }
+}
+
+// ---- sender -------------------------------------------------------------------------------------
+
+/** Opener of an offer stream: writes the offer, reads the one answer, closes (§17.3). */
+export async function sendOffer (channel: FilesChannel, offer: OfferRecord, signal?: AbortSignal): Promise<{ status: AnswerStatus, maxBytes: number }> {
+  const watch = watchRemoteClose(channel.stream)
+  try {
+    await writeFrame(channel, { offer: offerToWire(offer) }, signal)
+    const msg = await channel.read({ signal })
+    if (msg.error != null) throw new ProtocolViolationError('The contact refused the file offer frame.')
+    const status = msg.answer == null ? undefined : STATUS_FROM_WIRE.get(msg.answer.status)
+    if (msg.answer == null || status == null || toHex(msg.answer.fileId) !== offer.id) {
+      throw await refuse(channel, errorFrame('PROTOCOL_VIOLATION'), new ProtocolViolationError())
+    }
+    await channel.close()
+    return { status, maxBytes: Number(msg.answer.maxBytes) }
+  } finally {
+    watch.stop()
+  }
+}
+
+/** Opener of a decline: tells the sender the receiver will not pull this file (§17.3). */
+export async function sendDecline (channel: FilesChannel, fileId: string, signal?: AbortSignal): Promise<void> {
+  await writeFrame(channel, { decline: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer> } }, signal)
+  await channel.close()
+}
+
+/** What the sender serves for one offered file. */
+export interface ChunkSource {
+  offer: OfferRecord
+  readAt: ReadAt
+}
+
+export interface AcceptFilesOptions {
+  /** A new offer (already checked, §17.2): the answer to write back. */
+  onOffer: (offer: OfferRecord) => Promise<{ status: AnswerStatus, maxBytes: number }>
+  /** The file being pulled, if this side offered it to this contact and still does. */
+  source: (fileId: string) => Promise<ChunkSource | undefined>
+  /** The receiver declined one of our offers. */
+  onDecline: (fileId: string) => Promise<void>
+  /** Bytes served, per chunk. */
+  onServed?: (fileId: string, index: number) => void
+  signal?: AbortSignal
+}
+
+/**
+ * Acceptor of every `/gini/files/1` stream: the first frame says which it is (§17.3). An offer gets
+ * one answer; a decline is noted; a request begins a pull, answered chunk by chunk in order until
+ * the receiver closes. A malformed frame is PROTOCOL_VIOLATION for this stream only (§3.4).
+ */
+export async function acceptFiles (channel: FilesChannel, opts: AcceptFilesOptions): Promise<void> {
+  const watch = watchRemoteClose(channel.stream)
+  const violation = async (err?: GiniError): Promise<never> => {
+    throw await refuse(channel, errorFrame('PROTOCOL_VIOLATION'), err ?? new ProtocolViolationError())
+  }
+  try {
+    let first: FilesMessage | undefined
+    try {
+      first = await readOrEnd(channel, watch, opts.signal)
+    } catch (err) {
+      if (err instanceof ProtocolViolationError) await violation(err)
+      throw err
+    }
+    if (first == null) { await channel.close(); return }
+    if (first.offer != null) {
+      let offer: OfferRecord
+      try {
+        offer = offerFromWire(first.offer)
+      } catch (err) {
+        return await violation(err as GiniError)
+      }
+      const answer = await opts.onOffer(offer)
+      await writeFrame(channel, { answer: { fileId: first.offer.fileId, status: STATUS_TO_WIRE[answer.status], maxBytes: BigInt(answer.maxBytes) } }, opts.signal)
+      await channel.close()
+      return
+    }
+    if (first.decline != null) {
+      if (first.decline.fileId.length !== FILES_ID_BYTES) return await violation()
+      await opts.onDecline(toHex(first.decline.fileId))
+      await channel.close()
+      return
+    }
+    if (first.request == null) return await violation()
+    await serveChunks(channel, first, watch, opts, violation)
+  } finally {
+    watch.stop()
+  }
+}
+
+async function serveChunks (
+  channel: FilesChannel, first: FilesMessage, watch: ReturnType<typeof watchRemoteClose>, opts: AcceptFilesOptions,
+  violation: (err?: GiniError) => Promise<never>
+): Promise<void> {
+  let msg: FilesMessage | undefined = first
+  let source: ChunkSource | undefined
+  for (;;) {
+    const req = msg.request
+    if (req == null || req.fileId.length !== FILES_ID_BYTES) return await violation()
+    const fileId = toHex(req.fileId)
+    if (source?.offer.id !== fileId) source = await opts.source(fileId)
+    if (source == null) return await answerAndClose(channel, fileId, 'unknown-file', opts.signal)
+    if (req.index >= source.offer.chunkCount) return await violation()
+    const data = await source.readAt(req.index * source.offer.chunkBytes, chunkLength(source.offer, req.index))
+    // A file edited after the offer would only fail at the receiver: say so instead.
+    if (await sha256Hex(data) !== source.offer.chunkSha256[req.index]) return await answerAndClose(channel, fileId, 'changed', opts.signal)
+    await writeFrame(channel, { chunk: { index: req.index, data: data as Uint8Array<ArrayBuffer> } }, opts.signal)
+    opts.onServed?.(fileId, req.index)
+    try {
+      msg = await readOrEnd(channel, watch, opts.signal)
+    } catch (err) {
+      if (err instanceof ProtocolViolationError) await violation(err)
+      throw err
+    }
+    if (msg == null) { await channel.close(); return }
+  }
+}
+
+async function answerAndClose (channel: FilesChannel, fileId: string, status: AnswerStatus, signal?: AbortSignal): Promise<void> {
+  await writeFrame(channel, { answer: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer>, status: STATUS_TO_WIRE[status], maxBytes: 0n } }, signal)
+  await channel.close()
+}
+
+// ---- receiver -----------------------------------------------------------------------------------
+
+/** Where the receiver puts verified chunks, in index order. */
+export interface ChunkSink {
+  /** Writes chunk `index` (already verified) at its offset. */
+  write(index: number, data: Uint8Array): Promise<void>
+  /** Makes every chunk below `next` durable and records `next`, so a restart asks for `next` first. */
+  checkpoint(next: number): Promise<void>
+  /** SHA-256 (hex) of everything written, read back from storage. */
+  sha256(): Promise<string>
+}
+
+export interface PullOptions {
+  /** The first chunk this side does not have (0 for a new transfer; resuming: the recorded `next`). */
+  from: number
+  onProgress?: (progress: { received: number, total: number }) => void
+  /** Chunks between two checkpoints. */
+  checkpointEvery?: number
+  retries?: number
+  window?: number
+  signal?: AbortSignal
+}
+
+const CHECKPOINT_EVERY_CHUNKS = 16
+
+/**
+ * Opener of a pull stream (§17.4): requests chunks from `from` on, up to `window` in flight, checks
+ * each chunk's hash before it is written, fetches a bad one again (at most `retries` times), then
+ * checks the whole file's hash and closes. Whatever ends it early, the chunks written so far are
+ * checkpointed first, so the next pull resumes after them.
+ */
+export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink: ChunkSink, opts: PullOptions): Promise<void> {
+  const retriesMax = opts.retries ?? FILES_CHUNK_RETRIES
+  const window = opts.window ?? FILES_PULL_WINDOW
+  const every = opts.checkpointEvery ?? CHECKPOINT_EVERY_CHUNKS
+  const fileId = fromHex(offer.id) as Uint8Array<ArrayBuffer>
+  const total = offer.size
+  const received = (next: number): number => Math.min(total, next * offer.chunkBytes)
+  let want = Math.max(0, Math.min(opts.from, offer.chunkCount))
+  let checkpointed = want
+  let requested = want
+  const inFlight: number[] = []
+  const retries = new Map<number, number>()
+  const watch = watchRemoteClose(channel.stream)
+  try {
+    opts.onProgress?.({ received: received(want), total })
+    while (want < offer.chunkCount) {
+      while (requested < offer.chunkCount && inFlight.length < window) {
+        await writeFrame(channel, { request: { fileId, index: requested } }, opts.signal)
+        inFlight.push(requested++)
+      }
+      const msg = await channel.read({ signal: opts.signal })
+      if (msg.answer != null) {
+        const status = STATUS_FROM_WIRE.get(msg.answer.status)
+        throw new FileRefusedError(status ?? 'unknown-file')
+      }
+      if (msg.error != null) throw new ProtocolViolationError('The contact refused a file request.')
+      const expected = inFlight.shift()
+      if (msg.chunk == null || msg.chunk.index !== expected) {
+        throw await refuse(channel, errorFrame('PROTOCOL_VIOLATION'), new ProtocolViolationError())
+      }
+      if (expected !== want) continue // requested before a bad chunk: it comes again in order
+      const data = msg.chunk.data
+      if (data.length !== chunkLength(offer, want) || await sha256Hex(data) !== offer.chunkSha256[want]) {
+        const n = (retries.get(want) ?? 0) + 1
+        if (n > retriesMax) throw new FileIntegrityError(`Chunk ${want} failed its hash ${n} times; the transfer stopped.`)
+        retries.set(want, n)
+        requested = want
+        continue
+      }
+      await sink.write(want, data)
+      want++
+      opts.onProgress?.({ received: received(want), total })
+      if (want - checkpointed >= every) { await sink.checkpoint(want); checkpointed = want }
+    }
+    await sink.checkpoint(want)
+    checkpointed = want
+    const whole = await sink.sha256()
+    if (whole !== offer.sha256) throw new FileIntegrityError('The received file does not match the offer\'s SHA-256.')
+    await channel.close()
+  } catch (err) {
+    if (want > checkpointed) await sink.checkpoint(want).catch(() => {})
+    channel.abort(err as Error)
+    throw err
+  } finally {
+    watch.stop()
+  }
+}

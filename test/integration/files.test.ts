@@ -1,0 +1,176 @@
+// /gini/files/1 between two real daemons over loopback (docs/protocol.md §17): a 5 MiB file arrives
+// whole with the offer's SHA-256; a transfer cut by the sender's daemon stopping resumes after both
+// restart and still matches; a file over the receiver's limit is refused with the limit named; a
+// stranger's stream is reset.
+import { expect } from 'chai'
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Relay } from '../../relay/index.js'
+import type { DaemonEvent } from '../../peer/core/daemon/events.js'
+import { FileStorage } from '../../peer/index.js'
+import type { FileTransferStorage } from '../../peer/core/files/file-transfers.js'
+import { FILES_CHUNK_BYTES, FILES_PROTOCOL, FileRefusedError } from '../../protocols/files/index.js'
+import { FakeClock } from '../helpers/fake-clock.js'
+import { clientNode, Cleanup } from '../helpers/relay-clients.js'
+import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
+
+const isFile = (state: string, direction = 'in') => (e: DaemonEvent): boolean => e.event === 'file' && e.state === state && e.direction === direction
+
+/** A FileStorage whose file reads stop at chunk `gateAt` until released: the fault that cuts a transfer mid-way. */
+class GatedStorage extends FileStorage {
+  gateAt?: number
+  hit?: () => void
+  private release?: () => void
+  readonly released = new Promise<void>((resolve) => { this.release = resolve })
+
+  open (): void { this.gateAt = undefined; this.release?.() }
+
+  override async openFileTransfers (): Promise<FileTransferStorage> {
+    const inner = await super.openFileTransfers()
+    return {
+      list: async () => await inner.list(),
+      save: async (r) => { await inner.save(r) },
+      preparePart: async (r, dir) => { await inner.preparePart(r, dir) },
+      openSink: async (r) => await inner.openSink(r),
+      openSource: async (ref) => {
+        const src = await inner.openSource(ref)
+        return {
+          ...src,
+          readAt: async (offset, length) => {
+            // Offers read the file too; only the chunk server's reads (after the offer) are gated.
+            if (this.gateAt != null && this.hit != null && offset >= this.gateAt * FILES_CHUNK_BYTES) { this.hit(); await this.released }
+            return await src.readAt(offset, length)
+          }
+        }
+      }
+    }
+  }
+}
+
+describe('files between two daemons (/gini/files/1)', function () {
+  this.timeout(120_000)
+  let relay: Relay
+  let relayAddr: string
+  const cleanups: Array<() => Promise<void>> = []
+
+  before(async () => {
+    relay = await startRelay()
+    relayAddr = relay.multiaddrs[0].toString()
+  })
+  after(async () => { await relay.stop() })
+  afterEach(async () => { while (cleanups.length > 0) await cleanups.pop()!().catch(() => {}) })
+
+  let gate: GatedStorage | undefined
+
+  async function pairedOnline (bobFiles?: { maxBytes?: number }): Promise<[DaemonPeer, DaemonPeer, string, string]> {
+    const clock = new FakeClock(Date.now())
+    const alice = await daemonPeer('Alice', clock, (dir) => { gate = new GatedStorage(dir); return gate })
+    cleanups.push(alice.cleanup)
+    const bob = await daemonPeer('Bob', clock)
+    cleanups.push(bob.cleanup)
+    await pair(alice, bob, relayAddr)
+    await alice.start({ relays: [relayAddr] })
+    await bob.start({ relays: [relayAddr], files: bobFiles })
+    await waitForEvent(alice.log, isState('online'), 30_000)
+    await waitForEvent(bob.log, isState('online'), 30_000)
+    const [bobId, aliceId] = [(await alice.contact()).id, (await bob.contact()).id]
+    await directBoth(alice, bob, bobId, aliceId)
+    return [alice, bob, bobId, aliceId]
+  }
+
+  /** Files need the direct link (§17.1); a session may come up on the relayed one first, under load. */
+  async function directBoth (alice: DaemonPeer, bob: DaemonPeer, bobId: string, aliceId: string): Promise<void> {
+    const direct = (): boolean => alice.daemon?.linkOf(bobId)?.direct === true && bob.daemon?.linkOf(aliceId)?.direct === true
+    for (let i = 0; i < 3000 && !direct(); i++) await new Promise(resolve => setTimeout(resolve, 10))
+    expect(direct(), 'a direct WebRTC link both ways').to.equal(true)
+  }
+
+  async function fileOf (p: DaemonPeer, name: string, bytes: number): Promise<{ path: string, sha256: string }> {
+    const data = randomBytes(bytes)
+    const path = join(p.dir, name)
+    await writeFile(path, data)
+    return { path, sha256: createHash('sha256').update(data).digest('hex') }
+  }
+
+  it('a 5 MiB file → offered, accepted, pulled over the direct link; the SHA-256 matches the offer', async () => {
+    const [alice, bob, bobId, aliceId] = await pairedOnline()
+    const { path, sha256 } = await fileOf(alice, 'holiday.bin', 5 * 1024 * 1024)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    expect(sent).to.include({ state: 'offered', direction: 'out' })
+    expect(sent.offer).to.include({ name: 'holiday.bin', size: 5 * 1024 * 1024, sha256, chunkCount: 20 })
+    const offered = await waitForEvent(bob.log, isFile('offered')) as any
+    expect(offered).to.include({ id: sent.id, contact: aliceId, name: 'holiday.bin', size: 5 * 1024 * 1024, sha256 })
+    await bob.daemon!.files!.accept(sent.id)
+    const done = await waitForEvent(bob.log, isFile('done'), 60_000) as any
+    expect(done.path).to.equal(join(bob.dir, 'downloads', 'holiday.bin'))
+    expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(sha256)
+    await waitForEvent(alice.log, isFile('done', 'out'))
+  })
+
+  it('the sender stops mid-way → both restart, the receiver resumes at its first missing chunk; the SHA-256 matches', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path, sha256 } = await fileOf(alice, 'big.bin', 12 * 1024 * 1024) // 48 chunks
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    const hit = new Promise<void>((resolve) => { gate!.hit = resolve })
+    gate!.gateAt = 30
+    await bob.daemon!.files!.accept(sent.id)
+    await hit
+    await alice.stopDaemon()
+    await waitForEvent(bob.log, isState('offline'), 30_000)
+    await bob.daemon!.files!.settled(sent.id)
+    const cut = await bob.daemon!.files!.get(sent.id)
+    expect(cut?.state).to.equal('progress')
+    expect(cut?.next, 'chunks before the cut are kept').to.be.greaterThan(0).and.lessThan(48)
+    await bob.stopDaemon()
+    gate!.open()
+    await alice.start({ relays: [relayAddr] })
+    await bob.start({ relays: [relayAddr] })
+    const resumed = await waitForEvent(bob.log, e => e.event === 'file' && e.state === 'progress', 60_000) as any
+    expect(resumed.received).to.be.greaterThan(0)
+    const done = await waitForEvent(bob.log, isFile('done'), 60_000) as any
+    expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(sha256)
+  })
+
+  it('a file over the receiver\'s limit → refused with the limit named, nothing kept on the receiver', async () => {
+    const [alice, bob, bobId] = await pairedOnline({ maxBytes: 1024 * 1024 })
+    const { path } = await fileOf(alice, 'huge.bin', 2 * 1024 * 1024)
+    const err = await alice.daemon!.files!.offer(bobId, path).catch(e => e)
+    expect(err).to.be.instanceOf(FileRefusedError)
+    expect(err.status).to.equal('too-large')
+    expect(err.message).to.include('1048576')
+    expect(await bob.daemon!.files!.list()).to.deep.equal([])
+    const [mine] = await alice.daemon!.files!.list()
+    expect(mine).to.include({ state: 'failed' })
+  })
+
+  it('the receiver declines → the sender\'s offer is failed as declined; a later pull of it is refused', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path } = await fileOf(alice, 'no-thanks.bin', 100_000)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    await bob.daemon!.files!.decline(sent.id)
+    const failed = await waitForEvent(alice.log, isFile('failed', 'out')) as any
+    expect(failed).to.include({ id: sent.id, error: 'The contact declined the file.' })
+    expect((await bob.daemon!.files!.get(sent.id))?.state).to.equal('failed')
+    const again = await bob.daemon!.files!.accept(sent.id).catch(e => e)
+    expect(again.name).to.equal('FileInputError')
+  })
+
+  it('a stranger (no contact, no session) opens /gini/files/1 → reset without a frame', async () => {
+    const [alice] = await pairedOnline()
+    const cleanup = new Cleanup()
+    cleanups.push(async () => { await cleanup.run() })
+    const stranger = await clientNode(cleanup)
+    const stream = await stranger.dialProtocol(alice.daemon!.addrs[0], FILES_PROTOCOL, { signal: AbortSignal.timeout(10_000), runOnLimitedConnection: true }).catch(e => e)
+    if (!(stream instanceof Error)) {
+      const ended = await new Promise<string>((resolve) => {
+        stream.addEventListener('close', () => { resolve(stream.status) }, { once: true })
+        setTimeout(() => { resolve('open') }, 5_000).unref()
+      })
+      expect(ended).to.not.equal('open')
+    }
+    expect(await alice.daemon!.files!.list()).to.deep.equal([])
+  })
+})

@@ -1,0 +1,63 @@
+// NodeFileTransferStorage (peer/adapters/file-transfer-storage.ts, docs/protocol.md §17.4) on a real
+// temp dir: records round-trip, a `.part` file is cut back to the last checkpoint on reopen, and the
+// finished file never replaces an existing one.
+import { expect } from 'chai'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { NodeFileTransferStorage } from '../../../../peer/adapters/file-transfer-storage.js'
+import type { TransferRecord } from '../../../../peer/core/files/file-transfers.js'
+import { buildOffer, sha256Hex } from '../../../../protocols/files/index.js'
+import { ready } from '../../../../protocols/crypto/index.js'
+
+const CHUNK = 16 * 1024
+
+describe('NodeFileTransferStorage', () => {
+  let dir: string
+  let storage: NodeFileTransferStorage
+  let record: TransferRecord
+  const data = Uint8Array.from({ length: 3 * CHUNK + 10 }, (_, i) => i % 253)
+
+  beforeEach(async () => {
+    await ready()
+    dir = await mkdtemp(join(tmpdir(), 'gini-files-'))
+    storage = new NodeFileTransferStorage(join(dir, 'state'), join(dir, 'downloads'))
+    const offer = await buildOffer(new Uint8Array(16).fill(1), 'photo.jpg', data.length, async (o, l) => data.slice(o, o + l), CHUNK)
+    record = { id: offer.id, contact: 'c', direction: 'in', offer, state: 'progress', next: 0 }
+  })
+  afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('save, list → the same record; a torn state file is skipped, the others load', async () => {
+    await storage.save(record)
+    await writeFile(join(dir, 'state', `${'f'.repeat(32)}.json`), '{"torn')
+    expect(await storage.list()).to.deep.equal([record])
+  })
+
+  it('chunks 0–1 checkpointed, chunk 2 written after → reopened, the part holds 2 chunks only', async () => {
+    await storage.preparePart(record)
+    let sink = await storage.openSink(record)
+    for (let i = 0; i < 3; i++) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
+    await sink.checkpoint(2)
+    await sink.close()
+    record.next = 2
+    sink = await storage.openSink(record)
+    expect((await stat(record.partPath!)).size).to.equal(2 * CHUNK)
+    for (let i = 2; i < 4; i++) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
+    expect(await sink.sha256()).to.equal(await sha256Hex(data))
+    expect(await sink.finish()).to.equal(join(dir, 'downloads', 'photo.jpg'))
+    expect(new Uint8Array(await readFile(join(dir, 'downloads', 'photo.jpg')))).to.deep.equal(data)
+  })
+
+  it('photo.jpg and photo.jpg.part exist → the new part and the final file take " (1)"; nothing overwritten', async () => {
+    const downloads = join(dir, 'downloads')
+    await storage.preparePart({ ...record }) // creates photo.jpg.part
+    await writeFile(join(downloads, 'photo.jpg'), 'mine')
+    await storage.preparePart(record)
+    expect(record.partPath).to.equal(join(downloads, 'photo (1).jpg.part'))
+    const sink = await storage.openSink(record)
+    await sink.write(0, data.slice(0, CHUNK))
+    expect(await sink.finish()).to.equal(join(downloads, 'photo (1).jpg'))
+    expect(await readFile(join(downloads, 'photo.jpg'), 'utf8')).to.equal('mine')
+    expect((await readdir(downloads)).sort()).to.deep.equal(['photo (1).jpg', 'photo.jpg', 'photo.jpg.part'])
+  })
+})

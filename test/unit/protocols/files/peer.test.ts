@@ -1,0 +1,202 @@
+// Offers and both ends of /gini/files/1 (protocols/files, docs/protocol.md §17) over in-memory
+// streams: name sanitizing, the receiver's offer checks, a whole pull, resuming from a partial
+// state, a corrupt chunk fetched again (and given up on after the retries), the final hash checked.
+import { expect } from 'chai'
+import {
+  FILES_CHUNK_MIN_BYTES, FILES_FRAME_MAX_BYTES, FILES_NAME_MAX_BYTES, FileIntegrityError, FilesMessage, acceptFiles,
+  buildOffer, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendOffer, sha256Hex, type ChunkSink, type OfferRecord
+} from '../../../../protocols/files/index.js'
+import { ProtocolViolationError, type FrameChannel } from '../../../../protocols/common/index.js'
+import { ready } from '../../../../protocols/crypto/index.js'
+import { channelPair, resetAll, within } from '../contact/fixtures.js'
+
+const CHUNK = FILES_CHUNK_MIN_BYTES
+const fileBytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) % 251)
+const ID = new Uint8Array(16).fill(0xab)
+const readerOf = (data: Uint8Array) => async (offset: number, length: number): Promise<Uint8Array> => data.slice(offset, offset + length)
+
+class MemorySink implements ChunkSink {
+  readonly chunks: Uint8Array[] = []
+  checkpoints: number[] = []
+  async write (index: number, data: Uint8Array): Promise<void> { this.chunks[index] = data.slice() }
+  async checkpoint (next: number): Promise<void> { this.checkpoints.push(next) }
+  async sha256 (): Promise<string> {
+    const all = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0))
+    let at = 0
+    for (const c of this.chunks) { all.set(c, at); at += c.length }
+    return await sha256Hex(all)
+  }
+}
+
+/** A sender written by hand: answers requests in order, corrupting the chunks `corrupt` says to. */
+async function handServer (ch: FrameChannel<FilesMessage>, data: Uint8Array, corrupt: (index: number, nth: number) => boolean, requests: number[]): Promise<void> {
+  const seen = new Map<number, number>()
+  for (;;) {
+    let msg: FilesMessage
+    try { msg = await ch.read() } catch { return }
+    const i = msg.request!.index
+    requests.push(i)
+    const nth = (seen.get(i) ?? 0) + 1
+    seen.set(i, nth)
+    const chunk = data.slice(i * CHUNK, (i + 1) * CHUNK)
+    if (corrupt(i, nth)) chunk[0] ^= 0xff
+    await ch.write({ chunk: { index: i, data: chunk as Uint8Array<ArrayBuffer> } })
+  }
+}
+
+describe('file names (§17.2)', () => {
+  const cases: Array<[string, string]> = [
+    ['../../etc/passwd', 'passwd'],
+    ['..\\..\\boot.ini', 'boot.ini'],
+    ['C:\\Users\\me\\report.pdf', 'report.pdf'],
+    ['a\u0000b.txt', 'ab.txt'],
+    ['line\nbreak\r.txt', 'linebreak.txt'],
+    ['invoice\u202Efdp.exe', 'invoicefdp.exe'], // right-to-left override: would show as "invoiceexe.pdf"
+    ['\u2066x\u2069.txt', 'x.txt'],
+    ['zero\u200Bwidth.txt', 'zerowidth.txt'],
+    ['..', 'file'],
+    ['.hidden', 'hidden'],
+    ['/', 'file'],
+    ['ok name (1).tar.gz', 'ok name (1).tar.gz'],
+    ['what?.txt', 'what_.txt']
+  ]
+  for (const [raw, want] of cases) {
+    it(`${JSON.stringify(raw)} → ${JSON.stringify(want)}`, () => { expect(sanitizeFileName(raw)).to.equal(want) })
+  }
+
+  it('a 300-character name → at most 255 bytes of UTF-8, cut on a character, the extension kept', () => {
+    const name = sanitizeFileName('é'.repeat(300) + '.jpeg')
+    expect(new TextEncoder().encode(name).length).to.be.at.most(FILES_NAME_MAX_BYTES)
+    expect(name.endsWith('é.jpeg')).to.equal(true)
+  })
+})
+
+describe('file offers (§17.2)', () => {
+  let offer: OfferRecord
+  before(async () => {
+    await ready()
+    offer = await buildOffer(ID, 'data.bin', 40_000, readerOf(fileBytes(40_000)), CHUNK)
+  })
+
+  it('a 40 000-byte file at 16 KiB → 3 chunks, each hashed, the whole hashed; wire round trip', async () => {
+    expect(offer).to.include({ size: 40_000, chunkCount: 3, chunkBytes: CHUNK, sha256: await sha256Hex(fileBytes(40_000)) })
+    expect(offer.chunkSha256[2]).to.equal(await sha256Hex(fileBytes(40_000).slice(2 * CHUNK)))
+    expect(offerFromWire(offerToWire(offer))).to.deep.equal(offer)
+  })
+
+  const bad: Array<[string, (o: ReturnType<typeof offerToWire>) => void]> = [
+    ['a 15-byte id', o => { o.fileId = o.fileId.slice(1) }],
+    ['a short sha256', o => { o.sha256 = o.sha256.slice(1) }],
+    ['a chunk count that does not match the size', o => { o.chunkCount = 4 }],
+    ['one hash missing', o => { o.chunkSha256.pop() }],
+    ['a chunk size under the minimum', o => { o.chunkBytes = 1024; o.chunkCount = 40 }],
+    ['a name with a path', o => { o.name = '../x' }],
+    ['a name with NUL', o => { o.name = 'a\u0000b' }],
+    ['a name with a bidi override', o => { o.name = 'a\u202Eb' }]
+  ]
+  for (const [what, mutate] of bad) {
+    it(`${what} → PROTOCOL_VIOLATION`, () => {
+      const wire = offerToWire(offer)
+      mutate(wire)
+      expect(() => offerFromWire(wire)).to.throw(ProtocolViolationError)
+    })
+  }
+})
+
+describe('pulling a file (§17.4)', () => {
+  afterEach(resetAll)
+  const data = fileBytes(5 * CHUNK + 123)
+  let offer: OfferRecord
+  before(async () => {
+    await ready()
+    offer = await buildOffer(ID, 'data.bin', data.length, readerOf(data), CHUNK)
+  })
+
+  it('offer → pending; pull from 0 → every chunk in order, progress to the total, the hash matches', async () => {
+    const [a, b] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const offered: OfferRecord[] = []
+    const serving = acceptFiles(b, { onOffer: async (o) => { offered.push(o); return { status: 'pending', maxBytes: 1e9 } }, source: async () => undefined, onDecline: async () => {} })
+    expect(await sendOffer(a, offer)).to.deep.equal({ status: 'pending', maxBytes: 1e9 })
+    await within(5_000, serving)
+    expect(offered).to.deep.equal([offer])
+
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const served: number[] = []
+    const server = acceptFiles(s, {
+      onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
+      source: async (id) => id === offer.id ? { offer, readAt: readerOf(data) } : undefined,
+      onDecline: async () => {},
+      onServed: (_id, i) => served.push(i)
+    })
+    const sink = new MemorySink()
+    const progress: number[] = []
+    await within(10_000, pullFile(r, offer, sink, { from: 0, onProgress: p => progress.push(p.received) }))
+    await within(5_000, server)
+    expect(served).to.deep.equal([0, 1, 2, 3, 4, 5])
+    expect(await sink.sha256()).to.equal(offer.sha256)
+    expect(progress.at(-1)).to.equal(data.length)
+    expect(sink.checkpoints.at(-1)).to.equal(6)
+  })
+
+  it('resume with chunks 0–2 on disk → the first request is for chunk 3; the whole file matches', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const requests: number[] = []
+    void handServer(s, data, () => false, requests)
+    const sink = new MemorySink()
+    for (let i = 0; i < 3; i++) sink.chunks[i] = data.slice(i * CHUNK, (i + 1) * CHUNK)
+    const progress: number[] = []
+    await within(10_000, pullFile(r, offer, sink, { from: 3, onProgress: p => progress.push(p.received) }))
+    expect(requests).to.deep.equal([3, 4, 5])
+    expect(progress[0]).to.equal(3 * CHUNK)
+    expect(await sink.sha256()).to.equal(offer.sha256)
+  })
+
+  it('chunk 2 arrives corrupt once → it is fetched again, nothing corrupt is written, the hash matches', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const requests: number[] = []
+    void handServer(s, data, (i, nth) => i === 2 && nth === 1, requests)
+    const sink = new MemorySink()
+    await within(10_000, pullFile(r, offer, sink, { from: 0, window: 1 }))
+    expect(requests).to.deep.equal([0, 1, 2, 2, 3, 4, 5])
+    expect(await sink.sha256()).to.equal(offer.sha256)
+  })
+
+  it('chunk 2 corrupt once with 8 in flight → the later chunks are re-requested after it, in order', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const requests: number[] = []
+    void handServer(s, data, (i, nth) => i === 2 && nth === 1, requests)
+    const sink = new MemorySink()
+    await within(10_000, pullFile(r, offer, sink, { from: 0 }))
+    expect(requests.slice(6)).to.deep.equal([2, 3, 4, 5])
+    expect(await sink.sha256()).to.equal(offer.sha256)
+  })
+
+  it('chunk 2 always corrupt → FileIntegrityError after 3 retries; chunks 0–1 checkpointed for a resume', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const requests: number[] = []
+    void handServer(s, data, i => i === 2, requests)
+    const sink = new MemorySink()
+    const err = await within(10_000, pullFile(r, offer, sink, { from: 0, window: 1 }).catch(e => e))
+    expect(err).to.be.instanceOf(FileIntegrityError)
+    expect(requests.filter(i => i === 2)).to.have.length(4)
+    expect(sink.chunks).to.have.length(2)
+    expect(sink.checkpoints.at(-1)).to.equal(2)
+  })
+
+  it('every chunk right but the offer\'s whole-file hash wrong → FileIntegrityError at the end', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    void handServer(s, data, () => false, [])
+    const lying = { ...offer, sha256: '00'.repeat(32) }
+    const err = await within(10_000, pullFile(r, lying, new MemorySink(), { from: 0 }).catch(e => e))
+    expect(err).to.be.instanceOf(FileIntegrityError)
+    expect(err.message).to.include('SHA-256')
+  })
+
+  it('a request for a file not offered → unknown-file answer, the pull fails with FileRefusedError', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    void acceptFiles(s, { onOffer: async () => ({ status: 'pending', maxBytes: 0 }), source: async () => undefined, onDecline: async () => {} }).catch(() => {})
+    const err = await within(10_000, pullFile(r, offer, new MemorySink(), { from: 0 }).catch(e => e))
+    expect(err.name).to.equal('FileRefusedError')
+    expect(err.status).to.equal('unknown-file')
+  })
+})

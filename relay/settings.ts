@@ -4,6 +4,7 @@
 // Precedence: flag > environment > config file > default.
 import { readFileSync } from 'node:fs'
 import { parseDurationMs } from '../protocols/common/duration.js'
+import { parseSizeBytes } from '../protocols/common/size.js'
 import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/constants.js'
 import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
@@ -85,8 +86,6 @@ export class SettingError extends Error {
   }
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, kb: 1000, mib: 1024 ** 2, mb: 1000 ** 2, gib: 1024 ** 3, gb: 1000 ** 3 }
-
 /** Parses one value of a setting from text (a flag, an environment variable) or JSON (a config file). */
 export function parseSetting (spec: SettingSpec, value: unknown, where: string): unknown {
   const text = typeof value === 'number' ? String(value) : value
@@ -112,12 +111,13 @@ export function parseSetting (spec: SettingSpec, value: unknown, where: string):
     case 'duration':
       if (typeof text !== 'string') throw new SettingError(where, `expected a duration such as 180s, 5m, 24h, got ${JSON.stringify(value)}`)
       try { return parseDurationMs(text) } catch (err: any) { throw new SettingError(where, err.message) }
-    case 'bytes': {
-      const m = typeof text === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text) : null
-      const n = m == null ? NaN : Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()])
-      if (!Number.isSafeInteger(n) || n <= 0) throw new SettingError(where, `expected a size such as 8MiB, 512KiB or 65536, got ${JSON.stringify(value)}`)
-      return n
-    }
+    case 'bytes':
+      try {
+        if (typeof text !== 'string') throw new RangeError('not text')
+        return parseSizeBytes(text)
+      } catch {
+        throw new SettingError(where, `expected a size such as 8MiB, 512KiB or 65536, got ${JSON.stringify(value)}`)
+      }
     case 'hostPort': {
       const m = typeof text === 'string' ? /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text) : null
       const port = m == null ? NaN : Number(m[3])

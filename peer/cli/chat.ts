@@ -7,23 +7,25 @@ import type { DaemonEvent } from '../core/daemon/events.js'
 import type { ContactRecord } from '../core/storage.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-import { ask, connectDaemon } from './daemon-link.js'
+import { ask, connectDaemon, filesOf, transferView, type TransferView } from './daemon-link.js'
 
 /** How long `gini send` waits for the contact's ack before it leaves the message in the outbox. */
 export const SEND_DELIVERY_WAIT_MS = 15_000
 
-/** What the chat commands need of the node that holds the links: the daemon's, here or elsewhere. */
-interface ChatBackend {
+/** What the chat and file commands need of the node that holds the links: the daemon's, here or elsewhere. */
+export interface ChatBackend {
   /** "the daemon" or "this command": said when waiting. */
   readonly where: string
   send(contactId: string, type: ChatKind, content: string, target?: string): Promise<{ id: string }>
   conversation(contactId: string): Promise<ShownMessage[]>
   isOnline(contactId: string): Promise<boolean>
+  offerFile(contactId: string, path: string): Promise<TransferView>
+  acceptFile(id: string, dir?: string): Promise<TransferView>
   onEvent(listener: (e: DaemonEvent) => void): void
   close(): Promise<void>
 }
 
-async function openBackend (ctx: CliContext): Promise<ChatBackend> {
+export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
   const client = await connectDaemon(ctx.dataDir)
   if (client != null) {
     const listeners = new Set<(e: DaemonEvent) => void>()
@@ -33,6 +35,8 @@ async function openBackend (ctx: CliContext): Promise<ChatBackend> {
       send: async (contact, type, content, target) => await ask(client, 'send', { contact, type, content, target }),
       conversation: async (contact) => await ask(client, 'conversation', { contact }),
       isOnline: async (contact) => await ask(client, 'isOnline', { contact }),
+      offerFile: async (contact, path) => await ask(client, 'offerFile', { contact, path }),
+      acceptFile: async (id, dir) => await ask(client, 'acceptFile', { id, dir }),
       onEvent: (l) => { listeners.add(l) },
       close: async () => { client.close() }
     }
@@ -47,12 +51,14 @@ async function openBackend (ctx: CliContext): Promise<ChatBackend> {
     send: async (contact, type, content, target) => await daemon.chat.send(contact, type, content, target),
     conversation: async (contact) => await daemon.chat.conversation(contact),
     isOnline: async (contact) => daemon.isOnline(contact),
+    offerFile: async (contact, path) => transferView(await filesOf(daemon).offer(contact, path)),
+    acceptFile: async (id, dir) => transferView(await filesOf(daemon).accept(id, dir)),
     onEvent: (l) => { listeners.add(l) },
     close: async () => { await daemon.stop() }
   }
 }
 
-async function findContact (ctx: CliContext, nameOrId: string): Promise<ContactRecord> {
+export async function findContact (ctx: CliContext, nameOrId: string): Promise<ContactRecord> {
   const contact = await (await ctx.existingNode()).findContact(nameOrId)
   if (contact == null) throw new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
   return contact
@@ -83,7 +89,7 @@ function messageLine (m: ShownMessage, name: string, index?: number): string {
 }
 
 /** Waits (bounded) until `pred` holds for an event; resolves false at the deadline or on Ctrl-C. */
-async function eventuallyEvent (backend: ChatBackend, ctx: CliContext, pred: (e: DaemonEvent) => boolean, ms: number): Promise<boolean> {
+export async function eventuallyEvent (backend: ChatBackend, ctx: CliContext, pred: (e: DaemonEvent) => boolean, ms: number): Promise<boolean> {
   return await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => { resolve(false) }, ms)
     ctx.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(false) }, { once: true })

@@ -9,6 +9,7 @@ import type { ChatKind } from '../../protocols/chat/index.js'
 import { errorFromWire, type GiniErrorCode } from '../../protocols/common/index.js'
 import { ControlClient, ControlError, ControlServer, type ControlHandlers } from '../adapters/control-socket.js'
 import { UsageError } from './exit-codes.js'
+import type { FileTransfers, TransferRecord } from '../core/files/file-transfers.js'
 
 /** Starts the control socket of a running daemon; every daemon event goes to subscribers too. */
 export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daemon, relay: string): Promise<ControlServer> {
@@ -24,6 +25,8 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
       return { id: e.id, sentAtMs: e.sentAtMs }
     },
     conversation: async (p) => await daemon.chat.conversation(contactId(p)),
+    offerFile: async (p) => transferView(await filesOf(daemon).offer(contactId(p), String(p.path ?? ''))),
+    acceptFile: async (p) => transferView(await filesOf(daemon).accept(String(p.id ?? ''), typeof p.dir === 'string' ? p.dir : undefined)),
     invite: async (p, call) => {
       const c = await node.invite({ relay, codeLength: p.long === true ? 10 : 8, signal: call.signal, onProgress: (e) => { call.emit(e) } })
       return { id: c.id, name: c.name }
@@ -61,4 +64,19 @@ export async function ask<T> (client: ControlClient, method: string, params: Rec
   } catch (err) {
     throw localError(err)
   }
+}
+
+/** A transfer as commands show it: the record without where the sender's file lives. */
+export interface TransferView { id: string, contact: string, direction: 'in' | 'out', name: string, size: number, sha256: string, state: string, path?: string, error?: string }
+
+export function transferView (r: TransferRecord): TransferView {
+  const v: TransferView = { id: r.id, contact: r.contact, direction: r.direction, name: r.offer.name, size: r.offer.size, sha256: r.offer.sha256, state: r.state }
+  if (r.path != null) v.path = r.path
+  if (r.error != null) v.error = r.error
+  return v
+}
+
+export function filesOf (daemon: Daemon): FileTransfers {
+  if (daemon.files == null) throw new UsageError('File transfer is not available on this node.')
+  return daemon.files
 }

@@ -11,6 +11,8 @@ import { describeReachability } from '../core/daemon/reachability.js'
 import type { CrpScheduleName } from '../core/daemon/schedule.js'
 
 export interface DaemonCliOptions {
+  /** Accept file offers up to this many bytes by itself (into `<data>/downloads`). */
+  acceptFilesUpTo?: number
   unreachableAfter?: number
   crpSchedule?: CrpScheduleName
 }
@@ -44,6 +46,14 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
     }
   })
+  if (opts.acceptFilesUpTo != null) {
+    const limit = opts.acceptFilesUpTo
+    daemon.addListener((e) => {
+      if (e.event === 'file' && e.direction === 'in' && e.state === 'offered' && e.size <= limit) {
+        daemon.files?.accept(e.id).catch((err: any) => { ctx.out.event({ event: 'error', code: 'FILE', message: String(err?.message ?? err) }, `Could not accept ${e.name}: ${String(err?.message ?? err)}`) })
+      }
+    })
+  }
   // Other `gini` commands on this data dir now go through this process (daemon-link.ts).
   const control = await serveDaemon(ctx.dataDir, node, daemon, relay)
   try {
@@ -106,6 +116,13 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       return e.type === 'MESSAGE' ? `${nameOf(e.contact)}: ${e.content}` : `${nameOf(e.contact)} (${e.type.toLowerCase()}): ${e.content}`
     case 'delivered':
       return undefined
+    case 'file':
+      switch (e.state) {
+        case 'offered': return e.direction === 'in' ? `${nameOf(e.contact)} offers ${e.name} (${e.size} bytes): gini files accept ${e.id}` : undefined
+        case 'done': return e.direction === 'in' ? `Received ${e.name} from ${nameOf(e.contact)}: ${e.path ?? ''}` : `Sent ${e.name} to ${nameOf(e.contact)}.`
+        case 'failed': return `${e.name}: ${e.error ?? 'transfer failed'}`
+        default: return undefined
+      }
     case 'address-update':
       return e.direction === 'received' ? `${nameOf(e.id)}: learned new addresses.` : undefined
   }

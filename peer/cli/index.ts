@@ -1,7 +1,7 @@
 // `gini`: the peer's command line. Global options (--data, --relay, --json) are accepted before or
 // after the subcommand. Exit codes: see exit-codes.ts and the README.
 import { readFileSync } from 'node:fs'
-import { Command, CommanderError, Option } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { ready } from '../../protocols/crypto/index.js'
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
@@ -11,6 +11,8 @@ import { inviteCommand, acceptCommand } from './pair.js'
 import { contactsCommand, contactCommand } from './contacts.js'
 import { daemonCommand, parseDuration } from './daemon.js'
 import { chatCommand, messagesCommand, sendCommand } from './chat.js'
+import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
+import { parseSizeBytes } from '../../protocols/common/size.js'
 
 function addGlobalOptions (cmd: Command): Command {
   return cmd
@@ -77,9 +79,27 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .argument('<contact>', 'a contact name or peer id')
     .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await chatCommand(ctx, contact) }, cmd, [contact]) })
 
+  addGlobalOptions(program.command('send-file'))
+    .description('offer a file to a contact; it goes peer to peer once they accept (progress bar)')
+    .argument('<contact>', 'a contact name or peer id')
+    .argument('<path>', 'the file')
+    .action(async (contact: string, path: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendFileCommand(ctx, contact, path) }, cmd, [contact, path]) })
+
+  const files = addGlobalOptions(program.command('files'))
+    .description('list file transfers (offered, progress, done, failed); `files accept <id>` to receive one')
+    .action(async (_opts, cmd: Command) => { await run(filesCommand, cmd, []) })
+  addGlobalOptions(files.command('accept'))
+    .description('accept a file offer and receive it (resumes from the last good chunk)')
+    .argument('<id>', 'the transfer id from `gini files`')
+    .option('--to <dir>', 'where to save it (default: <data>/downloads)')
+    .action(async (id: string, opts, cmd: Command) => { await run(async (ctx) => { await acceptFileCommand(ctx, id, opts) }, cmd, [id]) })
+
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
     .addOption(new Option('--unreachable-after <duration>', 'no session for this long → unreachable, restore starts (default 3d; e.g. 2s for tests)').argParser(parseDuration))
+    .addOption(new Option('--accept-files-up-to <size>', 'accept file offers up to this size by itself, into <data>/downloads (e.g. 100MiB)').argParser((text: string) => {
+      try { return parseSizeBytes(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
+    }))
     .addOption(new Option('--crp-schedule <name>', 'restore schedule: seed (60 s … 24 h, 365 days) or fast (the same ÷ 60, for harnesses)').choices(['seed', 'fast']).default('seed'))
     .action(async (opts, cmd: Command) => { await run(async (ctx) => { await daemonCommand(ctx, opts) }, cmd, []) })
 

@@ -12,6 +12,7 @@ import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
+import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
 import { assertSameKey } from './contact-book.js'
 
@@ -138,6 +139,13 @@ export class GiniNode {
   async messages (): Promise<MessageStore> {
     this.messageStore ??= this.init.storage.openMessages()
     return await this.messageStore
+  }
+
+  /** File transfer records (docs/protocol.md §17), readable without going online. */
+  async fileTransfers (): Promise<FileTransferStorage> {
+    const storage = await this.init.storage.openFileTransfers?.()
+    if (storage == null) throw new Error('File transfer is not available on this storage.')
+    return storage
   }
 
   /** The running daemon, if any (chat needs one: it holds the links). */

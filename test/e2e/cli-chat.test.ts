@@ -3,7 +3,8 @@
 // and Bob with no daemon (each command goes online for its own duration). Only documented commands
 // and their --json output are used.
 import { expect } from 'chai'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
@@ -82,6 +83,25 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     await follow.exited
     const after = json((await gini('alice', 'messages', 'bob', '--json')).lines)[0]
     expect(after.at(-1)).to.include({ content: 'while you were away', delivered: true })
+  })
+
+  it('Bob (no daemon) send-file → Alice\'s daemon announces the offer; `gini files accept` receives it, sha256 checked; both `files --json` say done', async () => {
+    const path = join(dir, 'report.bin')
+    const bytes = randomBytes(1_500_000)
+    await writeFile(path, bytes)
+    const send = run(GINI, ['--data', join(dir, 'bob'), 'send-file', 'alice', path, '--json'])
+    procs.push(send)
+    const offered = await daemon.waitFor(o => o.event === 'file' && o.direction === 'in' && o.state === 'offered', 60_000)
+    expect(offered).to.include({ name: 'report.bin', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })
+    const accept = await gini('alice', 'files', 'accept', offered.id, '--json')
+    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(0)
+    const done = json(accept.lines).find(e => e.event === 'file' && e.state === 'done')
+    expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(offered.sha256)
+    expect(await send.exited).to.equal(0)
+    const onAlice = json((await gini('alice', 'files', '--json')).lines)[0]
+    expect(onAlice.find((t: any) => t.id === offered.id)).to.include({ state: 'done', direction: 'in' })
+    const onBob = json((await gini('bob', 'files', '--json')).lines)[0]
+    expect(onBob.find((t: any) => t.id === offered.id)).to.include({ state: 'done', direction: 'out' })
   })
 
   it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact; `chat --json` refused', async () => {

@@ -11,6 +11,8 @@ import { describeReachability } from '../core/daemon/reachability.js'
 import type { CrpScheduleName } from '../core/daemon/schedule.js'
 
 export interface DaemonCliOptions {
+  /** commander's `--no-mailbox`: false turns the relay mailbox off (docs/protocol.md §16). */
+  mailbox?: boolean
   /** Accept file offers up to this many bytes by itself (into `<data>/downloads`). */
   acceptFilesUpTo?: number
   unreachableAfter?: number
@@ -41,6 +43,8 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     relays: [relay],
     unreachableAfterMs: opts.unreachableAfter,
     crpSchedule: opts.crpSchedule ?? 'seed',
+    // Offline delivery through the relay's mailbox for contacts never online at the same time.
+    ...(opts.mailbox !== false ? { mailbox: {} } : {}),
     onEvent: (e) => {
       if (e.event === 'contact-state') names.set(e.id, e.name)
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))

@@ -97,6 +97,7 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
     .addOption(new Option('--unreachable-after <duration>', 'no session for this long → unreachable, restore starts (default 3d; e.g. 2s for tests)').argParser(parseDuration))
+    .option('--no-mailbox', 'do not leave messages for offline contacts at the relay, nor fetch ours there')
     .addOption(new Option('--accept-files-up-to <size>', 'accept file offers up to this size by itself, into <data>/downloads (e.g. 100MiB)').argParser((text: string) => {
       try { return parseSizeBytes(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
     }))

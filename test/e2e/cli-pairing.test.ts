@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
-import { EXIT_NO_IDENTITY } from '../../peer/cli/exit-codes.js'
+import { EXIT_NO_IDENTITY, EXIT_NO_MATCH } from '../../peer/cli/exit-codes.js'
 
 describe('gini CLI pairing through a gini-relay process', function () {
   this.timeout(120_000)
@@ -103,16 +103,20 @@ describe('gini CLI pairing through a gini-relay process', function () {
     expect(JSON.parse(after.lines.join(''))).to.deep.equal([])
   })
 
-  it('a daemon runs on a data dir → `gini accept` on it fails clearly (in use by the daemon\'s pid), `gini contacts` still reads', async () => {
+  it('a daemon runs on a data dir → a second daemon on it fails clearly (in use by the first one\'s pid); `gini accept` goes through the running daemon; `gini contacts` still reads', async () => {
     expect((await gini('carol', 'init', '--name', 'Carol', '--relay', relayAddr)).code).to.equal(0)
     const daemon = run(GINI, ['--data', join(dir, 'carol'), 'daemon', '--json'])
     procs.push(daemon)
     await daemon.waitFor(o => o.event === 'listening')
-    const accept = await gini('carol', 'accept', '0000-0000', '--json')
-    expect(accept.code).to.equal(1)
-    const error = accept.lines.map(l => JSON.parse(l)).find(e => e.event === 'error')
-    expect(error, accept.stderr + accept.lines.join('\n')).to.include({ code: 'DATA_DIR_IN_USE' })
+    const second = await gini('carol', 'daemon', '--json')
+    expect(second.code).to.equal(1)
+    const error = second.lines.map(l => JSON.parse(l)).find(e => e.event === 'error')
+    expect(error, second.stderr + second.lines.join('\n')).to.include({ code: 'DATA_DIR_IN_USE' })
     expect(error.message).to.include(`in use by process ${String(daemon.child.pid)}`)
+    // The pairing runs in the daemon (it owns the data dir): a code nobody shows → No matching Flash Code.
+    const accept = await gini('carol', 'accept', '0000-0000', '--json')
+    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(EXIT_NO_MATCH)
+    expect(accept.lines.map(l => JSON.parse(l)).find(e => e.event === 'error')).to.include({ code: 'NO_MATCHING_FLASH_CODE' })
     expect((await gini('carol', 'contacts', '--json')).code).to.equal(0)
     daemon.child.kill('SIGTERM')
     expect(await daemon.exited).to.equal(0)

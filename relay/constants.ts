@@ -69,6 +69,22 @@ export const CIRCUIT_MAX_OUTBOUND_STOP_STREAMS = 64
 
 // ---- connection manager ---------------------------------------------------------------------------
 
+/**
+ * Yamux streams one connection may open to the relay at once (libp2p default 1000): a peer's
+ * hop streams (CIRCUIT_MAX_INBOUND_HOP_STREAMS), its /gini/fc/1 streams (FC_MAX_INBOUND_STREAMS),
+ * CRP, ICE, identify and ping fit well below this.
+ */
+export const YAMUX_MAX_INBOUND_STREAMS = 128
+/** Streams the relay opens on one connection: STOP streams (CIRCUIT_MAX_OUTBOUND_STOP_STREAMS) and a ping. */
+export const YAMUX_MAX_OUTBOUND_STREAMS = 128
+/**
+ * A stream's receive window stays at Yamux's 256 KiB minimum (libp2p lets it grow to 16 MiB): a
+ * relayed link carries SDP and contact cards, and each stream can then buffer at most this much.
+ */
+export const YAMUX_MAX_STREAM_WINDOW_BYTES = 256 * 1024
+/** Unread bytes a stream may buffer (libp2p default 4 MiB); the window above already bounds it. */
+export const YAMUX_MAX_READ_BUFFER_BYTES = 256 * 1024
+
 /** Open connections at once: two per pending pairing plus reserved peers (libp2p default: 300). */
 export const MAX_CONNECTIONS = 2000
 /** Connections still in their upgrade at once (libp2p default: 10). */

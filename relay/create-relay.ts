@@ -160,7 +160,16 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux({ enableKeepAlive: true, keepAliveInterval: C.YAMUX_KEEPALIVE_INTERVAL_MS })],
+    streamMuxers: [yamux({
+      enableKeepAlive: true,
+      keepAliveInterval: C.YAMUX_KEEPALIVE_INTERVAL_MS,
+      maxInboundStreams: C.YAMUX_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: C.YAMUX_MAX_OUTBOUND_STREAMS,
+      streamOptions: {
+        maxStreamWindowSize: C.YAMUX_MAX_STREAM_WINDOW_BYTES,
+        maxReadBufferLength: C.YAMUX_MAX_READ_BUFFER_BYTES
+      }
+    })],
     connectionManager: {
       maxConnections,
       maxIncomingPendingConnections: C.MAX_INCOMING_PENDING_CONNECTIONS,
@@ -169,7 +178,10 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     // Per-network shares of those slots (relay/connection-slots.ts).
     connectionGater: connectionGater(connectionQuota),
     services: {
-      identify: identify(),
+      // Answers a peer's identify but asks none itself: the relay needs no peer's protocols or
+      // addresses (it reaches a reserved peer over the peer's own connection), and the request
+      // and the peer-store record it fills cost every connection (BENCHMARKS.md, relay cost).
+      identify: identify({ runOnConnectionOpen: false }),
       ping: ping(),
       autonat: autoNAT(),
       relay: circuitRelayServer({

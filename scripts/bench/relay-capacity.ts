@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -39,6 +39,8 @@ export interface ThroughputResult {
   perSecond: number
   /** Relay CPU over the phase, in % of one core. */
   relayCpuPercent: number
+  /** Relay CPU time over the phase divided by the pairings completed, in ms. */
+  relayCpuMsPerPairing: number
   pairingMs: Summary
 }
 export interface CapacityResult {
@@ -50,10 +52,14 @@ export interface CapacityResult {
   throughput: ThroughputResult[]
 }
 
-/** A fresh identity: TCP + Noise + Yamux, and with `reserveOn` a circuit reservation there. */
-async function clientNode (reserveOn?: Multiaddr): Promise<Libp2p> {
+/**
+ * A fresh identity: TCP + Noise + Yamux, and with `reserveOn` a circuit reservation there. `from`
+ * is the loopback source address it dials from (127.0.0.2, …: another network to the relay).
+ */
+async function clientNode (reserveOn?: Multiaddr, from?: string): Promise<Libp2p> {
   if (reserveOn == null) {
-    return await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+    const dialOpts = from != null ? { localAddress: from } as TCPSocketOptions : undefined
+    return await createLibp2p({ transports: [tcp({ dialOpts })], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
   }
   return await createLibp2p({
     addresses: { listen: [reserveOn.encapsulate('/p2p-circuit').toString()] },
@@ -68,7 +74,7 @@ async function stopNode (node: Libp2p): Promise<void> {
   await Promise.resolve(node.stop()).catch(() => {})
 }
 
-async function forEachLimited<T> (items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T> (items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items]
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
     while (queue.length > 0) await fn(queue.shift()!)
@@ -142,6 +148,7 @@ export async function benchRelayCapacity (opts: {
         seconds: round1(seconds),
         perSecond: round1(durations.length / seconds),
         relayCpuPercent: round1((100 * cpu) / seconds),
+        relayCpuMsPerPairing: round1((1000 * cpu) / Math.max(1, durations.length)),
         pairingMs: summarize(durations)
       })
       opts.onProgress?.(`relay capacity: concurrency ${phase.concurrency} → ${(durations.length / seconds).toFixed(1)} pairings/s`)
@@ -155,9 +162,9 @@ export async function benchRelayCapacity (opts: {
   }
 }
 
-/** The relay's whole part of one pairing, with the product's FcPeer on both sides. */
-async function onePairing (relay: Multiaddr): Promise<void> {
-  const [a, b] = await Promise.all([clientNode(), clientNode()])
+/** The relay's whole part of one pairing, with the product's FcPeer on both sides; both dial from `from`. */
+export async function onePairing (relay: Multiaddr, from?: string): Promise<void> {
+  const [a, b] = await Promise.all([clientNode(undefined, from), clientNode(undefined, from)])
   try {
     const fc = generateFlashCode(8)
     const signal = AbortSignal.timeout(STEP_LIMIT_MS)

@@ -10,7 +10,8 @@ import { CRP_PROTOCOL, CrpMessage } from '../../protocols/crp/index.js'
 import { ICE_PROTOCOL, IceMessage } from '../../protocols/ice/index.js'
 import type { Relay } from '../../relay/index.js'
 import { Cleanup, bytes, clientNode, completePairing, freshLookup, startRelay, waitFor } from '../helpers/relay-clients.js'
-import { freshToken, ROLE, sealed, varint } from '../helpers/crp-clients.js'
+import { freshToken, ROLE, sealed } from '../helpers/crp-clients.js'
+import { frame, int, mutate, noise, prng, type Rand } from '../helpers/fuzz.js'
 
 /** Cases per protocol, and the wall-clock budget of each protocol's run (whichever ends first). */
 const CASES_PER_PROTOCOL = 300
@@ -19,50 +20,15 @@ const BUDGET_MS = 15_000
 const CASE_WAIT_MS = 300
 const SEED = 0x6d1c0de
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed and index. */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-type Rand = () => number
-const int = (rand: Rand, n: number): number => Math.floor(rand() * n)
-const randomBytes = (rand: Rand, n: number): Uint8Array => Uint8Array.from({ length: n }, () => int(rand, 256))
-
-function frame (body: Uint8Array): Uint8Array {
-  const len = varint(body.length)
-  const out = new Uint8Array(len.length + body.length)
-  out.set(len)
-  out.set(body, len.length)
-  return out
-}
-
-/** Flips, truncates, extends or splices a valid encoding. */
-function mutate (rand: Rand, valid: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(valid)
-  switch (int(rand, 4)) {
-    case 0: for (let i = 0; i < 1 + int(rand, 4); i++) if (out.length > 0) out[int(rand, out.length)] ^= 1 << int(rand, 8); return out
-    case 1: return out.subarray(0, int(rand, out.length + 1))
-    case 2: return Uint8Array.from([...out, ...randomBytes(rand, 1 + int(rand, 64))])
-    default: return Uint8Array.from([...randomBytes(rand, int(rand, 8)), ...out.subarray(int(rand, out.length + 1))])
-  }
-}
-
 /** What one case writes: pure noise, a frame of noise, a mutated valid frame, or a valid frame then noise. */
 function caseBytes (rand: Rand, valid: Uint8Array[]): Uint8Array[] {
   const pick = (): Uint8Array => valid[int(rand, valid.length)]
   switch (int(rand, 5)) {
-    case 0: return [randomBytes(rand, int(rand, 2048))]
-    case 1: return [frame(randomBytes(rand, int(rand, 512)))]
+    case 0: return [noise(rand, int(rand, 2048))]
+    case 1: return [frame(noise(rand, int(rand, 512)))]
     case 2: return [frame(mutate(rand, pick()))]
     case 3: return [mutate(rand, frame(pick()))]
-    default: return [frame(pick()), frame(mutate(rand, pick())), randomBytes(rand, int(rand, 64))]
+    default: return [frame(pick()), frame(mutate(rand, pick())), noise(rand, int(rand, 64))]
   }
 }
 

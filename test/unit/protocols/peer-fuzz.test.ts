@@ -14,43 +14,13 @@ import { ChatMessage, ChatType, CHAT_FRAME_MAX_BYTES, ChatSender, receiveChat } 
 import { IceMessage, ICE_FRAME_MAX_BYTES, requestIceServers } from '../../../protocols/ice/index.js'
 import { flashCodeLookup, generateFlashCode, generateX25519, sodium } from '../../../protocols/crypto/index.js'
 import { channelPair, resetAll } from './contact/fixtures.js'
+import { frame, int, mutate, noise, prng, type Rand } from '../../helpers/fuzz.js'
 
 const CASES = 60
 const BUDGET_MS = 8_000
 /** A run that neither settles nor is settled by the hostile side's end within this is a hang. */
 const RUN_BOUND_MS = 3_000
 const SEED = 0x9e3779b9
-
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-type Rand = () => number
-const int = (r: Rand, n: number): number => Math.floor(r() * n)
-const noise = (r: Rand, n: number): Uint8Array<ArrayBuffer> => Uint8Array.from({ length: n }, () => int(r, 256))
-
-function varint (n: number): Uint8Array {
-  const out: number[] = []
-  while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128) }
-  out.push(n)
-  return Uint8Array.from(out)
-}
-const frame = (body: Uint8Array): Uint8Array => Uint8Array.from([...varint(body.length), ...body])
-
-function mutate (r: Rand, valid: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(valid)
-  switch (int(r, 3)) {
-    case 0: if (out.length > 0) out[int(r, out.length)] ^= 1 << int(r, 8); return out
-    case 1: return out.subarray(0, int(r, out.length + 1))
-    default: return Uint8Array.from([...out, ...noise(r, 1 + int(r, 32))])
-  }
-}
 
 /** The hostile end: after the run's first write it sends 1–3 random or mutated frames, then ends. */
 async function hostile (r: Rand, ch: FrameChannel<unknown>, valid: Uint8Array[]): Promise<void> {

@@ -29,7 +29,7 @@ export function isDirectConnection (connection: Connection): boolean {
 export async function connectToVerifiedPeer (
   node: Libp2p,
   peer: { peerId: PeerId, multiaddrs: Multiaddr[] },
-  opts: { signal?: AbortSignal, attemptTimeoutsMs: number[], onWebRtcAttemptFailed?: () => void }
+  opts: { signal?: AbortSignal, attemptTimeoutsMs: number[], onWebRtcAttemptFailed?: () => void, force?: boolean }
 ): Promise<VerifiedPeerConnection | undefined> {
   // Only addresses that name the verified peer: libp2p then checks the remote key for us too.
   const own = peer.multiaddrs.filter(ma => ma.toString().endsWith(`/p2p/${peer.peerId.toString()}`))
@@ -38,7 +38,7 @@ export async function connectToVerifiedPeer (
 
   for (const ma of webrtc) {
     for (const [attempt, ms] of opts.attemptTimeoutsMs.entries()) {
-      const connection = await tryDial(node, ma, peer.peerId, ms, opts.signal)
+      const connection = await tryDial(node, ma, peer.peerId, ms, opts.signal, opts.force)
       if (connection != null && isDirectConnection(connection)) return { connection, direct: true }
       log('webrtc attempt %d failed', attempt + 1)
       opts.onWebRtcAttemptFailed?.()
@@ -51,9 +51,10 @@ export async function connectToVerifiedPeer (
   return undefined
 }
 
-async function tryDial (node: Libp2p, ma: Multiaddr, expected: PeerId, ms: number, signal?: AbortSignal): Promise<Connection | undefined> {
+/** `force`: a new connection even though one to the peer exists (libp2p would hand back the relayed one). */
+async function tryDial (node: Libp2p, ma: Multiaddr, expected: PeerId, ms: number, signal?: AbortSignal, force = false): Promise<Connection | undefined> {
   try {
-    const connection = await node.dial(ma, { signal: withTimeout(signal, ms) })
+    const connection = await node.dial(ma, { signal: withTimeout(signal, ms), force })
     if (!connection.remotePeer.equals(expected)) {
       // §6.10: a connection to anyone but the verified peer is dropped.
       await connection.close().catch(() => {})

@@ -231,6 +231,8 @@ describe('`npm start` demo in Chromium: one browser, two tabs', function () {
       await tab.waitForSelector('[data-testid=pairing-status][data-stage="done"]', { timeout: PAIRING_MS })
       await tab.click('[data-testid=pairing-done]')
     }
+    // The home view lists contacts once it has read them from IndexedDB.
+    for (const tab of tabs) await tab.waitForSelector('[data-testid=contact-item]')
     expect(await alice.$$eval('[data-testid=contact-item]', els => els.map(e => (e as HTMLElement).dataset.name))).to.deep.equal(['Bob'])
     expect(await bob.$$eval('[data-testid=contact-item]', els => els.map(e => (e as HTMLElement).dataset.name))).to.deep.equal(['Alice'])
     await mkdir(SCREENSHOT_DIR, { recursive: true })

@@ -28,6 +28,9 @@ import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
 import type { DaemonEvent, DaemonEventListener } from './events.js'
 
+/** After a contact came online relayed: when to try WebRTC again (real time: network steps, not schedule). */
+export const DIRECT_UPGRADE_DELAYS_MS = [1_000, 5_000, 20_000, 60_000]
+
 /** Longest sleep between two reconciliations (new contacts from another process show up by then). */
 export const RECONCILE_MAX_SLEEP_MS = 30_000
 
@@ -400,7 +403,23 @@ export class Daemon {
     void this.sessions.dialContact(this.node, id).catch(() => false).finally(() => { this.dialing.delete(id) })
   }
 
-  private async contactOnline (id: string, _link: ContactLink, _via: SessionVia): Promise<void> {
+  /**
+   * A contact that came online through the relay's circuit (a WebRTC attempt lost a race or a NAT
+   * said no): try for a direct link a few more times. One side tries, the one with the smaller peer
+   * id, so the two never dial WebRTC at each other at once.
+   */
+  private upgradeLater (id: string, attempt = 0): void {
+    if (this.stopped || attempt >= DIRECT_UPGRADE_DELAYS_MS.length || this.node.peerId.toString() > id) return
+    const timer = setTimeout(() => {
+      if (this.stopped || !this.sessions.isOnline(id) || this.sessions.linksOf(id).some(l => l.direct)) return
+      void this.sessions.upgradeToDirect(this.node, id).then((direct) => { if (!direct) this.upgradeLater(id, attempt + 1) })
+    }, DIRECT_UPGRADE_DELAYS_MS[attempt])
+    // Never keeps a finished process alive (Node); browsers have no unref.
+    if (typeof timer === 'object' && timer != null && 'unref' in timer) (timer as { unref(): void }).unref()
+  }
+
+  private async contactOnline (id: string, link: ContactLink, _via: SessionVia): Promise<void> {
+    if (!link.direct) this.upgradeLater(id)
     this.stopRedial(id)
     this.chat.linkUp(id)
     this.files?.linkUp(id)

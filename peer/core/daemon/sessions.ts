@@ -161,6 +161,28 @@ export class Sessions {
     })
   }
 
+  /**
+   * A contact online only through the relay's circuit: its WebRTC addresses once more (§6.10's order
+   * without the relayed fallback). A direct connection gets its own session and becomes the link
+   * chat and files prefer; the relayed one stays until it ends.
+   */
+  async upgradeToDirect (node: Libp2p, id: string): Promise<boolean> {
+    return await this.withDialLock(id, async () => {
+      const direct = (): boolean => this.linksOf(id).some(l => l.direct)
+      if (this.stopped || !this.isOnline(id) || direct()) return direct()
+      const contact = await this.init.book.get(id)
+      if (contact == null) return false
+      const webrtc = addressesNewestFirst(contact).filter(ma => ma.toString().includes('/p2p-circuit/webrtc'))
+      if (webrtc.length === 0) return false
+      const bound = withTimeout(undefined, DIAL_CONTACT_TIMEOUT_MS)
+      const connected = await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs: webrtc }, {
+        signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs, force: true
+      }).catch(() => undefined)
+      if (connected == null || !connected.direct) return false
+      return await this.initiate(id, connected.connection, 'dial', bound)
+    })
+  }
+
   /** §8 as I on an open connection to the contact (a redial, or B's restored connection). */
   async initiate (id: string, connection: Connection, via: SessionVia, signal?: AbortSignal): Promise<boolean> {
     const contact = await this.init.book.get(id)

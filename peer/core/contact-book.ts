@@ -5,6 +5,7 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { InvalidCardError } from '../../protocols/common/errors.js'
 import type { ContactRecord, GiniStorage, KnownAddress } from './storage.js'
+import { KeyedQueue } from './keyed-queue.js'
 
 /** Bound on remembered addresses per contact (oldest dropped first): keeps records and dials small. */
 export const MAX_KNOWN_ADDRESSES = 64
@@ -34,7 +35,7 @@ export async function assertSameKey (storage: GiniStorage, id: string, ppkHex: s
 
 export class ContactBook {
   private readonly storage: GiniStorage
-  private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly queue = new KeyedQueue()
 
   constructor (storage: GiniStorage) {
     this.storage = storage
@@ -42,7 +43,7 @@ export class ContactBook {
 
   /** Resolves once every update queued so far has been written (a stopping daemon waits for it). */
   async settle (): Promise<void> {
-    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()])
+    await this.queue.idle()
   }
 
   async list (): Promise<ContactRecord[]> {
@@ -58,8 +59,7 @@ export class ContactBook {
    * nothing. Resolves with the stored record (undefined if there is no such contact).
    */
   async update (id: string, change: (c: ContactRecord) => boolean | void): Promise<ContactRecord | undefined> {
-    const previous = this.queues.get(id) ?? Promise.resolve()
-    const next = previous.catch(() => {}).then(async () => {
+    return await this.queue.run(id, async () => {
       const current = await this.storage.getContact(id)
       if (current == null) return undefined
       const copy: ContactRecord = structuredClone(current)
@@ -67,12 +67,6 @@ export class ContactBook {
       await this.storage.putContact(copy)
       return copy
     })
-    this.queues.set(id, next)
-    try {
-      return await next
-    } finally {
-      if (this.queues.get(id) === next) this.queues.delete(id)
-    }
   }
 }
 

@@ -4,13 +4,14 @@
 // connection that carries a confirmed session (§15.1), stored, then acknowledged.
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import type { Clock } from '../../../protocols/common/index.js'
+import { systemClock, type Clock } from '../../../protocols/common/index.js'
 import { sodium, toHex } from '../../../protocols/crypto/index.js'
 import {
   CHAT_ID_BYTES, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL, ChatSender, chatChannel, contentProblem, receiveChat,
   showConversation, type ChatKind, type EnvelopeRecord, type ShownMessage, type StoredEnvelope
 } from '../../../protocols/chat/index.js'
 import type { MessageStore } from './message-store.js'
+import { KeyedQueue } from '../keyed-queue.js'
 
 const log = logger('gini:chat')
 
@@ -34,8 +35,8 @@ export interface ChatServiceInit {
   emit: (event: ChatEvent) => void
   /** The contact's best link with a confirmed session, if it is online. */
   linkOf: (contactId: string) => ChatLink | undefined
-  /** True when `connection` carries a confirmed session with this contact (§15.1). */
-  hasSession: (contactId: string, connection: Connection) => boolean
+  /** True once `connection` carries a confirmed session with this contact (§15.1), waiting briefly for one in progress. */
+  sessionOn: (contactId: string, connection: Connection) => Promise<boolean>
   /** True for a contact that may be written to (known, not expired). */
   isContact: (contactId: string) => Promise<boolean>
 }
@@ -48,15 +49,12 @@ interface Outbound { connection: Connection, sender: ChatSender }
  * yet count the connection as a session's and resets it (§15.1).
  */
 export const CHAT_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000]
-/** How long an inbound chat stream waits for this side to store the session it rides on (§8.3). */
-export const CHAT_SESSION_WAIT_MS = 3_000
-const SESSION_POLL_MS = 25
 
 export class ChatService {
   private readonly init: ChatServiceInit
   private readonly outbound = new Map<string, Outbound>()
   /** One queue per contact: flushes and sends never interleave, so envelopes go out in seq order. */
-  private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly queue = new KeyedQueue()
   private readonly retries = new Map<string, { attempt: number, handle: unknown }>()
   /** Envelopes left in the relay mailbox in this run (docs/protocol.md §16): deposited once, resent directly at the next session. */
   private readonly deposited = new Set<string>()
@@ -72,7 +70,7 @@ export class ChatService {
     if (problem != null) throw new ChatInputError(`Not sent: ${problem}.`)
     if (!await this.init.isContact(contactId)) throw new ChatInputError('Not sent: not a contact (or the contact expired and needs a new pairing).')
     if (type !== 'MESSAGE') await this.checkTarget(contactId, type, target)
-    return await this.serially(contactId, async () => {
+    return await this.queue.run(contactId, async () => {
       const last = await this.init.store.lastSent(contactId)
       const envelope: StoredEnvelope = {
         id: toHex(sodium.randombytes_buf(CHAT_ID_BYTES)),
@@ -98,7 +96,7 @@ export class ChatService {
   }
 
   private flush (contactId: string): void {
-    void this.serially(contactId, async () => {
+    void this.queue.run(contactId, async () => {
       const pending = await this.init.store.undelivered(contactId)
       if (pending.length > 0) await this.writeAll(contactId, pending)
     }).catch((err) => { log('flush to a contact failed: %s', err?.message) })
@@ -108,25 +106,24 @@ export class ChatService {
     if (this.stopped || this.retries.get(contactId)?.handle != null) return
     const attempt = this.retries.get(contactId)?.attempt ?? 0
     if (attempt >= CHAT_RETRY_DELAYS_MS.length || this.init.linkOf(contactId) == null) return // the next session flushes
-    // A network step's deadline, in real time like the other dial and stream deadlines.
-    const handle = setTimeout(() => {
+    // A network step's deadline, in real time like the other dial and stream deadlines (the system
+    // clock's timers never keep a finished process alive).
+    const handle = systemClock.setTimeout(() => {
       this.retries.set(contactId, { attempt: attempt + 1, handle: undefined })
       this.flush(contactId)
     }, CHAT_RETRY_DELAYS_MS[attempt])
-    // A pending retry must never keep a finished process alive (Node); browsers have no unref.
-    if (typeof handle === 'object' && handle != null && 'unref' in handle) (handle as { unref(): void }).unref()
     this.retries.set(contactId, { attempt, handle })
   }
 
   private cancelRetry (contactId: string): void {
     const r = this.retries.get(contactId)
-    if (r?.handle != null) clearTimeout(r.handle as ReturnType<typeof setTimeout>)
+    if (r?.handle != null) systemClock.clearTimeout(r.handle)
     this.retries.delete(contactId)
   }
 
   /** An inbound /gini/chat/1 stream. `contactId` for a restored connection on a run's node. */
   async handleInbound (stream: Stream, connection: Connection, contactId = connection.remotePeer.toString()): Promise<void> {
-    if (this.stopped || !await this.sessionOn(contactId, connection) || !await this.init.isContact(contactId)) {
+    if (this.stopped || !await this.init.sessionOn(contactId, connection) || !await this.init.isContact(contactId)) {
       stream.abort(new Error('not a contact with a session')) // §15.1: no frame for a stranger
       return
     }
@@ -159,7 +156,7 @@ export class ChatService {
    * and the receiver stores them once (§15.3). Returns how many were deposited.
    */
   async depositOutbox (contactId: string, deposit: (envelope: EnvelopeRecord) => Promise<void>): Promise<number> {
-    return await this.serially(contactId, async () => {
+    return await this.queue.run(contactId, async () => {
       let n = 0
       for (const e of await this.init.store.undelivered(contactId)) {
         if (this.stopped) break
@@ -174,15 +171,6 @@ export class ChatService {
     })
   }
 
-  /** True once `connection` carries a stored session with the contact, waiting a moment for one in progress. */
-  private async sessionOn (contactId: string, connection: Connection): Promise<boolean> {
-    for (let waited = 0; !this.init.hasSession(contactId, connection); waited += SESSION_POLL_MS) {
-      if (this.stopped || waited >= CHAT_SESSION_WAIT_MS || connection.status !== 'open') return false
-      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
-    }
-    return true
-  }
-
   async conversation (contactId: string): Promise<ShownMessage[]> {
     return showConversation(await this.init.store.list(contactId))
   }
@@ -192,7 +180,7 @@ export class ChatService {
     for (const id of [...this.retries.keys()]) this.cancelRetry(id)
     for (const o of this.outbound.values()) o.sender.abort(new Error('stopping'))
     this.outbound.clear()
-    await Promise.allSettled([...this.queues.values()])
+    await this.queue.idle()
   }
 
   private async checkTarget (contactId: string, type: ChatKind, target?: string): Promise<void> {
@@ -245,16 +233,5 @@ export class ChatService {
   private async acked (contactId: string, ids: string[]): Promise<void> {
     if (this.retries.get(contactId)?.handle == null) this.retries.delete(contactId) // the stream works again
     for (const id of await this.init.store.markDelivered(contactId, ids)) this.init.emit({ event: 'delivered', id, contact: contactId })
-  }
-
-  private async serially<T> (contactId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(contactId) ?? Promise.resolve()
-    const next = previous.catch(() => {}).then(fn)
-    this.queues.set(contactId, next)
-    try {
-      return await next
-    } finally {
-      if (this.queues.get(contactId) === next) this.queues.delete(contactId)
-    }
   }
 }

@@ -20,6 +20,7 @@ import { withTimeout } from '../signals.js'
 import type { ContactBook } from '../contact-book.js'
 import type { CreatePeerNode } from '../peer-node.js'
 import type { ContactRecord, MailboxChainsRecord } from '../storage.js'
+import { KeyedQueue } from '../keyed-queue.js'
 
 /** Bound on one whole exchange with the relay (dial, request, answers). */
 export const MAILBOX_EXCHANGE_TIMEOUT_MS = 30_000
@@ -77,7 +78,7 @@ function loadReceive (entry: MailboxChainsRecord | undefined, ss: Uint8Array, se
 export class MailboxClient {
   private readonly init: MailboxClientInit
   /** One fetch per contact at a time: the receive chains are read, advanced and written back. */
-  private readonly fetching = new Map<string, Promise<unknown>>()
+  private readonly fetching = new KeyedQueue()
 
   constructor (init: MailboxClientInit) {
     this.init = init
@@ -112,10 +113,7 @@ export class MailboxClient {
    * and deletes every fetched blob from the relay.
    */
   async fetch (contactId: string, role: PairingRole, deliver: (envelopes: EnvelopeRecord[]) => Promise<void>): Promise<FetchResult> {
-    const previous = this.fetching.get(contactId) ?? Promise.resolve()
-    const run = previous.catch(() => {}).then(async () => await this.fetchOnce(contactId, role, deliver))
-    this.fetching.set(contactId, run)
-    try { return await run } finally { if (this.fetching.get(contactId) === run) this.fetching.delete(contactId) }
+    return await this.fetching.run(contactId, async () => await this.fetchOnce(contactId, role, deliver))
   }
 
   private async fetchOnce (contactId: string, role: PairingRole, deliver: (envelopes: EnvelopeRecord[]) => Promise<void>): Promise<FetchResult> {

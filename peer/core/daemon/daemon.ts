@@ -6,7 +6,7 @@
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Clock } from '../../../protocols/common/index.js'
+import { systemClock, type Clock } from '../../../protocols/common/index.js'
 import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
 import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../protocols/chat/index.js'
@@ -146,14 +146,13 @@ export class Daemon {
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
       onOffline: () => { void this.reconcile() }
     })
-    this.chat = new ChatService({
-      store: ctx.messages,
-      clock: ctx.clock,
-      emit,
-      linkOf: (id) => this.sessions.linkOf(id),
-      hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
-      isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
-    })
+    // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
+    const contactLinks = {
+      linkOf: (id: string) => this.sessions.linkOf(id),
+      sessionOn: async (id: string, connection: Connection) => await this.sessions.sessionOn(id, connection),
+      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
+    }
+    this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
       this.mailbox = {
         client: new MailboxClient({ relay: this.relayLinks.primary, createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
@@ -165,9 +164,7 @@ export class Daemon {
       this.files = new FileTransfers({
         storage: ctx.files,
         emit,
-        linkOf: (id) => this.sessions.linkOf(id),
-        hasSession: (id, connection) => this.sessions.linksOf(id).some(l => l.connection === connection),
-        isContact: async (id) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' },
+        ...contactLinks,
         maxBytes: opts.files?.maxBytes,
         allowRelayed: opts.files?.allowRelayed
       })
@@ -410,12 +407,11 @@ export class Daemon {
    */
   private upgradeLater (id: string, attempt = 0): void {
     if (this.stopped || attempt >= DIRECT_UPGRADE_DELAYS_MS.length || this.node.peerId.toString() > id) return
-    const timer = setTimeout(() => {
+    // Real time, like the other network steps; the system clock's timers never keep a process alive.
+    systemClock.setTimeout(() => {
       if (this.stopped || !this.sessions.isOnline(id) || this.sessions.linksOf(id).some(l => l.direct)) return
       void this.sessions.upgradeToDirect(this.node, id).then((direct) => { if (!direct) this.upgradeLater(id, attempt + 1) })
     }, DIRECT_UPGRADE_DELAYS_MS[attempt])
-    // Never keeps a finished process alive (Node); browsers have no unref.
-    if (typeof timer === 'object' && timer != null && 'unref' in timer) (timer as { unref(): void }).unref()
   }
 
   private async contactOnline (id: string, link: ContactLink, _via: SessionVia): Promise<void> {

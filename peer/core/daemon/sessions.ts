@@ -22,12 +22,17 @@ import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-bo
 import type { GiniStorage } from '../storage.js'
 import type { DaemonEventListener } from './events.js'
 import { withTimeout } from '../signals.js'
+import { KeyedQueue } from '../keyed-queue.js'
 
 /** Bound on one reconnection attempt: every saved address tried, WebRTC then relayed. */
 export const DIAL_CONTACT_TIMEOUT_MS = 30_000
 /** Inbound /gini/session/1 streams per connection at once (a session and an AddressUpdate or two). */
 export const SESSION_MAX_INBOUND_STREAMS = 8
 export const SESSION_MAX_OUTBOUND_STREAMS = 8
+
+/** How long a stream of a protocol built on sessions (chat, files) waits for its session to be stored. */
+export const SESSION_SETTLE_WAIT_MS = 3_000
+const SESSION_POLL_MS = 25
 
 export type SessionVia = 'dial' | 'inbound' | 'restore'
 
@@ -58,7 +63,7 @@ export interface SessionsInit {
 export class Sessions {
   private readonly init: SessionsInit
   private readonly links = new Map<string, Set<ContactLink>>()
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly dialLocks = new KeyedQueue()
   private announcing: Promise<void> = Promise.resolve()
   private stopped = false
 
@@ -84,16 +89,23 @@ export class Sessions {
     return [...this.links.keys()].filter(id => this.isOnline(id))
   }
 
+  /**
+   * True once `connection` carries a stored session with the contact. A stream may arrive a moment
+   * before this side stored the session it rides on (the two sides store a moment apart, §8.3), so
+   * it waits for one in progress, boundedly.
+   */
+  async sessionOn (id: string, connection: Connection): Promise<boolean> {
+    const has = (): boolean => this.linksOf(id).some(l => l.connection === connection)
+    for (let waited = 0; !has(); waited += SESSION_POLL_MS) {
+      if (this.stopped || waited >= SESSION_SETTLE_WAIT_MS || connection.status !== 'open') return false
+      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
+    }
+    return true
+  }
+
   /** Runs `fn` alone for this contact: one reconnection (dial, parked pickup, restore dial) at a time. */
   async withDialLock<T> (id: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve()
-    const next = previous.catch(() => {}).then(fn)
-    this.locks.set(id, next)
-    try {
-      return await next
-    } finally {
-      if (this.locks.get(id) === next) this.locks.delete(id)
-    }
+    return await this.dialLocks.run(id, fn)
   }
 
   /**

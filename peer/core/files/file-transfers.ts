@@ -88,7 +88,8 @@ export interface FileTransfersInit {
   storage: FileTransferStorage
   emit: (event: FileEvent) => void
   linkOf: (contactId: string) => FileLink | undefined
-  hasSession: (contactId: string, connection: Connection) => boolean
+  /** True once `connection` carries a confirmed session with this contact (§17.1), waiting briefly for one in progress. */
+  sessionOn: (contactId: string, connection: Connection) => Promise<boolean>
   isContact: (contactId: string) => Promise<boolean>
   /** Largest file this side accepts (§17.3). */
   maxBytes?: number
@@ -96,8 +97,6 @@ export interface FileTransfersInit {
   allowRelayed?: boolean
 }
 
-const SESSION_WAIT_MS = 3_000
-const SESSION_POLL_MS = 25
 const STREAM_OPEN_TIMEOUT_MS = 10_000
 
 export class FileTransfers {
@@ -202,7 +201,7 @@ export class FileTransfers {
 
   /** An inbound /gini/files/1 stream: only from a contact with a session on this connection (§17.1, §15.1). */
   async handleInbound (stream: Stream, connection: Connection, contactId = connection.remotePeer.toString()): Promise<void> {
-    if (this.stopped || !await this.sessionOn(contactId, connection) || !await this.init.isContact(contactId)) {
+    if (this.stopped || !await this.init.sessionOn(contactId, connection) || !await this.init.isContact(contactId)) {
       stream.abort(new Error('not a contact with a session'))
       return
     }
@@ -324,14 +323,6 @@ export class FileTransfers {
     return await link.connection.newStream(FILES_PROTOCOL, {
       maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS, runOnLimitedConnection: link.connection.limits != null, signal: AbortSignal.timeout(STREAM_OPEN_TIMEOUT_MS)
     })
-  }
-
-  private async sessionOn (contactId: string, connection: Connection): Promise<boolean> {
-    for (let waited = 0; !this.init.hasSession(contactId, connection); waited += SESSION_POLL_MS) {
-      if (this.stopped || waited >= SESSION_WAIT_MS || connection.status !== 'open') return false
-      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
-    }
-    return true
   }
 
   private async load (): Promise<void> {

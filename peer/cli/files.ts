@@ -5,10 +5,12 @@ import { resolve } from 'node:path'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-import { findContact, openBackend } from './chat.js'
+import { eventuallyEvent, findContact, openBackend } from './chat.js'
 import type { TransferView } from './daemon-link.js'
 
 const MIB = 1024 * 1024
+/** How long `send-file` waits for a contact that is not online yet (files go peer to peer only). */
+const CONTACT_ONLINE_WAIT_MS = 15_000
 
 function sizeText (bytes: number): string {
   return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`
@@ -62,10 +64,7 @@ export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: 
   try {
     if (!await backend.isOnline(contact.id)) {
       if (!ctx.json) process.stdout.write(`Connecting to ${contact.name}…\n`)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 15_000)
-        backend.onEvent((e) => { if (e.event === 'contact-state' && e.id === contact.id && e.state === 'online') { clearTimeout(timer); resolve() } })
-      })
+      await eventuallyEvent(backend, ctx, (e) => e.event === 'contact-state' && e.id === contact.id && e.state === 'online', CONTACT_ONLINE_WAIT_MS)
     }
     // The daemon runs elsewhere: it gets an absolute path.
     const offered = await backend.offerFile(contact.id, resolve(path))

@@ -2,6 +2,7 @@
 // version or absurd KDF parameters are refused with a clear error.
 import { expect } from 'chai'
 import { BackupFormatError, openBackup, sealBackup } from '../../../../protocols/crypto/backup.js'
+import vector from '../../../vectors/gini-backup-v1.json' with { type: 'json' }
 
 const LOW = { opslimit: 1, memlimitKiB: 8 }
 const plain = new TextEncoder().encode('{"v":1}')
@@ -16,6 +17,13 @@ async function rejects (p: Promise<unknown>, re: RegExp): Promise<void> {
 }
 
 describe('crypto/backup', () => {
+  it('matches test/vectors/gini-backup-v1.json', async () => {
+    const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
+    const file = await sealBackup(new TextEncoder().encode(vector.plaintext), vector.passphrase,
+      { opslimit: vector.opslimit, memlimitKiB: vector.memlimitKiB }, hex(vector.salt), hex(vector.nonce))
+    expect(Buffer.from(file).toString('hex')).to.equal(vector.file)
+    expect(new TextDecoder().decode(await openBackup(hex(vector.file), vector.passphrase))).to.equal(vector.plaintext)
+  })
   it('round-trips with the right passphrase', async () => {
     const file = await sealBackup(plain, 'correct horse', LOW)
     expect(await openBackup(file, 'correct horse')).to.deep.equal(plain)

@@ -1,7 +1,7 @@
 // docs/protocol.md §20.1: a sealed backup opens with its passphrase only; a flipped byte, another
 // version or absurd KDF parameters are refused with a clear error.
 import { expect } from 'chai'
-import { BackupFormatError, openBackup, sealBackup } from '../../../../protocols/crypto/backup.js'
+import { BackupFormatError, openBackup, sealBackup } from '../../../../protocols/crypto/index.js'
 import vector from '../../../vectors/gini-backup-v1.json' with { type: 'json' }
 
 const LOW = { opslimit: 1, memlimitKiB: 8 }

@@ -154,6 +154,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     reserveMaxPerNet: C.RESERVE_MAX_PER_NET_PENDING
   }, onRefused)
   let stopping = false
+  let stopped: Promise<void> | undefined
   const node = await createLibp2p({
     privateKey,
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
@@ -264,14 +265,17 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     ice: { get servedCount () { return iceSvc.servedCount } },
     metricsUrl: endpoint?.url,
     async stop () {
-      // No new connections or streams; live pairings and restores hear why they end
-      // (RELAY_SHUTTING_DOWN, docs/protocol.md §10) instead of a bare reset.
-      stopping = true
-      await Promise.all([service.drain(C.SHUTDOWN_DRAIN_MS), crpService.drain(C.SHUTDOWN_DRAIN_MS)])
-      unsubscribe()
-      stopIdleSweep()
-      endpoint?.server.close()
-      await node.stop()
+      stopped ??= (async () => {
+        // No new connections or streams; live pairings and restores hear why they end
+        // (RELAY_SHUTTING_DOWN, docs/protocol.md §10) instead of a bare reset.
+        stopping = true
+        await Promise.all([service.drain(C.SHUTDOWN_DRAIN_MS), crpService.drain(C.SHUTDOWN_DRAIN_MS)])
+        unsubscribe()
+        stopIdleSweep()
+        endpoint?.server.close()
+        await node.stop()
+      })()
+      await stopped
     }
   }
 }

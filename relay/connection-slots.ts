@@ -12,10 +12,14 @@ import type { NetQuota } from './net-quota.js'
 /** Streams that make a connection worth its slot: the relay's own protocols and circuit hops. */
 const BUSY_PROTOCOL_PREFIXES = ['/gini/', '/libp2p/circuit/relay/']
 
-/** A gater whose denyInboundConnection takes a place in `quota` until the raw connection closes. */
-export function connectionGater (quota: NetQuota): ConnectionGater {
+/**
+ * A gater whose denyInboundConnection takes a place in `quota` until the raw connection closes, and
+ * denies every new inbound connection once `stopping()` is true.
+ */
+export function connectionGater (quota: NetQuota, stopping: () => boolean = () => false): ConnectionGater {
   return {
     denyInboundConnection: (maConn: MultiaddrConnection): boolean => {
+      if (stopping()) return true
       const holder = { host: hostOf(maConn.remoteAddr) }
       if (quota.take(holder) != null) return true
       let released = false

@@ -153,6 +153,8 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     reserved: options.reservedPendingPairings ?? C.RESERVED_PENDING_PAIRINGS,
     reserveMaxPerNet: C.RESERVE_MAX_PER_NET_PENDING
   }, onRefused)
+  let stopping = false
+  let stopped: Promise<void> | undefined
   const node = await createLibp2p({
     privateKey,
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
@@ -176,7 +178,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
       inboundConnectionThreshold: options.inboundConnectionsPerHostPerSecond ?? C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND
     },
     // Per-network shares of those slots (relay/connection-slots.ts).
-    connectionGater: connectionGater(connectionQuota),
+    connectionGater: connectionGater(connectionQuota, () => stopping),
     services: {
       // Answers a peer's identify but asks none itself: the relay needs no peer's protocols or
       // addresses (it reaches a reserved peer over the peer's own connection), and the request
@@ -263,10 +265,17 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     ice: { get servedCount () { return iceSvc.servedCount } },
     metricsUrl: endpoint?.url,
     async stop () {
-      unsubscribe()
-      stopIdleSweep()
-      endpoint?.server.close()
-      await node.stop()
+      stopped ??= (async () => {
+        // No new connections or streams; live pairings and restores hear why they end
+        // (RELAY_SHUTTING_DOWN, docs/protocol.md §10) instead of a bare reset.
+        stopping = true
+        await Promise.all([service.drain(C.SHUTDOWN_DRAIN_MS), crpService.drain(C.SHUTDOWN_DRAIN_MS)])
+        unsubscribe()
+        stopIdleSweep()
+        endpoint?.server.close()
+        await node.stop()
+      })()
+      await stopped
     }
   }
 }

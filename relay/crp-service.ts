@@ -142,6 +142,12 @@ export class CrpService implements Startable {
     })
   }
 
+  /** Stops taking new streams and ends the live ones with RELAY_SHUTTING_DOWN, within `ms` (docs/protocol.md §10). */
+  async drain (ms: number): Promise<void> {
+    await this.components.registrar.unhandle(CRP_PROTOCOL)
+    await this.relay?.drain(ms)
+  }
+
   async stop (): Promise<void> {
     await this.components.registrar.unhandle(CRP_PROTOCOL)
     await this.relay?.close()

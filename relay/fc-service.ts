@@ -52,6 +52,12 @@ export class FcService implements Startable {
     })
   }
 
+  /** Stops taking new streams and ends the live ones with RELAY_SHUTTING_DOWN, within `ms` (docs/protocol.md §10). */
+  async drain (ms: number): Promise<void> {
+    await this.components.registrar.unhandle(FC_PROTOCOL)
+    await this.relay?.drain(ms)
+  }
+
   async stop (): Promise<void> {
     await this.components.registrar.unhandle(FC_PROTOCOL)
     this.relay?.close()

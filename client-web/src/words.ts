@@ -29,9 +29,10 @@ export interface ShownError {
 const TITLES: Partial<Record<GiniErrorCode, string>> = {
   EXPIRED: 'The code expired',
   PEER_LEFT: 'Your contact left',
-  UNREACHABLE: 'Could not connect to your contact'
+  UNREACHABLE: 'Could not connect to your contact',
+  RELAY_SHUTTING_DOWN: 'The relay is restarting'
 }
-const RETRYABLE: ReadonlySet<GiniErrorCode> = new Set(['RATE_LIMITED', 'UNREACHABLE', 'UNSPECIFIED'])
+const RETRYABLE: ReadonlySet<GiniErrorCode> = new Set(['RATE_LIMITED', 'UNREACHABLE', 'UNSPECIFIED', 'RELAY_SHUTTING_DOWN'])
 const LOCAL_DETAIL: ReadonlySet<string> = new Set(['KeyChangedError', 'PeerIdNotProvenError'])
 
 export function describeError (err: unknown): ShownError {

@@ -19,7 +19,8 @@ export const WIRE_MESSAGES: Record<GiniErrorCode, string> = {
   UNSUPPORTED_VERSION: 'Unsupported version',
   INVALID_CARD: 'Invalid contact card',
   SESSION_FAILED: 'Session failed',
-  UNREACHABLE: 'Unreachable'
+  UNREACHABLE: 'Unreachable',
+  RELAY_SHUTTING_DOWN: 'Relay shutting down'
 }
 
 /** What a person reads (docs/protocol.md §10, "the user sees"). */
@@ -36,7 +37,8 @@ export const USER_MESSAGES: Record<GiniErrorCode, string> = {
   UNSUPPORTED_VERSION: 'The other side runs an incompatible version.',
   INVALID_CARD: 'The contact card could not be verified.',
   SESSION_FAILED: 'The secure session could not be confirmed.',
-  UNREACHABLE: 'Could not connect to the other side, directly or through the relay.'
+  UNREACHABLE: 'Could not connect to the other side, directly or through the relay.',
+  RELAY_SHUTTING_DOWN: 'The relay is restarting; try again in a moment.'
 }
 
 export class GiniError extends Error {
@@ -71,6 +73,7 @@ export const UnsupportedVersionError = errorClass('UNSUPPORTED_VERSION', 'Unsupp
 export const InvalidCardError = errorClass('INVALID_CARD', 'InvalidCardError')
 export const SessionFailedError = errorClass('SESSION_FAILED', 'SessionFailedError')
 export const UnreachableError = errorClass('UNREACHABLE', 'UnreachableError')
+export const RelayShuttingDownError = errorClass('RELAY_SHUTTING_DOWN', 'RelayShuttingDownError')
 
 const BY_CODE: Record<GiniErrorCode, new (message?: string) => GiniError> = {
   UNSPECIFIED: errorClass('UNSPECIFIED', 'GiniError'),
@@ -85,7 +88,8 @@ const BY_CODE: Record<GiniErrorCode, new (message?: string) => GiniError> = {
   UNSUPPORTED_VERSION: UnsupportedVersionError,
   INVALID_CARD: InvalidCardError,
   SESSION_FAILED: SessionFailedError,
-  UNREACHABLE: UnreachableError
+  UNREACHABLE: UnreachableError,
+  RELAY_SHUTTING_DOWN: RelayShuttingDownError
 }
 
 // The generated enum's values are its member names, so a GiniErrorCode indexes the enum and an

@@ -37,6 +37,7 @@ export type CrpOutcome =
   | 'registered' | 'replaced' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'left'
   | 'wait-elapsed' | 'violation' | 'error-forwarded' | 'abandoned' | 'rate-limited' | 'table-full'
   | 'new-row-quota' | 'store-failed' | 'first-frame-timeout' | 'swept' | 'sweep-failed'
+  | 'relay-stopping'
 
 export interface CrpRelayInit {
   store: RestoreStore
@@ -110,6 +111,7 @@ export class CrpRelay {
   private readonly channels = new Set<Channel>()
   private readonly streams: RelayStreams<CrpMessage>
   private sweeping?: Promise<SweepCounts | undefined>
+  private draining = false
 
   constructor (init: CrpRelayInit) {
     this.init = init
@@ -145,6 +147,34 @@ export class CrpRelay {
     try { return await this.sweeping } finally { this.sweeping = undefined }
   }
 
+  /**
+   * Shutdown (docs/protocol.md §10, RELAY_SHUTTING_DOWN): every stream gets that Error as its last
+   * frame and our side closes (its `Session` cleared); new streams get the same. Resolves when all
+   * went out or after `ms`, whichever is first; close() then resets what is left.
+   */
+  async drain (ms: number): Promise<void> {
+    this.draining = true
+    const sides = new Set<Side>()
+    for (const slots of this.slots.values()) {
+      for (const side of [slots.waiting.A, slots.waiting.B, slots.session.A, slots.session.B]) if (side != null) sides.add(side)
+    }
+    const ends: Array<Promise<void>> = []
+    const served = new Set<Channel>()
+    for (const side of sides) {
+      served.add(side.ch)
+      if (side.ended) continue
+      this.outcome('relay-stopping')
+      this.end(side, errorFrame('RELAY_SHUTTING_DOWN'))
+      ends.push(side.queue)
+    }
+    // Streams still before their Register.
+    for (const ch of this.channels) if (!served.has(ch)) ends.push(this.streams.refuse(ch, 'RELAY_SHUTTING_DOWN'))
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(resolve, ms)
+      void Promise.allSettled(ends).then(() => { this.clock.clearTimeout(timer); resolve() })
+    })
+  }
+
   /** Stops every timer and resets every stream; waits for a sweep in flight. The store stays open. */
   async close (): Promise<void> {
     this.streams.close()
@@ -157,10 +187,11 @@ export class CrpRelay {
   /** Serves one /gini/crp/1 stream until the relay is done with it. Never throws. */
   async handle (ch: Channel, remote: CrpRemote): Promise<void> {
     if (this.streams.closed) { ch.abort(new Error('relay stopping')); return }
+    if (this.draining) { void this.streams.refuse(ch, 'RELAY_SHUTTING_DOWN'); return }
     this.channels.add(ch)
     try {
       const first = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
-      if (first == null) return
+      if (first == null || this.draining) return // drain() answered it already
       const side = first.register != null
         ? this.onRegister(ch, remote, first.register)
         : this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation') // every stream opens with Register

@@ -46,7 +46,7 @@ export interface FcRowQuota {
 export type FcOutcome =
   | 'created' | 'matched' | 'completed' | 'expired' | 'peer-left' | 'abandoned' | 'violation'
   | 'error-forwarded' | 'no-match' | 'in-use' | 'rate-limited' | 'table-full' | 'first-frame-timeout'
-  | 'frame-timeout' | 'network-full'
+  | 'frame-timeout' | 'network-full' | 'relay-stopping'
 
 export interface FcRelayInit {
   /** Life of a row from `Create` (§6.5 rule 7: 180 s). */
@@ -105,6 +105,7 @@ export class FcRelay {
   private readonly streams: RelayStreams<FcMessage>
   private readonly clock: FcClock
   private readonly init: FcRelayInit
+  private draining = false
 
   constructor (init: FcRelayInit = {}) {
     this.init = init
@@ -127,10 +128,11 @@ export class FcRelay {
   /** Serves one /gini/fc/1 stream until the relay is done with it. Never throws. */
   async handle (ch: Channel, remote: FcRemote): Promise<void> {
     if (this.streams.closed) { ch.abort(new Error('relay stopping')); return }
+    if (this.draining) { void this.streams.refuse(ch, 'RELAY_SHUTTING_DOWN'); return }
     this.channels.add(ch)
     try {
       const first = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
-      if (first == null) return
+      if (first == null || this.draining) return // drain() answered it already
       if (first.create != null) await this.onCreate(ch, remote, first.create)
       else if (first.join != null) await this.onJoin(ch, remote, first.join)
       else this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation') // a Join-path stream must open with Join, etc.
@@ -139,6 +141,28 @@ export class FcRelay {
     } finally {
       this.channels.delete(ch)
     }
+  }
+
+  /**
+   * Shutdown (docs/protocol.md §10, RELAY_SHUTTING_DOWN): every stream gets that Error as its last
+   * frame and our side closes; new streams get the same. Resolves when all went out or after `ms`,
+   * whichever is first; close() then resets what is left.
+   */
+  async drain (ms: number): Promise<void> {
+    this.draining = true
+    const ends: Array<Promise<void>> = []
+    const inRows = new Set<Channel>()
+    for (const row of [...this.rows.values()]) {
+      for (const side of [row.creator, row.joiner]) if (side != null) inRows.add(side.ch)
+      this.outcome('relay-stopping')
+      ends.push(...this.finish(row, [row.creator, row.joiner].flatMap(s => s != null ? [[s, errorFrame('RELAY_SHUTTING_DOWN')] as [Side, FcMessage]] : [])))
+    }
+    // Streams still before their first frame.
+    for (const ch of this.channels) if (!inRows.has(ch)) ends.push(this.streams.refuse(ch, 'RELAY_SHUTTING_DOWN'))
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(resolve, ms)
+      void Promise.allSettled(ends).then(() => { this.clock.clearTimeout(timer); resolve() })
+    })
   }
 
   /** Stops every timer and resets every stream; the table is dropped (it never reaches disk). */
@@ -288,18 +312,20 @@ export class FcRelay {
   }
 
   /** Deletes the row at once, sends each listed side its last frame, and ends both streams. */
-  private finish (row: Row, frames: Array<[Side, FcMessage]>): void {
-    if (this.streams.closed) return // close() already reset every stream
+  private finish (row: Row, frames: Array<[Side, FcMessage]>): Array<Promise<void>> {
+    if (this.streams.closed) return [] // close() already reset every stream
     if (this.rows.get(row.key) === row) {
       this.rows.delete(row.key)
       this.init.rowQuota?.release(row.remote)
     }
     row.cancelExpiry()
+    const ends: Array<Promise<void>> = []
     for (const side of [row.creator, row.joiner]) {
       if (side == null || side.ended) continue
       side.ended = true
-      void this.streams.end(side.ch, frames.find(([s]) => s === side)?.[1])
+      ends.push(this.streams.end(side.ch, frames.find(([s]) => s === side)?.[1]))
     }
+    return ends
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

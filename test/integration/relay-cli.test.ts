@@ -4,9 +4,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { fcChannel, FC_PROTOCOL } from '../../protocols/fc/index.js'
+import { RelayShuttingDownError, USER_MESSAGES } from '../../protocols/common/index.js'
+import { fcChannel, FcPeer, FC_PROTOCOL } from '../../protocols/fc/index.js'
+import * as crpClient from '../helpers/crp-clients.js'
 import { Cleanup, WAIT_MS, bytes, clientNode, expectErrorThenEnd, freshLookup, next } from '../helpers/relay-clients.js'
 
 const CLI = join(process.cwd(), 'dist', 'relay', 'cli.js')
@@ -88,6 +91,33 @@ describe('gini-relay CLI', function () {
     await expectErrorThenEnd(ch, 'EXPIRED')
     const exit = exitOf(proc)
     proc.kill('SIGINT')
+    expect(await exit).to.equal(0)
+  })
+
+  it('SIGTERM × a creator waiting for its joiner and a waiting CRP registration → each gets Error{RELAY_SHUTTING_DOWN}, not a reset, the creator says the relay is restarting; exit 0', async () => {
+    const { proc, line } = await startCli(cleanup, ['--json', '--data', await tempDir(), '--listen', '/ip4/127.0.0.1/tcp/0'])
+    const node = await clientNode(cleanup)
+    const stream = await node.dialProtocol(multiaddr(line.addrs[0]), FC_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
+    const creator = new FcPeer({
+      channel: fcChannel(stream),
+      role: 'A',
+      fc: 'ABCDEFG',
+      relayId: peerIdFromString(line.peerId).toMultihash().bytes,
+      lookup: freshLookup(),
+      randomBytes: (n) => bytes(n)
+    })
+    await creator.create(AbortSignal.timeout(WAIT_MS))
+    const waiting = creator.awaitMatched(AbortSignal.timeout(WAIT_MS)).then(() => undefined, (err: unknown) => err)
+    const crp = await crpClient.openCrp(cleanup, line.addrs[0], node)
+    await crpClient.register(crp, crpClient.freshToken(), 'A')
+
+    const exit = exitOf(proc)
+    proc.kill('SIGTERM')
+    const err = await waiting
+    expect(err).to.be.instanceOf(RelayShuttingDownError)
+    expect((err as Error).message).to.equal(USER_MESSAGES.RELAY_SHUTTING_DOWN)
+    expect((err as Error).message).to.equal('The relay is restarting; try again in a moment.')
+    await crpClient.expectErrorThenEnd(crp, 'RELAY_SHUTTING_DOWN')
     expect(await exit).to.equal(0)
   })
 

@@ -26,7 +26,8 @@ const WIRE_NUMBERS: Record<GiniErrorCode, number> = {
   UNSUPPORTED_VERSION: 9,
   INVALID_CARD: 10,
   SESSION_FAILED: 11,
-  UNREACHABLE: 12
+  UNREACHABLE: 12,
+  RELAY_SHUTTING_DOWN: 13
 }
 
 const CODES = Object.keys(WIRE_NUMBERS) as GiniErrorCode[]

@@ -574,4 +574,22 @@ describe('CRP relay state machine (fake clock, SQLite store)', function () {
     await expectErrorThenEnd(b, 'PEER_LEFT')
     expect(h.outcomes).to.include('peer-left')
   })
+
+  it('drain() × a matched run, a waiting registration and a stream before Register → each Error{RELAY_SHUTTING_DOWN} then the end, Sessions cleared; a stream opened after → the same', async () => {
+    const h = await harness(cleanup)
+    const { a, b, token } = await matchedPair(h)
+    const lone = freshToken()
+    const waiting = await h.connect()
+    await register(waiting, lone, 'A')
+    const fresh = await h.connect()
+    await waitFor(() => h.relay.liveStreams === 4, 'four live streams')
+    const drained = h.relay.drain(1_000)
+    for (const ch of [a, b, waiting, fresh]) await expectErrorThenEnd(ch, 'RELAY_SHUTTING_DOWN')
+    for (const ch of [a, b, waiting, fresh]) await ch.close()
+    await drained
+    expect(h.store.get(token)?.sessionAtMs).to.deep.equal({})
+    expect(h.store.get(lone)?.sessionAtMs).to.deep.equal({})
+    expect(h.outcomes.filter(o => o === 'relay-stopping')).to.have.length(3)
+    await expectErrorThenEnd(await h.connect(), 'RELAY_SHUTTING_DOWN')
+  })
 })

@@ -213,4 +213,22 @@ describe('GSS state machine (fake clock)', function () {
     await createRow(from('2001:db8:0:1ff::1'))
     expect(rowQuota.size).to.equal(2)
   })
+
+  it('drain() × a matched row, an unmatched creator and a stream before its first frame → each Error{RELAY_SHUTTING_DOWN} then the end; a stream opened after → the same; table empty', async () => {
+    const { fc, outcomes, connect } = setup()
+    const { a, lookup } = await createRow(connect)
+    const b = await connect()
+    await b.write({ join: { lookup, sid: bytes(16) } })
+    await next(a); await next(b)
+    const { a: lone } = await createRow(connect)
+    const fresh = await connect()
+    await waitFor(() => fc.pendingCount === 2, 'both rows')
+    const drained = fc.drain(1_000)
+    for (const ch of [a, b, lone, fresh]) await expectErrorThenEnd(ch, 'RELAY_SHUTTING_DOWN')
+    for (const ch of [a, b, lone, fresh]) await ch.close()
+    await drained
+    expect(fc.pendingCount).to.equal(0)
+    expect(outcomes.filter(o => o === 'relay-stopping')).to.have.length(2)
+    await expectErrorThenEnd(await connect(), 'RELAY_SHUTTING_DOWN')
+  })
 })

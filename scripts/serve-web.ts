@@ -10,6 +10,8 @@ export interface WebConfig {
   /** The relay's /ws multiaddr with /p2p/<id>. */
   relay?: string
   iceServers?: Array<{ urls: string | string[], username?: string, credential?: string }>
+  /** The relay mailbox's timings in ms (client-web/src/config.ts); the daemon's defaults when absent. */
+  mailbox?: { fetchIntervalMs?: number, depositAfterMs?: number }
 }
 
 export interface WebServer {

@@ -45,7 +45,7 @@ export class App {
     this.node = node
     this.config = config
     this.relaySetting = new RelaySetting(config.profile)
-    this.presence = new Presence(node, primary)
+    this.presence = new Presence(node, primary, config.mailbox)
   }
 
   async start (): Promise<void> {

@@ -3,12 +3,15 @@
 // comes from `?profile=<name>`: one browser profile shares one IndexedDB per origin, so two people
 // on one computer (the two-tab demo) need two names.
 import type { IceServer } from '../../peer/core/peer-node.js'
+import type { DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
 
 /** What `/config.json` may carry. Unknown fields are ignored. */
 export interface ServedConfig {
   /** The relay's WebSocket multiaddr, ending in /p2p/<relay peer id>. */
   relay?: string
   iceServers?: IceServer[]
+  /** The relay mailbox's timings (docs/protocol.md §16), in ms; the daemon's defaults when absent. */
+  mailbox?: DaemonMailboxOptions
 }
 
 export interface ClientConfig {
@@ -16,10 +19,14 @@ export interface ClientConfig {
   dbName: string
   served: ServedConfig
   iceServers: IceServer[]
+  /** Always on while the tab is open: fetched at start and every fetchIntervalMs (§16). */
+  mailbox: DaemonMailboxOptions
 }
 
 /** Fetching config.json from our own origin is instant when it works; do not hang the first paint. */
 const CONFIG_FETCH_TIMEOUT_MS = 3_000
+/** A served config cannot make every tab poll the relay more often than this. */
+const MIN_MAILBOX_FETCH_INTERVAL_MS = 1_000
 const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
 export const DEFAULT_PROFILE = 'default'
 
@@ -35,7 +42,8 @@ export async function loadConfig (url: URL = new URL(location.href)): Promise<Cl
     profile,
     dbName: profile === DEFAULT_PROFILE ? 'giniconnect' : `giniconnect-${profile}`,
     served,
-    iceServers: Array.isArray(served.iceServers) ? served.iceServers : []
+    iceServers: Array.isArray(served.iceServers) ? served.iceServers : [],
+    mailbox: served.mailbox ?? {}
   }
 }
 
@@ -45,15 +53,29 @@ async function fetchServedConfig (url: URL): Promise<ServedConfig> {
     if (!res.ok) return {}
     const json: unknown = await res.json()
     if (json == null || typeof json !== 'object') return {}
-    const { relay, iceServers } = json as Record<string, unknown>
+    const { relay, iceServers, mailbox } = json as Record<string, unknown>
     return {
       relay: typeof relay === 'string' && relay.trim() !== '' ? relay.trim() : undefined,
-      iceServers: Array.isArray(iceServers) ? iceServers as IceServer[] : undefined
+      iceServers: Array.isArray(iceServers) ? iceServers as IceServer[] : undefined,
+      mailbox: mailboxTimings(mailbox)
     }
   } catch {
     // No config.json (a static host without `npm start`): the user sets the relay in Settings.
     return {}
   }
+}
+
+/** The timings config.json gives that are whole milliseconds ≥ 0 (fetchIntervalMs ≥ 1 s); the rest stay defaults. */
+function mailboxTimings (value: unknown): DaemonMailboxOptions | undefined {
+  if (value == null || typeof value !== 'object') return undefined
+  const { fetchIntervalMs, depositAfterMs } = value as Record<string, unknown>
+  const ms = (v: unknown, min: number): number | undefined => typeof v === 'number' && Number.isSafeInteger(v) && v >= min ? v : undefined
+  const out: DaemonMailboxOptions = {}
+  const fetchEvery = ms(fetchIntervalMs, MIN_MAILBOX_FETCH_INTERVAL_MS)
+  const depositAfter = ms(depositAfterMs, 0)
+  if (fetchEvery != null) out.fetchIntervalMs = fetchEvery
+  if (depositAfter != null) out.depositAfterMs = depositAfter
+  return out
 }
 
 /** The relay the user chose in Settings (overrides config.json), per profile. */

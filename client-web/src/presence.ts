@@ -1,9 +1,11 @@
 // Keeps this person online while the tab is open: the core's daemon (peer/core/daemon/) with the long-term
 // identity holds a slot at the relay, re-dials every contact, answers their dials, and moves each
-// contact between online / offline / unreachable / expired. The UI reads the states from storage
+// contact between online / offline / unreachable / expired, and runs the relay mailbox
+// (docs/protocol.md §16): fetches what contacts left for us when the tab opens and every
+// fetchIntervalMs, and leaves our outbox there for contacts offline longer than depositAfterMs. The UI reads the states from storage
 // (the daemon writes them) and redraws when an event says something changed.
 import type { GiniNode } from '../../peer/core/gini-node.js'
-import type { Daemon } from '../../peer/core/daemon/daemon.js'
+import type { Daemon, DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import type { RestoreStatus } from '../../peer/core/daemon/reachability.js'
 import type { ChatEvent } from '../../peer/core/chat/chat-service.js'
@@ -15,15 +17,17 @@ export class Presence {
   status: RelayStatus = 'off'
   private readonly node: GiniNode
   private readonly primary: boolean
+  private readonly mailbox: DaemonMailboxOptions
   private daemon?: Daemon
   private generation = 0
   private readonly restore = new Map<string, RestoreStatus | undefined>()
   private readonly listeners = new Set<() => void>()
   private readonly chatListeners = new Set<(e: ChatEvent) => void>()
 
-  constructor (node: GiniNode, primary: boolean) {
+  constructor (node: GiniNode, primary: boolean, mailbox: DaemonMailboxOptions = {}) {
     this.node = node
     this.primary = primary
+    this.mailbox = mailbox
     if (!primary) this.status = 'other-tab'
   }
 
@@ -38,6 +42,7 @@ export class Presence {
       try {
         const daemon = await this.node.startDaemon({
           relays: [relay],
+          mailbox: this.mailbox,
           onEvent: (e) => { if (generation === this.generation) this.onEvent(e) }
         })
         if (generation !== this.generation) { await daemon.stop(); return }

@@ -15,7 +15,7 @@ import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
 import { assertSameKey } from './contact-book.js'
-import { contactSafetyNumber } from './safety.js'
+import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -182,13 +182,16 @@ export class GiniNode {
   }
 
   /**
-   * Marks a contact verified against its current safety number (§18). Read fresh and written at
-   * once, so a record another part of the node updated meanwhile keeps those changes.
+   * Marks a contact verified against `number`, the safety number the user compared (§18): refused
+   * (SafetyNumberMismatchError, nothing stored) unless it is the one the stored keys give now. Read
+   * fresh and written at once, so a record another part of the node updated meanwhile keeps those changes.
    */
-  async markVerified (id: string): Promise<ContactRecord> {
+  async markVerified (id: string, number: string): Promise<ContactRecord> {
     const current = await this.init.storage.getContact(id)
     if (current == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
-    const contact: ContactRecord = { ...current, verified: { number: this.safetyNumber(current), atMs: this.clock.now() } }
+    const now = this.safetyNumber(current)
+    assertSafetyNumber(now, number)
+    const contact: ContactRecord = { ...current, verified: { number: now, atMs: this.clock.now() } }
     await this.init.storage.putContact(contact)
     return contact
   }

@@ -40,10 +40,11 @@ export function parseTypedSafetyNumber (text: string): string {
 }
 
 async function confirm (ctx: CliContext, question: string): Promise<boolean> {
-  // In --json mode stdout carries JSON only: the question goes to stderr.
+  // In --json mode stdout carries JSON only: the question goes to stderr. No answer (input ended) is no.
   const rl = createInterface({ input: process.stdin, output: ctx.json ? process.stderr : process.stdout })
+  const ended = new Promise<string>(resolve => rl.once('close', () => { resolve('') }))
   try {
-    const answer = await rl.question(question, { signal: ctx.signal })
+    const answer = await Promise.race([rl.question(question, { signal: ctx.signal }), ended])
     return /^\s*y(es)?\s*$/i.test(answer)
   } finally {
     rl.close()

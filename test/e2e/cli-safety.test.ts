@@ -97,4 +97,12 @@ describe('gini safety-number and gini verify between two paired peers', function
     expect(await daemon.exited).to.equal(0)
     expect(await verifiedOf('bob')).to.equal(true)
   })
+
+  it('--help of both commands → their usage line, exit 0', async () => {
+    for (const c of ['safety-number', 'verify']) {
+      const res = await runToEnd(GINI, [c, '--help'])
+      expect(res.code, c + res.stderr).to.equal(0)
+      expect(res.lines[0], c).to.satisfy((l: string) => l.startsWith(`Usage: gini ${c} `))
+    }
+  })
 })

@@ -17,7 +17,9 @@ function publicView (c: ContactRecord): Record<string, unknown> {
     // When the running CRP tries next (null when none runs), and "restore failed" /
     // "restore keeps failing" (§10) while restores end in Incorrect SharedSecret.
     nextCrpTry: c.crp?.nextRunAtMs != null && c.state === 'unreachable' ? new Date(c.crp.nextRunAtMs).toISOString() : null,
-    restore: restoreStatusOf(c) ?? null
+    restore: restoreStatusOf(c) ?? null,
+    // §18: the user compared safety numbers (a key change is never accepted silently, so it still holds).
+    verified: c.verified != null
   }
 }
 

@@ -25,8 +25,11 @@ export interface CliContext {
    * them never overwrite each other's contacts and secrets; reading ones (contacts) do not.
    */
   node(opts?: { exclusive?: boolean }): Promise<GiniNode>
-  /** The GiniNode of an existing identity, for read-only commands: IdentityMissingError if none. */
-  existingNode(): Promise<GiniNode>
+  /**
+   * The GiniNode of an existing identity: IdentityMissingError if none. `exclusive` for commands that
+   * change an existing identity's records (verify) without ever creating one.
+   */
+  existingNode(opts?: { exclusive?: boolean }): Promise<GiniNode>
   /** True once node() or existingNode() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
   readonly opened: boolean
 }
@@ -52,7 +55,7 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
     },
     get opened () { return node != null },
     async node (opts = {}) { return await open(true, opts.exclusive === true) },
-    async existingNode () { return await open(false, false) }
+    async existingNode (opts = {}) { return await open(false, opts.exclusive === true) }
   }
 }
 

@@ -25,6 +25,7 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
       return { id: e.id, sentAtMs: e.sentAtMs }
     },
     conversation: async (p) => await daemon.chat.conversation(contactId(p)),
+    markVerified: async (p) => (await node.markVerified(contactId(p), String(p.number ?? ''))).verified,
     offerFile: async (p) => transferView(await filesOf(daemon).offer(contactId(p), String(p.path ?? ''))),
     acceptFile: async (p) => transferView(await filesOf(daemon).accept(String(p.id ?? ''), typeof p.dir === 'string' ? p.dir : undefined)),
     invite: async (p, call) => {

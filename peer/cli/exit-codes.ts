@@ -10,12 +10,15 @@ export const EXIT_EXPIRED = 5
 export const EXIT_RELAY_UNREACHABLE = 6
 /** A read-only command on a data dir without an identity (`gini init` creates one). */
 export const EXIT_NO_IDENTITY = 7
+/** `gini verify`: the safety numbers differ (docs/protocol.md §18); nothing was stored. */
+export const EXIT_SAFETY_MISMATCH = 8
 export const EXIT_INTERRUPTED = 130
 
 export function exitCodeFor (err: unknown): number {
   if (err instanceof InvalidFlashCodeError || (err instanceof Error && (err.name === 'UsageError' || err.name === 'ChatInputError'))) return EXIT_USAGE
   if (err instanceof RelayUnreachableError) return EXIT_RELAY_UNREACHABLE
   if (err instanceof Error && err.name === 'IdentityMissingError') return EXIT_NO_IDENTITY
+  if (err instanceof Error && err.name === 'SafetyNumberMismatchError') return EXIT_SAFETY_MISMATCH
   if (err instanceof GiniError) {
     switch (err.code) {
       case 'NO_MATCHING_FLASH_CODE': return EXIT_NO_MATCH
@@ -39,6 +42,7 @@ export function errorCodeFor (err: unknown): string {
   if (err instanceof Error && err.name === 'ProfileMissingError') return 'NO_PROFILE'
   if (err instanceof Error && err.name === 'IdentityMissingError') return 'NO_IDENTITY'
   if (err instanceof Error && err.name === 'DataDirInUseError') return 'DATA_DIR_IN_USE'
+  if (err instanceof Error && err.name === 'SafetyNumberMismatchError') return 'SAFETY_NUMBER_MISMATCH'
   return 'FAILED'
 }
 

@@ -12,6 +12,7 @@ import { contactsCommand, contactCommand } from './contacts.js'
 import { daemonCommand, parseDuration } from './daemon.js'
 import { chatCommand, messagesCommand, sendCommand } from './chat.js'
 import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
+import { safetyNumberCommand, verifyCommand } from './safety.js'
 import { parseSizeBytes } from '../../protocols/common/size.js'
 
 function addGlobalOptions (cmd: Command): Command {
@@ -61,6 +62,19 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .description("print a contact's card (vCard)")
     .argument('<name-or-id>', 'a contact name or peer id')
     .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
+
+  addGlobalOptions(program.command('safety-number'))
+    .description('show the safety number you and a contact compare to check each holds the other\'s keys')
+    .argument('<contact>', 'a contact name or peer id')
+    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await safetyNumberCommand(ctx, contact) }, cmd, [contact]) })
+
+  addGlobalOptions(program.command('verify'))
+    .description('mark a contact verified once your safety numbers match (asks unless --number, --payload or --yes)')
+    .argument('<contact>', 'a contact name or peer id')
+    .option('--number <digits>', 'the 60 digits the contact read out to you (spaces do not matter)')
+    .option('--payload <text>', 'the contact\'s safety number QR payload (gini-safety:1:…)')
+    .option('--yes', 'you compared the numbers already: do not ask')
+    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await verifyCommand(ctx, contact, opts) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('send'))
     .description('send a message to a contact (through the running daemon, or going online for this command)')

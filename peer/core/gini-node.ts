@@ -15,6 +15,7 @@ import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
 import { assertSameKey } from './contact-book.js'
+import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -173,6 +174,26 @@ export class GiniNode {
     const wanted = nameOrId.trim().toLocaleLowerCase()
     const byName = all.filter(c => c.name.toLocaleLowerCase() === wanted)
     return byName.length === 1 ? byName[0] : undefined
+  }
+
+  /** The 60-digit safety number between us and this contact (docs/protocol.md §18). */
+  safetyNumber (contact: Pick<ContactRecord, 'id' | 'ppk'>): string {
+    return contactSafetyNumber({ peerId: this.identity.peerId, ppk: this.identity.ppk.publicKey }, contact)
+  }
+
+  /**
+   * Marks a contact verified against `number`, the safety number the user compared (§18): refused
+   * (SafetyNumberMismatchError, nothing stored) unless it is the one the stored keys give now. Read
+   * fresh and written at once, so a record another part of the node updated meanwhile keeps those changes.
+   */
+  async markVerified (id: string, number: string): Promise<ContactRecord> {
+    const current = await this.init.storage.getContact(id)
+    if (current == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
+    const now = this.safetyNumber(current)
+    assertSafetyNumber(now, number)
+    const contact: ContactRecord = { ...current, verified: { number: now, atMs: this.clock.now() } }
+    await this.init.storage.putContact(contact)
+    return contact
   }
 
   /** The addresses on our card: circuit slots at the relay we paired through. */

@@ -43,6 +43,8 @@ export interface ContactRecord {
   crp?: CrpRecord
   /** §16.2: the mailbox ratchets, one entry per SharedSecret still held (at most 2). Secret, like `sharedSecret`. */
   mailbox?: MailboxChainsRecord[]
+  /** §18: the safety number the user confirmed matched the contact's, and when. Absent: not verified. */
+  verified?: { number: string, atMs: number }
 }
 
 /** The mailbox chains (docs/protocol.md §16.2) started from one SharedSecret. Chain and message keys are secret (hex). */

@@ -5,6 +5,7 @@ import { describeReachability } from '../../../peer/core/daemon/reachability.js'
 import type { App, View } from '../app.js'
 import { h } from '../dom.js'
 import { topBar, statusDot, initials, errorBox } from './parts.js'
+import { safetyNumberPart } from './safety.js'
 
 export async function contactView (app: App, id: string): Promise<View> {
   const contact = await app.node.findContact(id)
@@ -38,6 +39,7 @@ export async function contactView (app: App, id: string): Promise<View> {
       h('h2', { testid: 'contact-name' }, card?.fn ?? contact.name),
       h('button', { type: 'button', class: 'primary big', testid: 'open-chat', onclick: () => { app.go({ name: 'chat', id: contact.id }) } }, 'Message'),
       h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      safetyNumberPart(app, contact),
       h('details', {}, h('summary', {}, 'vCard as received'), h('pre', { testid: 'contact-vcard' }, contact.vcard))
     )
   )

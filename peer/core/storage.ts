@@ -43,6 +43,10 @@ export interface ContactRecord {
   crp?: CrpRecord
   /** §16.2: the mailbox ratchets, one entry per SharedSecret still held (at most 2). Secret, like `sharedSecret`. */
   mailbox?: MailboxChainsRecord[]
+  /** §19: the person's own name for this contact; local, never sent. */
+  nickname?: string
+  /** §19: true while blocked (streams refused, never dialled); absent otherwise. */
+  blocked?: boolean
 }
 
 /** The mailbox chains (docs/protocol.md §16.2) started from one SharedSecret. Chain and message keys are secret (hex). */
@@ -81,6 +85,8 @@ export interface GiniStorage {
   listContacts(): Promise<ContactRecord[]>
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
+  /** Removes the contact's record (and with it its secrets); no record is no error. */
+  deleteContact(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
   loadNodeState(): Promise<NodeState | undefined>
   saveNodeState(state: NodeState): Promise<void>

@@ -150,7 +150,7 @@ export class Daemon {
     const contactLinks = {
       linkOf: (id: string) => this.sessions.linkOf(id),
       sessionOn: async (id: string, connection: Connection) => await this.sessions.sessionOn(id, connection),
-      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
+      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' && c.blocked !== true }
     }
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
@@ -236,6 +236,35 @@ export class Daemon {
     this.redials.get(id)?.stop()
     this.redials.delete(id)
     await this.reconcile()
+  }
+
+  /** §19: blocks or unblocks; a blocked contact is hung up on, not dialled, not restored. */
+  async setBlocked (id: string, blocked: boolean): Promise<ContactRecord | undefined> {
+    const stored = await this.book.setBlocked(id, blocked)
+    if (stored == null) return undefined
+    if (blocked) await this.forget(id)
+    await this.reconcile()
+    return stored
+  }
+
+  /** §19: a local nickname; nothing goes on the wire. */
+  async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
+    return await this.book.rename(id, nickname)
+  }
+
+  /** §19: hangs up, stops every attempt, then removes the record and its secrets. */
+  async deleteContact (id: string): Promise<boolean> {
+    await this.forget(id)
+    const deleted = await this.book.delete(id)
+    this.emitted.delete(id)
+    await this.reconcile()
+    return deleted
+  }
+
+  private async forget (id: string): Promise<void> {
+    this.stopRedial(id)
+    await this.restorer.stop(id)
+    await this.sessions.hangUp(id)
   }
 
   /** Re-evaluates every contact now (also runs by itself on the clock). */
@@ -335,6 +364,12 @@ export class Daemon {
     } catch {}
     for (const c of contacts) {
       if (this.stopped) return
+      // §19: a blocked contact is neither dialled nor restored (and has no session to keep).
+      if (c.blocked === true) {
+        this.stopRedial(c.id)
+        await this.restorer.stop(c.id)
+        continue
+      }
       const online = this.sessions.isOnline(c.id)
       const state = reachabilityOf(c, online, now, this.policy)
       const stored = state === c.state

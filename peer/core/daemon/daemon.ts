@@ -330,7 +330,8 @@ export class Daemon {
       try { contacts = await this.book.list() } catch {}
       for (const c of contacts) {
         if (this.stopped) return
-        if (c.state === 'expired') continue
+        // A blocked contact's sealed messages stay at the relay (bounded there) until it is unblocked (§19).
+        if (c.state === 'expired' || c.blocked === true) continue
         const role = crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk))
         await mb.client.fetch(c.id, role, async (envs) => { await this.chat.acceptFromMailbox(c.id, envs) }).catch(() => {})
         if (this.stopped || this.sessions.isOnline(c.id) || this.ctx.clock.now() - c.lastSeenMs < mb.depositAfterMs) continue

@@ -163,6 +163,16 @@ export class FileStorage implements GiniStorage {
     await this.write(join('contacts', `${safeName(contact.id)}.json`), JSON.stringify(contact, null, 2))
   }
 
+  async deleteContact (id: string): Promise<void> {
+    await this.prepare()
+    const dir = join(this.dir, 'contacts')
+    // The record (with the secrets) first: a crash between the two leaves only the plain card.
+    for (const name of [`${safeName(id)}.json`, `${safeName(id)}.vcf`]) {
+      await unlink(join(dir, name)).catch((err: any) => { if (err?.code !== 'ENOENT') throw err })
+    }
+    await syncDir(dir)
+  }
+
   async loadNodeState (): Promise<NodeState | undefined> {
     return await this.readJson('node-state.json')
   }

@@ -86,6 +86,10 @@ export class IndexedDbStorage implements GiniStorage {
     await this.db.put('contacts', contact)
   }
 
+  async deleteContact (id: string): Promise<void> {
+    await this.db.delete('contacts', id)
+  }
+
   async loadNodeState (): Promise<NodeState | undefined> {
     return await this.db.get('nodeState', SELF)
   }

@@ -4,7 +4,8 @@
 import { createInterface } from 'node:readline'
 import { contentProblem, showConversation, type ChatKind, type ShownMessage } from '../../protocols/chat/index.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
-import type { ContactRecord } from '../core/storage.js'
+import { displayName } from '../core/contact-book.js'
+import { findContact } from './contacts.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 import { ask, connectDaemon, filesOf, transferView, type TransferView } from './daemon-link.js'
@@ -58,12 +59,6 @@ export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
   }
 }
 
-export async function findContact (ctx: CliContext, nameOrId: string): Promise<ContactRecord> {
-  const contact = await (await ctx.existingNode()).findContact(nameOrId)
-  if (contact == null) throw new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
-  return contact
-}
-
 /** What scripts get for one message (`--json`): no secret, nothing but what the person sees. */
 function messageView (m: ShownMessage): Record<string, unknown> {
   return {
@@ -108,13 +103,13 @@ export async function sendCommand (ctx: CliContext, nameOrId: string, text: stri
     const deliveredNow = eventuallyEvent(backend, ctx, (e) => e.event === 'delivered' && e.id === wanted.id, SEND_DELIVERY_WAIT_MS)
     // This command's own node needs a moment to reach the contact; a daemon knows already.
     const online = backend.where === 'the daemon' ? await backend.isOnline(contact.id) : true
-    if (!ctx.json && backend.where !== 'the daemon') process.stdout.write(`Connecting to ${contact.name}…\n`)
+    if (!ctx.json && backend.where !== 'the daemon') process.stdout.write(`Connecting to ${displayName(contact)}…\n`)
     const sent = await backend.send(contact.id, 'MESSAGE', text)
     wanted.id = sent.id
     const delivered = online && await deliveredNow
     ctx.out.event({ event: 'sent', id: sent.id, contact: contact.id, delivered }, delivered
-      ? `Delivered to ${contact.name}.`
-      : `${contact.name} is not reachable now: the message waits in your outbox and goes out at your next session with them (keep \`gini daemon\` running).`)
+      ? `Delivered to ${displayName(contact)}.`
+      : `${displayName(contact)} is not reachable now: the message waits in your outbox and goes out at your next session with them (keep \`gini daemon\` running).`)
   } finally {
     await backend.close()
   }
@@ -126,15 +121,15 @@ export async function messagesCommand (ctx: CliContext, nameOrId: string, opts: 
   const node = await ctx.existingNode()
   const shown = showConversation(await (await node.messages()).list(contact.id))
   ctx.out.data(shown.map(messageView), shown.length === 0
-    ? `No messages with ${contact.name} yet. Send one: gini send ${JSON.stringify(contact.name)} "Hello"`
-    : shown.map(m => messageLine(m, contact.name)).join('\n'))
+    ? `No messages with ${displayName(contact)} yet. Send one: gini send ${JSON.stringify(displayName(contact))} "Hello"`
+    : shown.map(m => messageLine(m, displayName(contact))).join('\n'))
   if (opts.follow !== true) return
   const backend = await openBackend(ctx)
   try {
-    if (!ctx.json) process.stdout.write(`Following ${contact.name} through ${backend.where}. Ctrl-C to stop.\n`)
+    if (!ctx.json) process.stdout.write(`Following ${displayName(contact)} through ${backend.where}. Ctrl-C to stop.\n`)
     backend.onEvent((e) => {
       if (e.event !== 'message' || e.contact !== contact.id) return
-      ctx.out.event(e as DaemonEvent & Record<string, unknown>, e.direction === 'in' ? `${contact.name}: ${e.type === 'MESSAGE' ? e.content : `(${e.type.toLowerCase()}) ${e.content}`}` : undefined)
+      ctx.out.event(e as DaemonEvent & Record<string, unknown>, e.direction === 'in' ? `${displayName(contact)}: ${e.type === 'MESSAGE' ? e.content : `(${e.type.toLowerCase()}) ${e.content}`}` : undefined)
     })
     await new Promise<void>(resolve => {
       if (ctx.signal.aborted) { resolve(); return }
@@ -161,20 +156,20 @@ export async function chatCommand (ctx: CliContext, nameOrId: string): Promise<v
   }
   try {
     await refresh()
-    process.stdout.write(`Chat with ${contact.name} (${await backend.isOnline(contact.id) ? 'online' : 'offline: messages wait in your outbox'}). ${CHAT_HELP}\n`)
-    for (const [i, m] of shown.slice(-20).entries()) process.stdout.write(messageLine(m, contact.name, shown.length - Math.min(20, shown.length) + i + 1) + '\n')
+    process.stdout.write(`Chat with ${displayName(contact)} (${await backend.isOnline(contact.id) ? 'online' : 'offline: messages wait in your outbox'}). ${CHAT_HELP}\n`)
+    for (const [i, m] of shown.slice(-20).entries()) process.stdout.write(messageLine(m, displayName(contact), shown.length - Math.min(20, shown.length) + i + 1) + '\n')
     backend.onEvent((e) => {
       void (async () => {
         if (e.event === 'message' && e.contact === contact.id && e.direction === 'in') {
           await refresh()
           const i = shown.findIndex(m => m.id === (e.type === 'MESSAGE' ? e.id : e.target))
-          if (i >= 0) say(messageLine(shown[i], contact.name, i + 1))
+          if (i >= 0) say(messageLine(shown[i], displayName(contact), i + 1))
         } else if (e.event === 'delivered' && e.contact === contact.id) {
           await refresh()
           const i = shown.findIndex(m => m.id === e.id)
           if (i >= 0) say(`delivered ✓ [${i + 1}]`)
         } else if (e.event === 'contact-state' && e.id === contact.id) {
-          say(`${contact.name} is ${e.state}.`)
+          say(`${displayName(contact)} is ${e.state}.`)
         }
       })().catch(() => {})
     })
@@ -199,7 +194,7 @@ export async function chatCommand (ctx: CliContext, nameOrId: string): Promise<v
       }
       await refresh()
       const last = m == null ? shown.length - 1 : Number(m[2]) - 1
-      say(messageLine(shown[last], contact.name, last + 1))
+      say(messageLine(shown[last], displayName(contact), last + 1))
     }
     await closed
   } finally {

@@ -1,14 +1,20 @@
-// `gini contacts` and `gini contact <name-or-id>`: read the contact book. Secrets never leave it.
+// `gini contacts`, `gini contact <contact>` and the local edits of docs/protocol.md §19 (rename,
+// block, unblock, delete). Secrets never leave the contact book.
+import { createInterface } from 'node:readline/promises'
 import type { ContactRecord } from '../core/storage.js'
+import { displayName } from '../core/contact-book.js'
 import { restoreStatusOf } from '../core/daemon/reachability.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
+import { ask, connectDaemon } from './daemon-link.js'
 
 /** What a script may see of a contact: never the SharedSecret. */
 function publicView (c: ContactRecord): Record<string, unknown> {
   return {
     id: c.id,
     name: c.name,
+    nickname: c.nickname ?? null,
+    blocked: c.blocked === true,
     state: c.state,
     lastSeen: new Date(c.lastSeenMs).toISOString(),
     pairedAt: new Date(c.pairedAtMs).toISOString(),
@@ -25,14 +31,32 @@ function publicView (c: ContactRecord): Record<string, unknown> {
 
 /** The state column: the dark-orange dot is `unreachable` (§9.5); restore failures are spelled out. */
 function stateText (c: ContactRecord): string {
+  if (c.blocked === true) return 'blocked'
   const restore = restoreStatusOf(c)
   return restore == null ? c.state : `${c.state} (restore ${restore === 'failed' ? 'failed' : 'keeps failing: pair again?'})`
+}
+
+/** The name column: the nickname with the card's name beside it. */
+function nameText (c: ContactRecord): string {
+  return c.nickname != null && c.nickname !== c.name ? `${c.nickname} (${c.name})` : c.name
+}
+
+/**
+ * The one contact `query` names (contact-book.ts matchContacts: peer id, name, nickname, or a unique
+ * case-insensitive prefix of one). Every command that takes a contact resolves it here.
+ */
+export async function findContact (ctx: CliContext, query: string): Promise<ContactRecord> {
+  const found = await (await ctx.existingNode()).matchContacts(query)
+  if (found.length === 1) return found[0]
+  if (found.length === 0) throw new UsageError(`No contact matches "${query}". See \`gini contacts\`.`)
+  const list = found.map(c => `  ${nameText(c)}  ${c.id}`).join('\n')
+  throw new UsageError(`"${query}" could be any of ${found.length} contacts; say which (a longer name or the peer id):\n${list}`)
 }
 
 export async function contactsCommand (ctx: CliContext): Promise<void> {
   // Read-only: an empty data dir says so instead of quietly creating an identity.
   const contacts = await (await ctx.existingNode()).contacts()
-  const rows = contacts.map(c => [c.name, stateText(c), c.id, new Date(c.lastSeenMs).toLocaleString()])
+  const rows = contacts.map(c => [nameText(c), stateText(c), c.id, new Date(c.lastSeenMs).toLocaleString()])
   const header = ['NAME', 'STATE', 'ID', 'LAST SEEN']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (r: string[]): string => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()
@@ -42,8 +66,62 @@ export async function contactsCommand (ctx: CliContext): Promise<void> {
   ctx.out.data(contacts.map(publicView), human)
 }
 
-export async function contactCommand (ctx: CliContext, nameOrId: string): Promise<void> {
-  const contact = await (await ctx.existingNode()).findContact(nameOrId)
-  if (contact == null) throw new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
-  ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, contact.vcard.replace(/\r\n/g, '\n'))
+export async function contactCommand (ctx: CliContext, query: string): Promise<void> {
+  const contact = await findContact(ctx, query)
+  const header = contact.nickname != null ? `Nickname: ${contact.nickname}\n` : ''
+  ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, header + (contact.blocked === true ? 'Blocked.\n' : '') + contact.vcard.replace(/\r\n/g, '\n'))
+}
+
+type Edit = { method: 'renameContact', nickname: string } | { method: 'blockContact', blocked: boolean } | { method: 'deleteContact' }
+
+/** Runs one §19 edit: through the running daemon when there is one, else on the locked data dir. */
+async function applyEdit (ctx: CliContext, id: string, edit: Edit): Promise<unknown> {
+  const client = await connectDaemon(ctx.dataDir)
+  if (client != null) {
+    try {
+      const { method, ...params } = edit
+      return await ask(client, method, { contact: id, ...params })
+    } finally {
+      client.close()
+    }
+  }
+  const node = await ctx.node({ exclusive: true })
+  switch (edit.method) {
+    case 'renameContact': return await node.renameContact(id, edit.nickname)
+    case 'blockContact': return await node.setContactBlocked(id, edit.blocked)
+    case 'deleteContact': return { deleted: await node.deleteContact(id) }
+  }
+}
+
+export async function renameCommand (ctx: CliContext, query: string, nickname: string): Promise<void> {
+  const contact = await findContact(ctx, query)
+  const nick = nickname.trim()
+  if ([...nick].length > 64) throw new UsageError('A nickname is at most 64 characters.')
+  await applyEdit(ctx, contact.id, { method: 'renameContact', nickname: nick })
+  ctx.out.event({ event: 'renamed', id: contact.id, name: contact.name, nickname: nick === '' ? null : nick },
+    nick === '' ? `${contact.name} has no nickname now.` : `${contact.name} is "${nick}" to you now (only on this device; they never see it).`)
+}
+
+export async function blockCommand (ctx: CliContext, query: string, blocked: boolean): Promise<void> {
+  const contact = await findContact(ctx, query)
+  await applyEdit(ctx, contact.id, { method: 'blockContact', blocked })
+  ctx.out.event({ event: blocked ? 'blocked' : 'unblocked', id: contact.id, name: contact.name, blocked }, blocked
+    ? `Blocked ${displayName(contact)}: their messages, files and connections are refused and they are not dialled. \`gini contact unblock\` undoes it.`
+    : `Unblocked ${displayName(contact)}.`)
+}
+
+export async function deleteCommand (ctx: CliContext, query: string, opts: { yes?: boolean }): Promise<void> {
+  const contact = await findContact(ctx, query)
+  if (opts.yes !== true) {
+    if (ctx.json || process.stdin.isTTY !== true) throw new UsageError('Deleting a contact cannot be undone: pass --yes to confirm.')
+    const rl = createInterface({ input: process.stdin, output: process.stdout })
+    try {
+      const answer = await rl.question(`Delete ${nameText(contact)} (${contact.id})? Your messages with them stay; pairing again is the only way back. [y/N] `, { signal: ctx.signal })
+      if (!/^y(es)?$/i.test(answer.trim())) { ctx.out.event({ event: 'not-deleted', id: contact.id }, 'Not deleted.'); return }
+    } finally {
+      rl.close()
+    }
+  }
+  await applyEdit(ctx, contact.id, { method: 'deleteContact' })
+  ctx.out.event({ event: 'deleted', id: contact.id, name: contact.name }, `Deleted ${displayName(contact)}. Your messages with them stay on disk.`)
 }

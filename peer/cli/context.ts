@@ -38,10 +38,20 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
   const dataDir = resolveDataDir(nonEmpty(opts.data))
   const json = opts.json === true
   let node: Promise<GiniNode> | undefined
+  let locked: Promise<void> | undefined
   // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
   const open = async (create: boolean, lock: boolean): Promise<GiniNode> => {
-    node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create, lock }))
-    return await node
+    if (node == null) {
+      if (lock) locked = Promise.resolve()
+      node = import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create, lock }))
+    } else if (lock && locked == null) {
+      // A command that read first (resolving its contact) and writes now takes the lock now.
+      locked = import('../index.js').then(async ({ FileStorage }) => { await new FileStorage(dataDir).lock() })
+    }
+    const waitLock = lock ? locked : undefined
+    const opened = await node
+    await waitLock
+    return opened
   }
   return {
     dataDir,

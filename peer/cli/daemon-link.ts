@@ -4,6 +4,7 @@
 // client side the commands use, which turns the daemon's errors back into the local error classes so
 // exit codes and words are the same either way.
 import type { GiniNode } from '../core/gini-node.js'
+import type { ContactRecord } from '../core/storage.js'
 import type { Daemon } from '../core/daemon/daemon.js'
 import type { ChatKind } from '../../protocols/chat/index.js'
 import { errorFromWire, type GiniErrorCode } from '../../protocols/common/index.js'
@@ -28,6 +29,10 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
     markVerified: async (p) => (await node.markVerified(contactId(p), String(p.number ?? ''))).verified,
     offerFile: async (p) => transferView(await filesOf(daemon).offer(contactId(p), String(p.path ?? ''))),
     acceptFile: async (p) => transferView(await filesOf(daemon).accept(String(p.id ?? ''), typeof p.dir === 'string' ? p.dir : undefined)),
+    // §19 local contact state: the daemon holds the data dir, so these edits go through it.
+    renameContact: async (p) => contactOrNone(await node.renameContact(contactId(p), String(p.nickname ?? ''))),
+    blockContact: async (p) => contactOrNone(await node.setContactBlocked(contactId(p), p.blocked === true)),
+    deleteContact: async (p) => ({ deleted: await node.deleteContact(contactId(p)) }),
     invite: async (p, call) => {
       const c = await node.invite({ relay, codeLength: p.long === true ? 10 : 8, signal: call.signal, onProgress: (e) => { call.emit(e) } })
       return { id: c.id, name: c.name }
@@ -40,6 +45,11 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
   const server = await ControlServer.listen(dataDir, handlers)
   daemon.addListener((e) => { server.publish({ ...e }) })
   return server
+}
+
+/** A contact as the control socket returns it: never its secrets. */
+function contactOrNone (c: ContactRecord | undefined): { id: string, name: string, nickname?: string, blocked: boolean } | null {
+  return c == null ? null : { id: c.id, name: c.name, ...(c.nickname != null ? { nickname: c.nickname } : {}), blocked: c.blocked === true }
 }
 
 /** The running daemon of this data dir, if there is one. */

@@ -5,7 +5,9 @@ import { resolve } from 'node:path'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-import { eventuallyEvent, findContact, openBackend } from './chat.js'
+import { eventuallyEvent, openBackend } from './chat.js'
+import { findContact } from './contacts.js'
+import { displayName } from '../core/contact-book.js'
 import type { TransferView } from './daemon-link.js'
 
 const MIB = 1024 * 1024
@@ -63,19 +65,19 @@ export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: 
   const backend = await openBackend(ctx)
   try {
     if (!await backend.isOnline(contact.id)) {
-      if (!ctx.json) process.stdout.write(`Connecting to ${contact.name}…\n`)
+      if (!ctx.json) process.stdout.write(`Connecting to ${displayName(contact)}…\n`)
       await eventuallyEvent(backend, ctx, (e) => e.event === 'contact-state' && e.id === contact.id && e.state === 'online', CONTACT_ONLINE_WAIT_MS)
     }
     // The daemon runs elsewhere: it gets an absolute path.
     const offered = await backend.offerFile(contact.id, resolve(path))
-    ctx.out.event({ event: 'file', ...offered }, `Offered ${offered.name} (${sizeText(offered.size)}) to ${contact.name}; waiting for them to accept it (\`gini files accept ${offered.id}\`)…`)
+    ctx.out.event({ event: 'file', ...offered }, `Offered ${offered.name} (${sizeText(offered.size)}) to ${displayName(contact)}; waiting for them to accept it (\`gini files accept ${offered.id}\`)…`)
     const end = await follow(ctx, (l) => { backend.onEvent(l) }, offered)
     if (end == null) {
       if (!ctx.json) process.stdout.write(backend.where === 'the daemon' ? 'Stopped watching; the daemon keeps the offer open.\n' : 'Stopped: the offer can be served again while a daemon runs.\n')
       return
     }
     if (end.state === 'failed') throw new UsageError(`${offered.name} was not sent: ${end.error ?? 'the transfer failed'}.`)
-    if (!ctx.json) process.stdout.write(`Sent ${offered.name} to ${contact.name} (sha256 ${offered.sha256}).\n`)
+    if (!ctx.json) process.stdout.write(`Sent ${offered.name} to ${displayName(contact)} (sha256 ${offered.sha256}).\n`)
   } finally {
     await backend.close()
   }

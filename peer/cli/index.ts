@@ -8,7 +8,7 @@ import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes
 import { createOutput } from './output.js'
 import { initCommand } from './init.js'
 import { inviteCommand, acceptCommand } from './pair.js'
-import { contactsCommand, contactCommand } from './contacts.js'
+import { blockCommand, contactCommand, contactsCommand, deleteCommand, renameCommand } from './contacts.js'
 import { daemonCommand, parseDuration } from './daemon.js'
 import { chatCommand, messagesCommand, sendCommand } from './chat.js'
 import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
@@ -58,10 +58,28 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .description('list your contacts and their state')
     .action(async (_opts, cmd: Command) => { await run(contactsCommand, cmd, []) })
 
-  addGlobalOptions(program.command('contact'))
-    .description("print a contact's card (vCard)")
-    .argument('<name-or-id>', 'a contact name or peer id')
-    .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
+  const contact = addGlobalOptions(program.command('contact'))
+    .description("print a contact's card (vCard), or rename, block, unblock or delete a contact")
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, query) }, cmd, [query]) })
+  addGlobalOptions(contact.command('rename'))
+    .description('give a contact your own nickname (kept on this device, never sent; "" removes it)')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+    .argument('<nickname>', 'the nickname')
+    .action(async (query: string, nickname: string, _opts, cmd: Command) => { await run(async (ctx) => { await renameCommand(ctx, query, nickname) }, cmd, [query, nickname]) })
+  addGlobalOptions(contact.command('block'))
+    .description("refuse a contact's messages, files and connections, and stop dialling them")
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await blockCommand(ctx, query, true) }, cmd, [query]) })
+  addGlobalOptions(contact.command('unblock'))
+    .description('undo `gini contact block`')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await blockCommand(ctx, query, false) }, cmd, [query]) })
+  addGlobalOptions(contact.command('delete'))
+    .description('remove a contact and its secrets (your messages with them stay); asks first')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+    .option('--yes', 'do not ask')
+    .action(async (query: string, opts, cmd: Command) => { await run(async (ctx) => { await deleteCommand(ctx, query, opts) }, cmd, [query]) })
 
   addGlobalOptions(program.command('safety-number'))
     .description('show the safety number you and a contact compare to check each holds the other\'s keys')
@@ -78,24 +96,24 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
 
   addGlobalOptions(program.command('send'))
     .description('send a message to a contact (through the running daemon, or going online for this command)')
-    .argument('<contact>', 'a contact name or peer id')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .argument('<text>', 'the message (quote it)')
     .action(async (contact: string, text: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendCommand(ctx, contact, text) }, cmd, [contact, text]) })
 
   addGlobalOptions(program.command('messages'))
     .description('print the conversation with a contact (--json: one array)')
-    .argument('<contact>', 'a contact name or peer id')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .option('--follow', 'keep printing new messages as they arrive (Ctrl-C to stop)')
     .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await messagesCommand(ctx, contact, opts) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('chat'))
     .description('chat with a contact interactively: messages, edits, reactions, delivery marks')
-    .argument('<contact>', 'a contact name or peer id')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await chatCommand(ctx, contact) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('send-file'))
     .description('offer a file to a contact; it goes peer to peer once they accept (progress bar)')
-    .argument('<contact>', 'a contact name or peer id')
+    .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .argument('<path>', 'the file')
     .action(async (contact: string, path: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendFileCommand(ctx, contact, path) }, cmd, [contact, path]) })
 

@@ -68,6 +68,54 @@ export class ContactBook {
       return copy
     })
   }
+
+  /** §19: sets (or, with '' or undefined, clears) the local nickname; it is never sent. */
+  async rename (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
+    const nick = nickname?.trim()
+    return await this.update(id, (c) => {
+      if (nick == null || nick === '') delete c.nickname
+      else c.nickname = nick
+    })
+  }
+
+  /** §19: a blocked contact's streams are refused and it is not dialled. */
+  async setBlocked (id: string, blocked: boolean): Promise<ContactRecord | undefined> {
+    return await this.update(id, (c) => {
+      if ((c.blocked === true) === blocked) return false
+      if (blocked) c.blocked = true
+      else delete c.blocked
+    })
+  }
+
+  /** §19: removes the record and with it the SharedSecret and mailbox chains; chat history stays. */
+  async delete (id: string): Promise<boolean> {
+    return await this.queue.run(id, async () => {
+      if (await this.storage.getContact(id) == null) return false
+      await this.storage.deleteContact(id)
+      return true
+    })
+  }
+}
+
+/** The name a person knows the contact by: their nickname (local, §19) if set, else the card's name. */
+export function displayName (c: Pick<ContactRecord, 'name' | 'nickname'>): string {
+  return c.nickname != null && c.nickname !== '' ? c.nickname : c.name
+}
+
+/**
+ * Which contacts `query` names: an exact peer id, else an exact (case-insensitive) name or nickname,
+ * else a case-insensitive prefix of a name, nickname or peer id. One element is a match; more are
+ * the candidates of an ambiguous query; none, no match. Every command that takes a contact uses this.
+ */
+export function matchContacts (all: ContactRecord[], query: string): ContactRecord[] {
+  const byId = all.filter(c => c.id === query)
+  if (byId.length > 0) return byId
+  const wanted = query.trim().toLocaleLowerCase()
+  if (wanted === '') return []
+  const names = (c: ContactRecord): string[] => [c.name, ...(c.nickname != null ? [c.nickname] : [])].map(n => n.toLocaleLowerCase())
+  const exact = all.filter(c => names(c).includes(wanted))
+  if (exact.length > 0) return exact
+  return all.filter(c => [...names(c), c.id.toLocaleLowerCase()].some(n => n.startsWith(wanted)))
 }
 
 /**

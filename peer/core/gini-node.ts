@@ -14,7 +14,7 @@ import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
-import { assertSameKey } from './contact-book.js'
+import { ContactBook, assertSameKey, matchContacts } from './contact-book.js'
 import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
 
 export interface GiniNodeInit {
@@ -166,14 +166,30 @@ export class GiniNode {
     return await this.init.storage.listContacts()
   }
 
-  /** By exact peer id, else by case-insensitive name (unique match only). */
-  async findContact (nameOrId: string): Promise<ContactRecord | undefined> {
-    const all = await this.contacts()
-    const byId = all.find(c => c.id === nameOrId)
-    if (byId != null) return byId
-    const wanted = nameOrId.trim().toLocaleLowerCase()
-    const byName = all.filter(c => c.name.toLocaleLowerCase() === wanted)
-    return byName.length === 1 ? byName[0] : undefined
+  /** The one contact `query` names (contact-book.ts matchContacts); undefined if none or several. */
+  async findContact (query: string): Promise<ContactRecord | undefined> {
+    const found = matchContacts(await this.contacts(), query)
+    return found.length === 1 ? found[0] : undefined
+  }
+
+  /** Every contact `query` could name (contact-book.ts matchContacts): callers say which when several. */
+  async matchContacts (query: string): Promise<ContactRecord[]> {
+    return matchContacts(await this.contacts(), query)
+  }
+
+  /** §19 local nickname ('' clears it); through the running daemon when there is one. */
+  async renameContact (id: string, nickname: string): Promise<ContactRecord | undefined> {
+    return this.daemon != null ? await this.daemon.renameContact(id, nickname) : await new ContactBook(this.init.storage).rename(id, nickname)
+  }
+
+  /** §19 blocking; a running daemon hangs up and stops dialling at once. */
+  async setContactBlocked (id: string, blocked: boolean): Promise<ContactRecord | undefined> {
+    return this.daemon != null ? await this.daemon.setBlocked(id, blocked) : await new ContactBook(this.init.storage).setBlocked(id, blocked)
+  }
+
+  /** §19 deletion: the record and its secrets; chat history stays. */
+  async deleteContact (id: string): Promise<boolean> {
+    return this.daemon != null ? await this.daemon.deleteContact(id) : await new ContactBook(this.init.storage).delete(id)
   }
 
   /** The 60-digit safety number between us and this contact (docs/protocol.md §18). */
@@ -245,7 +261,10 @@ export class GiniNode {
       pairedAtMs: previous?.pairedAtMs ?? now,
       lastSeenMs: now,
       // The pairing connection ends here; a running daemon turns this into `online` (§9.5).
-      state: 'offline'
+      state: 'offline',
+      // Local choices (§19) outlive a re-pairing.
+      ...(previous?.nickname != null ? { nickname: previous.nickname } : {}),
+      ...(previous?.blocked === true ? { blocked: true } : {})
     }
     await this.init.storage.putContact(contact)
     opts.onProgress?.({ event: 'contact-added', id, name: contact.name })

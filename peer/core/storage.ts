@@ -45,6 +45,10 @@ export interface ContactRecord {
   mailbox?: MailboxChainsRecord[]
   /** §18: the safety number the user confirmed matched the contact's, and when. Absent: not verified. */
   verified?: { number: string, atMs: number }
+  /** §19: the person's own name for this contact; local, never sent. */
+  nickname?: string
+  /** §19: true while blocked (streams refused, never dialled); absent otherwise. */
+  blocked?: boolean
 }
 
 /** The mailbox chains (docs/protocol.md §16.2) started from one SharedSecret. Chain and message keys are secret (hex). */
@@ -83,6 +87,8 @@ export interface GiniStorage {
   listContacts(): Promise<ContactRecord[]>
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
+  /** Removes the contact's record (and with it its secrets); no record is no error. */
+  deleteContact(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
   loadNodeState(): Promise<NodeState | undefined>
   saveNodeState(state: NodeState): Promise<void>

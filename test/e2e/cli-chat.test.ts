@@ -114,7 +114,7 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     expect(json(empty.lines).find(e => e.event === 'error')).to.include({ code: 'USAGE' })
     const nobody = await gini('bob', 'send', 'carol', 'hi')
     expect(nobody.code).to.equal(EXIT_USAGE)
-    expect(nobody.stderr).to.include('No single contact named or with id "carol"')
+    expect(nobody.stderr).to.include('No contact matches "carol"')
     expect((await gini('bob', 'chat', 'alice', '--json')).code).to.equal(EXIT_USAGE)
     expect(json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length).to.equal(before)
   })

@@ -68,7 +68,7 @@ export class ChatService {
   async send (contactId: string, type: ChatKind, content: string, target?: string): Promise<StoredEnvelope> {
     const problem = contentProblem(type, content)
     if (problem != null) throw new ChatInputError(`Not sent: ${problem}.`)
-    if (!await this.init.isContact(contactId)) throw new ChatInputError('Not sent: not a contact (or the contact expired and needs a new pairing).')
+    if (!await this.init.isContact(contactId)) throw new ChatInputError('Not sent: not a contact (or the contact expired and needs a new pairing, or you blocked them: `gini contact unblock`).')
     if (type !== 'MESSAGE') await this.checkTarget(contactId, type, target)
     return await this.queue.run(contactId, async () => {
       const last = await this.init.store.lastSent(contactId)

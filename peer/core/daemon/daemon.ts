@@ -150,7 +150,7 @@ export class Daemon {
     const contactLinks = {
       linkOf: (id: string) => this.sessions.linkOf(id),
       sessionOn: async (id: string, connection: Connection) => await this.sessions.sessionOn(id, connection),
-      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' }
+      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' && c.blocked !== true }
     }
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
@@ -238,6 +238,35 @@ export class Daemon {
     await this.reconcile()
   }
 
+  /** §19: blocks or unblocks; a blocked contact is hung up on, not dialled, not restored. */
+  async setBlocked (id: string, blocked: boolean): Promise<ContactRecord | undefined> {
+    const stored = await this.book.setBlocked(id, blocked)
+    if (stored == null) return undefined
+    if (blocked) await this.forget(id)
+    await this.reconcile()
+    return stored
+  }
+
+  /** §19: a local nickname; nothing goes on the wire. */
+  async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
+    return await this.book.rename(id, nickname)
+  }
+
+  /** §19: hangs up, stops every attempt, then removes the record and its secrets. */
+  async deleteContact (id: string): Promise<boolean> {
+    await this.forget(id)
+    const deleted = await this.book.delete(id)
+    this.emitted.delete(id)
+    await this.reconcile()
+    return deleted
+  }
+
+  private async forget (id: string): Promise<void> {
+    this.stopRedial(id)
+    await this.restorer.stop(id)
+    await this.sessions.hangUp(id)
+  }
+
   /** Re-evaluates every contact now (also runs by itself on the clock). */
   async reconcile (): Promise<void> {
     if (this.stopped) return
@@ -301,7 +330,8 @@ export class Daemon {
       try { contacts = await this.book.list() } catch {}
       for (const c of contacts) {
         if (this.stopped) return
-        if (c.state === 'expired') continue
+        // A blocked contact's sealed messages stay at the relay (bounded there) until it is unblocked (§19).
+        if (c.state === 'expired' || c.blocked === true) continue
         const role = crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk))
         await mb.client.fetch(c.id, role, async (envs) => { await this.chat.acceptFromMailbox(c.id, envs) }).catch(() => {})
         if (this.stopped || this.sessions.isOnline(c.id) || this.ctx.clock.now() - c.lastSeenMs < mb.depositAfterMs) continue
@@ -335,6 +365,12 @@ export class Daemon {
     } catch {}
     for (const c of contacts) {
       if (this.stopped) return
+      // §19: a blocked contact is neither dialled nor restored (and has no session to keep).
+      if (c.blocked === true) {
+        this.stopRedial(c.id)
+        await this.restorer.stop(c.id)
+        continue
+      }
       const online = this.sessions.isOnline(c.id)
       const state = reachabilityOf(c, online, now, this.policy)
       const stored = state === c.state

@@ -116,8 +116,8 @@ export class Sessions {
     const id = contactId ?? connection.remotePeer.toString()
     const contact = this.stopped ? undefined : await this.init.book.get(id)
     // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
-    // needs a new pairing (§9.3: after day 365 "a new pairing is needed").
-    if (contact == null || contact.state === 'expired') {
+    // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
+    if (contact == null || contact.state === 'expired' || contact.blocked === true) {
       stream.abort(new Error('not a contact'))
       return undefined
     }
@@ -155,7 +155,7 @@ export class Sessions {
     return await this.withDialLock(id, async () => {
       if (this.isOnline(id) || this.stopped) return this.isOnline(id)
       const contact = await this.init.book.get(id)
-      if (contact == null || contact.state === 'expired') return false
+      if (contact == null || contact.state === 'expired' || contact.blocked === true) return false
       const multiaddrs = addressesNewestFirst(contact)
       if (multiaddrs.length === 0) return false
       const bound = withTimeout(signal, DIAL_CONTACT_TIMEOUT_MS)
@@ -220,6 +220,12 @@ export class Sessions {
     const run = this.announcing.catch(() => {}).then(async () => { await this.announceNow() })
     this.announcing = run
     await run
+  }
+
+  /** Closes the contact's links (blocked or deleted, §19); the offline callbacks run as usual. */
+  async hangUp (id: string): Promise<void> {
+    const all = [...(this.links.get(id) ?? [])]
+    await Promise.all(all.map(async l => { await l.connection.close().catch(() => { l.connection.abort(new Error('hung up')) }) }))
   }
 
   /** Closes every link (the daemon is stopping); no offline callbacks. */

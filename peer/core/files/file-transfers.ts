@@ -129,7 +129,7 @@ export class FileTransfers {
   /** Offers the file at `source` to the contact (§17.3). Resolves once the contact answered. */
   async offer (contactId: string, source: string): Promise<TransferRecord> {
     await this.load()
-    if (!await this.init.isContact(contactId)) throw new FileInputError('Not sent: not a contact (or the contact expired and needs a new pairing).')
+    if (!await this.init.isContact(contactId)) throw new FileInputError('Not sent: not a contact (or the contact expired and needs a new pairing, or you blocked them: `gini contact unblock`).')
     const link = this.init.linkOf(contactId)
     if (link == null) throw new FileInputError('Not sent: the contact is not online; files go peer to peer only.')
     const file = await this.init.storage.openSource(source)

@@ -1,0 +1,87 @@
+// The §19 contact edits from the command line (README "CLI reference"): a gini-relay process,
+// Alice's `gini daemon` (her edits go through its control socket) and Bob without a daemon (his lock
+// the data dir for their duration). Only documented commands and their --json output are used.
+import { expect } from 'chai'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
+
+describe('gini contact rename / block / unblock / delete', function () {
+  this.timeout(180_000)
+  let dir: string
+  let relay: Proc
+  let daemon: Proc
+  const procs: Proc[] = []
+
+  const gini = async (who: string, ...args: string[]): Promise<{ code: number | null, lines: string[], stderr: string }> =>
+    await runToEnd(GINI, ['--data', join(dir, who), ...args])
+  const json = (lines: string[]): any[] => lines.map(l => JSON.parse(l))
+  const contacts = async (who: string): Promise<any[]> => json((await gini(who, 'contacts', '--json')).lines)[0]
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gini-contacts-e2e-'))
+    relay = run(GINI_RELAY, ['--json', '--data', join(dir, 'relay'), '--listen', '/ip4/127.0.0.1/tcp/0'])
+    const relayAddr = (await relay.waitFor(o => o.event === 'listening')).addrs[0]
+    expect((await gini('alice', 'init', '--name', 'Alice', '--relay', relayAddr)).code).to.equal(0)
+    expect((await gini('bob', 'init', '--name', 'Bob', '--relay', relayAddr)).code).to.equal(0)
+    daemon = run(GINI, ['--data', join(dir, 'alice'), 'daemon', '--json'])
+    procs.push(daemon)
+    await daemon.waitFor(o => o.event === 'listening' && o.addrs.length > 0)
+    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
+    procs.push(invite)
+    const shown = await invite.waitFor(o => o.event === 'flash-code')
+    const accept = await gini('bob', 'accept', shown.code, '--json')
+    expect(accept.code, accept.stderr).to.equal(0)
+    expect(await invite.exited).to.equal(0)
+  })
+  after(async () => {
+    for (const p of procs) p.kill()
+    relay.child.kill('SIGTERM')
+    await relay.exited
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('rename (no daemon) → `contacts` shows the nickname beside the card name; the nickname and a prefix of it find the contact', async () => {
+    const renamed = await gini('bob', 'contact', 'rename', 'al', 'Ally', '--json')
+    expect(renamed.code, renamed.stderr).to.equal(0)
+    expect(json(renamed.lines)[0]).to.include({ event: 'renamed', name: 'Alice', nickname: 'Ally' })
+    expect(await contacts('bob')).to.have.length(1).and.to.satisfy((cs: any[]) => cs[0].nickname === 'Ally' && cs[0].name === 'Alice')
+    expect((await gini('bob', 'contacts')).lines.join('\n')).to.include('Ally (Alice)')
+    const shown = await gini('bob', 'contact', 'ALL', '--json')
+    expect(shown.code, shown.stderr).to.equal(0)
+    expect(json(shown.lines)[0]).to.include({ name: 'Alice', nickname: 'Ally' })
+  })
+
+  it('no match → exit 2 with words that say so', async () => {
+    const none = await gini('bob', 'contact', 'carol')
+    expect(none.code).to.equal(EXIT_USAGE)
+    expect(none.stderr).to.include('No contact matches "carol"')
+  })
+
+  it('block through the daemon → `blocked: true`, sending refused (exit 2); unblock → false again', async () => {
+    const blocked = await gini('alice', 'contact', 'block', 'bo', '--json')
+    expect(blocked.code, blocked.stderr).to.equal(0)
+    expect(json(blocked.lines)[0]).to.include({ event: 'blocked', name: 'Bob', blocked: true })
+    expect((await contacts('alice'))[0].blocked).to.equal(true)
+    expect((await gini('alice', 'contacts')).lines.join('\n')).to.match(/Bob\s+blocked/)
+    const send = await gini('alice', 'send', 'bob', 'hi')
+    expect(send.code).to.equal(EXIT_USAGE)
+    expect(send.stderr).to.include('blocked')
+    const unblocked = await gini('alice', 'contact', 'unblock', 'bob', '--json')
+    expect(unblocked.code, unblocked.stderr).to.equal(0)
+    expect((await contacts('alice'))[0].blocked).to.equal(false)
+  })
+
+  it('delete without --yes (not a terminal) → exit 2, contact kept; with --yes → gone from the list', async () => {
+    const asked = await gini('alice', 'contact', 'delete', 'bob')
+    expect(asked.code).to.equal(EXIT_USAGE)
+    expect(asked.stderr).to.include('--yes')
+    expect(await contacts('alice')).to.have.length(1)
+    const deleted = await gini('alice', 'contact', 'delete', 'bob', '--yes', '--json')
+    expect(deleted.code, deleted.stderr).to.equal(0)
+    expect(json(deleted.lines)[0]).to.include({ event: 'deleted', name: 'Bob' })
+    expect(await contacts('alice')).to.deep.equal([])
+  })
+})

@@ -13,7 +13,8 @@
 // relay's whole part of a pairing) give the relay CPU per pairing. This process is the load
 // generator; the relay runs alone in its own. With `--baseline <dist>` every step runs against that
 // build's relay too, in the same run (alternating), for before/after tables.
-// Usage: node dist/scripts/bench-relay-cost.js [--n 2000] [--pairings 300] [--stages a,b] [--baseline dir]
+// Usage: node dist/scripts/bench-relay-cost.js [--n 2000] [--pairings 300] [--stages a,b | --parts] [--baseline dir]
+// `--parts` is the per-part breakdown alone: every stage, no pairings phase (N ≤ 2000, RUN_LIMIT_MS).
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { dirname, join, resolve } from 'node:path'
@@ -51,8 +52,9 @@ function arg (name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 && process.argv[i + 1] != null ? process.argv[i + 1] : fallback
 }
-const N = Math.min(10_000, Math.max(1, Number(arg('n', '2000'))))
-const PAIRINGS = Math.min(5_000, Math.max(0, Number(arg('pairings', '300'))))
+const N = Math.min(2_000, Math.max(1, Number(arg('n', '2000'))))
+const PARTS = process.argv.includes('--parts')
+const PAIRINGS = PARTS ? 0 : Math.min(5_000, Math.max(0, Number(arg('pairings', '300'))))
 const stages = arg('stages', STAGES.join(',')).split(',').filter((s): s is Stage => (STAGES as readonly string[]).includes(s))
 const builds: Array<{ name: string, dist?: string }> = [{ name: 'this build' }]
 if (process.argv.includes('--baseline')) builds.unshift({ name: 'baseline', dist: resolve(arg('baseline', '')) })

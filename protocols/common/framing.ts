@@ -6,7 +6,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { systemClock, type Clock } from './clock.js'
-import { ProtocolViolationError, PeerLeftError } from './errors.js'
+import { ProtocolViolationError, PeerLeftError, withOpenErrorCode } from './errors.js'
 
 /** Once a frame's first byte is in, the whole frame must follow within this time (plus the allowance below). */
 export const FRAME_TIMEOUT_MS = 10_000
@@ -64,6 +64,7 @@ export function frameChannel<T> (
   deadline: FrameDeadline = { clock: systemClock, ms: FRAME_TIMEOUT_MS }
 ): FrameChannel<T> {
   const maxPrefixBytes = varintLength(maxFrameBytes)
+  codec = withOpenErrorCode(codec) // an unknown error code reads as UNSPECIFIED (docs/protocol.md §10)
   // lpStream reads the prefix one byte at a time and calls the decoder after each; the decoder is
   // where the frame's first byte is seen (its deadline starts) and where a prefix without end stops.
   let onPrefix: ((bytesSoFar: number, length?: number) => void) | undefined

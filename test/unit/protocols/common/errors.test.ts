@@ -3,9 +3,9 @@
 // same way, and a wire code comes back as the matching typed error.
 import { expect } from 'chai'
 import {
-  ErrorFrame, WIRE_MESSAGES, errorFrame, errorFromWire, wireErrorCode, type GiniErrorCode
+  ErrorFrame, WIRE_MESSAGES, errorFrame, errorFromWire, wireErrorCode, withOpenErrorCode, type GiniErrorCode
 } from '../../../../protocols/common/index.js'
-import { toHex } from '../../../../protocols/crypto/index.js'
+import { fromHex, toHex } from '../../../../protocols/crypto/index.js'
 import { ContactMessage } from '../../../../protocols/contact/index.js'
 import { CrpMessage } from '../../../../protocols/crp/index.js'
 import { FcMessage } from '../../../../protocols/fc/index.js'
@@ -64,5 +64,31 @@ describe('error names × wire ErrorCode', function () {
     expect(errorFromWire(undefined).code).to.equal('UNSPECIFIED')
     // A JS caller outside the typed codecs can still hand over any string.
     expect(errorFromWire(JSON.parse('"toString"')).code).to.equal('UNSPECIFIED')
+  })
+
+  it('an ErrorFrame with code 99 (unknown to this build) decodes as UNSPECIFIED in every protocol (§10)', () => {
+    // ErrorFrame{code = 99, message = "x"}: 08 63 12 01 78
+    const body = '0863120178'
+    const envelopes = [
+      { codec: FcMessage, field: 10 }, { codec: CrpMessage, field: 9 }, { codec: ContactMessage, field: 2 },
+      { codec: SessionMessage, field: 5 }, { codec: IceMessage, field: 3 }
+    ]
+    for (const { codec, field } of envelopes) {
+      const frame = fromHex(`${((field << 3) | 2).toString(16).padStart(2, '0')}05${body}`)
+      expect(() => codec.decode(frame), 'the generated codec alone refuses it').to.throw()
+      const decoded: any = withOpenErrorCode<any>(codec).decode(frame)
+      expect(decoded.error).to.deep.equal({ code: 'UNSPECIFIED', message: 'x' })
+      expect(errorFromWire(decoded.error.code).code).to.equal('UNSPECIFIED')
+    }
+  })
+
+  it('withOpenErrorCode leaves known codes and other decode failures as they were', () => {
+    const open = withOpenErrorCode(FcMessage)
+    const known = FcMessage.encode(errorFrame('EXPIRED'))
+    expect(open.decode(known)).to.deep.equal(errorFrame('EXPIRED'))
+    // A truncated ErrorFrame (declared 5 bytes, 2 present) is still undecodable.
+    expect(() => open.decode(fromHex('52050863'))).to.throw()
+    // An ErrorFrame whose `message` runs past its end is still undecodable.
+    expect(() => open.decode(fromHex('5204120578'))).to.throw()
   })
 })

@@ -47,6 +47,8 @@ export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
 export const MAILBOX_FETCH_INTERVAL_MS = 15 * 60_000
 /** A contact not seen for this long gets our outbox through the relay mailbox too. */
 export const MAILBOX_DEPOSIT_AFTER_MS = 10 * 60_000
+/** The shortest fetch interval a command line or config.json may set (one round a second at most). */
+export const MIN_MAILBOX_FETCH_INTERVAL_MS = 1_000
 
 export interface DaemonMailboxOptions {
   fetchIntervalMs?: number

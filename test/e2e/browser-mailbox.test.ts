@@ -3,7 +3,8 @@
 // message sealed at the relay (over WebSockets) and the tab closes; the CLI's daemon starts later
 // and reads it from the mailbox, never online together with the browser. The other way, a Node
 // daemon leaves one for the closed tab, stops, and the tab fetches it when it opens again; so does
-// a CLI daemon whose --mailbox-after / --mailbox-fetch-every make its round short.
+// a CLI daemon whose --mailbox-after / --mailbox-fetch-every make its round short. A tab whose
+// round comes only once an hour runs one when it becomes visible again (client-web/src/presence.ts).
 // /config.json sets the
 // browser's mailbox timings short (client-web/src/config.ts). Screenshots in test-results/browser/.
 import { expect } from 'chai'
@@ -160,5 +161,31 @@ describe('web client in Chromium: relay mailbox', function () {
     await alice.waitForMessage('[data-direction="in"]')
     expect((await alice.chatMessages()).map(m => m.text)).to.deep.equal(['From the command line, via the relay'])
     expect(await untilBlobs(n => n === before)).to.equal(before)
+  })
+
+  it('a tab with an hourly round runs one when it becomes visible again: the message for an offline contact is deposited then', async () => {
+    stack.web.setConfig({ relay: stack.relayWs, mailbox: { fetchIntervalMs: 3_600_000, depositAfterMs: 0 } })
+    try {
+      const alice = await WebPeer.open(browser, 'Alice', stack.web.url)
+      peers.push(alice)
+      await alice.createProfile('Alice Example')
+      const olga = await makePeer('Olga')
+      nodes.push(olga)
+      const code = await alice.showCode()
+      await olga.node.accept(code, { relay: stack.relayTcp })
+      expect((await alice.pairingOutcome()).stage, alice.problems.join('\n')).to.equal('done')
+      await alice.page.click('[data-testid=pairing-done]')
+      // Olga never runs a daemon: the message waits in the tab's outbox.
+      await alice.openChat('Olga')
+      const before = stack.relay.mailbox.blobCount
+      await alice.sendChat('Deposited when the tab came back')
+      await alice.waitForMessage('[data-direction="out"][data-delivered="false"]')
+      // The tab's round at open came before Olga was a contact; the next is an hour away.
+      expect(stack.relay.mailbox.blobCount).to.equal(before)
+      await alice.page.evaluate(() => { document.dispatchEvent(new Event('visibilitychange')) })
+      expect(await untilBlobs(n => n > before)).to.equal(before + 1)
+    } finally {
+      stack.web.setConfig({ relay: stack.relayWs, mailbox: MAILBOX })
+    }
   })
 })

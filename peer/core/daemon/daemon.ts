@@ -240,6 +240,20 @@ export class Daemon {
     await this.reconcile()
   }
 
+  /**
+   * A mailbox round now (docs/protocol.md §16.8: fetch, then deposit), e.g. when the user comes back;
+   * joins the round already running. The next round comes a fetch interval after this one.
+   */
+  async fetchMailbox (): Promise<void> {
+    if (this.mailbox == null || this.stopped) return
+    if (this.mailboxRun == null) {
+      if (this.mailboxHandle != null) this.ctx.clock.clearTimeout(this.mailboxHandle)
+      this.mailboxHandle = undefined
+      this.mailboxTick()
+    }
+    await this.mailboxRun
+  }
+
   /** Re-evaluates every contact now (also runs by itself on the clock). */
   async reconcile (): Promise<void> {
     if (this.stopped) return

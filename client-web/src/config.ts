@@ -3,7 +3,7 @@
 // comes from `?profile=<name>`: one browser profile shares one IndexedDB per origin, so two people
 // on one computer (the two-tab demo) need two names.
 import type { IceServer } from '../../peer/core/peer-node.js'
-import type { DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
+import { MIN_MAILBOX_FETCH_INTERVAL_MS, type DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
 
 /** What `/config.json` may carry. Unknown fields are ignored. */
 export interface ServedConfig {
@@ -25,8 +25,6 @@ export interface ClientConfig {
 
 /** Fetching config.json from our own origin is instant when it works; do not hang the first paint. */
 const CONFIG_FETCH_TIMEOUT_MS = 3_000
-/** A served config cannot make every tab poll the relay more often than this. */
-const MIN_MAILBOX_FETCH_INTERVAL_MS = 1_000
 const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
 export const DEFAULT_PROFILE = 'default'
 

@@ -1,8 +1,8 @@
 // Keeps this person online while the tab is open: the core's daemon (peer/core/daemon/) with the long-term
 // identity holds a slot at the relay, re-dials every contact, answers their dials, and moves each
 // contact between online / offline / unreachable / expired, and runs the relay mailbox
-// (docs/protocol.md §16): fetches what contacts left for us when the tab opens and every
-// fetchIntervalMs, and leaves our outbox there for contacts offline longer than depositAfterMs. The UI reads the states from storage
+// (docs/protocol.md §16): fetches what contacts left for us when the tab opens, when it becomes
+// visible again (a background tab's timers are throttled) and every fetchIntervalMs, and leaves our outbox there for contacts offline longer than depositAfterMs. The UI reads the states from storage
 // (the daemon writes them) and redraws when an event says something changed.
 import type { GiniNode } from '../../peer/core/gini-node.js'
 import type { Daemon, DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
@@ -29,6 +29,11 @@ export class Presence {
     this.primary = primary
     this.mailbox = mailbox
     if (!primary) this.status = 'other-tab'
+    else if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') void this.daemon?.fetchMailbox().catch(() => {})
+      })
+    }
   }
 
   /** (Re)starts the daemon at `relay`; returns at once, progress comes as status changes. */

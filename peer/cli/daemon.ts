@@ -4,6 +4,7 @@
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
 import { InvalidArgumentError } from 'commander'
 import { parseDurationMs } from '../../protocols/common/duration.js'
+import type { DaemonMailboxOptions } from '../core/daemon/daemon.js'
 import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
@@ -16,6 +17,10 @@ export interface DaemonCliOptions {
   /** Accept file offers up to this many bytes by itself (into `<data>/downloads`). */
   acceptFilesUpTo?: number
   unreachableAfter?: number
+  /** `--mailbox-after`: deposit for a contact offline this long (ms; default 10 minutes, §16.8). */
+  mailboxAfter?: number
+  /** `--mailbox-fetch-every`: the fetch interval (ms; default 15 minutes, at least 1 s). */
+  mailboxFetchEvery?: number
   crpSchedule?: CrpScheduleName
 }
 
@@ -23,8 +28,8 @@ export interface DaemonCliOptions {
 const STOP_TIMEOUT_MS = 10_000
 
 /** `2s`, `500ms`, `3m`, `1h`, `3d` (protocols/common/duration.ts) → ms; commander shows the error. */
-export function parseDuration (text: string): number {
-  try { return parseDurationMs(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
+export function parseDuration (text: string, minMs?: number): number {
+  try { return parseDurationMs(text, { minMs }) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
 }
 
 export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): Promise<void> {
@@ -44,7 +49,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     unreachableAfterMs: opts.unreachableAfter,
     crpSchedule: opts.crpSchedule ?? 'seed',
     // Offline delivery through the relay's mailbox for contacts never online at the same time.
-    ...(opts.mailbox !== false ? { mailbox: {} } : {}),
+    ...(opts.mailbox !== false ? { mailbox: mailboxTimings(opts) } : {}),
     onEvent: (e) => {
       if (e.event === 'contact-state') names.set(e.id, e.name)
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
@@ -69,6 +74,14 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
   } finally {
     await control.close().catch(() => {})
     await Promise.race([daemon.stop(), new Promise(resolve => setTimeout(resolve, STOP_TIMEOUT_MS).unref())])
+  }
+}
+
+/** The mailbox timings the flags set; the daemon's defaults for the others. */
+function mailboxTimings (opts: DaemonCliOptions): DaemonMailboxOptions {
+  return {
+    ...(opts.mailboxAfter != null ? { depositAfterMs: opts.mailboxAfter } : {}),
+    ...(opts.mailboxFetchEvery != null ? { fetchIntervalMs: opts.mailboxFetchEvery } : {})
   }
 }
 

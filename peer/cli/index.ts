@@ -10,6 +10,7 @@ import { initCommand } from './init.js'
 import { inviteCommand, acceptCommand } from './pair.js'
 import { blockCommand, contactCommand, contactsCommand, deleteCommand, renameCommand } from './contacts.js'
 import { daemonCommand, parseDuration } from './daemon.js'
+import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/daemon.js'
 import { chatCommand, messagesCommand, sendCommand } from './chat.js'
 import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
 import { safetyNumberCommand, verifyCommand } from './safety.js'
@@ -128,8 +129,10 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
-    .addOption(new Option('--unreachable-after <duration>', 'no session for this long → unreachable, restore starts (default 3d; e.g. 2s for tests)').argParser(parseDuration))
+    .addOption(new Option('--unreachable-after <duration>', 'no session for this long → unreachable, restore starts (default 3d; e.g. 2s for tests)').argParser((text: string) => parseDuration(text)))
     .option('--no-mailbox', 'do not leave messages for offline contacts at the relay, nor fetch ours there')
+    .addOption(new Option('--mailbox-after <duration>', 'leave messages at the relay for a contact offline this long (default 10m; 0s: at once)').argParser((text: string) => parseDuration(text, 0)))
+    .addOption(new Option('--mailbox-fetch-every <duration>', 'fetch our messages from the relay this often (default 15m; at least 1s)').argParser((text: string) => parseDuration(text, MIN_MAILBOX_FETCH_INTERVAL_MS)))
     .addOption(new Option('--accept-files-up-to <size>', 'accept file offers up to this size by itself, into <data>/downloads (e.g. 100MiB)').argParser((text: string) => {
       try { return parseSizeBytes(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
     }))

@@ -2,7 +2,9 @@
 // `gini` CLI process pair; the CLI's daemon stops; the browser writes, its tab's daemon leaves the
 // message sealed at the relay (over WebSockets) and the tab closes; the CLI's daemon starts later
 // and reads it from the mailbox, never online together with the browser. The other way, a Node
-// daemon leaves one for the closed tab, stops, and the tab fetches it when it opens again.
+// daemon leaves one for the closed tab, stops, and the tab fetches it when it opens again; so does
+// a CLI daemon whose --mailbox-after / --mailbox-fetch-every make its round short. A tab whose
+// round comes only once an hour runs one when it becomes visible again (client-web/src/presence.ts).
 // /config.json sets the
 // browser's mailbox timings short (client-web/src/config.ts). Screenshots in test-results/browser/.
 import { expect } from 'chai'
@@ -56,8 +58,8 @@ describe('web client in Chromium: relay mailbox', function () {
   }
 
   /** `gini daemon --json` on `data`; stopped with SIGINT like Ctrl-C. */
-  function daemon (data: string): Proc & { stop: () => Promise<number | null> } {
-    const p = run(GINI, ['--data', data, 'daemon', '--json'])
+  function daemon (data: string, extra: string[] = []): Proc & { stop: () => Promise<number | null> } {
+    const p = run(GINI, ['--data', data, 'daemon', '--json', ...extra])
     procs.push(p)
     return { ...p, stop: async () => { p.child.kill('SIGINT'); return await p.exited } }
   }
@@ -127,5 +129,63 @@ describe('web client in Chromium: relay mailbox', function () {
     expect((await alice.chatMessages()).map(m => m.text)).to.deep.equal(['Read this when you are back'])
     await alice.screenshot('mailbox', 'fetched')
     expect(await untilBlobs(n => n === before)).to.equal(before)
+  })
+
+  it('a CLI daemon with --mailbox-after 0s leaves a message for the closed tab and stops; the tab fetches it when it opens', async () => {
+    const dave = join(dir, 'dave')
+    expect((await runToEnd(GINI, ['--data', dave, 'init', '--name', 'Dave', '--relay', stack.relayTcp])).code).to.equal(0)
+    const alice = await WebPeer.open(browser, 'Alice', stack.web.url)
+    peers.push(alice)
+    await alice.createProfile('Alice Example')
+    const code = await alice.showCode()
+    const accept = run(GINI, ['--data', dave, 'accept', code, '--json'])
+    procs.push(accept)
+    expect(await accept.exited).to.equal(0)
+    expect((await alice.pairingOutcome()).stage, alice.problems.join('\n')).to.equal('done')
+    await alice.page.click('[data-testid=pairing-done]')
+
+    const d = daemon(dave, ['--mailbox-after', '0s', '--mailbox-fetch-every', '1s'])
+    await alice.waitForContactState('Dave', 'online')
+    await alice.closeTab()
+    await d.waitFor(o => o.event === 'contact-state' && o.state === 'offline', PAIRING_MS)
+    const before = stack.relay.mailbox.blobCount
+    const sent = await runToEnd(GINI, ['--data', dave, 'send', 'Alice Example', 'From the command line, via the relay', '--json'])
+    expect(sent.code).to.equal(0)
+    // With the default 10 minutes nothing would be deposited within this wait.
+    expect(await untilBlobs(n => n > before)).to.equal(before + 1)
+    expect(await d.stop()).to.equal(0)
+
+    await alice.openTab(stack.web.url + '#/')
+    await alice.page.waitForSelector('[data-testid=contact-item][data-name="Dave"][data-unread="1"]', { timeout: PAIRING_MS })
+    await alice.openChat('Dave')
+    await alice.waitForMessage('[data-direction="in"]')
+    expect((await alice.chatMessages()).map(m => m.text)).to.deep.equal(['From the command line, via the relay'])
+    expect(await untilBlobs(n => n === before)).to.equal(before)
+  })
+
+  it('a tab with an hourly round runs one when it becomes visible again: the message for an offline contact is deposited then', async () => {
+    stack.web.setConfig({ relay: stack.relayWs, mailbox: { fetchIntervalMs: 3_600_000, depositAfterMs: 0 } })
+    try {
+      const alice = await WebPeer.open(browser, 'Alice', stack.web.url)
+      peers.push(alice)
+      await alice.createProfile('Alice Example')
+      const olga = await makePeer('Olga')
+      nodes.push(olga)
+      const code = await alice.showCode()
+      await olga.node.accept(code, { relay: stack.relayTcp })
+      expect((await alice.pairingOutcome()).stage, alice.problems.join('\n')).to.equal('done')
+      await alice.page.click('[data-testid=pairing-done]')
+      // Olga never runs a daemon: the message waits in the tab's outbox.
+      await alice.openChat('Olga')
+      const before = stack.relay.mailbox.blobCount
+      await alice.sendChat('Deposited when the tab came back')
+      await alice.waitForMessage('[data-direction="out"][data-delivered="false"]')
+      // The tab's round at open came before Olga was a contact; the next is an hour away.
+      expect(stack.relay.mailbox.blobCount).to.equal(before)
+      await alice.page.evaluate(() => { document.dispatchEvent(new Event('visibilitychange')) })
+      expect(await untilBlobs(n => n > before)).to.equal(before + 1)
+    } finally {
+      stack.web.setConfig({ relay: stack.relayWs, mailbox: MAILBOX })
+    }
   })
 })

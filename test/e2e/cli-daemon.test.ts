@@ -191,9 +191,15 @@ describe('gini daemon through gini-relay processes', function () {
     await stop(d)
   })
 
-  it('daemon flags: a bad duration or schedule → exit 2; SIGINT → exit 0', async () => {
+  it('daemon flags: a bad duration (also --mailbox-after, --mailbox-fetch-every below 1s) or schedule → exit 2; SIGINT → exit 0', async () => {
     expect((await runToEnd(GINI, ['--data', join(dir, 'alice'), 'daemon', '--unreachable-after', 'soon'])).code).to.equal(2)
     expect((await runToEnd(GINI, ['--data', join(dir, 'alice'), 'daemon', '--crp-schedule', 'slow'])).code).to.equal(2)
+    const mailboxAfter = await runToEnd(GINI, ['--data', join(dir, 'alice'), 'daemon', '--mailbox-after', '-1s'])
+    expect(mailboxAfter.code).to.equal(2)
+    expect(mailboxAfter.stderr).to.include('invalid duration "-1s"')
+    const fetchEvery = await runToEnd(GINI, ['--data', join(dir, 'alice'), 'daemon', '--mailbox-fetch-every', '500ms'])
+    expect(fetchEvery.code).to.equal(2)
+    expect(fetchEvery.stderr).to.include('at least 1000 ms')
     const relay = relayProc('relay-3')
     const addr = await relayAddr(relay)
     expect((await gini('erin', 'init', '--name', 'Erin', '--relay', addr)).code).to.equal(0)

@@ -47,6 +47,8 @@ export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
 export const MAILBOX_FETCH_INTERVAL_MS = 15 * 60_000
 /** A contact not seen for this long gets our outbox through the relay mailbox too. */
 export const MAILBOX_DEPOSIT_AFTER_MS = 10 * 60_000
+/** The shortest fetch interval a command line or config.json may set (one round a second at most). */
+export const MIN_MAILBOX_FETCH_INTERVAL_MS = 1_000
 
 export interface DaemonMailboxOptions {
   fetchIntervalMs?: number
@@ -265,6 +267,20 @@ export class Daemon {
     this.stopRedial(id)
     await this.restorer.stop(id)
     await this.sessions.hangUp(id)
+  }
+
+  /**
+   * A mailbox round now (docs/protocol.md §16.8: fetch, then deposit), e.g. when the user comes back;
+   * joins the round already running. The next round comes a fetch interval after this one.
+   */
+  async fetchMailbox (): Promise<void> {
+    if (this.mailbox == null || this.stopped) return
+    if (this.mailboxRun == null) {
+      if (this.mailboxHandle != null) this.ctx.clock.clearTimeout(this.mailboxHandle)
+      this.mailboxHandle = undefined
+      this.mailboxTick()
+    }
+    await this.mailboxRun
   }
 
   /** Re-evaluates every contact now (also runs by itself on the clock). */

@@ -138,18 +138,26 @@ export interface ImportResult {
   replaced?: { peerId: string, contacts: number }
 }
 
+export interface ImportOptions {
+  /** Replace an identity the storage already holds. */
+  force?: boolean
+  /** With `force`, called once the backup has checked out and before the first write (e.g. to set the old records aside). */
+  beforeReplace?: (replaced: { peerId: string, contacts: number }) => Promise<void>
+}
+
 /**
  * Opens `file` and writes its records into `storage`. Nothing is written unless the file opens
  * (passphrase, tag) and every record checks out. A storage that already holds an identity is
  * refused unless `force`. The identity is written last, so an interrupted import can be run again.
  */
-export async function importBackup (storage: GiniStorage, file: Uint8Array, passphrase: string, opts: { force?: boolean } = {}): Promise<ImportResult> {
+export async function importBackup (storage: GiniStorage, file: Uint8Array, passphrase: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const records = decodeRecords(await openBackup(file, passphrase))
   const existing = await storage.loadIdentity()
   let replaced: ImportResult['replaced']
   if (existing != null) {
     if (opts.force !== true) throw new IdentityExistsError(peerIdOf(existing))
     replaced = { peerId: peerIdOf(existing), contacts: (await storage.listContacts()).length }
+    await opts.beforeReplace?.(replaced)
   }
   for (const contact of records.contacts) await storage.putContact(contact)
   if (records.node != null) await storage.saveNodeState(records.node)

@@ -227,20 +227,29 @@ export class FileStorage implements GiniStorage {
     }
   }
 
+  /**
+   * Moves the records a restore replaces (identity, card, node state, contacts) into a new
+   * `<dir>/replaced-<ms>/`, kept for the person; chat history stays. Returns that directory.
+   */
+  async setAsideRecords (): Promise<string> {
+    await this.prepare()
+    const aside = join(this.dir, `replaced-${Date.now()}`)
+    await mkdir(aside, { mode: DIR_MODE })
+    for (const name of ['identity.json', 'profile.vcf', 'node-state.json', 'contacts']) {
+      try {
+        await rename(join(this.dir, name), join(aside, name))
+      } catch (err: any) {
+        if (err.code !== 'ENOENT') throw err
+      }
+    }
+    await syncDir(aside)
+    await syncDir(this.dir)
+    return aside
+  }
+
   private async write (relative: string, data: string): Promise<void> {
     await this.prepare()
-    const target = join(this.dir, relative)
-    const parent = join(target, '..')
-    await mkdir(parent, { recursive: true, mode: DIR_MODE })
-    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
-    try {
-      await writeDurably(tmp, data)
-      await rename(tmp, target)
-    } catch (err) {
-      await unlink(tmp).catch(() => {})
-      throw err
-    }
-    await syncDir(parent)
+    await writeFileAtomically(join(this.dir, relative), data)
   }
 
   /** Once per instance: an existing data dir that others can enter is made owner-only (0700). */
@@ -266,8 +275,26 @@ async function restrictDir (dir: string, warn: (message: string) => void): Promi
   }
 }
 
+/**
+ * Replaces `target` atomically and durably with an owner-only (0600) file: temp + fsync + rename +
+ * fsync of the directory (created 0700 if missing). For every data-dir file, and backup files.
+ */
+export async function writeFileAtomically (target: string, data: string | Uint8Array): Promise<void> {
+  const parent = join(target, '..')
+  await mkdir(parent, { recursive: true, mode: DIR_MODE })
+  const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeDurably(tmp, data)
+    await rename(tmp, target)
+  } catch (err) {
+    await unlink(tmp).catch(() => {})
+    throw err
+  }
+  await syncDir(parent)
+}
+
 /** Writes a new file (it must not exist), owner-only, and fsyncs it before returning. */
-async function writeDurably (path: string, data: string): Promise<void> {
+async function writeDurably (path: string, data: string | Uint8Array): Promise<void> {
   const file = await open(path, 'wx', SECRET_FILE_MODE)
   try {
     await file.writeFile(data)

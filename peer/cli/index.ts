@@ -14,6 +14,7 @@ import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/daemon.js'
 import { chatCommand, messagesCommand, sendCommand } from './chat.js'
 import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
 import { safetyNumberCommand, verifyCommand } from './safety.js'
+import { backupCommand, restoreCommand } from './backup.js'
 import { parseSizeBytes } from '../../protocols/common/size.js'
 
 function addGlobalOptions (cmd: Command): Command {
@@ -126,6 +127,17 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .argument('<id>', 'the transfer id from `gini files`')
     .option('--to <dir>', 'where to save it (default: <data>/downloads)')
     .action(async (id: string, opts, cmd: Command) => { await run(async (ctx) => { await acceptFileCommand(ctx, id, opts) }, cmd, [id]) })
+
+  addGlobalOptions(program.command('backup'))
+    .description('write your identity and contacts to an encrypted file (passphrase: GINI_PASSPHRASE, else asked twice)')
+    .requiredOption('--out <file>', 'the backup file to write (owner-only)')
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await backupCommand(ctx, opts) }, cmd, []) })
+
+  addGlobalOptions(program.command('restore'))
+    .description('restore your identity and contacts from a backup file into the data dir (not while a daemon runs on it)')
+    .argument('<file>', 'the file written by `gini backup`')
+    .option('--force', 'replace the identity the data dir already holds (its records are kept in <data>/replaced-<ms>/)')
+    .action(async (file: string, opts, cmd: Command) => { await run(async (ctx) => { await restoreCommand(ctx, file, opts) }, cmd, [file]) })
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')

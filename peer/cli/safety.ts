@@ -2,6 +2,7 @@
 // number both contacts compute from their permanent keys, compared out of band, and the mark that
 // the user did compare it.
 import { createInterface } from 'node:readline/promises'
+import QRCode from 'qrcode'
 import { formatSafetyNumber, parseSafetyQrPayload, safetyQrPayload } from '../../protocols/crypto/index.js'
 import type { GiniNode } from '../core/gini-node.js'
 import type { ContactRecord } from '../core/storage.js'
@@ -21,15 +22,26 @@ export async function safetyNumberCommand (ctx: CliContext, nameOrId: string): P
   const node = await ctx.existingNode()
   const contact = await contactOf(node, nameOrId)
   const number = node.safetyNumber(contact)
+  const payload = safetyQrPayload(number)
+  // The §18 payload as a QR for the other side to scan; human output only (--json carries `payload`).
+  const qr = ctx.json ? '' : await safetyQrTerminal(payload)
   const human = [
     `Safety number with ${contact.name}:`,
     '',
     `  ${formatSafetyNumber(number)}`,
     '',
     `Compare it with the one ${contact.name} sees (\`gini safety-number\` on their side), in person or on a call.`,
-    `If every digit is the same, run \`gini verify ${nameOrId}\`. If not, do not trust this contact's keys.`
+    `If every digit is the same, run \`gini verify ${nameOrId}\`. If not, do not trust this contact's keys.`,
+    '',
+    'Or let them scan this code (the same number, docs/protocol.md §18):',
+    qr
   ].join('\n')
-  ctx.out.data({ id: contact.id, name: contact.name, number, payload: safetyQrPayload(number), verified: contact.verified != null }, human)
+  ctx.out.data({ id: contact.id, name: contact.name, number, payload, verified: contact.verified != null }, human)
+}
+
+/** A payload drawn as a QR code in terminal block characters. */
+export async function safetyQrTerminal (payload: string): Promise<string> {
+  return await QRCode.toString(payload, { type: 'terminal', small: true })
 }
 
 /** The 60 digits of a number typed with or without spaces or dashes, or a UsageError. */

@@ -14,7 +14,7 @@ import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../peer/in
 import { JsonProcess, killAll } from './lib/json-process.js'
 import { pct } from './lib/stats.js'
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10' } } })
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10' }, packages: { type: 'boolean', default: false } } })
 const N = Math.max(1, Math.min(200, Number(values.n)))
 /** Any one command run longer than this is killed (and the run fails). */
 const RUN_LIMIT_MS = 60_000
@@ -34,14 +34,15 @@ async function run (args: string[], env: Record<string, string> = {}): Promise<n
 }
 
 /** Modules one run loads: how many, and whether libp2p / libsodium are among them. */
-async function trace (args: string[], dir: string): Promise<{ modules: number, libp2p: boolean, libsodium: boolean }> {
+async function trace (args: string[], dir: string): Promise<{ modules: number, libp2p: boolean, libsodium: boolean, packages: string[] }> {
   const file = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`)
   await run(['--import', TRACE, ...args], { GINI_TRACE_MODULES: file })
   const urls = (await readFile(file, 'utf8')).split('\n').filter(u => u !== '')
   return {
     modules: urls.length,
     libp2p: urls.some(u => /node_modules\/(libp2p|@libp2p)\//.test(u)),
-    libsodium: urls.some(u => u.includes('node_modules/libsodium'))
+    libsodium: urls.some(u => u.includes('node_modules/libsodium')),
+    packages: [...new Set(urls.map(u => /node_modules\/((@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(p => p != null))].sort() as string[]
   }
 }
 
@@ -84,6 +85,8 @@ try {
     console.log(`Command: node dist/scripts/bench-cli.js --n ${N} · ${new Date().toISOString().slice(0, 10)} · ${cpus().length} cores (load ${loadavg()[0].toFixed(1)}) · Node ${process.version}\n`)
     console.log('| command | p50 | p95 | modules loaded | libp2p | libsodium |')
     console.log('|---|---|---|---|---|---|')
+    // --packages: which npm packages each command loaded (to see what a thin command still pulls in).
+    if (values.packages === true) for (const r of rows) console.log(`${r.name}: ${r.packages.join(' ')}\n`)
     for (const r of rows) console.log(`| ${r.name} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.modules} | ${r.libp2p ? 'yes' : 'no'} | ${r.libsodium ? 'yes' : 'no'} |`)
   } finally {
     daemon.kill('SIGTERM')

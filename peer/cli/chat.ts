@@ -2,12 +2,15 @@
 // daemon running they go through it (daemon-link.ts); without one, the command goes online itself
 // for its own duration, and what it cannot deliver waits in the outbox for the next session.
 import { createInterface } from 'node:readline'
-import { contentProblem, showConversation, type ChatKind, type ShownMessage } from '../../protocols/chat/index.js'
+import type { ChatKind, ShownMessage } from '../../protocols/chat/index.js'
+// The one check made before asking anyone, kept apart so a command through the daemon loads no protocol code.
+import { contentProblem } from '../../protocols/chat/content.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import type { ContactRecord } from '../core/storage.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 import { ask, connectDaemon, filesOf, transferView, type TransferView } from './daemon-link.js'
+import type { ControlClient } from '../adapters/control-socket.js'
 
 /** How long `gini send` waits for the contact's ack before it leaves the message in the outbox. */
 export const SEND_DELIVERY_WAIT_MS = 15_000
@@ -25,12 +28,16 @@ export interface ChatBackend {
   close(): Promise<void>
 }
 
-export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
+/** What a command needs to know of a contact. */
+export interface ContactRef { id: string, name: string }
+
+/** The running daemon's backend, or undefined when no daemon runs for this data dir. */
+async function daemonBackend (ctx: CliContext): Promise<{ client: ControlClient, backend: ChatBackend } | undefined> {
   const client = await connectDaemon(ctx.dataDir)
   if (client != null) {
     const listeners = new Set<(e: DaemonEvent) => void>()
     await client.subscribe((e) => { for (const l of listeners) l(e as unknown as DaemonEvent) })
-    return {
+    const backend: ChatBackend = {
       where: 'the daemon',
       send: async (contact, type, content, target) => await ask(client, 'send', { contact, type, content, target }),
       conversation: async (contact) => await ask(client, 'conversation', { contact }),
@@ -40,8 +47,13 @@ export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
       onEvent: (l) => { listeners.add(l) },
       close: async () => { client.close() }
     }
+    return { client, backend }
   }
-  // No daemon: this command is the node until it ends (it holds the data dir's lock meanwhile).
+  return undefined
+}
+
+/** No daemon: this command is the node until it ends (it holds the data dir's lock meanwhile). */
+async function ownBackend (ctx: CliContext): Promise<ChatBackend> {
   const relay = await ctx.relay()
   const node = await ctx.node({ exclusive: true })
   const listeners = new Set<(e: DaemonEvent) => void>()
@@ -58,10 +70,37 @@ export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
   }
 }
 
+export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
+  return (await daemonBackend(ctx))?.backend ?? await ownBackend(ctx)
+}
+
+function noSuchContact (nameOrId: string): UsageError {
+  return new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
+}
+
 export async function findContact (ctx: CliContext, nameOrId: string): Promise<ContactRecord> {
   const contact = await (await ctx.existingNode()).findContact(nameOrId)
-  if (contact == null) throw new UsageError(`No single contact named or with id "${nameOrId}". See \`gini contacts\`.`)
+  if (contact == null) throw noSuchContact(nameOrId)
   return contact
+}
+
+/**
+ * The contact and the backend that reaches them. With a daemon running, the daemon looks the contact
+ * up (this process loads neither libp2p nor libsodium); without one, the contact is found on disk
+ * before this command goes online.
+ */
+export async function contactAndBackend (ctx: CliContext, nameOrId: string): Promise<{ contact: ContactRef, backend: ChatBackend }> {
+  const viaDaemon = await daemonBackend(ctx)
+  if (viaDaemon != null) {
+    const contact = await ask<ContactRef | null>(viaDaemon.client, 'findContact', { nameOrId }).catch(async (err) => { await viaDaemon.backend.close(); throw err })
+    if (contact == null) {
+      await viaDaemon.backend.close()
+      throw noSuchContact(nameOrId)
+    }
+    return { contact, backend: viaDaemon.backend }
+  }
+  const contact = await findContact(ctx, nameOrId)
+  return { contact, backend: await ownBackend(ctx) }
 }
 
 /** What scripts get for one message (`--json`): no secret, nothing but what the person sees. */
@@ -101,8 +140,7 @@ export async function sendCommand (ctx: CliContext, nameOrId: string, text: stri
   // Refused before going online (the node checks again before storing anything).
   const problem = contentProblem('MESSAGE', text)
   if (problem != null) throw new UsageError(`Not sent: ${problem}.`)
-  const contact = await findContact(ctx, nameOrId)
-  const backend = await openBackend(ctx)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
   try {
     const wanted = { id: '' }
     const deliveredNow = eventuallyEvent(backend, ctx, (e) => e.event === 'delivered' && e.id === wanted.id, SEND_DELIVERY_WAIT_MS)
@@ -124,6 +162,7 @@ export async function messagesCommand (ctx: CliContext, nameOrId: string, opts: 
   const contact = await findContact(ctx, nameOrId)
   // Reading needs no node: the store is on disk (SQLite reads beside a daemon's writes are safe).
   const node = await ctx.existingNode()
+  const { showConversation } = await import('../../protocols/chat/index.js')
   const shown = showConversation(await (await node.messages()).list(contact.id))
   ctx.out.data(shown.map(messageView), shown.length === 0
     ? `No messages with ${contact.name} yet. Send one: gini send ${JSON.stringify(contact.name)} "Hello"`
@@ -150,8 +189,7 @@ const CHAT_HELP = 'Type a message and Enter. /edit N text · /delete N · /react
 /** `gini chat <contact>`: the conversation, live, with edits, reactions and delivery marks. */
 export async function chatCommand (ctx: CliContext, nameOrId: string): Promise<void> {
   if (ctx.json) throw new UsageError('`gini chat` is interactive; use `gini send` and `gini messages --json` in scripts.')
-  const contact = await findContact(ctx, nameOrId)
-  const backend = await openBackend(ctx)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
   let shown: ShownMessage[] = []
   const refresh = async (): Promise<void> => { shown = await backend.conversation(contact.id) }
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' })

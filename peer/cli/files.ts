@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-import { eventuallyEvent, findContact, openBackend } from './chat.js'
+import { contactAndBackend, eventuallyEvent, openBackend } from './chat.js'
 import type { TransferView } from './daemon-link.js'
 
 const MIB = 1024 * 1024
@@ -59,8 +59,7 @@ async function follow (ctx: CliContext, onEvent: (l: (e: DaemonEvent) => void) =
 }
 
 export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: string): Promise<void> {
-  const contact = await findContact(ctx, nameOrId)
-  const backend = await openBackend(ctx)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
   try {
     if (!await backend.isOnline(contact.id)) {
       if (!ctx.json) process.stdout.write(`Connecting to ${contact.name}…\n`)

@@ -2,16 +2,12 @@
 // after the subcommand. Exit codes: see exit-codes.ts and the README.
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { ready } from '../../protocols/crypto/index.js'
+// The commands are defined here (for --help and parsing) but each one's module is imported only when
+// it runs: a command through the running daemon (daemon-link.ts) never loads libp2p or libsodium.
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
 import { createOutput } from './output.js'
-import { initCommand } from './init.js'
-import { inviteCommand, acceptCommand } from './pair.js'
-import { contactsCommand, contactCommand } from './contacts.js'
-import { daemonCommand, parseDuration } from './daemon.js'
-import { chatCommand, messagesCommand, sendCommand } from './chat.js'
-import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
+import { parseDurationMs } from '../../protocols/common/duration.js'
 import { parseSizeBytes } from '../../protocols/common/size.js'
 
 function addGlobalOptions (cmd: Command): Command {
@@ -25,6 +21,11 @@ function addGlobalOptions (cmd: Command): Command {
 const VERSION: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version
 
 type Action = (ctx: CliContext, ...args: any[]) => Promise<void>
+
+/** `2s`, `500ms`, `3m`, `1h`, `3d` (protocols/common/duration.ts) → ms; commander shows the error. */
+function parseDuration (text: string): number {
+  try { return parseDurationMs(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
+}
 
 export function buildProgram (run: (action: Action, cmd: Command, args: unknown[]) => Promise<void>): Command {
   const program = addGlobalOptions(new Command('gini'))
@@ -40,59 +41,59 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .option('--phone <phone>', 'your phone number (optional)')
     .option('--photo <file>', 'your photo, a .jpg, .png or .webp file of at most 64 KiB (optional)')
     .action(async (opts, cmd: Command) => {
-      await run(async (ctx) => { await initCommand(ctx, opts, cmd.optsWithGlobals().relay) }, cmd, [])
+      await run(async (ctx) => { await (await import('./init.js')).initCommand(ctx, opts, cmd.optsWithGlobals().relay) }, cmd, [])
     })
 
   addGlobalOptions(program.command('invite'))
     .description('show a new Flash Code and pair with whoever enters it (valid 3 minutes)')
     .option('--long', 'a 10-symbol code (more margin against a hostile relay)')
-    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await inviteCommand(ctx, opts) }, cmd, []) })
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).inviteCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('accept'))
     .description('pair using the Flash Code the other side read out to you')
     .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter)')
-    .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await acceptCommand(ctx, code) }, cmd, [code]) })
+    .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).acceptCommand(ctx, code) }, cmd, [code]) })
 
   addGlobalOptions(program.command('contacts'))
     .description('list your contacts and their state')
-    .action(async (_opts, cmd: Command) => { await run(contactsCommand, cmd, []) })
+    .action(async (_opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).contactsCommand(ctx) }, cmd, []) })
 
   addGlobalOptions(program.command('contact'))
     .description("print a contact's card (vCard)")
     .argument('<name-or-id>', 'a contact name or peer id')
-    .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
+    .action(async (nameOrId: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).contactCommand(ctx, nameOrId) }, cmd, [nameOrId]) })
 
   addGlobalOptions(program.command('send'))
     .description('send a message to a contact (through the running daemon, or going online for this command)')
     .argument('<contact>', 'a contact name or peer id')
     .argument('<text>', 'the message (quote it)')
-    .action(async (contact: string, text: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendCommand(ctx, contact, text) }, cmd, [contact, text]) })
+    .action(async (contact: string, text: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./chat.js')).sendCommand(ctx, contact, text) }, cmd, [contact, text]) })
 
   addGlobalOptions(program.command('messages'))
     .description('print the conversation with a contact (--json: one array)')
     .argument('<contact>', 'a contact name or peer id')
     .option('--follow', 'keep printing new messages as they arrive (Ctrl-C to stop)')
-    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await messagesCommand(ctx, contact, opts) }, cmd, [contact]) })
+    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./chat.js')).messagesCommand(ctx, contact, opts) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('chat'))
     .description('chat with a contact interactively: messages, edits, reactions, delivery marks')
     .argument('<contact>', 'a contact name or peer id')
-    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await chatCommand(ctx, contact) }, cmd, [contact]) })
+    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./chat.js')).chatCommand(ctx, contact) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('send-file'))
     .description('offer a file to a contact; it goes peer to peer once they accept (progress bar)')
     .argument('<contact>', 'a contact name or peer id')
     .argument('<path>', 'the file')
-    .action(async (contact: string, path: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendFileCommand(ctx, contact, path) }, cmd, [contact, path]) })
+    .action(async (contact: string, path: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./files.js')).sendFileCommand(ctx, contact, path) }, cmd, [contact, path]) })
 
   const files = addGlobalOptions(program.command('files'))
     .description('list file transfers (offered, progress, done, failed); `files accept <id>` to receive one')
-    .action(async (_opts, cmd: Command) => { await run(filesCommand, cmd, []) })
+    .action(async (_opts, cmd: Command) => { await run(async (ctx) => { await (await import('./files.js')).filesCommand(ctx) }, cmd, []) })
   addGlobalOptions(files.command('accept'))
     .description('accept a file offer and receive it (resumes from the last good chunk)')
     .argument('<id>', 'the transfer id from `gini files`')
     .option('--to <dir>', 'where to save it (default: <data>/downloads)')
-    .action(async (id: string, opts, cmd: Command) => { await run(async (ctx) => { await acceptFileCommand(ctx, id, opts) }, cmd, [id]) })
+    .action(async (id: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./files.js')).acceptFileCommand(ctx, id, opts) }, cmd, [id]) })
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
@@ -102,7 +103,7 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
       try { return parseSizeBytes(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
     }))
     .addOption(new Option('--crp-schedule <name>', 'restore schedule: seed (60 s … 24 h, 365 days) or fast (the same ÷ 60, for harnesses)').choices(['seed', 'fast']).default('seed'))
-    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await daemonCommand(ctx, opts) }, cmd, []) })
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./daemon.js')).daemonCommand(ctx, opts) }, cmd, []) })
 
   return program
 }
@@ -119,7 +120,7 @@ export async function main (argv: string[]): Promise<number> {
   const program = buildProgram(async (action, cmd) => {
     const ctx = createContext(cmd.optsWithGlobals() as GlobalOptions, abort.signal)
     try {
-      await ready()
+      // libsodium is readied by what needs it: opening the node (GiniNode.open) or the crypto a command calls.
       await action(ctx)
     } catch (err) {
       exitCode = abort.signal.aborted ? EXIT_INTERRUPTED : exitCodeFor(err)

@@ -14,12 +14,13 @@ import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../peer/in
 import { JsonProcess, killAll } from './lib/json-process.js'
 import { pct } from './lib/stats.js'
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10' }, packages: { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10' }, packages: { type: 'boolean', default: false }, gini: { type: 'string' } } })
 const N = Math.max(1, Math.min(200, Number(values.n)))
 /** Any one command run longer than this is killed (and the run fails). */
 const RUN_LIMIT_MS = 60_000
 
-const GINI = fileURLToPath(new URL('../../bin/gini.js', import.meta.url))
+// --gini <bin/gini.js of another build>: the same measure of another version (its daemon too), e.g. before a change.
+const GINI = values.gini ?? fileURLToPath(new URL('../../bin/gini.js', import.meta.url))
 const TRACE = fileURLToPath(new URL('./lib/trace-modules.js', import.meta.url))
 
 async function run (args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -82,7 +83,7 @@ try {
       for (let i = 0; i < N; i++) times.push(await run(c.args))
       rows.push({ name: c.name, p50: pct(times, 50), p95: pct(times, 95), ...(await trace(c.args, dir)) })
     }
-    console.log(`Command: node dist/scripts/bench-cli.js --n ${N} · ${new Date().toISOString().slice(0, 10)} · ${cpus().length} cores (load ${loadavg()[0].toFixed(1)}) · Node ${process.version}\n`)
+    console.log(`Command: node dist/scripts/bench-cli.js --n ${N}${values.gini != null ? ` --gini ${values.gini}` : ''} · ${new Date().toISOString().slice(0, 10)} · ${cpus().length} cores (load ${loadavg()[0].toFixed(1)}) · Node ${process.version}\n`)
     console.log('| command | p50 | p95 | modules loaded | libp2p | libsodium |')
     console.log('|---|---|---|---|---|---|')
     // --packages: which npm packages each command loaded (to see what a thin command still pulls in).

@@ -1,6 +1,5 @@
 // What every command gets: resolved global options, the output, an abort signal for Ctrl-C, and a
 // lazily opened GiniNode.
-import { multiaddr } from '@multiformats/multiaddr'
 import type { GiniNode } from '../index.js'
 import { loadConfig, resolveDataDir } from './config.js'
 import { createOutput, type Output } from './output.js'
@@ -48,7 +47,7 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
     async relay () {
       const relay = nonEmpty(opts.relay) ?? nonEmpty(process.env.GINI_RELAY) ?? (await loadConfig(dataDir)).relay
       if (relay == null) throw new UsageError('No relay configured: pass --relay <multiaddr> or run `gini init --relay <multiaddr>`.')
-      return validateMultiaddr(relay)
+      return await validateMultiaddr(relay)
     },
     get opened () { return node != null },
     async node (opts = {}) { return await open(true, opts.exclusive === true) },
@@ -56,7 +55,9 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
   }
 }
 
-export function validateMultiaddr (value: string): string {
+/** The multiaddr parser is imported here, on first use: `--version` and commands through the daemon skip it. */
+export async function validateMultiaddr (value: string): Promise<string> {
+  const { multiaddr } = await import('@multiformats/multiaddr')
   try {
     return multiaddr(value).toString()
   } catch {

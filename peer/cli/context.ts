@@ -1,6 +1,7 @@
 // What every command gets: resolved global options, the output, an abort signal for Ctrl-C, and a
 // lazily opened GiniNode.
-import type { GiniNode } from '../index.js'
+import type { GiniNode } from '../core/gini-node.js'
+import type { CreatePeerNode } from '../core/peer-node.js'
 import { loadConfig, resolveDataDir } from './config.js'
 import { createOutput, type Output } from './output.js'
 import { UsageError } from './exit-codes.js'
@@ -26,7 +27,7 @@ export interface CliContext {
   node(opts?: { exclusive?: boolean }): Promise<GiniNode>
   /** The GiniNode of an existing identity, for read-only commands: IdentityMissingError if none. */
   existingNode(): Promise<GiniNode>
-  /** True once node() or existingNode() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
+  /** True once the command went online, loading the libp2p stack (then WebRTC threads need releasing at exit). */
   readonly opened: boolean
 }
 
@@ -34,9 +35,26 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
   const dataDir = resolveDataDir(nonEmpty(opts.data))
   const json = opts.json === true
   let node: Promise<GiniNode> | undefined
-  // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
+  let online = false
+  // Loaded on first use: `--help`, usage errors and a malformed code never pay for it. As
+  // peer/index.ts's openGiniNode, but libp2p itself (peer/adapters/peer-libp2p.ts: TCP, WebSockets,
+  // WebRTC) is imported only when the node first goes online, so reading commands (`contacts`,
+  // `messages`, `files`) skip it.
+  const createPeerNode: CreatePeerNode = async (peerOpts) => {
+    online = true
+    return await (await import('../adapters/peer-libp2p.js')).createPeerNode(peerOpts)
+  }
   const open = async (create: boolean, lock: boolean): Promise<GiniNode> => {
-    node ??= import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create, lock }))
+    node ??= (async () => {
+      const [{ GiniNode, IdentityMissingError }, { FileStorage }] = await Promise.all([import('../core/gini-node.js'), import('../adapters/file-storage.js')])
+      const storage = new FileStorage(dataDir)
+      if (lock) await storage.lock()
+      try {
+        return await GiniNode.open({ storage, createPeerNode }, { create })
+      } catch (err) {
+        throw err instanceof IdentityMissingError ? new IdentityMissingError(dataDir) : err
+      }
+    })()
     return await node
   }
   return {
@@ -49,7 +67,7 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
       if (relay == null) throw new UsageError('No relay configured: pass --relay <multiaddr> or run `gini init --relay <multiaddr>`.')
       return await validateMultiaddr(relay)
     },
-    get opened () { return node != null },
+    get opened () { return online },
     async node (opts = {}) { return await open(true, opts.exclusive === true) },
     async existingNode () { return await open(false, false) }
   }

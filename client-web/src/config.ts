@@ -3,7 +3,8 @@
 // comes from `?profile=<name>`: one browser profile shares one IndexedDB per origin, so two people
 // on one computer (the two-tab demo) need two names.
 import type { IceServer } from '../../peer/core/peer-node.js'
-import { MIN_MAILBOX_FETCH_INTERVAL_MS, type DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
+import type { DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
+import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../../peer/core/daemon/schedule.js'
 
 /** What `/config.json` may carry. Unknown fields are ignored. */
 export interface ServedConfig {

@@ -2,13 +2,16 @@
 // daemon running they go through it (daemon-link.ts); without one, the command goes online itself
 // for its own duration, and what it cannot deliver waits in the outbox for the next session.
 import { createInterface } from 'node:readline'
-import { contentProblem, showConversation, type ChatKind, type ShownMessage } from '../../protocols/chat/index.js'
+import type { ChatKind, ShownMessage } from '../../protocols/chat/index.js'
+// The one check made before asking anyone, kept apart so a command through the daemon loads no protocol code.
+import { contentProblem } from '../../protocols/chat/content.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
-import { displayName } from '../core/contact-book.js'
-import { findContact } from './contacts.js'
+import { displayName } from '../core/contact-names.js'
+import { findContact, oneContact } from './contacts.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 import { ask, connectDaemon, filesOf, transferView, type TransferView } from './daemon-link.js'
+import type { ControlClient } from '../adapters/control-socket.js'
 
 /** How long `gini send` waits for the contact's ack before it leaves the message in the outbox. */
 export const SEND_DELIVERY_WAIT_MS = 15_000
@@ -26,12 +29,16 @@ export interface ChatBackend {
   close(): Promise<void>
 }
 
-export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
+/** What a command needs to know of a contact. */
+export interface ContactRef { id: string, name: string, nickname?: string }
+
+/** The running daemon's backend, or undefined when no daemon runs for this data dir. */
+async function daemonBackend (ctx: CliContext): Promise<{ client: ControlClient, backend: ChatBackend } | undefined> {
   const client = await connectDaemon(ctx.dataDir)
   if (client != null) {
     const listeners = new Set<(e: DaemonEvent) => void>()
     await client.subscribe((e) => { for (const l of listeners) l(e as unknown as DaemonEvent) })
-    return {
+    const backend: ChatBackend = {
       where: 'the daemon',
       send: async (contact, type, content, target) => await ask(client, 'send', { contact, type, content, target }),
       conversation: async (contact) => await ask(client, 'conversation', { contact }),
@@ -41,8 +48,13 @@ export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
       onEvent: (l) => { listeners.add(l) },
       close: async () => { client.close() }
     }
+    return { client, backend }
   }
-  // No daemon: this command is the node until it ends (it holds the data dir's lock meanwhile).
+  return undefined
+}
+
+/** No daemon: this command is the node until it ends (it holds the data dir's lock meanwhile). */
+async function ownBackend (ctx: CliContext): Promise<ChatBackend> {
   const relay = await ctx.relay()
   const node = await ctx.node({ exclusive: true })
   const listeners = new Set<(e: DaemonEvent) => void>()
@@ -57,6 +69,30 @@ export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
     onEvent: (l) => { listeners.add(l) },
     close: async () => { await daemon.stop() }
   }
+}
+
+export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
+  return (await daemonBackend(ctx))?.backend ?? await ownBackend(ctx)
+}
+
+/**
+ * The contact and the backend that reaches them. With a daemon running, the daemon resolves the
+ * query (this process loads neither libp2p nor libsodium); without one, the contact is found on
+ * disk before this command goes online. Either way contacts.ts's oneContact says which.
+ */
+export async function contactAndBackend (ctx: CliContext, query: string): Promise<{ contact: ContactRef, backend: ChatBackend }> {
+  const viaDaemon = await daemonBackend(ctx)
+  if (viaDaemon != null) {
+    try {
+      const found = await ask<ContactRef[]>(viaDaemon.client, 'matchContacts', { query })
+      return { contact: oneContact(found, query), backend: viaDaemon.backend }
+    } catch (err) {
+      await viaDaemon.backend.close()
+      throw err
+    }
+  }
+  const contact = await findContact(ctx, query)
+  return { contact, backend: await ownBackend(ctx) }
 }
 
 /** What scripts get for one message (`--json`): no secret, nothing but what the person sees. */
@@ -96,8 +132,7 @@ export async function sendCommand (ctx: CliContext, nameOrId: string, text: stri
   // Refused before going online (the node checks again before storing anything).
   const problem = contentProblem('MESSAGE', text)
   if (problem != null) throw new UsageError(`Not sent: ${problem}.`)
-  const contact = await findContact(ctx, nameOrId)
-  const backend = await openBackend(ctx)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
   try {
     const wanted = { id: '' }
     const deliveredNow = eventuallyEvent(backend, ctx, (e) => e.event === 'delivered' && e.id === wanted.id, SEND_DELIVERY_WAIT_MS)
@@ -119,6 +154,7 @@ export async function messagesCommand (ctx: CliContext, nameOrId: string, opts: 
   const contact = await findContact(ctx, nameOrId)
   // Reading needs no node: the store is on disk (SQLite reads beside a daemon's writes are safe).
   const node = await ctx.existingNode()
+  const { showConversation } = await import('../../protocols/chat/index.js')
   const shown = showConversation(await (await node.messages()).list(contact.id))
   ctx.out.data(shown.map(messageView), shown.length === 0
     ? `No messages with ${displayName(contact)} yet. Send one: gini send ${JSON.stringify(displayName(contact))} "Hello"`
@@ -145,8 +181,7 @@ const CHAT_HELP = 'Type a message and Enter. /edit N text · /delete N · /react
 /** `gini chat <contact>`: the conversation, live, with edits, reactions and delivery marks. */
 export async function chatCommand (ctx: CliContext, nameOrId: string): Promise<void> {
   if (ctx.json) throw new UsageError('`gini chat` is interactive; use `gini send` and `gini messages --json` in scripts.')
-  const contact = await findContact(ctx, nameOrId)
-  const backend = await openBackend(ctx)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
   let shown: ShownMessage[] = []
   const refresh = async (): Promise<void> => { shown = await backend.conversation(contact.id) }
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' })

@@ -2,7 +2,7 @@
 // block, unblock, delete). Secrets never leave the contact book.
 import { createInterface } from 'node:readline/promises'
 import type { ContactRecord } from '../core/storage.js'
-import { displayName } from '../core/contact-book.js'
+import { displayName } from '../core/contact-names.js'
 import { restoreStatusOf } from '../core/daemon/reachability.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
@@ -37,7 +37,7 @@ function stateText (c: ContactRecord): string {
 }
 
 /** The name column: the nickname with the card's name beside it. */
-function nameText (c: ContactRecord): string {
+function nameText (c: Pick<ContactRecord, 'name' | 'nickname'>): string {
   return c.nickname != null && c.nickname !== c.name ? `${c.nickname} (${c.name})` : c.name
 }
 
@@ -46,7 +46,11 @@ function nameText (c: ContactRecord): string {
  * case-insensitive prefix of one). Every command that takes a contact resolves it here.
  */
 export async function findContact (ctx: CliContext, query: string): Promise<ContactRecord> {
-  const found = await (await ctx.existingNode()).matchContacts(query)
+  return oneContact(await (await ctx.existingNode()).matchContacts(query), query)
+}
+
+/** The one of `found` (matchContacts' answer to `query`), or the usage error that says why not. */
+export function oneContact<C extends Pick<ContactRecord, 'id' | 'name' | 'nickname'>> (found: C[], query: string): C {
   if (found.length === 1) return found[0]
   if (found.length === 0) throw new UsageError(`No contact matches "${query}". See \`gini contacts\`.`)
   const list = found.map(c => `  ${nameText(c)}  ${c.id}`).join('\n')

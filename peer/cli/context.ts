@@ -1,7 +1,8 @@
 // What every command gets: resolved global options, the output, an abort signal for Ctrl-C, and a
 // lazily opened GiniNode.
-import { multiaddr } from '@multiformats/multiaddr'
-import type { GiniNode } from '../index.js'
+import type { GiniNode } from '../core/gini-node.js'
+import type { CreatePeerNode } from '../core/peer-node.js'
+import type { FileStorage } from '../adapters/file-storage.js'
 import { loadConfig, resolveDataDir } from './config.js'
 import { createOutput, type Output } from './output.js'
 import { UsageError } from './exit-codes.js'
@@ -30,7 +31,7 @@ export interface CliContext {
    * change an existing identity's records (verify) without ever creating one.
    */
   existingNode(opts?: { exclusive?: boolean }): Promise<GiniNode>
-  /** True once node() or existingNode() loaded the libp2p stack (then WebRTC threads need releasing at exit). */
+  /** True once the command went online, loading the libp2p stack (then WebRTC threads need releasing at exit). */
   readonly opened: boolean
 }
 
@@ -38,20 +39,30 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
   const dataDir = resolveDataDir(nonEmpty(opts.data))
   const json = opts.json === true
   let node: Promise<GiniNode> | undefined
+  let online = false
+  // Loaded on first use: `--help`, usage errors and a malformed code never pay for it. As
+  // peer/index.ts's openGiniNode, but libp2p itself (peer/adapters/peer-libp2p.ts: TCP, WebSockets,
+  // WebRTC) is imported only when the node first goes online, so reading commands (`contacts`,
+  // `messages`, `files`) skip it.
+  const createPeerNode: CreatePeerNode = async (peerOpts) => {
+    online = true
+    return await (await import('../adapters/peer-libp2p.js')).createPeerNode(peerOpts)
+  }
+  let storage: Promise<FileStorage> | undefined
   let locked: Promise<void> | undefined
-  // Loaded on first use: `--help`, usage errors and a malformed code never pay for libp2p.
+  const openStorage = async (): Promise<FileStorage> => await (storage ??= import('../adapters/file-storage.js').then(({ FileStorage }) => new FileStorage(dataDir)))
   const open = async (create: boolean, lock: boolean): Promise<GiniNode> => {
-    if (node == null) {
-      if (lock) locked = Promise.resolve()
-      node = import('../index.js').then(async ({ openGiniNode }) => await openGiniNode(dataDir, {}, { create, lock }))
-    } else if (lock && locked == null) {
-      // A command that read first (resolving its contact) and writes now takes the lock now.
-      locked = import('../index.js').then(async ({ FileStorage }) => { await new FileStorage(dataDir).lock() })
-    }
-    const waitLock = lock ? locked : undefined
-    const opened = await node
-    await waitLock
-    return opened
+    // A command that read first (resolving its contact) and writes now takes the lock now.
+    if (lock) await (locked ??= openStorage().then(async (s) => { await s.lock() }))
+    node ??= (async () => {
+      const [{ GiniNode, IdentityMissingError }, s] = await Promise.all([import('../core/gini-node.js'), openStorage()])
+      try {
+        return await GiniNode.open({ storage: s, createPeerNode }, { create })
+      } catch (err) {
+        throw err instanceof IdentityMissingError ? new IdentityMissingError(dataDir) : err
+      }
+    })()
+    return await node
   }
   return {
     dataDir,
@@ -61,15 +72,17 @@ export function createContext (opts: GlobalOptions, signal: AbortSignal): CliCon
     async relay () {
       const relay = nonEmpty(opts.relay) ?? nonEmpty(process.env.GINI_RELAY) ?? (await loadConfig(dataDir)).relay
       if (relay == null) throw new UsageError('No relay configured: pass --relay <multiaddr> or run `gini init --relay <multiaddr>`.')
-      return validateMultiaddr(relay)
+      return await validateMultiaddr(relay)
     },
-    get opened () { return node != null },
+    get opened () { return online },
     async node (opts = {}) { return await open(true, opts.exclusive === true) },
     async existingNode (opts = {}) { return await open(false, opts.exclusive === true) }
   }
 }
 
-export function validateMultiaddr (value: string): string {
+/** The multiaddr parser is imported here, on first use: `--version` and commands through the daemon skip it. */
+export async function validateMultiaddr (value: string): Promise<string> {
+  const { multiaddr } = await import('@multiformats/multiaddr')
   try {
     return multiaddr(value).toString()
   } catch {

@@ -7,7 +7,8 @@ import type { GiniNode } from '../core/gini-node.js'
 import type { ContactRecord } from '../core/storage.js'
 import type { Daemon } from '../core/daemon/daemon.js'
 import type { ChatKind } from '../../protocols/chat/index.js'
-import { errorFromWire, type GiniErrorCode } from '../../protocols/common/index.js'
+// errors.js alone, not the protocol's index: the client side is loaded by every command that asks the daemon.
+import { errorFromWire, type GiniErrorCode } from '../../protocols/common/errors.js'
 import { ControlClient, ControlError, ControlServer, type ControlHandlers } from '../adapters/control-socket.js'
 import { UsageError } from './exit-codes.js'
 import type { FileTransfers, TransferRecord } from '../core/files/file-transfers.js'
@@ -21,6 +22,8 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
   const handlers: ControlHandlers = {
     status: async () => ({ peerId: daemon.peerId.toString(), addrs: daemon.addrs.map(String) }),
     isOnline: async (p) => daemon.isOnline(contactId(p)),
+    // Every contact the query could name (contact-names.ts): the command says which when several.
+    matchContacts: async (p) => (await node.matchContacts(String(p.query ?? ''))).map(c => ({ id: c.id, name: c.name, nickname: c.nickname })),
     send: async (p) => {
       const e = await daemon.chat.send(contactId(p), p.type as ChatKind, String(p.content ?? ''), typeof p.target === 'string' ? p.target : undefined)
       return { id: e.id, sentAtMs: e.sentAtMs }

@@ -2,14 +2,12 @@
 // object a line: `listening` {peerId, addrs}, `contact-state` {id, name, state}, `session`
 // {id, direct, remoteAddr}, `crp` {id, step} (plus `relay` and `address-update`). In words, it
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
-import { InvalidArgumentError } from 'commander'
-import { parseDurationMs } from '../../protocols/common/duration.js'
-import type { DaemonMailboxOptions } from '../core/daemon/daemon.js'
 import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import { describeReachability } from '../core/daemon/reachability.js'
 import type { CrpScheduleName } from '../core/daemon/schedule.js'
+import type { DaemonMailboxOptions } from '../core/daemon/daemon.js'
 
 export interface DaemonCliOptions {
   /** commander's `--no-mailbox`: false turns the relay mailbox off (docs/protocol.md §16). */
@@ -26,11 +24,6 @@ export interface DaemonCliOptions {
 
 /** How long a clean stop may take before the command returns anyway. */
 const STOP_TIMEOUT_MS = 10_000
-
-/** `2s`, `500ms`, `3m`, `1h`, `3d` (protocols/common/duration.ts) → ms; commander shows the error. */
-export function parseDuration (text: string, minMs?: number): number {
-  try { return parseDurationMs(text, { minMs }) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
-}
 
 export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): Promise<void> {
   const relay = await ctx.relay()

@@ -1,5 +1,6 @@
 // `gini` exit codes (README "CLI reference"): scripts branch on these.
-import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/index.js'
+// errors.js alone, not the protocol's index (which loads libp2p's stream helpers): every command loads this.
+import { GiniError, InvalidFlashCodeError, RelayUnreachableError } from '../../protocols/common/errors.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1

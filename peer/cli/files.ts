@@ -5,9 +5,8 @@ import { resolve } from 'node:path'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-import { eventuallyEvent, openBackend } from './chat.js'
-import { findContact } from './contacts.js'
-import { displayName } from '../core/contact-book.js'
+import { contactAndBackend, eventuallyEvent, openBackend } from './chat.js'
+import { displayName } from '../core/contact-names.js'
 import type { TransferView } from './daemon-link.js'
 
 const MIB = 1024 * 1024
@@ -61,8 +60,7 @@ async function follow (ctx: CliContext, onEvent: (l: (e: DaemonEvent) => void) =
 }
 
 export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: string): Promise<void> {
-  const contact = await findContact(ctx, nameOrId)
-  const backend = await openBackend(ctx)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
   try {
     if (!await backend.isOnline(contact.id)) {
       if (!ctx.json) process.stdout.write(`Connecting to ${displayName(contact)}…\n`)

@@ -2,19 +2,13 @@
 // after the subcommand. Exit codes: see exit-codes.ts and the README.
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { ready } from '../../protocols/crypto/index.js'
+// The commands are defined here (for --help and parsing) but each one's module is imported only when
+// it runs: a command through the running daemon (daemon-link.ts) never loads libp2p or libsodium.
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
 import { createOutput } from './output.js'
-import { initCommand } from './init.js'
-import { inviteCommand, acceptCommand } from './pair.js'
-import { blockCommand, contactCommand, contactsCommand, deleteCommand, renameCommand } from './contacts.js'
-import { daemonCommand, parseDuration } from './daemon.js'
-import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/daemon.js'
-import { chatCommand, messagesCommand, sendCommand } from './chat.js'
-import { acceptFileCommand, filesCommand, sendFileCommand } from './files.js'
-import { safetyNumberCommand, verifyCommand } from './safety.js'
-import { backupCommand, restoreCommand } from './backup.js'
+import { parseDurationMs } from '../../protocols/common/duration.js'
+import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/schedule.js'
 import { parseSizeBytes } from '../../protocols/common/size.js'
 
 function addGlobalOptions (cmd: Command): Command {
@@ -28,6 +22,11 @@ function addGlobalOptions (cmd: Command): Command {
 const VERSION: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version
 
 type Action = (ctx: CliContext, ...args: any[]) => Promise<void>
+
+/** `2s`, `500ms`, `3m`, `1h`, `3d` (protocols/common/duration.ts) → ms; commander shows the error. */
+function parseDuration (text: string, minMs?: number): number {
+  try { return parseDurationMs(text, { minMs }) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
+}
 
 export function buildProgram (run: (action: Action, cmd: Command, args: unknown[]) => Promise<void>): Command {
   const program = addGlobalOptions(new Command('gini'))
@@ -43,50 +42,50 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .option('--phone <phone>', 'your phone number (optional)')
     .option('--photo <file>', 'your photo, a .jpg, .png or .webp file of at most 64 KiB (optional)')
     .action(async (opts, cmd: Command) => {
-      await run(async (ctx) => { await initCommand(ctx, opts, cmd.optsWithGlobals().relay) }, cmd, [])
+      await run(async (ctx) => { await (await import('./init.js')).initCommand(ctx, opts, cmd.optsWithGlobals().relay) }, cmd, [])
     })
 
   addGlobalOptions(program.command('invite'))
     .description('show a new Flash Code and pair with whoever enters it (valid 3 minutes)')
     .option('--long', 'a 10-symbol code (more margin against a hostile relay)')
-    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await inviteCommand(ctx, opts) }, cmd, []) })
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).inviteCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('accept'))
     .description('pair using the Flash Code the other side read out to you')
     .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter)')
-    .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await acceptCommand(ctx, code) }, cmd, [code]) })
+    .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).acceptCommand(ctx, code) }, cmd, [code]) })
 
   addGlobalOptions(program.command('contacts'))
     .description('list your contacts and their state')
-    .action(async (_opts, cmd: Command) => { await run(contactsCommand, cmd, []) })
+    .action(async (_opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).contactsCommand(ctx) }, cmd, []) })
 
   const contact = addGlobalOptions(program.command('contact'))
     .description("print a contact's card (vCard), or rename, block, unblock or delete a contact")
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
-    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await contactCommand(ctx, query) }, cmd, [query]) })
+    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).contactCommand(ctx, query) }, cmd, [query]) })
   addGlobalOptions(contact.command('rename'))
     .description('give a contact your own nickname (kept on this device, never sent; "" removes it)')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .argument('<nickname>', 'the nickname')
-    .action(async (query: string, nickname: string, _opts, cmd: Command) => { await run(async (ctx) => { await renameCommand(ctx, query, nickname) }, cmd, [query, nickname]) })
+    .action(async (query: string, nickname: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).renameCommand(ctx, query, nickname) }, cmd, [query, nickname]) })
   addGlobalOptions(contact.command('block'))
     .description("refuse a contact's messages, files and connections, and stop dialling them")
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
-    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await blockCommand(ctx, query, true) }, cmd, [query]) })
+    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).blockCommand(ctx, query, true) }, cmd, [query]) })
   addGlobalOptions(contact.command('unblock'))
     .description('undo `gini contact block`')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
-    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await blockCommand(ctx, query, false) }, cmd, [query]) })
+    .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).blockCommand(ctx, query, false) }, cmd, [query]) })
   addGlobalOptions(contact.command('delete'))
     .description('remove a contact and its secrets (your messages with them stay); asks first')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .option('--yes', 'do not ask')
-    .action(async (query: string, opts, cmd: Command) => { await run(async (ctx) => { await deleteCommand(ctx, query, opts) }, cmd, [query]) })
+    .action(async (query: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).deleteCommand(ctx, query, opts) }, cmd, [query]) })
 
   addGlobalOptions(program.command('safety-number'))
     .description('show the safety number you and a contact compare to check each holds the other\'s keys')
     .argument('<contact>', 'a contact name or peer id')
-    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await safetyNumberCommand(ctx, contact) }, cmd, [contact]) })
+    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./safety.js')).safetyNumberCommand(ctx, contact) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('verify'))
     .description('mark a contact verified once your safety numbers match (asks unless --number, --payload or --yes)')
@@ -94,50 +93,50 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .option('--number <digits>', 'the 60 digits the contact read out to you (spaces do not matter)')
     .option('--payload <text>', 'the contact\'s safety number QR payload (gini-safety:1:…)')
     .option('--yes', 'you compared the numbers already: do not ask')
-    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await verifyCommand(ctx, contact, opts) }, cmd, [contact]) })
+    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./safety.js')).verifyCommand(ctx, contact, opts) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('send'))
     .description('send a message to a contact (through the running daemon, or going online for this command)')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .argument('<text>', 'the message (quote it)')
-    .action(async (contact: string, text: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendCommand(ctx, contact, text) }, cmd, [contact, text]) })
+    .action(async (contact: string, text: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./chat.js')).sendCommand(ctx, contact, text) }, cmd, [contact, text]) })
 
   addGlobalOptions(program.command('messages'))
     .description('print the conversation with a contact (--json: one array)')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .option('--follow', 'keep printing new messages as they arrive (Ctrl-C to stop)')
-    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await messagesCommand(ctx, contact, opts) }, cmd, [contact]) })
+    .action(async (contact: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./chat.js')).messagesCommand(ctx, contact, opts) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('chat'))
     .description('chat with a contact interactively: messages, edits, reactions, delivery marks')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
-    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await chatCommand(ctx, contact) }, cmd, [contact]) })
+    .action(async (contact: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./chat.js')).chatCommand(ctx, contact) }, cmd, [contact]) })
 
   addGlobalOptions(program.command('send-file'))
     .description('offer a file to a contact; it goes peer to peer once they accept (progress bar)')
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .argument('<path>', 'the file')
-    .action(async (contact: string, path: string, _opts, cmd: Command) => { await run(async (ctx) => { await sendFileCommand(ctx, contact, path) }, cmd, [contact, path]) })
+    .action(async (contact: string, path: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./files.js')).sendFileCommand(ctx, contact, path) }, cmd, [contact, path]) })
 
   const files = addGlobalOptions(program.command('files'))
     .description('list file transfers (offered, progress, done, failed); `files accept <id>` to receive one')
-    .action(async (_opts, cmd: Command) => { await run(filesCommand, cmd, []) })
+    .action(async (_opts, cmd: Command) => { await run(async (ctx) => { await (await import('./files.js')).filesCommand(ctx) }, cmd, []) })
   addGlobalOptions(files.command('accept'))
     .description('accept a file offer and receive it (resumes from the last good chunk)')
     .argument('<id>', 'the transfer id from `gini files`')
     .option('--to <dir>', 'where to save it (default: <data>/downloads)')
-    .action(async (id: string, opts, cmd: Command) => { await run(async (ctx) => { await acceptFileCommand(ctx, id, opts) }, cmd, [id]) })
+    .action(async (id: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./files.js')).acceptFileCommand(ctx, id, opts) }, cmd, [id]) })
 
   addGlobalOptions(program.command('backup'))
     .description('write your identity and contacts to an encrypted file (passphrase: GINI_PASSPHRASE, else asked twice)')
     .requiredOption('--out <file>', 'the backup file to write (owner-only)')
-    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await backupCommand(ctx, opts) }, cmd, []) })
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./backup.js')).backupCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('restore'))
     .description('restore your identity and contacts from a backup file into the data dir (not while a daemon runs on it)')
     .argument('<file>', 'the file written by `gini backup`')
     .option('--force', 'replace the identity the data dir already holds (its records are kept in <data>/replaced-<ms>/)')
-    .action(async (file: string, opts, cmd: Command) => { await run(async (ctx) => { await restoreCommand(ctx, file, opts) }, cmd, [file]) })
+    .action(async (file: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./backup.js')).restoreCommand(ctx, file, opts) }, cmd, [file]) })
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
@@ -149,7 +148,7 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
       try { return parseSizeBytes(text) } catch (err) { throw new InvalidArgumentError((err as Error).message) }
     }))
     .addOption(new Option('--crp-schedule <name>', 'restore schedule: seed (60 s … 24 h, 365 days) or fast (the same ÷ 60, for harnesses)').choices(['seed', 'fast']).default('seed'))
-    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await daemonCommand(ctx, opts) }, cmd, []) })
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./daemon.js')).daemonCommand(ctx, opts) }, cmd, []) })
 
   return program
 }
@@ -166,7 +165,7 @@ export async function main (argv: string[]): Promise<number> {
   const program = buildProgram(async (action, cmd) => {
     const ctx = createContext(cmd.optsWithGlobals() as GlobalOptions, abort.signal)
     try {
-      await ready()
+      // libsodium is readied by what needs it: opening the node (GiniNode.open) or the crypto a command calls.
       await action(ctx)
     } catch (err) {
       exitCode = abort.signal.aborted ? EXIT_INTERRUPTED : exitCodeFor(err)

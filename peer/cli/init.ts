@@ -42,7 +42,7 @@ export async function initCommand (ctx: CliContext, opts: InitOptions, relayOpti
   }
   if (relayOption != null) {
     const config = await loadConfig(ctx.dataDir)
-    await saveConfig(ctx.dataDir, { ...config, relay: validateMultiaddr(relayOption) })
+    await saveConfig(ctx.dataDir, { ...config, relay: await validateMultiaddr(relayOption) })
   }
   const relay = (await loadConfig(ctx.dataDir)).relay
   ctx.out.event({

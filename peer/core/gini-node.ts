@@ -14,7 +14,8 @@ import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
-import { ContactBook, assertSameKey, matchContacts } from './contact-book.js'
+import { ContactBook, assertSameKey } from './contact-book.js'
+import { matchContacts } from './contact-names.js'
 import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
 
 export interface GiniNodeInit {

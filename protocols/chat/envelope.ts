@@ -2,10 +2,11 @@
 // anything, and the plain record both ends and both storages use (ids as lowercase hex).
 import { ProtocolViolationError } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
-import { CHAT_CONTENT_MAX_BYTES, CHAT_ID_BYTES, CHAT_REACTION_PATTERN } from './constants.js'
+import { CHAT_ID_BYTES } from './constants.js'
+import { contentProblem, type ChatKind } from './content.js'
 import { ChatType, type ChatEnvelope } from './pb/chat.js'
 
-export type ChatKind = 'MESSAGE' | 'EDIT' | 'DELETE' | 'REACT'
+export type { ChatKind }
 
 /** An envelope as stored and shown: wire fields with hex ids and plain numbers. */
 export interface EnvelopeRecord {
@@ -24,18 +25,6 @@ const KIND_OF: Partial<Record<ChatType, ChatKind>> = {
   [ChatType.EDIT]: 'EDIT',
   [ChatType.DELETE]: 'DELETE',
   [ChatType.REACT]: 'REACT'
-}
-
-const encoder = new TextEncoder()
-
-/** Why a text cannot be sent, or undefined when it can (§15.2, §15.4): checked before anything is stored. */
-export function contentProblem (type: ChatKind, content: string): string | undefined {
-  const bytes = encoder.encode(content).length
-  if (bytes > CHAT_CONTENT_MAX_BYTES) return `the message is ${bytes} bytes; at most ${CHAT_CONTENT_MAX_BYTES} fit (§15.2)`
-  if ((type === 'MESSAGE' || type === 'EDIT') && content.trim() === '') return 'the message is empty'
-  if (type === 'REACT' && content !== '' && !CHAT_REACTION_PATTERN.test(content)) return 'a reaction is a short code such as :thumbsup:'
-  if (type === 'DELETE' && content !== '') return 'a deletion carries no text'
-  return undefined
 }
 
 /** §15.4 well-formedness; anything else is PROTOCOL_VIOLATION for the stream (nothing stored). */

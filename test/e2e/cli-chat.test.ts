@@ -104,7 +104,7 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     expect(onBob.find((t: any) => t.id === offered.id)).to.include({ state: 'done', direction: 'out' })
   })
 
-  it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact; `chat --json` refused', async () => {
+  it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact (with and without a daemon); `chat --json` refused', async () => {
     const before = json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length
     const long = await gini('bob', 'send', 'alice', 'x'.repeat(5000))
     expect(long.code).to.equal(EXIT_USAGE)
@@ -115,6 +115,10 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     const nobody = await gini('bob', 'send', 'carol', 'hi')
     expect(nobody.code).to.equal(EXIT_USAGE)
     expect(nobody.stderr).to.include('No contact matches "carol"')
+    // The same through Alice's daemon, which looks the contact up for the command.
+    const nobodyViaDaemon = await gini('alice', 'send', 'carol', 'hi')
+    expect(nobodyViaDaemon.code).to.equal(EXIT_USAGE)
+    expect(nobodyViaDaemon.stderr).to.include('No contact matches "carol"')
     expect((await gini('bob', 'chat', 'alice', '--json')).code).to.equal(EXIT_USAGE)
     expect(json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length).to.equal(before)
   })

@@ -18,7 +18,7 @@ import type { MessageStore } from '../chat/message-store.js'
 import { ContactBook } from '../contact-book.js'
 import { Sessions, SESSION_MAX_INBOUND_STREAMS, SESSION_MAX_OUTBOUND_STREAMS, type ContactLink, type SessionVia } from './sessions.js'
 import { Restorer } from './restore/restorer.js'
-import { ScheduledRunner, REDIAL_BACKOFF, crpScheduleByName, type CrpScheduleName, type Schedule } from './schedule.js'
+import { ScheduledRunner, REDIAL_BACKOFF, crpScheduleByName, MAILBOX_DEPOSIT_AFTER_MS, MAILBOX_FETCH_INTERVAL_MS, type CrpScheduleName, type Schedule } from './schedule.js'
 import {
   reachabilityOf, restoreStatusOf, unreachableAtMs, UNREACHABLE_AFTER_MS, type ReachabilityPolicy
 } from './reachability.js'
@@ -42,13 +42,6 @@ export const RECONCILE_MAX_SLEEP_MS = 30_000
  * contact comes back within ~2.5 s even when WebRTC hangs (the native race that never reports).
  */
 export const DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS = [500, 2_000]
-
-/** How often the daemon fetches the relay mailbox (docs/protocol.md §16), and first at start. */
-export const MAILBOX_FETCH_INTERVAL_MS = 15 * 60_000
-/** A contact not seen for this long gets our outbox through the relay mailbox too. */
-export const MAILBOX_DEPOSIT_AFTER_MS = 10 * 60_000
-/** The shortest fetch interval a command line or config.json may set (one round a second at most). */
-export const MIN_MAILBOX_FETCH_INTERVAL_MS = 1_000
 
 export interface DaemonMailboxOptions {
   fetchIntervalMs?: number

@@ -228,3 +228,10 @@ export class ScheduledRunner {
     this.handle = undefined
   }
 }
+
+/** How often the daemon fetches the relay mailbox (docs/protocol.md §16), and first at start. */
+export const MAILBOX_FETCH_INTERVAL_MS = 15 * 60_000
+/** A contact not seen for this long gets our outbox through the relay mailbox too. */
+export const MAILBOX_DEPOSIT_AFTER_MS = 10 * 60_000
+/** The shortest fetch interval a command line or config.json may set (one round a second at most). */
+export const MIN_MAILBOX_FETCH_INTERVAL_MS = 1_000

@@ -6,7 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FileStorage } from '../../../../peer/adapters/file-storage.js'
-import { ContactBook, displayName, matchContacts } from '../../../../peer/core/contact-book.js'
+import { ContactBook } from '../../../../peer/core/contact-book.js'
+import { displayName, matchContacts } from '../../../../peer/core/contact-names.js'
 import type { ContactRecord } from '../../../../peer/core/storage.js'
 
 function contact (id: string, name: string, nickname?: string): ContactRecord {

@@ -2,7 +2,8 @@
 // process: `gini --version`, `gini contacts --json` on a data dir, and `gini send` through a running
 // daemon (its control socket, peer/cli/daemon-link.ts). The anchor, in the same run: `node -e 0`.
 // Each command also runs once under scripts/lib/trace-modules.ts to count the modules it loaded and
-// say whether libp2p or libsodium were among them. A benchmark, not a test: nothing asserts a speed.
+// say whether libp2p or libsodium were among them (traced on the plain modules, GINI_NO_BUNDLE=1;
+// the timings are of what bin/gini.js runs, the bundle of scripts/build-cli.ts when it is current). A benchmark, not a test: nothing asserts a speed.
 import { parseArgs } from 'node:util'
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -37,7 +38,8 @@ async function run (args: string[], env: Record<string, string> = {}): Promise<n
 /** Modules one run loads: how many, and whether libp2p / libsodium are among them. */
 async function trace (args: string[], dir: string): Promise<{ modules: number, libp2p: boolean, libsodium: boolean, packages: string[] }> {
   const file = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`)
-  await run(['--import', TRACE, ...args], { GINI_TRACE_MODULES: file })
+  // The plain build, whose module URLs say which packages loaded (the bundle's chunks do not).
+  await run(['--import', TRACE, ...args], { GINI_TRACE_MODULES: file, GINI_NO_BUNDLE: '1' })
   const urls = (await readFile(file, 'utf8')).split('\n').filter(u => u !== '')
   return {
     modules: urls.length,

@@ -16,7 +16,8 @@ export const EXIT_SAFETY_MISMATCH = 8
 export const EXIT_INTERRUPTED = 130
 
 export function exitCodeFor (err: unknown): number {
-  if (err instanceof InvalidFlashCodeError || (err instanceof Error && (err.name === 'UsageError' || err.name === 'ChatInputError'))) return EXIT_USAGE
+  // By name too: a running daemon's errors arrive as plain Errors that keep their name (daemon-link.ts).
+  if (err instanceof InvalidFlashCodeError || (err instanceof Error && ['UsageError', 'ChatInputError', 'InvalidFlashCodeError'].includes(err.name))) return EXIT_USAGE
   if (err instanceof RelayUnreachableError) return EXIT_RELAY_UNREACHABLE
   if (err instanceof Error && err.name === 'IdentityMissingError') return EXIT_NO_IDENTITY
   if (err instanceof Error && err.name === 'SafetyNumberMismatchError') return EXIT_SAFETY_MISMATCH
@@ -36,7 +37,7 @@ export function exitCodeFor (err: unknown): number {
 /** A wire-style code for the `error` JSON event. */
 export function errorCodeFor (err: unknown): string {
   if (err instanceof GiniError) return err.code
-  if (err instanceof InvalidFlashCodeError) return 'INVALID_FLASH_CODE'
+  if (err instanceof InvalidFlashCodeError || (err instanceof Error && err.name === 'InvalidFlashCodeError')) return 'INVALID_FLASH_CODE'
   if (err instanceof RelayUnreachableError) return 'RELAY_UNREACHABLE'
   if (err instanceof Error && (err.name === 'UsageError' || err.name === 'ChatInputError')) return 'USAGE'
   if (err instanceof Error && err.name === 'TimeoutError') return 'EXPIRED'

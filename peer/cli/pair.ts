@@ -1,5 +1,4 @@
 // `gini invite` and `gini accept <code>`: run one pairing and report each step.
-import { normalizeFlashCode } from '../../protocols/crypto/index.js'
 import type { PairingEvent } from '../core/pairing/events.js'
 import type { CliContext } from './context.js'
 import { describePairingEvent } from './output.js'
@@ -36,9 +35,11 @@ export async function inviteCommand (ctx: CliContext, opts: { long?: boolean }):
 }
 
 export async function acceptCommand (ctx: CliContext, code: string): Promise<void> {
-  // §4.2: a malformed code is refused here, before the relay is even dialed.
+  // §4.2: a malformed code is refused before the relay is even dialed, by the daemon when one runs
+  // (this process then loads no crypto at all), else here.
+  if (await viaDaemon(ctx, 'accept', { code })) return
+  const { normalizeFlashCode } = await import('../../protocols/crypto/index.js')
   const fc = normalizeFlashCode(code)
-  if (await viaDaemon(ctx, 'accept', { code: fc })) return
   const relay = await ctx.relay()
   const node = await ctx.node({ exclusive: true })
   if (!ctx.json) process.stdout.write('Connecting to the relay…\n')

@@ -97,11 +97,29 @@ export interface CliSample {
   path: string
 }
 
-/** The CLI as a user runs it: a gini-relay process, `gini invite` waiting, then `gini accept` spawned. */
-export async function benchGiniCli (runs: number, onSample?: (i: number, s: CliSample) => void): Promise<CliSample[]> {
+/** A relay process and two initialised data dirs, alice inviting and bob accepting, sample by sample. */
+export interface GiniCliBench {
+  /** One pairing: `gini invite` waiting, then `gini accept` spawned (the clock starts there). */
+  sample(): Promise<CliSample>
+  stop(): Promise<void>
+}
+
+/**
+ * The CLI as a user runs it: a gini-relay process, `gini invite` waiting, then `gini accept` spawned.
+ * `daemons`: both sides run `gini daemon` first, so invite and accept are thin clients of it
+ * (peer/cli/daemon-link.ts) and the pairing runs in a node that is already online.
+ */
+export async function startGiniCliBench (opts: { daemons?: boolean } = {}): Promise<GiniCliBench> {
   const dir = await mkdtemp(join(tmpdir(), 'gini-bench-cli-'))
   const relay = new JsonProcess(process.execPath, [GINI_RELAY, '--json', '--data', join(dir, 'relay'), '--listen', '/ip4/127.0.0.1/tcp/0'])
-  const samples: CliSample[] = []
+  let daemons: JsonProcess[] = []
+  const stop = async (): Promise<void> => {
+    for (const d of daemons) d.kill('SIGTERM')
+    await Promise.all(daemons.map(async d => await d.waitExit(10_000)))
+    relay.kill('SIGTERM')
+    await relay.waitExit(10_000)
+    await rm(dir, { recursive: true, force: true })
+  }
   try {
     const addr = (await relay.waitFor(o => o.event === 'listening', STEP_LIMIT_MS)).obj.addrs[0]
     const gini = (who: string, args: string[]): JsonProcess =>
@@ -110,39 +128,56 @@ export async function benchGiniCli (runs: number, onSample?: (i: number, s: CliS
       const init = gini(who, ['init', '--name', who])
       if (await init.waitExit(STEP_LIMIT_MS) !== 0) throw new Error(`gini init failed: ${init.tail()}`)
     }
-    // The next sample's `gini invite` starts while the previous pair of processes exits; its
-    // `gini accept` (where the clock starts) waits until they are gone, so nothing overlaps it.
-    let previous: JsonProcess[] = []
-    for (let i = 0; i < runs; i++) {
-      const invite = gini('alice', ['invite'])
-      let accept: JsonProcess | undefined
-      try {
-        const code = (await invite.waitFor(o => o.event === 'flash-code', STEP_LIMIT_MS)).obj.code
-        await Promise.all(previous.map(async p => await p.waitExit(STEP_LIMIT_MS)))
-        accept = gini('bob', ['accept', code])
-        const added = (p: JsonProcess): Promise<unknown> => p.waitFor(o => o.event === 'contact-added', STEP_LIMIT_MS)
-        await Promise.all([added(accept), added(invite)]).catch(() => {})
-        const at = (p: JsonProcess, e: string): number => p.lines.find(l => l.obj.event === e)?.at ?? NaN
-        const total = Math.max(at(accept, 'contact-added'), at(invite, 'contact-added')) - accept.startedAt
-        if (!Number.isFinite(total)) throw new Error(`gini CLI pairing ${i + 1} failed: ${accept.tail()} / ${invite.tail()}`)
-        samples.push({
-          channel: at(accept, 'connected') - accept.startedAt,
-          total,
-          path: accept.lines.find(l => l.obj.event === 'connected')?.obj.path ?? 'unknown'
-        })
-        onSample?.(i, samples[samples.length - 1])
-        previous = [invite, accept]
-      } catch (err) {
-        invite.kill()
-        accept?.kill()
-        throw err
+    if (opts.daemons === true) {
+      daemons = ['alice', 'bob'].map(who => gini(who, ['daemon']))
+      await Promise.all(daemons.map(async d => await d.waitFor(o => o.event === 'listening', STEP_LIMIT_MS)))
+    }
+    let n = 0
+    return {
+      stop,
+      async sample () {
+        n++
+        const invite = gini('alice', ['invite'])
+        let accept: JsonProcess | undefined
+        try {
+          const code = (await invite.waitFor(o => o.event === 'flash-code', STEP_LIMIT_MS)).obj.code
+          accept = gini('bob', ['accept', code])
+          const added = (p: JsonProcess): Promise<unknown> => p.waitFor(o => o.event === 'contact-added', STEP_LIMIT_MS)
+          await Promise.all([added(accept), added(invite)]).catch(() => {})
+          const at = (p: JsonProcess, e: string): number => p.lines.find(l => l.obj.event === e)?.at ?? NaN
+          const total = Math.max(at(accept, 'contact-added'), at(invite, 'contact-added')) - accept.startedAt
+          if (!Number.isFinite(total)) throw new Error(`gini CLI pairing ${n} failed: ${accept.tail()} / ${invite.tail()}`)
+          // Both processes are gone before the next sample starts, so nothing overlaps its clock.
+          await Promise.all([invite.waitExit(STEP_LIMIT_MS), accept.waitExit(STEP_LIMIT_MS)])
+          return {
+            channel: at(accept, 'connected') - accept.startedAt,
+            total,
+            path: accept.lines.find(l => l.obj.event === 'connected')?.obj.path ?? 'unknown'
+          }
+        } catch (err) {
+          invite.kill()
+          accept?.kill()
+          throw err
+        }
       }
     }
-    await Promise.all(previous.map(async p => await p.waitExit(STEP_LIMIT_MS)))
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** `runs` CLI pairings in a row (startGiniCliBench). */
+export async function benchGiniCli (runs: number, onSample?: (i: number, s: CliSample) => void, opts: { daemons?: boolean } = {}): Promise<CliSample[]> {
+  const bench = await startGiniCliBench(opts)
+  const samples: CliSample[] = []
+  try {
+    for (let i = 0; i < runs; i++) {
+      samples.push(await bench.sample())
+      onSample?.(i, samples[samples.length - 1])
+    }
   } finally {
-    relay.kill('SIGTERM')
-    await relay.waitExit(10_000)
-    await rm(dir, { recursive: true, force: true })
+    await bench.stop()
   }
   return samples
 }

@@ -104,7 +104,7 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     expect(onBob.find((t: any) => t.id === offered.id)).to.include({ state: 'done', direction: 'out' })
   })
 
-  it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact (with and without a daemon); `chat --json` refused', async () => {
+  it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact (with and without a daemon), a malformed code through the daemon; `chat --json` refused', async () => {
     const before = json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length
     const long = await gini('bob', 'send', 'alice', 'x'.repeat(5000))
     expect(long.code).to.equal(EXIT_USAGE)
@@ -119,6 +119,10 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     const nobodyViaDaemon = await gini('alice', 'send', 'carol', 'hi')
     expect(nobodyViaDaemon.code).to.equal(EXIT_USAGE)
     expect(nobodyViaDaemon.stderr).to.include('No contact matches "carol"')
+    // A malformed code through the daemon (which checks it, §4.2): the same exit code and error code.
+    const badCode = await gini('alice', 'accept', 'U2345678', '--json')
+    expect(badCode.code).to.equal(EXIT_USAGE)
+    expect(json(badCode.lines).find(e => e.event === 'error')).to.include({ code: 'INVALID_FLASH_CODE' })
     expect((await gini('bob', 'chat', 'alice', '--json')).code).to.equal(EXIT_USAGE)
     expect(json((await gini('bob', 'messages', 'alice', '--json')).lines)[0].length).to.equal(before)
   })

@@ -1,0 +1,42 @@
+// Bundles the compiled `gini` CLI (dist/peer/cli/index.js and everything it imports) into a few
+// files under dist/bundle/cli/ with rolldown. Start-up is mostly module loading (about 900 ESM files
+// for a command that goes online); one bundle parses in a fraction of that time (BENCHMARKS.md, "gini
+// accept"). Each command's lazy import stays a separate chunk, so `gini send` through the daemon
+// still loads neither libp2p nor libsodium. node-datachannel stays outside: it loads a native addon
+// from its own folder.
+//
+// bin/gini.js runs the bundle only when it is newer than dist/peer/cli/index.js, so a `tsc` after
+// this build (which rewrites every output) makes it fall back to the plain modules, never to stale
+// code. `npm run build`, `npm test`, `npm start` and `prepare` run this after tsc.
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const CLI_ENTRY = join(ROOT, 'dist', 'peer', 'cli', 'index.js')
+// Three levels below the root, like dist/peer/cli/: index.ts finds package.json at ../../../.
+export const CLI_BUNDLE_DIR = join(ROOT, 'dist', 'bundle', 'cli')
+
+/** False when rolldown is not installed (`npm install --omit=dev`): gini then runs the plain modules. */
+export async function buildCli (): Promise<boolean> {
+  let build: typeof import('rolldown').build
+  try {
+    ({ build } = await import('rolldown'))
+  } catch {
+    process.stderr.write('build-cli: rolldown is not installed (a dev dependency); gini runs unbundled.\n')
+    return false
+  }
+  await rm(CLI_BUNDLE_DIR, { recursive: true, force: true })
+  await build({
+    input: CLI_ENTRY,
+    platform: 'node',
+    logLevel: 'warn',
+    external: [/^node:/, /^node-datachannel(\/|$)/],
+    output: { dir: CLI_BUNDLE_DIR, format: 'esm', entryFileNames: 'index.js', sourcemap: true }
+  })
+  return true
+}
+
+if (process.argv[1] != null && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildCli()
+}

@@ -184,7 +184,7 @@ export const MAILBOX_MAX_INBOUND_STREAMS = 4
 export const MAILBOX_MAX_OUTBOUND_STREAMS = 1
 
 /**
- * On stop, how long in-flight /gini/fc/1 and /gini/crp/1 streams get to take their last
+ * On stop, how long in-flight /gini/fc/1, /gini/crp/1 and /gini/mailbox/1 streams get to take their last
  * `Error(RELAY_SHUTTING_DOWN)` (docs/protocol.md §10) before the rest are reset; well inside
  * gini-relay's 10 s stop budget (relay/cli.ts).
  */

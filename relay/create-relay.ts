@@ -266,10 +266,10 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     metricsUrl: endpoint?.url,
     async stop () {
       stopped ??= (async () => {
-        // No new connections or streams; live pairings and restores hear why they end
+        // No new connections or streams; live pairings, restores and mailbox streams hear why they end
         // (RELAY_SHUTTING_DOWN, docs/protocol.md §10) instead of a bare reset.
         stopping = true
-        await Promise.all([service.drain(C.SHUTDOWN_DRAIN_MS), crpService.drain(C.SHUTDOWN_DRAIN_MS)])
+        await Promise.all([service.drain(C.SHUTDOWN_DRAIN_MS), crpService.drain(C.SHUTDOWN_DRAIN_MS), mailboxService.drain(C.SHUTDOWN_DRAIN_MS)])
         unsubscribe()
         stopIdleSweep()
         endpoint?.server.close()

@@ -87,6 +87,11 @@ export class MailboxService implements Startable {
     })
   }
 
+  /** Answers the requests being served, then ends every stream with RELAY_SHUTTING_DOWN, within `ms` (docs/protocol.md §10). */
+  async drain (ms: number): Promise<void> {
+    await this.relay?.drain(ms)
+  }
+
   async stop (): Promise<void> {
     await this.components.registrar.unhandle(MAILBOX_PROTOCOL)
     await this.relay?.close()

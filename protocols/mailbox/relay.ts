@@ -44,7 +44,7 @@ export interface MailboxRemote { peer: string, ip?: string }
 /** Outcomes for logs and metrics: plain words, never a token. One per refusal bound (§16.5). */
 export type MailboxOutcome =
   | 'deposited' | 'fetched' | 'deleted' | 'violation' | 'first-frame-timeout' | 'swept' | 'sweep-failed' | 'store-failed'
-  | 'blob-too-large' | 'token-full-blobs' | 'token-full-bytes' | 'address-quota' | 'total-full'
+  | 'blob-too-large' | 'token-full-blobs' | 'token-full-bytes' | 'address-quota' | 'total-full' | 'relay-stopping'
 
 export interface MailboxRelayInit extends RelayStreamLimits {
   store: MailboxStore
@@ -71,6 +71,13 @@ export class MailboxRelay {
   private readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>
   private readonly streams: RelayStreams<MailboxMessage>
   private readonly channels = new Set<Channel>()
+  /** Channels in the middle of a request (read, being served, answer not yet written). */
+  private readonly busy = new Set<Channel>()
+  /** Each served channel's handle(), which ends once the stream is answered and closed. */
+  private readonly handling = new Map<Channel, Promise<void>>()
+  private draining = false
+  /** Idle channels drain() already refused: a request that still arrives on one is not served. */
+  private readonly refused = new Set<Channel>()
   private sweeping?: Promise<number>
 
   constructor (init: MailboxRelayInit) {
@@ -102,6 +109,25 @@ export class MailboxRelay {
     try { return await this.sweeping } finally { this.sweeping = undefined }
   }
 
+  /**
+   * Stops taking requests (docs/protocol.md §10): a request being served is answered first, then its
+   * stream and every idle one end with Error{RELAY_SHUTTING_DOWN}, so a deposit the relay took is
+   * never lost to the stop and the peer knows to come back; within `ms`, then close() resets the rest.
+   */
+  async drain (ms: number): Promise<void> {
+    this.draining = true
+    const ends: Array<Promise<unknown>> = []
+    for (const ch of this.channels) {
+      // A busy stream's handle() loop refuses it after the answer; an idle one waits in readFirst.
+      if (this.busy.has(ch)) ends.push(this.handling.get(ch) ?? Promise.resolve())
+      else { this.refused.add(ch); this.outcome('relay-stopping'); ends.push(this.streams.refuse(ch, 'RELAY_SHUTTING_DOWN')) }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(resolve, ms)
+      void Promise.allSettled(ends).then(() => { this.clock.clearTimeout(timer); resolve() })
+    })
+  }
+
   async close (): Promise<void> {
     this.streams.close()
     for (const ch of this.channels) ch.abort(new Error('relay stopping'))
@@ -112,18 +138,28 @@ export class MailboxRelay {
   /** Serves one stream: up to MAILBOX_MAX_REQUESTS_PER_STREAM requests, each answered in turn. */
   async handle (ch: Channel, remote: MailboxRemote): Promise<void> {
     this.channels.add(ch)
+    const handled = this.serveStream(ch, remote)
+    this.handling.set(ch, handled)
     try {
-      for (let n = 0; n < MAILBOX_MAX_REQUESTS_PER_STREAM; n++) {
-        // Each request has the first-frame deadline, so an idle stream cannot hold the relay.
-        const msg = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
-        if (msg == null) return // answered or closed by readFirst
-        const refusal = await this.serve(ch, msg, remote)
-        if (refusal != null) { await this.streams.refuse(ch, refusal); return }
-      }
-      await this.streams.end(ch)
+      await handled
     } finally {
       this.channels.delete(ch)
+      this.refused.delete(ch)
+      this.handling.delete(ch)
     }
+  }
+
+  private async serveStream (ch: Channel, remote: MailboxRemote): Promise<void> {
+    for (let n = 0; n < MAILBOX_MAX_REQUESTS_PER_STREAM; n++) {
+      if (this.draining) { this.outcome('relay-stopping'); await this.streams.refuse(ch, 'RELAY_SHUTTING_DOWN'); return }
+      // Each request has the first-frame deadline, so an idle stream cannot hold the relay.
+      const msg = await this.streams.readFirst(ch, (o) => { this.outcome(o) })
+      if (msg == null || this.refused.has(ch)) return // answered or closed by readFirst, or refused by drain()
+      this.busy.add(ch)
+      const refusal = await this.serve(ch, msg, remote).finally(() => { this.busy.delete(ch) })
+      if (refusal != null) { await this.streams.refuse(ch, refusal); return }
+    }
+    await this.streams.end(ch)
   }
 
   /** Answers one request; an error code ends the stream with that error. */

@@ -189,4 +189,23 @@ describe('mailbox relay state machine (fake clock, SQLite store)', () => {
     for (let i = 0; i < MAILBOX_MAX_REQUESTS_PER_STREAM; i++) await fetchBlobs(ch, [bytes(32)])
     expect(await ch.read().catch(e => e)).to.be.instanceOf(PeerLeftError)
   })
+  it('drain() × an idle stream that deposited once and a fresh one → each Error{RELAY_SHUTTING_DOWN} then the end, the deposit kept; a stream opened after → the same', async () => {
+    await open()
+    const token = bytes(32)
+    const used = await h.connect()
+    await depositBlob(used, token, 0, blob())
+    const fresh = await h.connect()
+    await waitFor(() => h.relay.liveStreams === 2, 'two live streams')
+    const drained = h.relay.drain(1_000)
+    for (const ch of [used, fresh]) {
+      const err = await fetchBlobs(ch, [token]).catch(e => e)
+      expect(err.code, 'the request after the stop began').to.equal('RELAY_SHUTTING_DOWN')
+      expect(await ch.read().catch(e => e)).to.be.instanceOf(PeerLeftError)
+    }
+    await drained
+    expect(h.outcomes.filter(o => o === 'relay-stopping')).to.have.length(2)
+    const late = await h.connect()
+    expect((await depositBlob(late, token, 1, blob()).catch(e => e)).code).to.equal('RELAY_SHUTTING_DOWN')
+    expect(h.store.blobCount, 'the deposit taken before the stop, only').to.equal(1)
+  })
 })

@@ -53,6 +53,7 @@ export function settingsView (app: App): View {
     form,
     h('p', { class: 'hint' }, 'Profile: ', h('code', {}, app.config.profile), '. Your identity and contacts stay in this browser (IndexedDB). Open ',
       h('code', {}, '?profile=<name>'), ' for a second person on the same computer.'),
+    h('p', { class: 'hint' }, 'Your peer id: ', h('code', { class: 'peer-id', testid: 'my-peer-id' }, app.node.peerId.toString())),
     storagePart(),
     backupPart(app)
   )

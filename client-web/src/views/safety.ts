@@ -18,6 +18,7 @@ export function safetyNumberPart (app: App, contact: ContactRecord): HTMLElement
   const groups = formatSafetyNumber(number).split(' ')
   const name = displayName(contact)
   const status = h('div', { class: 'safety-status', testid: 'safety-status' })
+  let verified = contact.verified != null
   const showStatus = (verified: boolean, problem?: string): void => {
     replaceChildren(status,
       verified
@@ -28,6 +29,7 @@ export function safetyNumberPart (app: App, contact: ContactRecord): HTMLElement
           onclick: async () => {
             try {
               await app.node.markVerified(contact.id, number)
+              verified = true
               showStatus(true)
             } catch (err) {
               showStatus(false, (err as Error).message)
@@ -36,7 +38,6 @@ export function safetyNumberPart (app: App, contact: ContactRecord): HTMLElement
         }, 'The numbers match: mark verified'),
       problem != null ? h('p', { class: 'hint', role: 'alert' }, problem) : null)
   }
-  let verified = contact.verified != null
   showStatus(verified)
 
   const qr = h('canvas', { class: 'safety-qr', testid: 'safety-qr', 'data-payload': payload, role: 'img', 'aria-label': 'Your safety number with this contact as a QR code' })

@@ -8,13 +8,33 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import jsQRModule from 'jsqr'
 import QRCode from 'qrcode'
-import type { Browser } from 'playwright-core'
-import { launchChromium, startWebStack, WebPeer, PAIRING_MS, type WebStack } from '../helpers/browser.js'
+import { chromium, type Browser } from 'playwright-core'
+import { launchChromium, startWebStack, WebPeer, PAIRING_MS, CHROMIUM_ARGS, CHROMIUM_PATH, STEP_MS, type WebStack } from '../helpers/browser.js'
 import { run, runToEnd, GINI, type Proc } from '../helpers/processes.js'
 
 const PASSPHRASE = 'browser trust e2e passphrase'
 /** Argon2id at the §20.1 defaults (256 MiB) takes seconds, more on a loaded machine. */
 const BACKUP_MS = 90_000
+
+/**
+ * A one-frame Y4M video (what Chromium's fake camera plays, in a loop) showing `text` as a QR code,
+ * black modules on white, 8 px per module with the 4-module quiet zone.
+ */
+function qrVideo (text: string): Buffer {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' })
+  const side = 400
+  const px = 8
+  const offset = Math.floor((side - (modules.size + 8) * px) / 2) + 4 * px
+  const y = Buffer.alloc(side * side, 255)
+  for (let r = 0; r < modules.size; r++) {
+    for (let c = 0; c < modules.size; c++) {
+      if (modules.get(r, c) === 0) continue
+      for (let dy = 0; dy < px; dy++) y.fill(0, (offset + r * px + dy) * side + offset + c * px, (offset + r * px + dy) * side + offset + (c + 1) * px)
+    }
+  }
+  const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128)
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F5:1 Ip A1:1 C420jpeg\n`, 'latin1'), Buffer.from('FRAME\n', 'latin1'), y, chroma])
+}
 
 describe('web client in Chromium: safety QR scan, backup files, contact edits', function () {
   this.timeout(300_000)
@@ -51,16 +71,16 @@ describe('web client in Chromium: safety QR scan, backup files, contact edits', 
     return JSON.parse(res.lines.join(''))
   }
 
-  async function openPeer (name: string): Promise<WebPeer> {
-    const peer = await WebPeer.open(browser, name, stack.web.url)
+  async function openPeer (name: string, inBrowser = browser): Promise<WebPeer> {
+    const peer = await WebPeer.open(inBrowser, name, stack.web.url)
     peers.push(peer)
     return peer
   }
 
   /** A new browser profile `webName` paired with a new CLI data dir `cliName` (the CLI accepts the browser's code). */
-  async function pair (webName: string, cliName: string): Promise<{ peer: WebPeer, cliId: string }> {
+  async function pair (webName: string, cliName: string, inBrowser = browser): Promise<{ peer: WebPeer, cliId: string }> {
     const cliId = (await giniJson(cliName, 'init', '--name', cliName, '--relay', stack.relayTcp)).peerId as string
-    const peer = await openPeer(webName)
+    const peer = await openPeer(webName, inBrowser)
     await peer.createProfile(webName)
     const code = await peer.showCode()
     const accept = run(GINI, ['--data', join(dir, cliName), 'accept', code, '--json'])
@@ -160,6 +180,35 @@ describe('web client in Chromium: safety QR scan, backup files, contact edits', 
     expect(verify.code, verify.stderr + verify.lines.join('\n')).to.equal(0)
     expect((await giniJson('Carol', 'contacts'))[0].verified).to.equal(true)
     expect(bob.problems, bob.problems.join('\n')).to.deep.equal([])
+  })
+
+  it('the camera scan reads the other side\'s code from the (fake) camera and marks the contact verified', async () => {
+    // Chromium's fake camera plays this file; it is read when the capture starts, so the code can be written once paired.
+    const video = join(dir, 'camera.y4m')
+    await writeFile(video, qrVideo('not yet paired'))
+    const cameraBrowser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+      timeout: STEP_MS * 2
+    })
+    try {
+      const { peer: ivy } = await pair('Ivy', 'Jon', cameraBrowser)
+      const onJon = await giniJson('Jon', 'safety-number', 'Ivy')
+      await writeFile(video, qrVideo(onJon.payload))
+      await openContactCard(ivy, 'Jon')
+      expect(await ivy.page.$('[data-testid=safety-verified]')).to.equal(null)
+      await ivy.page.click('[data-testid=safety-scan-camera]')
+      const result = await ivy.page.waitForSelector('[data-testid=safety-scan-result][data-outcome]', { timeout: PAIRING_MS })
+      expect(await result.getAttribute('data-outcome'), await result.textContent() ?? '').to.equal('match')
+      await ivy.page.waitForSelector('[data-testid=safety-verified]')
+      // The camera is released once the code is read.
+      expect(await ivy.page.$eval('[data-testid=safety-scan-video]', v => (v as HTMLVideoElement).srcObject)).to.equal(null)
+      await ivy.reload()
+      await ivy.page.waitForSelector('[data-testid=safety-verified]')
+      expect(ivy.problems, ivy.problems.join('\n')).to.deep.equal([])
+    } finally {
+      await cameraBrowser.close()
+    }
   })
 
   it('a backup downloaded in the browser restores with `gini restore` (same peer id, same contact); a `gini backup` restores in a fresh browser profile, refusing a wrong passphrase and a flipped byte', async () => {

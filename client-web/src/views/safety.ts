@@ -19,9 +19,9 @@ export function safetyNumberPart (app: App, contact: ContactRecord): HTMLElement
   const name = displayName(contact)
   const status = h('div', { class: 'safety-status', testid: 'safety-status' })
   let verified = contact.verified != null
-  const showStatus = (verified: boolean, problem?: string): void => {
+  const showStatus = (shown: boolean, problem?: string): void => {
     replaceChildren(status,
-      verified
+      shown
         ? h('p', { class: 'safety-verified', testid: 'safety-verified' }, '✓ Verified: you compared these numbers with this contact.')
         : h('button', {
           type: 'button',

@@ -119,7 +119,8 @@ export function backupPart (app: App): HTMLElement {
         pass.value = ''
         replaceChildren(importNote, h('p', { class: 'hint ok', testid: 'backup-imported', 'data-peer-id': result.peerId, 'data-contacts': result.contacts },
           `Restored identity ${result.peerId} and ${result.contacts} contact${result.contacts === 1 ? '' : 's'}. Reopening…`))
-        // The node in memory holds the replaced identity: reopen the page with the restored one.
+        // The node in memory holds the replaced identity: reopen the page (and the profile's other tabs) with the restored one.
+        restoredChannel(app.config.dbName)?.postMessage('restored')
         location.hash = '#/'
         location.reload()
       } catch (err) {
@@ -135,6 +136,16 @@ export function backupPart (app: App): HTMLElement {
     exportForm,
     h('h2', {}, 'Restore'),
     importForm)
+}
+
+function restoredChannel (dbName: string): BroadcastChannel | undefined {
+  return typeof BroadcastChannel === 'function' ? new BroadcastChannel(`giniconnect-restored:${dbName}`) : undefined
+}
+
+/** Other tabs of this profile hold the replaced identity in memory: a restore in one tab reloads them. */
+export function reloadWhenRestoredElsewhere (dbName: string): void {
+  const channel = restoredChannel(dbName)
+  if (channel != null) channel.onmessage = () => { location.reload() }
 }
 
 export type StorageState = 'persistent' | 'refused' | 'unsupported'

@@ -1,6 +1,7 @@
 // The app shell: one GiniNode, the relay choice, and hash routes (so a reload stays on the view,
 // and the phone's back button works). Each view is a function returning its element and a cleanup.
 import type { GiniNode } from '../../peer/core/gini-node.js'
+import type { GiniStorage } from '../../peer/core/storage.js'
 import type { ParsedVCard } from '../../protocols/contact/index.js'
 import { RelaySetting, type ClientConfig } from './config.js'
 import { Presence } from './presence.js'
@@ -33,6 +34,8 @@ export interface RelayChoice {
 export class App {
   readonly root: HTMLElement
   readonly node: GiniNode
+  /** The node's storage, for backup export and import (views/backup.ts). */
+  readonly storage: GiniStorage
   readonly config: ClientConfig
   readonly relaySetting: RelaySetting
   readonly presence: Presence
@@ -40,9 +43,10 @@ export class App {
   private current?: View
 
   /** `primary`: this tab is the one of its profile that goes online (see main.ts). */
-  constructor (root: HTMLElement, node: GiniNode, config: ClientConfig, primary: boolean) {
+  constructor (root: HTMLElement, node: GiniNode, config: ClientConfig, primary: boolean, storage: GiniStorage) {
     this.root = root
     this.node = node
+    this.storage = storage
     this.config = config
     this.relaySetting = new RelaySetting(config.profile)
     this.presence = new Presence(node, primary, config.mailbox)

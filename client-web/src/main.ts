@@ -7,6 +7,7 @@ import { App } from './app.js'
 import { loadConfig } from './config.js'
 import { h, replaceChildren } from './dom.js'
 import { errorBox } from './views/parts.js'
+import { reloadWhenRestoredElsewhere } from './views/backup.js'
 
 async function main (): Promise<void> {
   const root = document.getElementById('app')!
@@ -19,7 +20,8 @@ async function main (): Promise<void> {
       await GiniNode.open({ storage, createPeerNode, webrtc: { iceServers: config.iceServers } }))
     const primary = await holdTabLock(config.dbName)
     if (!primary) showSameProfileBanner(config.profile)
-    const app = new App(root, node, config, primary)
+    const app = new App(root, node, config, primary, storage)
+    reloadWhenRestoredElsewhere(config.dbName)
     await app.start()
     // For automation and `npm run bench:web` (first-load time): the first view is usable now.
     performance.mark('gini-ready')

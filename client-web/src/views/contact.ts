@@ -1,11 +1,12 @@
-// A contact's card: the vCard they sent when pairing (verified, §7), their reachability, and the
-// details a careful user may want to compare (peer id).
+// A contact's card: the vCard they sent when pairing (verified, §7), their reachability, the
+// details a careful user may want to compare (peer id, safety number) and the local edits (§19).
 import { mailtoUri, parseVCard, photoDataUri, type ParsedVCard } from '../../../protocols/contact/index.js'
 import { describeReachability } from '../../../peer/core/daemon/reachability.js'
 import type { App, View } from '../app.js'
 import { h } from '../dom.js'
 import { topBar, statusDot, initials, errorBox } from './parts.js'
 import { safetyNumberPart } from './safety.js'
+import { contactManagePart } from './contact-manage.js'
 
 export async function contactView (app: App, id: string): Promise<View> {
   const contact = await app.node.findContact(id)
@@ -36,10 +37,13 @@ export async function contactView (app: App, id: string): Promise<View> {
       card?.photo != null
         ? h('img', { class: 'avatar large photo', testid: 'contact-photo', src: photoDataUri(card.photo), alt: `Photo of ${card.fn}` })
         : h('span', { class: 'avatar large', 'aria-hidden': 'true' }, initials(contact.name)),
-      h('h2', { testid: 'contact-name' }, card?.fn ?? contact.name),
+      h('h2', { testid: 'contact-name' }, contact.nickname ?? card?.fn ?? contact.name),
+      contact.nickname != null ? h('p', { class: 'hint', testid: 'contact-card-name' }, `Their card says: ${card?.fn ?? contact.name}`) : null,
+      contact.blocked === true ? h('p', { class: 'blocked-note', testid: 'contact-blocked' }, 'Blocked') : null,
       h('button', { type: 'button', class: 'primary big', testid: 'open-chat', onclick: () => { app.go({ name: 'chat', id: contact.id }) } }, 'Message'),
       h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       safetyNumberPart(app, contact),
+      contactManagePart(app, contact),
       h('details', {}, h('summary', {}, 'vCard as received'), h('pre', { testid: 'contact-vcard' }, contact.vcard))
     )
   )

@@ -6,6 +6,7 @@ import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, statusDot, STATE_LABELS, initials } from './parts.js'
 import { unreadCount } from '../unread.js'
+import { displayName } from '../../../peer/core/contact-book.js'
 
 const REFRESH_MS = 3_000
 
@@ -15,7 +16,7 @@ export function homeView (app: App): View {
 
   const render = (contacts: ContactRecord[], unread: Map<string, number>): void => {
     // Only touch the DOM when something changed (keeps focus and scroll position).
-    const key = JSON.stringify(contacts.map(c => [c.id, c.name, c.state, app.presence.restoreOf(c.id), unread.get(c.id)]))
+    const key = JSON.stringify(contacts.map(c => [c.id, c.name, c.nickname, c.blocked, c.state, app.presence.restoreOf(c.id), unread.get(c.id)]))
     if (key === shown) return
     shown = key
     list.dataset.count = String(contacts.length)
@@ -25,16 +26,21 @@ export function homeView (app: App): View {
     }
     replaceChildren(list, ...contacts.map(c => {
       const n = unread.get(c.id) ?? 0
+      const shownName = displayName(c)
+      const blocked = c.blocked === true
+      // data-name stays the card's name (what tests and other tabs match on); the nickname shows.
       return h('li', { class: 'row' },
-        h('a', { class: 'contact', href: `#/contact/${encodeURIComponent(c.id)}`, testid: 'contact-item', 'data-id': c.id, 'data-name': c.name, 'data-unread': n },
-          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
-          h('span', { class: 'who' }, h('span', { class: 'name' }, c.name),
-            h('span', { class: 'sub' }, STATE_LABELS[c.state]),
+        h('a', { class: blocked ? 'contact blocked' : 'contact', href: `#/contact/${encodeURIComponent(c.id)}`, testid: 'contact-item', 'data-id': c.id, 'data-name': c.name, 'data-nickname': c.nickname, 'data-blocked': String(blocked), 'data-unread': n },
+          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(shownName)),
+          h('span', { class: 'who' },
+            h('span', { class: 'name' }, h('span', { class: 'shown-name', testid: 'contact-shown-name' }, shownName),
+              blocked ? h('span', { class: 'tag-blocked', testid: 'contact-blocked-tag' }, 'Blocked') : null),
+            h('span', { class: 'sub' }, blocked ? `blocked · ${STATE_LABELS[c.state]}` : STATE_LABELS[c.state]),
             app.presence.restoreOf(c.id) === 'keeps-failing' ? h('span', { class: 'restore-note' }, 'Restore keeps failing: pair again') : null),
           n > 0 ? h('span', { class: 'unread', testid: 'unread-count', 'aria-label': `${n} unread` }, n > 99 ? '99+' : n) : null,
           statusDot(c.state)
         ),
-        h('a', { class: 'chat-open', href: `#/chat/${encodeURIComponent(c.id)}`, testid: 'open-chat', 'data-id': c.id, 'aria-label': `Chat with ${c.name}` }, 'Chat')
+        h('a', { class: 'chat-open', href: `#/chat/${encodeURIComponent(c.id)}`, testid: 'open-chat', 'data-id': c.id, 'aria-label': `Chat with ${shownName}` }, 'Chat')
       )
     }))
   }

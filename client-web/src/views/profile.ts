@@ -4,6 +4,7 @@ import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, errorBox } from './parts.js'
 import { describeError } from '../words.js'
+import { askPersistentStorage } from './backup.js'
 import { PROFILE_PHOTO_MAX_BYTES, photoDataUri, type ProfilePhoto, type PhotoMediaType } from '../../../protocols/contact/index.js'
 
 const PHOTO_TYPES: readonly PhotoMediaType[] = ['image/jpeg', 'image/png', 'image/webp']
@@ -89,7 +90,11 @@ export function profileView (app: App): View {
       save.disabled = true
       try {
         app.me = await app.node.setProfile({ name: name.value, email: email.value, phone: phone.value, photo })
-        if (firstRun) app.goOnline()
+        if (firstRun) {
+          app.goOnline()
+          // Ask now that there is something to keep; Settings shows the answer (views/backup.ts).
+          void askPersistentStorage().catch(() => {})
+        }
         app.go({ name: 'home' })
       } catch (err) {
         replaceChildren(problem, errorBox(describeError(err)))
@@ -104,7 +109,8 @@ export function profileView (app: App): View {
     firstRun
       ? h('p', { class: 'intro' }, 'GiniConnect pairs you with people you trust using a short code you read to each other. First, your card: this is what your contacts receive.')
       : h('p', { class: 'intro' }, 'Contacts you pair with from now on receive this card.'),
-    form
+    form,
+    firstRun ? h('p', { class: 'hint' }, 'Have a backup file? ', h('a', { href: '#/settings', testid: 'restore-backup-link' }, 'Restore it in Settings'), ' instead.') : null
   )
   queueMicrotask(() => { name.focus() })
   return { el }

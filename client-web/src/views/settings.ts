@@ -1,8 +1,10 @@
-// Settings: the relay this profile pairs through (overrides the page's config.json).
+// Settings: the relay this profile pairs through (overrides the page's config.json), backup and
+// restore, and whether the browser keeps this profile's storage (views/backup.ts).
 import { multiaddr } from '@multiformats/multiaddr'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, errorBox } from './parts.js'
+import { backupPart, storagePart } from './backup.js'
 
 export function settingsView (app: App): View {
   const current = app.relay()
@@ -50,7 +52,10 @@ export function settingsView (app: App): View {
     topBar(app, 'Settings', { name: 'home' }),
     form,
     h('p', { class: 'hint' }, 'Profile: ', h('code', {}, app.config.profile), '. Your identity and contacts stay in this browser (IndexedDB). Open ',
-      h('code', {}, '?profile=<name>'), ' for a second person on the same computer.')
+      h('code', {}, '?profile=<name>'), ' for a second person on the same computer.'),
+    h('p', { class: 'hint' }, 'Your peer id: ', h('code', { class: 'peer-id', testid: 'my-peer-id' }, app.node.peerId.toString())),
+    storagePart(),
+    backupPart(app)
   )
   return { el }
 }

@@ -1,7 +1,7 @@
 // The local edits of a contact (docs/protocol.md §19), as `gini contact rename/block/unblock/delete`
 // does them (peer/cli/contacts.ts): a nickname only this device knows, blocking (streams refused,
 // never dialled) and deletion (record and secrets; chat history stays), which asks first.
-import { displayName } from '../../../peer/core/contact-book.js'
+import { displayName } from '../../../peer/core/contact-names.js'
 import type { ContactRecord } from '../../../peer/core/storage.js'
 import type { App } from '../app.js'
 import { h, replaceChildren } from '../dom.js'

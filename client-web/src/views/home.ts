@@ -6,7 +6,7 @@ import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, statusDot, STATE_LABELS, initials } from './parts.js'
 import { unreadCount } from '../unread.js'
-import { displayName } from '../../../peer/core/contact-book.js'
+import { displayName } from '../../../peer/core/contact-names.js'
 
 const REFRESH_MS = 3_000
 

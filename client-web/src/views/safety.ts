@@ -4,7 +4,7 @@
 // picture): a scanned number is checked by the same markVerified the button calls.
 import { toCanvas } from 'qrcode/lib/browser.js'
 import { formatSafetyNumber, parseSafetyQrPayload, safetyQrPayload } from '../../../protocols/crypto/index.js'
-import { displayName } from '../../../peer/core/contact-book.js'
+import { displayName } from '../../../peer/core/contact-names.js'
 import type { ContactRecord } from '../../../peer/core/storage.js'
 import type { App } from '../app.js'
 import { h, replaceChildren } from '../dom.js'

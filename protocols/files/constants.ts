@@ -13,7 +13,7 @@ export const FILES_ID_BYTES = 16
 export const FILES_HASH_BYTES = 32
 
 /** §17.2: the chunk size a sender uses (the receiver accepts any in the range below). */
-export const FILES_CHUNK_BYTES = 256 * 1024
+export const FILES_CHUNK_BYTES = 512 * 1024
 export const FILES_CHUNK_MIN_BYTES = 16 * 1024
 export const FILES_CHUNK_MAX_BYTES = 512 * 1024
 
@@ -27,7 +27,7 @@ export const FILES_NAME_MAX_BYTES = 255
 export const FILES_CHUNK_RETRIES = 3
 
 /** §17.4: requests the receiver keeps in flight on one pull stream (the sender answers in order). */
-export const FILES_PULL_WINDOW = 8
+export const FILES_PULL_WINDOW = 16
 
 /** §17.3: the receiver's default size limit; each receiver may set its own. */
 export const FILES_DEFAULT_MAX_BYTES = 4 * 1024 * 1024 * 1024

@@ -25,6 +25,7 @@ import { restoreDbPath } from './restore-store.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { dropReservationsOnDisconnect } from './reservations.js'
 import { NetQuota } from './net-quota.js'
+import { relayNoiseCrypto } from './noise-crypto.js'
 import { closeIdleConnections, connectionGater } from './connection-slots.js'
 import { systemClock } from '../protocols/common/clock.js'
 import * as C from './constants.js'
@@ -161,7 +162,8 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS, ...(options.announce != null ? { announce: options.announce } : {}) },
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
     transports: [tcp(), webSockets()],
-    connectionEncrypters: [noise()],
+    // Noise with node:crypto KeyObjects (relay/noise-crypto.ts): the default's DER round trips cost most of a handshake.
+    connectionEncrypters: [noise({ crypto: relayNoiseCrypto })],
     streamMuxers: [yamux({
       enableKeepAlive: true,
       keepAliveInterval: C.YAMUX_KEEPALIVE_INTERVAL_MS,

@@ -19,7 +19,7 @@ async function main (): Promise<void> {
       await GiniNode.open({ storage, createPeerNode, webrtc: { iceServers: config.iceServers } }))
     const primary = await holdTabLock(config.dbName)
     if (!primary) showSameProfileBanner(config.profile)
-    const app = new App(root, node, config, primary)
+    const app = new App(root, node, config, primary, await storage.openFileTransfers())
     await app.start()
     // For automation and `npm run bench:web` (first-load time): the first view is usable now.
     performance.mark('gini-ready')

@@ -10,7 +10,8 @@
 // after a reload its record is marked failed (the receiver is then told UNKNOWN_FILE, §17.4).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { sodium, toHex } from '../../protocols/crypto/index.js'
-import type { FileSinkHandle, FileSourceHandle, FileTransferStorage, TransferRecord } from '../core/files/file-transfers.js'
+import { FileIntegrityError } from '../../protocols/files/index.js'
+import { FileInputError, type FileSinkHandle, type FileSourceHandle, type FileTransferStorage, type TransferRecord } from '../core/files/file-transfers.js'
 
 /** Bump with a new `if (oldVersion < N)` step in `upgrade`, never by editing an old step. */
 const DB_VERSION = 1
@@ -101,10 +102,10 @@ export class IndexedDbFileTransferStorage implements FileTransferStorage {
     for (const { firstSeenMs, ...r } of await this.db.getAll('transfers')) {
       this.firstSeen.set(r.id, firstSeenMs)
       let record: TransferRecord = r
-      // A tab-only file did not survive the reload that got us here: nothing can serve it.
+      // A tab-only file this tab does not hold (it was reloaded): nothing here can serve it. Not
+      // written back: another open tab of the profile may still hold it; the engine's next save does.
       if (r.direction === 'out' && (r.state === 'offered' || r.state === 'progress') && IndexedDbFileTransferStorage.tabOnly(r.source) && !this.tabSources.has(r.source!)) {
         record = { ...r, state: 'failed', error: TAB_SOURCE_GONE }
-        await this.save(record)
       }
       if (record.source != null) this.refToId.set(record.source, record.id)
       out.push(record)
@@ -149,6 +150,11 @@ export class IndexedDbFileTransferStorage implements FileTransferStorage {
   }
 
   async preparePart (record: TransferRecord): Promise<void> {
+    // Refused before anything is pulled when the browser says there is no room (an estimate: other sites share the disk).
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined)
+    if (estimate?.quota != null && estimate.usage != null && estimate.quota - estimate.usage < record.offer.size) {
+      throw new FileInputError(`Not enough room in this browser for ${record.offer.name}: it needs ${record.offer.size} bytes, about ${Math.max(0, estimate.quota - estimate.usage)} are free.`)
+    }
     // Nothing of an earlier attempt may count as received.
     await this.db.delete('chunks', IDBKeyRange.bound([record.id, 0], [record.id, Infinity]))
     record.partPath = `${STORED}${record.id}`
@@ -160,9 +166,15 @@ export class IndexedDbFileTransferStorage implements FileTransferStorage {
     await this.db.delete('chunks', IDBKeyRange.bound([id, record.next], [id, Infinity]))
     return {
       write: async (index, data) => {
-        const tx = this.db.transaction('chunks', 'readwrite', { durability: 'relaxed' })
-        await tx.store.put(new Blob([data as Uint8Array<ArrayBuffer>]), [id, index])
-        await tx.done
+        try {
+          const tx = this.db.transaction('chunks', 'readwrite', { durability: 'relaxed' })
+          await tx.store.put(new Blob([data as Uint8Array<ArrayBuffer>]), [id, index])
+          await tx.done
+        } catch (err: any) {
+          // Retrying at every session would fail the same way: the engine ends the transfer as failed with these words.
+          if (err?.name === 'QuotaExceededError') throw new FileIntegrityError('This browser ran out of storage room for the file; the download stopped.')
+          throw err
+        }
         this.tell({ id, direction: 'in', bytes: index * offer.chunkBytes + data.length })
       },
       // Each write has committed when it resolves; the strict record save that follows makes them durable.

@@ -177,6 +177,23 @@ describe('web client in Chromium: files with a `gini` CLI daemon', function () {
     stack.web.setConfig({ relay: stack.relayWs })
   })
 
+  it('Decline in the UI: nothing is pulled, the CLI says the contact declined, the browser shows it declined', async () => {
+    const path = join(dir, 'unwanted.txt')
+    await writeFile(path, 'not for you\n')
+    const send = run(GINI, ['--data', carol, 'send-file', aliceId, path, '--json'])
+    procs.push(send)
+    const row = '[data-testid=file-offer][data-direction="in"][data-state="offered"]'
+    await alice.page.waitForSelector(row, { timeout: PAIRING_MS })
+    const id = (await alice.page.getAttribute(row, 'data-id'))!
+    await alice.page.click(`${offerRow(id)} [data-testid=file-decline]`)
+    await alice.page.waitForSelector(`${offerRow(id)}[data-state="failed"] [data-testid=file-failed]`)
+    expect(await alice.page.textContent(`${offerRow(id)} [data-testid=file-failed]`)).to.equal('You declined this file.')
+    expect(await send.exited).to.not.equal(0)
+    expect(send.stderr.join('') + send.lines.join('\n')).to.include('The contact declined the file')
+    const onCarol = json((await gini('files', '--json')).lines)[0]
+    expect(onCarol.find((t: any) => t.id === id)).to.include({ state: 'failed', direction: 'out' })
+  })
+
   it('a reload in the middle of a download resumes from the last recorded chunk, and the file matches', async () => {
     let mark = daemon.lines.length
     await alice.reload()

@@ -248,6 +248,7 @@ function failureWords (s: Shown): string {
       ? `Refused: the file is ${sizeText(s.size)}, larger than this browser accepts (at most ${sizeText(Number(limit[1]))}).`
       : `Refused: ${s.error ?? 'the file is too large'}`
   }
+  if (s.direction === 'in' && s.error === 'Declined.') return 'You declined this file.'
   const why = (s.error ?? 'the transfer failed').replace(/\s*\(§[0-9.]+\)/g, '')
   return `Failed: ${why.charAt(0).toLowerCase()}${why.slice(1)}`
 }

@@ -7,7 +7,8 @@
 //
 // Offered files: the picked File is kept in this tab, and copied into IndexedDB when it is at most
 // STORED_SOURCE_MAX_BYTES, so an offer survives a reload. A larger one lives only as long as the tab:
-// after a reload its record is marked failed (the receiver is then told UNKNOWN_FILE, §17.4).
+// after a reload its record reads as failed (the receiver is then told UNKNOWN_FILE, §17.4). The
+// copy is deleted when the transfer fails; a sent one is kept (nothing removes transfers yet).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { sodium, toHex } from '../../protocols/crypto/index.js'
 import { FileIntegrityError } from '../../protocols/files/index.js'
@@ -125,8 +126,9 @@ export class IndexedDbFileTransferStorage implements FileTransferStorage {
     const tx = this.db.transaction('transfers', 'readwrite', { durability: 'strict' })
     await tx.store.put({ ...record, firstSeenMs })
     await tx.done
-    // Served to the end, or never to be: the stored copy of an offered file is no longer needed.
-    if (record.direction === 'out' && (record.state === 'done' || record.state === 'failed') && record.source != null) {
+    // Never to be served: the stored copy is no longer needed. A done one is kept: a receiver that
+    // reloaded before its last checkpoint pulls the last chunks again (the engine serves a done file).
+    if (record.direction === 'out' && record.state === 'failed' && record.source != null) {
       this.tabSources.delete(record.source)
       if (record.source.startsWith(STORED)) await this.db.delete('sources', record.source)
     }

@@ -81,7 +81,8 @@ describe('web client in Chromium: files with a `gini` CLI daemon', function () {
     await daemon.waitFor(o => o.event === 'listening' && o.addrs.length > 0, PAIRING_MS)
 
     alice = await WebPeer.open(browser, 'Alice', stack.web.url)
-    await alice.context.addInitScript(recordProgress)
+    await alice.context.addInitScript(recordProgress) // every later load
+    await alice.page.evaluate(recordProgress) // this one
     await alice.createProfile('Alice Example')
     const code = await alice.showCode()
     const accept = await gini('accept', code, '--json')

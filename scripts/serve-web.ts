@@ -12,6 +12,8 @@ export interface WebConfig {
   iceServers?: Array<{ urls: string | string[], username?: string, credential?: string }>
   /** The relay mailbox's timings in ms (client-web/src/config.ts); the daemon's defaults when absent. */
   mailbox?: { fetchIntervalMs?: number, depositAfterMs?: number }
+  /** The largest file the client accepts, in bytes (client-web/src/config.ts); 4 GiB when absent. */
+  files?: { maxBytes?: number }
 }
 
 export interface WebServer {

@@ -2,6 +2,7 @@
 // and the phone's back button works). Each view is a function returning its element and a cleanup.
 import type { GiniNode } from '../../peer/core/gini-node.js'
 import type { GiniStorage } from '../../peer/core/storage.js'
+import type { IndexedDbFileTransferStorage } from '../../peer/adapters/indexeddb-file-transfer-storage.js'
 import type { ParsedVCard } from '../../protocols/contact/index.js'
 import { RelaySetting, type ClientConfig } from './config.js'
 import { Presence } from './presence.js'
@@ -39,17 +40,20 @@ export class App {
   readonly config: ClientConfig
   readonly relaySetting: RelaySetting
   readonly presence: Presence
+  /** File transfers' records, received chunks and offered files (docs/protocol.md §17). */
+  readonly files: IndexedDbFileTransferStorage
   me?: ParsedVCard
   private current?: View
 
   /** `primary`: this tab is the one of its profile that goes online (see main.ts). */
-  constructor (root: HTMLElement, node: GiniNode, config: ClientConfig, primary: boolean, storage: GiniStorage) {
+  constructor (root: HTMLElement, node: GiniNode, config: ClientConfig, primary: boolean, storage: GiniStorage, files: IndexedDbFileTransferStorage) {
     this.root = root
     this.node = node
     this.storage = storage
     this.config = config
+    this.files = files
     this.relaySetting = new RelaySetting(config.profile)
-    this.presence = new Presence(node, primary, config.mailbox)
+    this.presence = new Presence(node, primary, config.mailbox, config.files)
   }
 
   async start (): Promise<void> {

@@ -13,6 +13,8 @@ export interface ServedConfig {
   iceServers?: IceServer[]
   /** The relay mailbox's timings (docs/protocol.md §16), in ms; the daemon's defaults when absent. */
   mailbox?: DaemonMailboxOptions
+  /** File transfer (docs/protocol.md §17.3): the largest file this client accepts, in bytes (default 4 GiB). */
+  files?: { maxBytes?: number }
 }
 
 export interface ClientConfig {
@@ -22,6 +24,7 @@ export interface ClientConfig {
   iceServers: IceServer[]
   /** Always on while the tab is open: fetched at start and every fetchIntervalMs (§16). */
   mailbox: DaemonMailboxOptions
+  files: { maxBytes?: number }
 }
 
 /** Fetching config.json from our own origin is instant when it works; do not hang the first paint. */
@@ -42,7 +45,8 @@ export async function loadConfig (url: URL = new URL(location.href)): Promise<Cl
     dbName: profile === DEFAULT_PROFILE ? 'giniconnect' : `giniconnect-${profile}`,
     served,
     iceServers: Array.isArray(served.iceServers) ? served.iceServers : [],
-    mailbox: served.mailbox ?? {}
+    mailbox: served.mailbox ?? {},
+    files: served.files ?? {}
   }
 }
 
@@ -52,11 +56,12 @@ async function fetchServedConfig (url: URL): Promise<ServedConfig> {
     if (!res.ok) return {}
     const json: unknown = await res.json()
     if (json == null || typeof json !== 'object') return {}
-    const { relay, iceServers, mailbox } = json as Record<string, unknown>
+    const { relay, iceServers, mailbox, files } = json as Record<string, unknown>
     return {
       relay: typeof relay === 'string' && relay.trim() !== '' ? relay.trim() : undefined,
       iceServers: Array.isArray(iceServers) ? iceServers as IceServer[] : undefined,
-      mailbox: mailboxTimings(mailbox)
+      mailbox: mailboxTimings(mailbox),
+      files: fileLimits(files)
     }
   } catch {
     // No config.json (a static host without `npm start`): the user sets the relay in Settings.
@@ -75,6 +80,13 @@ function mailboxTimings (value: unknown): DaemonMailboxOptions | undefined {
   if (fetchEvery != null) out.fetchIntervalMs = fetchEvery
   if (depositAfter != null) out.depositAfterMs = depositAfter
   return out
+}
+
+/** A file size limit that is a whole number of bytes ≥ 0; otherwise the daemon's default. */
+function fileLimits (value: unknown): { maxBytes?: number } | undefined {
+  if (value == null || typeof value !== 'object') return undefined
+  const { maxBytes } = value as Record<string, unknown>
+  return typeof maxBytes === 'number' && Number.isSafeInteger(maxBytes) && maxBytes >= 0 ? { maxBytes } : undefined
 }
 
 /** The relay the user chose in Settings (overrides config.json), per profile. */

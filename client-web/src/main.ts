@@ -20,7 +20,7 @@ async function main (): Promise<void> {
       await GiniNode.open({ storage, createPeerNode, webrtc: { iceServers: config.iceServers } }))
     const primary = await holdTabLock(config.dbName)
     if (!primary) showSameProfileBanner(config.profile)
-    const app = new App(root, node, config, primary, storage)
+    const app = new App(root, node, config, primary, storage, await storage.openFileTransfers())
     reloadWhenRestoredElsewhere(config.dbName)
     await app.start()
     // For automation and `npm run bench:web` (first-load time): the first view is usable now.

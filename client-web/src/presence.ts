@@ -3,12 +3,14 @@
 // contact between online / offline / unreachable / expired, and runs the relay mailbox
 // (docs/protocol.md §16): fetches what contacts left for us when the tab opens, when it becomes
 // visible again (a background tab's timers are throttled) and every fetchIntervalMs, and leaves our outbox there for contacts offline longer than depositAfterMs. The UI reads the states from storage
-// (the daemon writes them) and redraws when an event says something changed.
+// (the daemon writes them) and redraws when an event says something changed. File transfers
+// (docs/protocol.md §17) run in the same daemon, with the largest accepted file from /config.json.
 import type { GiniNode } from '../../peer/core/gini-node.js'
-import type { Daemon, DaemonMailboxOptions } from '../../peer/core/daemon/daemon.js'
+import type { Daemon, DaemonMailboxOptions, DaemonOptions } from '../../peer/core/daemon/daemon.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import type { RestoreStatus } from '../../peer/core/daemon/reachability.js'
 import type { ChatEvent } from '../../peer/core/chat/chat-service.js'
+import type { FileEvent } from '../../peer/core/files/file-transfers.js'
 
 /** `other-tab`: another tab of this profile is the one online (one identity, one daemon). */
 export type RelayStatus = 'off' | 'connecting' | 'connected' | 'unreachable' | 'other-tab'
@@ -23,11 +25,14 @@ export class Presence {
   private readonly restore = new Map<string, RestoreStatus | undefined>()
   private readonly listeners = new Set<() => void>()
   private readonly chatListeners = new Set<(e: ChatEvent) => void>()
+  private readonly fileListeners = new Set<(e: FileEvent) => void>()
+  private readonly files: DaemonOptions['files']
 
-  constructor (node: GiniNode, primary: boolean, mailbox: DaemonMailboxOptions = {}) {
+  constructor (node: GiniNode, primary: boolean, mailbox: DaemonMailboxOptions = {}, files: DaemonOptions['files'] = {}) {
     this.node = node
     this.primary = primary
     this.mailbox = mailbox
+    this.files = files
     if (!primary) this.status = 'other-tab'
     else if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', () => {
@@ -48,6 +53,7 @@ export class Presence {
         const daemon = await this.node.startDaemon({
           relays: [relay],
           mailbox: this.mailbox,
+          files: this.files,
           onEvent: (e) => { if (generation === this.generation) this.onEvent(e) }
         })
         if (generation !== this.generation) { await daemon.stop(); return }
@@ -80,6 +86,12 @@ export class Presence {
     return () => { this.chatListeners.delete(fn) }
   }
 
+  /** A file transfer changed state (docs/protocol.md §17), including offers refused as too large (never stored). */
+  onFile (fn: (e: FileEvent) => void): () => void {
+    this.fileListeners.add(fn)
+    return () => { this.fileListeners.delete(fn) }
+  }
+
   onChange (fn: () => void): () => void {
     this.listeners.add(fn)
     return () => { this.listeners.delete(fn) }
@@ -105,6 +117,9 @@ export class Presence {
       case 'delivered':
         for (const fn of this.chatListeners) fn(e)
         this.notify() // the contact list's unread counts
+        return
+      case 'file':
+        for (const fn of this.fileListeners) fn(e)
     }
   }
 

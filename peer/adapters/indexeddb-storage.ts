@@ -6,6 +6,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 import { IndexedDbMessageStore } from './indexeddb-message-store.js'
+import { IndexedDbFileTransferStorage } from './indexeddb-file-transfer-storage.js'
 
 export const DEFAULT_DB_NAME = 'giniconnect'
 /** Bump with a new `if (oldVersion < N)` step in `upgrade`, never by editing an old step. */
@@ -22,6 +23,7 @@ interface GiniDb extends DBSchema {
 
 export class IndexedDbStorage implements GiniStorage {
   private readonly db: IDBPDatabase<GiniDb>
+  private files?: Promise<IndexedDbFileTransferStorage>
 
   private constructor (db: IDBPDatabase<GiniDb>) {
     this.db = db
@@ -29,6 +31,12 @@ export class IndexedDbStorage implements GiniStorage {
 
   async openMessages (): Promise<MessageStore> {
     return await IndexedDbMessageStore.open(this.db.name)
+  }
+
+  /** One instance per profile: the daemon and the views share the files picked in this tab. */
+  async openFileTransfers (): Promise<IndexedDbFileTransferStorage> {
+    this.files ??= IndexedDbFileTransferStorage.open(this.db.name)
+    return await this.files
   }
 
   /**

@@ -2,12 +2,14 @@
 // on the right with a delivery mark (⏳ queued in the outbox, ✓ acknowledged by the contact), edits,
 // deletions and reactions, and the input. Sending goes through the daemon's ChatService, which stores
 // first and writes when the contact is online (§15.6); the view redraws from storage on each chat event.
+// Files with this contact (§17) sit below the messages, with the file picker above the input (files.ts).
 import { contentProblem, showConversation, type ShownMessage } from '../../../protocols/chat/index.js'
 import { ChatInputError } from '../../../peer/core/chat/chat-service.js'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { markRead } from '../unread.js'
 import { topBar, statusDot, errorBox } from './parts.js'
+import { filesPanel } from './files.js'
 
 /** Another tab of this profile may write the store; this also catches what it received. */
 const REFRESH_MS = 3_000
@@ -202,6 +204,7 @@ export async function chatView (app: App, id: string): Promise<View> {
   input.addEventListener('input', () => { if (problem.childElementCount > 0) replaceChildren(problem) })
   list.addEventListener('scroll', () => { list.dataset.scrolled = 'true' })
 
+  const files = filesPanel(app, id, contact.name)
   const unsubscribe = app.presence.onChat((e) => { if (e.contact === id) void render() })
   const unwatch = app.presence.onChange(() => { void showState() })
   const timer = setInterval(() => { void render(); void showState() }, REFRESH_MS)
@@ -213,11 +216,12 @@ export async function chatView (app: App, id: string): Promise<View> {
     h('div', { class: 'chat-head' }, state,
       h('a', { href: `#/contact/${encodeURIComponent(id)}`, testid: 'open-card' }, 'Contact card')),
     list,
-    h('div', { class: 'composer-wrap' }, problem, editing, form))
+    files.list,
+    h('div', { class: 'composer-wrap' }, problem, files.el, editing, form))
   queueMicrotask(() => { list.scrollTop = list.scrollHeight })
   return {
     el,
-    dispose: () => { disposed = true; clearInterval(timer); unsubscribe(); unwatch() }
+    dispose: () => { disposed = true; clearInterval(timer); unsubscribe(); unwatch(); files.dispose?.() }
   }
 }
 

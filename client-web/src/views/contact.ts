@@ -6,6 +6,8 @@ import type { App, View } from '../app.js'
 import { h } from '../dom.js'
 import { topBar, statusDot, initials, errorBox } from './parts.js'
 import { safetyNumberPart } from './safety.js'
+import { keyChangeText } from '../../../peer/core/pairing/describe.js'
+import type { ContactRecord } from '../../../peer/core/storage.js'
 
 export async function contactView (app: App, id: string): Promise<View> {
   const contact = await app.node.findContact(id)
@@ -37,6 +39,7 @@ export async function contactView (app: App, id: string): Promise<View> {
         ? h('img', { class: 'avatar large photo', testid: 'contact-photo', src: photoDataUri(card.photo), alt: `Photo of ${card.fn}` })
         : h('span', { class: 'avatar large', 'aria-hidden': 'true' }, initials(contact.name)),
       h('h2', { testid: 'contact-name' }, card?.fn ?? contact.name),
+      contact.keyChange != null ? keyChangePart(app, contact) : null,
       h('button', { type: 'button', class: 'primary big', testid: 'open-chat', onclick: () => { app.go({ name: 'chat', id: contact.id }) } }, 'Message'),
       h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       safetyNumberPart(app, contact),
@@ -44,4 +47,22 @@ export async function contactView (app: App, id: string): Promise<View> {
     )
   )
   return { el }
+}
+
+/** docs/protocol.md §18.1: a re-pairing brought a new permanent key; nothing changes until the user answers. */
+function keyChangePart (app: App, contact: ContactRecord): HTMLElement {
+  const problem = h('p', { class: 'hint', role: 'alert' })
+  const answer = (accept: boolean) => async (): Promise<void> => {
+    try {
+      await (accept ? app.node.acceptKeyChange(contact.id) : app.node.rejectKeyChange(contact.id))
+      app.go({ name: 'contact', id: contact.id })
+    } catch (err) {
+      problem.textContent = (err as Error).message
+    }
+  }
+  return h('div', { class: 'card warning', role: 'alert', testid: 'key-change-warning' },
+    h('p', {}, keyChangeText(contact)),
+    h('button', { type: 'button', testid: 'key-change-accept', onclick: answer(true) }, 'Accept the new key'),
+    h('button', { type: 'button', testid: 'key-change-reject', onclick: answer(false) }, 'Keep the old key'),
+    problem)
 }

@@ -16,6 +16,7 @@ import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
 import { ContactBook } from './contact-book.js'
 import { NoKeyChangeError, applyKeyChange, discardKeyChange } from './key-change.js'
+import { assertSendableProfile } from './card-update.js'
 import { matchContacts } from './contact-names.js'
 import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
 
@@ -97,10 +98,22 @@ export class GiniNode {
     return vcard == null ? undefined : parseVCard(vcard)
   }
 
+  /**
+   * Sets the own card. A change of an existing card raises the §19 CardUpdate `seq`, which queues
+   * the update for every contact (a running daemon sends it to the connected ones at once).
+   */
   async setProfile (profile: Profile): Promise<ParsedVCard> {
+    assertSendableProfile(profile)
     const vcard = buildVCard(profile)
     const parsed = parseVCard(vcard)
+    const previous = await this.init.storage.loadProfile()
+    if (previous != null && previous !== vcard) {
+      // The seq is stored before the card, so a card on disk is never older than its seq says.
+      const state = await this.init.storage.loadNodeState() ?? { addressSeq: 0 }
+      await this.init.storage.saveNodeState({ ...state, cardSeq: (state.cardSeq ?? 0) + 1 })
+    }
     await this.init.storage.saveProfile(vcard)
+    if (previous != null && previous !== vcard) await this.daemon?.profileChanged().catch(() => {})
     return parsed
   }
 

@@ -27,6 +27,7 @@ import type { Identity } from '../identity.js'
 import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
 import { NoKeyChangeError, applyKeyChange, discardKeyChange } from '../key-change.js'
+import { ownCardUpdate } from '../card-update.js'
 import type { DaemonEvent, DaemonEventListener } from './events.js'
 
 /** After a contact came online relayed: when to try WebRTC again (real time: network steps, not schedule). */
@@ -140,7 +141,12 @@ export class Daemon {
       emit,
       attemptTimeoutsMs,
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
-      onOffline: () => { void this.reconcile() }
+      onOffline: () => { void this.reconcile() },
+      ownCard: async () => {
+        const seq = (await ctx.storage.loadNodeState())?.cardSeq ?? 0
+        const vcard = await ctx.storage.loadProfile()
+        return seq < 1 || vcard == null ? undefined : { seq, update: ownCardUpdate(vcard, seq, ctx.identity.privateKey.raw) }
+      }
     })
     // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
     const contactLinks = {
@@ -246,6 +252,11 @@ export class Daemon {
   /** §19: a local nickname; nothing goes on the wire. */
   async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
     return await this.book.rename(id, nickname)
+  }
+
+  /** §19: the own card changed (NodeState.cardSeq raised): every connected contact gets it now, the rest on their next session. */
+  async profileChanged (): Promise<void> {
+    await this.sessions.announceCard()
   }
 
   /** §18.1: a pairing (here or in another process) kept a new key pending: every subscriber is told. */

@@ -15,7 +15,9 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Registry } from 'prom-client'
 import { createRelayMetrics, serveMetrics, type RelayMetrics } from './metrics.js'
-import { loadOrCreateIdentity } from './identity.js'
+import { loadOrCreateIdentity, withRepeatSignatures } from './identity.js'
+import { relayLogger } from './quiet-logger.js'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { fcService, type FcService } from './fc-service.js'
 import { crp, type CrpService } from './crp-service.js'
 import { mailbox, type MailboxService } from './mailbox-service.js'
@@ -129,7 +131,7 @@ export interface Relay {
 
 export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   if (options.ice != null) validateIceConfig(options.ice) // before anything listens: a bad flag is a start-up error
-  const privateKey = options.dataDir != null ? await loadOrCreateIdentity(options.dataDir) : undefined
+  const privateKey = withRepeatSignatures(options.dataDir != null ? await loadOrCreateIdentity(options.dataDir) : await generateKeyPair('Ed25519'))
   const now = options.clock != null ? () => options.clock!.now() : Date.now
   // One registry per relay (several relays may share a process in tests and harnesses).
   const registry = options.metrics != null ? new Registry() : undefined
@@ -158,6 +160,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   let stopped: Promise<void> | undefined
   const node = await createLibp2p({
     privateKey,
+    logger: relayLogger(), // relay/quiet-logger.ts: no logger objects for namespaces DEBUG leaves off
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
     addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS, ...(options.announce != null ? { announce: options.announce } : {}) },
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.

@@ -48,3 +48,28 @@ async function createFileAtomic (file: string, data: Uint8Array, mode: number): 
     await rm(tmp, { force: true })
   }
 }
+
+/**
+ * The relay's key with its last signature remembered. Noise signs the same message, the relay's
+ * static Noise key, on every handshake; Ed25519 signatures are deterministic (RFC 8032 §5.1.6), so
+ * answering a repeat from memory gives the same bytes without the ≈ 0.1 ms of signing. Other key
+ * types are returned as they are.
+ */
+export function withRepeatSignatures (key: PrivateKey): PrivateKey {
+  if (key.type !== 'Ed25519') return key
+  let last: { message: Uint8Array, signature: Uint8Array } | undefined
+  const signer: PrivateKey = Object.create(key)
+  signer.sign = (data, options) => {
+    options?.signal?.throwIfAborted()
+    const message = data instanceof Uint8Array ? data : data.subarray()
+    if (last != null && Buffer.from(last.message).equals(message)) return Uint8Array.from(last.signature)
+    const remember = (signature: Uint8Array): Uint8Array => {
+      // Copies (Buffer's slice() is a view): neither the caller nor the signer can change the memory.
+      last = { message: Uint8Array.from(message), signature: Uint8Array.from(signature) }
+      return signature
+    }
+    const signed = key.sign(message)
+    return signed instanceof Uint8Array ? remember(signed) : signed.then(remember)
+  }
+  return signer
+}

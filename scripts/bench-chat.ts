@@ -9,7 +9,8 @@ import { tmpdir, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { Ping } from '@libp2p/ping'
 import { createRelay } from '../relay/index.js'
-import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../peer/index.js'
+import { releaseWebRtc } from '../peer/index.js'
+import { openNamedNode, pairNodes } from './lib/paired-nodes.js'
 import type { DaemonEvent } from '../peer/core/daemon/events.js'
 import { pct, summarize, rounded } from './lib/stats.js'
 
@@ -18,12 +19,6 @@ const RTTS = Math.max(10, Math.min(5_000, Number(values.rtts)))
 const BURST = Math.max(10, Math.min(50_000, Number(values.burst)))
 const STEP_LIMIT_MS = 10_000
 const BURST_LIMIT_MS = 300_000
-
-async function open (dir: string, name: string): Promise<GiniNode> {
-  const node = await GiniNode.open({ storage: new FileStorage(join(dir, name)), createPeerNode })
-  await node.setProfile({ name })
-  return node
-}
 
 /** Resolves when `pred` matches an event from now on (bounded). */
 function next (listeners: Set<(e: DaemonEvent) => void>, pred: (e: DaemonEvent) => boolean, ms: number): Promise<DaemonEvent> {
@@ -38,11 +33,8 @@ const dir = await mkdtemp(join(tmpdir(), 'gini-bench-chat-'))
 const relay = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'], rateLimit: false })
 try {
   const addr = relay.multiaddrs[0].toString()
-  const [alice, bob] = [await open(dir, 'alice'), await open(dir, 'bob')]
-  let gotCode: (code: string) => void = () => {}
-  const shown = new Promise<string>(resolve => { gotCode = resolve })
-  const invite = alice.invite({ relay: addr, onProgress: (e) => { if (e.event === 'flash-code') gotCode(e.code) } })
-  await Promise.all([invite, bob.accept(await shown, { relay: addr })])
+  const [alice, bob] = [await openNamedNode(dir, 'alice'), await openNamedNode(dir, 'bob')]
+  await pairNodes(alice, bob, addr)
 
   const aliceEvents = new Set<(e: DaemonEvent) => void>()
   const bobEvents = new Set<(e: DaemonEvent) => void>()

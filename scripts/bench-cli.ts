@@ -11,7 +11,8 @@ import { tmpdir, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRelay } from '../relay/index.js'
-import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../peer/index.js'
+import { releaseWebRtc } from '../peer/index.js'
+import { openNamedNode, pairNodes } from './lib/paired-nodes.js'
 import { JsonProcess, killAll } from './lib/json-process.js'
 import { pct } from './lib/stats.js'
 
@@ -49,21 +50,12 @@ async function trace (args: string[], dir: string): Promise<{ modules: number, l
   }
 }
 
-async function open (dir: string, name: string): Promise<GiniNode> {
-  const node = await GiniNode.open({ storage: new FileStorage(join(dir, name)), createPeerNode })
-  await node.setProfile({ name })
-  return node
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'gini-bench-cli-'))
 const relay = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'], rateLimit: false })
 try {
   const addr = relay.multiaddrs[0].toString()
-  const [alice, bob] = [await open(dir, 'alice'), await open(dir, 'bob')]
-  let gotCode: (code: string) => void = () => {}
-  const shown = new Promise<string>(resolve => { gotCode = resolve })
-  const invite = alice.invite({ relay: addr, onProgress: (e) => { if (e.event === 'flash-code') gotCode(e.code) } })
-  await Promise.all([invite, bob.accept(await shown, { relay: addr })])
+  const [alice, bob] = [await openNamedNode(dir, 'alice'), await openNamedNode(dir, 'bob')]
+  await pairNodes(alice, bob, addr)
   const aliceDir = join(dir, 'alice')
 
   const commands: Array<{ name: string, args: string[] }> = [

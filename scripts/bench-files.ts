@@ -8,19 +8,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { createRelay } from '../relay/index.js'
-import { GiniNode, FileStorage, createPeerNode, releaseWebRtc } from '../peer/index.js'
+import { releaseWebRtc } from '../peer/index.js'
+import { openNamedNode, pairNodes } from './lib/paired-nodes.js'
 import type { DaemonEvent } from '../peer/core/daemon/events.js'
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10,100' } } })
 const SIZES_MIB = values.sizes.split(',').map(Number).filter(n => n > 0 && n <= 1024).slice(0, 4)
 const SAMPLE_LIMIT_MS = 300_000
 const ONLINE_LIMIT_MS = 30_000
-
-async function open (dir: string, name: string): Promise<GiniNode> {
-  const node = await GiniNode.open({ storage: new FileStorage(join(dir, name)), createPeerNode })
-  await node.setProfile({ name })
-  return node
-}
 
 async function waitFor (log: DaemonEvent[], pred: (e: DaemonEvent) => boolean, ms: number): Promise<DaemonEvent> {
   const deadline = Date.now() + ms
@@ -35,14 +30,11 @@ async function waitFor (log: DaemonEvent[], pred: (e: DaemonEvent) => boolean, m
 const dir = await mkdtemp(join(tmpdir(), 'gini-bench-files-'))
 const results: Array<{ mib: number, seconds: number, mibPerSecond: number, direct: boolean }> = []
 try {
-  const [alice, bob] = [await open(dir, 'alice'), await open(dir, 'bob')]
+  const [alice, bob] = [await openNamedNode(dir, 'alice'), await openNamedNode(dir, 'bob')]
   const relay = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const addr = relay.multiaddrs[0].toString()
   try {
-    let gotCode: (code: string) => void = () => {}
-    const shown = new Promise<string>(resolve => { gotCode = resolve })
-    const invite = alice.invite({ relay: addr, onProgress: (e) => { if (e.event === 'flash-code') gotCode(e.code) } })
-    await Promise.all([invite, bob.accept(await shown, { relay: addr })])
+    await pairNodes(alice, bob, addr)
     const aLog: DaemonEvent[] = []
     const bLog: DaemonEvent[] = []
     const a = await alice.startDaemon({ relays: [addr], onEvent: e => aLog.push(e) })

@@ -5,7 +5,6 @@
 // `wormhole-william --help` (process start alone). The three are interleaved round by round. A benchmark, not a test: nothing asserts a speed.
 import { parseArgs } from 'node:util'
 import { cpus, loadavg } from 'node:os'
-import { spawnSync } from 'node:child_process'
 import { pct, fmtMs } from './lib/stats.js'
 import { startGiniCliBench, startupMs, type CliSample } from './bench/gini-pairing.js'
 import { startWormholeServers, benchWormholeText } from './bench/wormhole.js'
@@ -17,7 +16,7 @@ const say = (text: string): void => { process.stderr.write(`${text}\n`) }
 
 const tools = checkTools(process.getuid?.() === 0)
 for (const note of tools.notes) say(note)
-const hasWilliam = spawnSync('which', ['wormhole-william'], { stdio: 'ignore' }).status === 0
+const hasWilliam = tools.installed['wormhole-william']
 
 // Interleaved, one sample of each per round, so a change in the machine's load hits all three alike.
 const alone: CliSample[] = []

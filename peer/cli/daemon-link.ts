@@ -36,13 +36,16 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
     renameContact: async (p) => contactOrNone(await node.renameContact(contactId(p), String(p.nickname ?? ''))),
     blockContact: async (p) => contactOrNone(await node.setContactBlocked(contactId(p), p.blocked === true)),
     deleteContact: async (p) => ({ deleted: await node.deleteContact(contactId(p)) }),
+    // §18.1: the pending key change of a contact, accepted or rejected.
+    acceptKeyChange: async (p) => keyChangeView(node, await node.acceptKeyChange(contactId(p))),
+    rejectKeyChange: async (p) => keyChangeView(node, await node.rejectKeyChange(contactId(p))),
     invite: async (p, call) => {
       const c = await node.invite({ relay, codeLength: p.long === true ? 10 : 8, signal: call.signal, onProgress: (e) => { call.emit(e) } })
-      return { id: c.id, name: c.name }
+      return { id: c.id, name: c.name, keyChange: c.keyChange != null }
     },
     accept: async (p, call) => {
       const c = await node.accept(String(p.code ?? ''), { relay, signal: call.signal, onProgress: (e) => { call.emit(e) } })
-      return { id: c.id, name: c.name }
+      return { id: c.id, name: c.name, keyChange: c.keyChange != null }
     }
   }
   const server = await ControlServer.listen(dataDir, handlers)
@@ -53,6 +56,11 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
 /** A contact as the control socket returns it: never its secrets. */
 function contactOrNone (c: ContactRecord | undefined): { id: string, name: string, nickname?: string, blocked: boolean } | null {
   return c == null ? null : { id: c.id, name: c.name, ...(c.nickname != null ? { nickname: c.nickname } : {}), blocked: c.blocked === true }
+}
+
+/** What accept-key / reject-key answer (here or through the daemon): the safety number now in use (§18.1). */
+export function keyChangeView (node: Pick<GiniNode, 'safetyNumber'>, c: ContactRecord): { id: string, name: string, safetyNumber: string } {
+  return { id: c.id, name: c.name, safetyNumber: node.safetyNumber(c) }
 }
 
 /** The running daemon of this data dir, if there is one. */

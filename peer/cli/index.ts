@@ -81,6 +81,14 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .option('--yes', 'do not ask')
     .action(async (query: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).deleteCommand(ctx, query, opts) }, cmd, [query]) })
+  for (const accept of [true, false]) {
+    addGlobalOptions(contact.command(accept ? 'accept-key' : 'reject-key'))
+      .description(accept
+        ? "accept a contact's new permanent key from a re-pairing (its safety number changes; no longer verified)"
+        : "reject a contact's new permanent key from a re-pairing (the contact keeps its old key)")
+      .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+      .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).keyChangeCommand(ctx, query, accept) }, cmd, [query]) })
+  }
 
   addGlobalOptions(program.command('safety-number'))
     .description('show the safety number you and a contact compare to check each holds the other\'s keys')

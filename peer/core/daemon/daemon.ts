@@ -26,6 +26,8 @@ import { RelayLinks } from './relay-links.js'
 import type { Identity } from '../identity.js'
 import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
+import { NoKeyChangeError, applyKeyChange, discardKeyChange } from '../key-change.js'
+import { ownCardUpdate } from '../card-update.js'
 import type { DaemonEvent, DaemonEventListener } from './events.js'
 
 /** After a contact came online relayed: when to try WebRTC again (real time: network steps, not schedule). */
@@ -139,7 +141,12 @@ export class Daemon {
       emit,
       attemptTimeoutsMs,
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
-      onOffline: () => { void this.reconcile() }
+      onOffline: () => { void this.reconcile() },
+      ownCard: async () => {
+        const seq = (await ctx.storage.loadNodeState())?.cardSeq ?? 0
+        const vcard = await ctx.storage.loadProfile()
+        return seq < 1 || vcard == null ? undefined : { seq, update: ownCardUpdate(vcard, seq, ctx.identity.privateKey.raw) }
+      }
     })
     // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
     const contactLinks = {
@@ -245,6 +252,37 @@ export class Daemon {
   /** §19: a local nickname; nothing goes on the wire. */
   async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
     return await this.book.rename(id, nickname)
+  }
+
+  /** §19: the own card changed (NodeState.cardSeq raised): every connected contact gets it now, the rest on their next session. */
+  async profileChanged (): Promise<void> {
+    await this.sessions.announceCard()
+  }
+
+  /** §18.1: a pairing (here or in another process) kept a new key pending: every subscriber is told. */
+  keyChangePending (e: Extract<DaemonEvent, { event: 'key-change' }>): void {
+    this.emit(e)
+  }
+
+  /** §18.1 accept: the old key's sessions and restore end, then the contact is dialled on the new key. */
+  async acceptKeyChange (id: string): Promise<ContactRecord> {
+    let had = false
+    const stored = await this.book.update(id, (c) => { had = applyKeyChange(c); return had })
+    if (stored == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
+    if (!had) throw new NoKeyChangeError(stored)
+    await this.forget(id)
+    this.emitted.delete(id)
+    await this.reconcile()
+    return stored
+  }
+
+  /** §18.1 reject: the pending change is discarded; sessions on the old key go on. */
+  async rejectKeyChange (id: string): Promise<ContactRecord> {
+    let had = false
+    const stored = await this.book.update(id, (c) => { had = discardKeyChange(c); return had })
+    if (stored == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
+    if (!had) throw new NoKeyChangeError(stored)
+    return stored
   }
 
   /** §19: hangs up, stops every attempt, then removes the record and its secrets. */

@@ -36,6 +36,13 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
     renameContact: async (p) => contactOrNone(await node.renameContact(contactId(p), String(p.nickname ?? ''))),
     blockContact: async (p) => contactOrNone(await node.setContactBlocked(contactId(p), p.blocked === true)),
     deleteContact: async (p) => ({ deleted: await node.deleteContact(contactId(p)) }),
+    // §19: `gini init --name …` while the daemon runs; it queues the card update and sends it to whoever is online.
+    setProfile: async (p) => {
+      const q = (typeof p.profile === 'object' && p.profile != null ? p.profile : {}) as Record<string, any>
+      const photo = q.photo != null ? { mediaType: q.photo.mediaType, data: new Uint8Array(Buffer.from(String(q.photo.data), 'base64')) } : undefined
+      const card = await node.setProfile({ name: String(q.name ?? ''), email: q.email, phone: q.phone, photo })
+      return { name: card.fn }
+    },
     // §18.1: the pending key change of a contact, accepted or rejected.
     acceptKeyChange: async (p) => keyChangeView(node, await node.acceptKeyChange(contactId(p))),
     rejectKeyChange: async (p) => keyChangeView(node, await node.rejectKeyChange(contactId(p))),

@@ -33,6 +33,12 @@ import type { DaemonEvent, DaemonEventListener } from './events.js'
 /** After a contact came online relayed: when to try WebRTC again (real time: network steps, not schedule). */
 export const DIRECT_UPGRADE_DELAYS_MS = [1_000, 5_000, 20_000, 60_000]
 
+/**
+ * How long the side with the higher PPK waits before its first re-dial, so that two daemons starting
+ * together make one session, not two (real time: it waits for the other side's dial, a network step).
+ */
+export const SECOND_DIALER_WAIT_MS = REDIAL_BACKOFF.bands[0].intervalMs
+
 /** Longest sleep between two reconciliations (new contacts from another process show up by then). */
 export const RECONCILE_MAX_SLEEP_MS = 30_000
 
@@ -455,21 +461,22 @@ export class Daemon {
   private ensureRedial (c: ContactRecord): void {
     const id = c.id
     if (this.redials.has(id) || this.stopped) return
-    const now = this.ctx.clock.now()
-    // Two daemons starting together would dial each other at once: two sessions, two secrets that
-    // the sides may store in different orders (docs §13.3 #8, harmless but needless). The side with
-    // the lower PPK (the CRP's role A) dials at once, the other one interval later.
-    const first = crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk)) === 'A' ? undefined : now + REDIAL_BACKOFF.bands[0].intervalMs
     const runner = new ScheduledRunner({
       clock: this.ctx.clock,
       schedule: REDIAL_BACKOFF,
-      startedAtMs: now,
-      nextRunAtMs: first,
+      startedAtMs: this.ctx.clock.now(),
       random: this.random,
       run: () => { this.redial(id) }
     })
     this.redials.set(id, runner)
-    runner.start()
+    // Two daemons starting together would dial each other at once: two sessions, two secrets that
+    // the sides may store in different orders (docs §13.3 #8, harmless but needless). The side with
+    // the lower PPK (the CRP's role A) dials at once, the other one SECOND_DIALER_WAIT_MS later.
+    if (crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk)) === 'A') { runner.start(); return }
+    // That wait gives the other side's dial (a network step) its head start, so it is real time: on
+    // the schedule's clock a clock that stands still (tests) would hold this side back for good,
+    // while the other side's one dial may have failed already (it ran while this side was down).
+    systemClock.setTimeout(() => { if (this.redials.get(id) === runner) runner.start() }, SECOND_DIALER_WAIT_MS)
   }
 
   private stopRedial (id: string): void {

@@ -55,15 +55,20 @@ export function flashCodeQrPayload (fc: string): string {
 // Leading and trailing Unicode whitespace (§4.4 step 1).
 const EDGE_SPACE = /^\p{White_Space}+|\p{White_Space}+$/gu
 
+/** Steps 1–2 of reading a text (§4.4): NFKC and trim, then without a leading `GINI:FC/` (any case). */
+export function flashCodeTextBody (text: string): string {
+  const t = text.normalize('NFKC').replace(EDGE_SPACE, '')
+  const head = t.slice(0, FLASH_CODE_QR_PREFIX.length).replace(/[a-z]/g, c => c.toUpperCase())
+  return head === FLASH_CODE_QR_PREFIX ? t.slice(FLASH_CODE_QR_PREFIX.length) : t
+}
+
 /**
  * A scanned QR's text, a pasted payload or a typed code → `FC` (§4.4): NFKC and trim, drop a leading
  * `GINI:FC/` (any case), then §4.2. Anything else throws the same `InvalidFlashCodeError` a typed
  * bad code does.
  */
 export function readFlashCode (text: string): string {
-  const t = text.normalize('NFKC').replace(EDGE_SPACE, '')
-  const head = t.slice(0, FLASH_CODE_QR_PREFIX.length).replace(/[a-z]/g, c => c.toUpperCase())
-  return normalizeFlashCode(head === FLASH_CODE_QR_PREFIX ? t.slice(FLASH_CODE_QR_PREFIX.length) : t)
+  return normalizeFlashCode(flashCodeTextBody(text))
 }
 
 // §4.4: English number words for the digits, ICAO/NATO spelling words for the letters, in the

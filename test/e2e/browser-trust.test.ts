@@ -274,7 +274,7 @@ describe('web client in Chromium: safety QR scan, backup files, contact edits', 
     expect(fresh.problems, fresh.problems.join('\n')).to.deep.equal([])
   })
 
-  it('a nickname, blocking and deleting show in the list and on the card, and stay after a reload', async () => {
+  it('a nickname, blocking and deleting show in the list, on the card and in the chat, and stay after a reload', async () => {
     const { peer: gus } = await pair('Gus', 'Hana')
     await openContactCard(gus, 'Hana')
     await gus.page.fill('[data-testid=contact-nickname]', 'Aunt H')
@@ -292,6 +292,10 @@ describe('web client in Chromium: safety QR scan, backup files, contact edits', 
     await gus.page.waitForSelector(`${item}[data-blocked="true"] [data-testid=contact-blocked-tag]`)
     expect(await gus.page.textContent(`${item} [data-testid=contact-shown-name]`)).to.equal('Aunt H')
     await gus.screenshot('trust', 'blocked-in-list')
+    // The chat names them by the nickname too (peer/core/contact-names.ts displayName).
+    await gus.openChat('Hana')
+    expect(await gus.page.textContent('[data-testid=chat] .bar h1')).to.equal('Aunt H')
+    expect(await gus.page.getAttribute('[data-testid=chat-input]', 'aria-label')).to.equal('Message to Aunt H')
 
     await openContactCard(gus, 'Hana')
     await gus.page.click('[data-testid=contact-unblock]')

@@ -9,32 +9,12 @@ import { join } from 'node:path'
 import jsQRModule from 'jsqr'
 import QRCode from 'qrcode'
 import { chromium, type Browser } from 'playwright-core'
-import { launchChromium, startWebStack, WebPeer, PAIRING_MS, CHROMIUM_ARGS, CHROMIUM_PATH, STEP_MS, type WebStack } from '../helpers/browser.js'
+import { launchChromium, qrVideo, startWebStack, WebPeer, PAIRING_MS, CHROMIUM_ARGS, CHROMIUM_PATH, STEP_MS, type WebStack } from '../helpers/browser.js'
 import { run, runToEnd, GINI, type Proc } from '../helpers/processes.js'
 
 const PASSPHRASE = 'browser trust e2e passphrase'
 /** Argon2id at the §20.1 defaults (256 MiB) takes seconds, more on a loaded machine. */
 const BACKUP_MS = 90_000
-
-/**
- * A one-frame Y4M video (what Chromium's fake camera plays, in a loop) showing `text` as a QR code,
- * black modules on white, 8 px per module with the 4-module quiet zone.
- */
-function qrVideo (text: string): Buffer {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' })
-  const side = 400
-  const px = 8
-  const offset = Math.floor((side - (modules.size + 8) * px) / 2) + 4 * px
-  const y = Buffer.alloc(side * side, 255)
-  for (let r = 0; r < modules.size; r++) {
-    for (let c = 0; c < modules.size; c++) {
-      if (modules.get(r, c) === 0) continue
-      for (let dy = 0; dy < px; dy++) y.fill(0, (offset + r * px + dy) * side + offset + c * px, (offset + r * px + dy) * side + offset + (c + 1) * px)
-    }
-  }
-  const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128)
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F5:1 Ip A1:1 C420jpeg\n`, 'latin1'), Buffer.from('FRAME\n', 'latin1'), y, chroma])
-}
 
 describe('web client in Chromium: safety QR scan, backup files, contact edits', function () {
   this.timeout(300_000)

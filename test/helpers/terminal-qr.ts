@@ -49,3 +49,21 @@ export function decodeTerminalQr (lines: string[]): string | undefined {
   // jsqr is CommonJS: under NodeNext its function is the module's `default`.
   return jsQRModule.default(data, side, side)?.data
 }
+
+/**
+ * Waits (bounded by `ms`) until `gini invite --qr` in human mode (`lines`: its stdout so far) has
+ * printed its code and the whole QR code; resolves with the QR's text, rejects on `exited` or time.
+ */
+export async function waitForTerminalQr (proc: { lines: string[], stderr: string[], exited: Promise<unknown> }, ms = 30_000): Promise<string> {
+  const state = { exited: false }
+  void proc.exited.then(() => { state.exited = true })
+  for (const deadline = Date.now() + ms; Date.now() < deadline && !state.exited;) {
+    // The QR's last line (its bottom quiet zone) is printed in white: after it the code is complete.
+    if (proc.lines.some(l => l.includes('It is valid for')) && proc.lines.some(l => l.includes('\x1b[37m'))) {
+      const text = decodeTerminalQr(proc.lines)
+      if (text != null) return text
+    }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`no QR code read within ${ms} ms; stdout: ${proc.lines.join(' | ')}; stderr: ${proc.stderr.join('')}`)
+}

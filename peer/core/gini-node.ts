@@ -3,7 +3,7 @@
 // Isomorphic: the platform comes in through `storage` and `createPeerNode`.
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
-import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.js'
+import { ready, readFlashCode, toHex } from '../../protocols/crypto/index.js'
 import { systemClock, type Clock } from '../../protocols/common/index.js'
 import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
 import { loadIdentity, loadOrCreateIdentity, type Identity } from './identity.js'
@@ -123,9 +123,12 @@ export class GiniNode {
     return await this.store(await runCreator(init, opts.codeLength ?? 8), opts)
   }
 
-  /** Pairs using a code the other side read out. Bad input throws InvalidFlashCodeError before anything is sent. */
+  /**
+   * Pairs using a code the other side read out, or the text of its QR code (docs/protocol.md §4.4).
+   * Bad input throws InvalidFlashCodeError before anything is sent.
+   */
   async accept (code: string, opts: PairingOptions): Promise<ContactRecord> {
-    const fc = normalizeFlashCode(code)
+    const fc = readFlashCode(code)
     const init = await this.pairingInit(opts)
     return await this.store(await runJoiner(init, fc), opts)
   }

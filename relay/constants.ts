@@ -131,6 +131,16 @@ export const GSS_LIST_MAX_INBOUND_STREAMS = 2
 export const GSS_LIST_MAX_OUTBOUND_STREAMS = 2
 /** Background checks of unchecked kad peers at once (each costs an identify and a dial). */
 export const GSS_LIST_MAX_PENDING_CHECKS = 8
+/** Relays one round checks at once (each check is a dial and one list exchange, at most 5 s). */
+export const GSS_LIST_CHECK_CONCURRENCY = 8
+/** Rounds in a row a listed relay may miss (no answer) before it is dropped: one slow round is not a departure. */
+export const GSS_LIST_MAX_MISSES = 2
+/** After a change the next round comes after refresh/8, doubling back to the refresh period while quiet. */
+export const GSS_LIST_RETRY_DIVISOR = 8
+/** A relay refused by a bound (or not a relay) is not checked again for this many refresh periods… */
+export const GSS_LIST_REFUSED_ROUNDS = 6
+/** …and at most this many such refusals are remembered (oldest forgotten first). */
+export const GSS_LIST_MAX_REFUSED = 1024
 /** Provider records the DHT stores: one per relay for the one service key, with room. */
 export const DHT_MAX_PROVIDER_RECORDS = 1024
 /** Providers taken from one round's search; the list holds at most 256 anyway. */

@@ -143,8 +143,11 @@ export interface Relay {
   readonly mailbox: { readonly blobCount: number, readonly totalBytes: number, sweep(): Promise<number> }
   /** /gini/ice/1 replies sent (each with a fresh TURN credential when TURN is configured). */
   readonly ice: { readonly servedCount: number }
-  /** docs/protocol.md §22.1: the relay list as served now (this relay first), and one round of its refresh. */
-  readonly network: { relays(): RelayListEntry[], readonly networked: boolean, readonly providerRecords: number, refresh(): Promise<void> }
+  /**
+   * docs/protocol.md §22.1: the relay list as served now (this relay first), one round of its
+   * refresh, and `onChange` (called whenever the served list changes; returns the unsubscribe).
+   */
+  readonly network: { relays(): RelayListEntry[], readonly networked: boolean, readonly providerRecords: number, refresh(): Promise<void>, onChange(listener: () => void): () => void }
   /** Base URL of the metrics/health endpoints, when `metrics` was set. */
   readonly metricsUrl?: string
   stop(): Promise<void>
@@ -195,7 +198,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   }
   const dhtStats = { providerRecords: 0 }
   const dht = networked
-    ? { dht: relayDht(networkInit, { allowed: (p) => late.network?.allowed(p) ?? false, refused: (c) => { late.network?.refused(c) } }, dhtStats) }
+    ? { dht: relayDht(networkInit, { allowed: (p) => late.network?.allowed(p) ?? false, admit: async (c) => await (late.network?.admit(c) ?? false) }, dhtStats) }
     : {}
   const node = await createLibp2p({
     privateKey,
@@ -311,7 +314,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     crp: { get rowCount () { return crpService.rowCount }, get liveStreams () { return crpService.liveStreams } },
     mailbox: { get blobCount () { return mailboxService.blobCount }, get totalBytes () { return mailboxService.totalBytes }, sweep: async () => await mailboxService.sweep() },
     ice: { get servedCount () { return iceSvc.servedCount } },
-    network: { relays: () => network.relays(), networked: network.networked, get providerRecords () { return dhtStats.providerRecords }, refresh: async () => { await network.refresh() } },
+    network: { relays: () => network.relays(), networked: network.networked, get providerRecords () { return dhtStats.providerRecords }, refresh: async () => { await network.refresh() }, onChange: (listener) => { network.addEventListener('change', listener); return () => { network.removeEventListener('change', listener) } } },
     metricsUrl: endpoint?.url,
     async stop () {
       stopped ??= (async () => {

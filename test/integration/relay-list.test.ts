@@ -11,6 +11,8 @@ import { Cleanup, clientNode, WAIT_MS } from '../helpers/relay-clients.js'
 const REFRESH_MS = 500
 /** A list converges within a few rounds; bounded so a broken network fails the test, not hangs it. */
 const CONVERGE_MS = 30_000
+/** …and within this many changes of the lists watched. */
+const MAX_CHANGES = 1_000
 
 async function networkRelay (cleanup: Cleanup, host: string, bootstrap: Relay[], opts: RelayOptions = {}): Promise<Relay> {
   const relay = await createRelay({
@@ -32,11 +34,25 @@ function listed (relay: Relay): string[] {
   return relay.network.relays().map(e => e.peerId.toString()).sort()
 }
 
-async function until (cond: () => boolean, what: string, ms = CONVERGE_MS): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
+/**
+ * Resolves once `cond` holds, looked at again on every `change` of the relays' lists. Bounded: a
+ * network that never gets there fails the test after CONVERGE_MS (or MAX_CHANGES changes), not hangs it.
+ */
+async function until (relays: Relay[], cond: () => boolean, what: string, ms = CONVERGE_MS): Promise<void> {
+  if (cond()) return
+  const unsubscribe: Array<() => void> = []
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let changes = 0
+      const timer = setTimeout(() => { reject(new Error(`timed out waiting for ${what}`)) }, ms)
+      const look = (): void => {
+        if (++changes > MAX_CHANGES) { clearTimeout(timer); reject(new Error(`${what}: still not after ${MAX_CHANGES} list changes`)); return }
+        if (cond()) { clearTimeout(timer); resolve() }
+      }
+      for (const r of relays) unsubscribe.push(r.network.onChange(look))
+    })
+  } finally {
+    for (const u of unsubscribe) u()
   }
 }
 
@@ -56,7 +72,7 @@ describe('relay list: relays form one network (docs/protocol.md §22.1)', functi
     const r2 = await networkRelay(cleanup, '127.0.0.12', [r1])
     const r3 = await networkRelay(cleanup, '127.0.0.13', [r1])
     const all = [r1, r2, r3].map(r => r.peerId.toString()).sort()
-    await until(() => [r1, r2, r3].every(r => listed(r).length === 3), 'all three lists to hold three relays')
+    await until([r1, r2, r3], () => [r1, r2, r3].every(r => listed(r).length === 3), 'all three lists to hold three relays')
     for (const r of [r1, r2, r3]) expect(listed(r)).to.deep.equal(all)
 
     const client = await clientNode(cleanup)
@@ -71,10 +87,10 @@ describe('relay list: relays form one network (docs/protocol.md §22.1)', functi
     const r1 = await networkRelay(cleanup, '127.0.0.11', [])
     const r2 = await networkRelay(cleanup, '127.0.0.12', [r1])
     const r3 = await networkRelay(cleanup, '127.0.0.13', [r1])
-    await until(() => [r1, r2, r3].every(r => listed(r).length === 3), 'all three lists to hold three relays')
+    await until([r1, r2, r3], () => [r1, r2, r3].every(r => listed(r).length === 3), 'all three lists to hold three relays')
     await r3.node.stop() // no drain: gone as after a crash
     const left = [r1, r2].map(r => r.peerId.toString()).sort()
-    await until(() => [r1, r2].every(r => listed(r).join() === left.join()), 'r3 to drop out of both lists')
+    await until([r1, r2], () => [r1, r2].every(r => listed(r).join() === left.join()), 'r3 to drop out of both lists')
   })
 
   it('one host advertising itself under many peer ids → one place in the list; the rest refused and counted', async () => {
@@ -83,7 +99,7 @@ describe('relay list: relays form one network (docs/protocol.md §22.1)', functi
     const sybils: Relay[] = []
     for (let i = 0; i < 4; i++) sybils.push(await networkRelay(cleanup, '127.0.0.20', [r1]))
     const sybilIds = new Set(sybils.map(r => r.peerId.toString()))
-    await until(() => [r1, r2].every(r => listed(r).some(id => sybilIds.has(id))), 'the host to get its place')
+    await until([r1, r2], () => [r1, r2].every(r => listed(r).some(id => sybilIds.has(id))), 'the host to get its place')
     // Several more rounds: the count never grows past one.
     for (let round = 0; round < 4; round++) {
       await r1.network.refresh()
@@ -97,7 +113,7 @@ describe('relay list: relays form one network (docs/protocol.md §22.1)', functi
     const r1 = await networkRelay(cleanup, '127.0.0.11', [], { maxListRelays: 3, dhtMaxProviderRecords: 1 })
     const others: Relay[] = []
     for (let i = 0; i < 4; i++) others.push(await networkRelay(cleanup, `127.0.0.${31 + i}`, [r1]))
-    await until(() => others.every(r => listed(r).length >= 4), 'the others to find each other')
+    await until(others, () => others.every(r => listed(r).length >= 4), 'the others to find each other')
     for (let round = 0; round < 3; round++) await r1.network.refresh()
     expect(r1.network.relays().length).to.be.at.most(3)
     expect(r1.network.providerRecords).to.equal(1)

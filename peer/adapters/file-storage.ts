@@ -107,7 +107,8 @@ export class FileStorage implements GiniStorage {
     return {
       libp2pKey: Buffer.from(json.libp2pKey, 'base64'),
       ppkPrivate: Buffer.from(json.ppkPrivate, 'base64'),
-      createdAtMs: json.createdAtMs
+      createdAtMs: json.createdAtMs,
+      ...(typeof json.rootEntropy === 'string' ? { rootEntropy: Buffer.from(json.rootEntropy, 'base64') } : {})
     }
   }
 
@@ -115,7 +116,8 @@ export class FileStorage implements GiniStorage {
     await this.write('identity.json', JSON.stringify({
       libp2pKey: Buffer.from(identity.libp2pKey).toString('base64'),
       ppkPrivate: Buffer.from(identity.ppkPrivate).toString('base64'),
-      createdAtMs: identity.createdAtMs
+      createdAtMs: identity.createdAtMs,
+      ...(identity.rootEntropy != null ? { rootEntropy: Buffer.from(identity.rootEntropy).toString('base64') } : {})
     }))
   }
 

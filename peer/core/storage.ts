@@ -10,6 +10,11 @@ export interface IdentityRecord {
   /** X25519 private key, the `ppk` (32 bytes). */
   ppkPrivate: Uint8Array
   createdAtMs: number
+  /**
+   * §20.2: the 32-byte root entropy both keys were derived from (shown as the 24-word mnemonic).
+   * Absent for an identity made before §20.2, or restored from its two raw-key mnemonics.
+   */
+  rootEntropy?: Uint8Array
 }
 
 export type ReachabilityState = 'online' | 'offline' | 'unreachable' | 'expired'

@@ -99,6 +99,12 @@ export class IndexedDbStorage implements GiniStorage {
     await this.db.put('contacts', contact)
   }
 
+  /** One transaction for all of them. */
+  async putContacts (contacts: ContactRecord[]): Promise<void> {
+    const tx = this.db.transaction('contacts', 'readwrite')
+    await Promise.all([...contacts.map(async c => await tx.store.put(c)), tx.done])
+  }
+
   async deleteContact (id: string): Promise<void> {
     await this.db.delete('contacts', id)
   }

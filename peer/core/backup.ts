@@ -171,7 +171,7 @@ export async function importBackup (storage: GiniStorage, file: Uint8Array, pass
     replaced = { peerId: peerIdOf(existing), contacts: (await storage.listContacts()).length }
     await opts.beforeReplace?.(replaced)
   }
-  for (const contact of records.contacts) await storage.putContact(contact)
+  await storage.putContacts(records.contacts)
   if (records.node != null) await storage.saveNodeState(records.node)
   if (records.profile != null) await storage.saveProfile(records.profile)
   await storage.saveIdentity(records.identity)

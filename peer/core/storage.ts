@@ -92,6 +92,11 @@ export interface GiniStorage {
   listContacts(): Promise<ContactRecord[]>
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
+  /**
+   * Many contacts at once (a restore, §20.1): each record as putContact writes it, durable when this
+   * resolves. Not one transaction: an interrupted call leaves some written, and is run again.
+   */
+  putContacts(contacts: ContactRecord[]): Promise<void>
   /** Removes the contact's record (and with it its secrets); no record is no error. */
   deleteContact(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */

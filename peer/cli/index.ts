@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 // The commands are defined here (for --help and parsing) but each one's module is imported only when
 // it runs: a command through the running daemon (daemon-link.ts) never loads libp2p or libsodium.
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
-import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
+import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, UsageError, exitCodeFor } from './exit-codes.js'
 import { createOutput } from './output.js'
 import { parseDurationMs } from '../../protocols/common/duration.js'
 import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/schedule.js'
@@ -142,10 +142,26 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./backup.js')).backupCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('restore'))
-    .description('restore your identity and contacts from a backup file into the data dir (not while a daemon runs on it)')
-    .argument('<file>', 'the file written by `gini backup`')
+    .description('restore your identity and contacts from a backup file into the data dir, or only your identity from its recovery phrase (not while a daemon runs on it)')
+    .argument('[file]', 'the file written by `gini backup`')
+    .option('--mnemonic', 'restore the peer id and PPK from the recovery phrase of `gini key --mnemonic` (GINI_MNEMONIC, else asked)')
     .option('--force', 'replace the identity the data dir already holds (its records are kept in <data>/replaced-<ms>/)')
-    .action(async (file: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./backup.js')).restoreCommand(ctx, file, opts) }, cmd, [file]) })
+    .action(async (file: string | undefined, opts, cmd: Command) => {
+      await run(async (ctx) => {
+        if (opts.mnemonic === true) {
+          if (file != null) throw new UsageError('Give a backup file or --mnemonic, not both.')
+          await (await import('./key.js')).restoreMnemonicCommand(ctx, opts)
+          return
+        }
+        if (file == null) throw new UsageError('Which backup file? `gini restore FILE`, or `gini restore --mnemonic` for the recovery phrase.')
+        await (await import('./backup.js')).restoreCommand(ctx, file, opts)
+      }, cmd, file == null ? [] : [file])
+    })
+
+  addGlobalOptions(program.command('key'))
+    .description('show your peer id and PPK; with --mnemonic, the recovery phrase that restores them')
+    .option('--mnemonic', 'print the 24-word recovery phrase (two of them for an identity made before recovery phrases)')
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./key.js')).keyCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')

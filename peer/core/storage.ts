@@ -10,6 +10,11 @@ export interface IdentityRecord {
   /** X25519 private key, the `ppk` (32 bytes). */
   ppkPrivate: Uint8Array
   createdAtMs: number
+  /**
+   * §20.2: the 32-byte root entropy both keys were derived from (shown as the 24-word mnemonic).
+   * Absent for an identity made before §20.2, or restored from its two raw-key mnemonics.
+   */
+  rootEntropy?: Uint8Array
 }
 
 export type ReachabilityState = 'online' | 'offline' | 'unreachable' | 'expired'
@@ -107,6 +112,11 @@ export interface GiniStorage {
   listContacts(): Promise<ContactRecord[]>
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
+  /**
+   * Many contacts at once (a restore, §20.1): each record as putContact writes it, durable when this
+   * resolves. Not one transaction: an interrupted call leaves some written, and is run again.
+   */
+  putContacts(contacts: ContactRecord[]): Promise<void>
   /** Removes the contact's record (and with it its secrets); no record is no error. */
   deleteContact(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */

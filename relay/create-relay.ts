@@ -29,6 +29,7 @@ import { dropReservationsOnDisconnect } from './reservations.js'
 import { NetQuota } from './net-quota.js'
 import { relayNoiseCrypto } from './noise-crypto.js'
 import { closeIdleConnections, connectionGater } from './connection-slots.js'
+import { TrustedProxies, trustForwardedFor } from './forwarded-for.js'
 import { systemClock } from '../protocols/common/clock.js'
 import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS } from '../protocols/fc/index.js'
@@ -108,6 +109,11 @@ export interface RelayOptions {
   mailboxMaxTotalBytes?: number
   /** Called with each mailbox outcome (plain words, no tokens): for metrics. */
   onMailboxOutcome?: (outcome: MailboxOutcome) => void
+  /**
+   * Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For the WebSocket listener
+   * believes for the per-IP limits (relay/forwarded-for.ts). Default: none, the header is ignored.
+   */
+  trustProxy?: string[]
   /** ICE servers handed to peers on /gini/ice/1 (docs/protocol.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
   ice?: IceConfig
 }
@@ -137,6 +143,9 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   const registry = options.metrics != null ? new Registry() : undefined
   let metrics: RelayMetrics | undefined
   const onRefused = (limit: string): void => { metrics?.limitRejected(limit) }
+  // Before anything listens: a bad entry is a start-up error.
+  const trusted = options.trustProxy != null && options.trustProxy.length > 0 ? new TrustedProxies(options.trustProxy) : undefined
+  const ws = trusted != null ? trustForwardedFor(webSockets(), trusted, () => { metrics?.forwardedForInvalid() }) : webSockets()
   const maxConnections = options.maxConnections ?? C.MAX_CONNECTIONS
   const connectionQuota = new NetQuota('connections', {
     total: maxConnections,
@@ -164,7 +173,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
     addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS, ...(options.announce != null ? { announce: options.announce } : {}) },
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), ws],
     // Noise with node:crypto KeyObjects (relay/noise-crypto.ts): the default's DER round trips cost most of a handshake.
     connectionEncrypters: [noise({ crypto: relayNoiseCrypto })],
     streamMuxers: [yamux({

@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
 
 describe('gini contact rename / block / unblock / delete', function () {
@@ -29,12 +29,7 @@ describe('gini contact rename / block / unblock / delete', function () {
     daemon = run(GINI, ['--data', join(dir, 'alice'), 'daemon', '--json'])
     procs.push(daemon)
     await daemon.waitFor(o => o.event === 'listening' && o.addrs.length > 0)
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini('bob', 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    await pairByCli(join(dir, 'alice'), join(dir, 'bob'))
   })
   after(async () => {
     for (const p of procs) p.kill()

@@ -4,39 +4,23 @@
 // real session, test/helpers/session-as.ts) and leave the card unchanged.
 import { expect } from 'chai'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { ownCardUpdate } from '../../peer/core/card-update.js'
 import { buildVCard, parseVCard } from '../../protocols/contact/index.js'
 import { fromHex, signCardUpdate } from '../../protocols/crypto/index.js'
-import { FakeClock } from '../helpers/fake-clock.js'
-import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
+import { isState, waitForEvent, withPairedDaemons, type DaemonPeer } from '../helpers/daemons.js'
 import { sessionAs } from '../helpers/session-as.js'
 
 const isUpdated = (e: DaemonEvent): boolean => e.event === 'contact-updated'
 
 describe('card updates (§19) between two daemons', function () {
   this.timeout(120_000)
-  let relay: Relay
   let relayAddr: string
   let alice: DaemonPeer
   let bob: DaemonPeer
-  const cleanups: Array<() => Promise<void>> = []
-
-  before(async () => {
-    relay = await startRelay()
-    relayAddr = relay.multiaddrs[0].toString()
-  })
-  after(async () => { await relay.stop() })
-  beforeEach(async () => {
-    const clock = new FakeClock(Date.now())
-    alice = await daemonPeer('Alice', clock)
-    cleanups.push(alice.cleanup)
-    bob = await daemonPeer('Bob', clock)
-    cleanups.push(bob.cleanup)
-    await pair(alice, bob, relayAddr)
-  })
-  afterEach(async () => { while (cleanups.length > 0) await cleanups.pop()!().catch(() => {}) })
+  const paired = withPairedDaemons()
+  const cleanups = paired.cleanups
+  beforeEach(() => { ({ relayAddr, alice, bob } = paired) })
 
   it('a profile change reaches the connected contact: new name, email and photo stored and reported; the sender marks it sent', async () => {
     await alice.start({ relays: [relayAddr] })

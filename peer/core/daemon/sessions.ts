@@ -2,8 +2,9 @@
 // runs /gini/session/1 on every new connection between two contacts — I = dialer, R = listener —
 // storing the new SharedSecret only after both confirmations (SS_prev := SS_cur). Also
 // AddressUpdate both ways. A "link" is an open connection with a confirmed session: it is what
-// makes a contact `online`. Links live on the long-term node, or on a restore run's node for a
-// restored connection (§8.4: "a restored connection counts as one").
+// makes a contact `online`. Links live on a presence node (§21), or on a restore run's node for a
+// restored connection (§8.4). Which contact a connection belongs to is what §8 proved on it, never
+// its remote peer id (§21.3).
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -18,8 +19,8 @@ import {
   CARD_UPDATE_TIMEOUT_MS, sendCardUpdate, answerCardUpdate, type CardUpdate, type SessionResult
 } from '../../../protocols/session/index.js'
 import { applyCardUpdate, checkCardUpdate } from '../card-update.js'
-import { connectToVerifiedPeer, isDirectConnection } from '../dial-peer.js'
-import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
+import { connectToVerifiedPeer, isDirectConnection, type VerifiedPeerConnection } from '../dial-peer.js'
+import { ContactBook, addressesNewestFirst, contactsNaming, mergeAddresses, peerIdTextOf } from '../contact-book.js'
 import type { GiniStorage } from '../storage.js'
 import type { DaemonEventListener } from './events.js'
 import { withTimeout } from '../signals.js'
@@ -50,8 +51,10 @@ export interface SessionsInit {
   /** Own permanent X25519 pair (ppk, PPK). */
   ppk: X25519KeyPair
   clock: Clock
-  /** Own long-term addresses, announced in hello/reply and AddressUpdate. */
+  /** Own presence addresses, announced in hello/reply and AddressUpdate. */
   ownAddrs: () => Multiaddr[]
+  /** Own peer ids (long-term and presence): addresses naming them are never stored for a contact (§21.2). */
+  ownIds: () => ReadonlySet<string>
   emit: DaemonEventListener
   /** Per-attempt deadlines of the WebRTC upgrade (dial-peer.ts). */
   attemptTimeoutsMs: number[]
@@ -112,15 +115,29 @@ export class Sessions {
   }
 
   /**
-   * An inbound /gini/session/1 stream: a hello (§8.3 as R) or an AddressUpdate. On the long-term node
-   * the contact is the remote peer id; on a restore run's node it is that run's contact (`contactId`).
+   * The contact whose confirmed session this connection carries (§21.3), waiting boundedly for one
+   * being stored (a stream may arrive a moment before, §8.3); undefined if none.
+   */
+  async contactOn (connection: Connection): Promise<string | undefined> {
+    for (let waited = 0; ; waited += SESSION_POLL_MS) {
+      const id = this.boundTo(connection)
+      if (id != null) return id
+      if (this.stopped || waited >= SESSION_SETTLE_WAIT_MS || connection.status !== 'open') return undefined
+      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
+    }
+  }
+
+  /**
+   * An inbound /gini/session/1 stream: a hello (§8.3 as R) or an AddressUpdate. On a presence node
+   * the contact is the one bound to the connection, else the one whose addresses name the dialer
+   * (§21.3: only §8 then proves it); on a restore run's node it is that run's contact (`contactId`).
    */
   async handleInbound (stream: Stream, connection: Connection, contactId?: string): Promise<SessionVia | undefined> {
-    const id = contactId ?? connection.remotePeer.toString()
-    const contact = this.stopped ? undefined : await this.init.book.get(id)
+    const id = contactId ?? this.boundTo(connection) ?? await this.candidateFor(connection.remotePeer.toString())
+    const contact = this.stopped || id == null ? undefined : await this.init.book.get(id)
     // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
     // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
-    if (contact == null || contact.state === 'expired' || contact.blocked === true) {
+    if (id == null || contact == null || contact.state === 'expired' || contact.blocked === true) {
       stream.abort(new Error('not a contact'))
       return undefined
     }
@@ -135,10 +152,8 @@ export class Sessions {
       return undefined
     }
     if (first.addressUpdate != null) {
-      // On a run identity the remote is anonymous: only a connection that already carries a
-      // confirmed session may update the addresses (§8.4: "only between long-term identities").
-      const allowed = contactId == null || this.hasLink(id, connection)
-      if (!allowed) { channel.abort(new Error('no session on this connection')); return undefined }
+      // Only a connection that already carries a confirmed session with the contact (§8.4, §21.3).
+      if (!this.hasLink(id, connection)) { channel.abort(new Error('no session on this connection')); return undefined }
       await this.receiveAddressUpdate(id, first, channel)
       return undefined
     }
@@ -159,7 +174,7 @@ export class Sessions {
     }
   }
 
-  /** Reconnects from the long-term node: saved addresses newest first, WebRTC first, then §8 as I. */
+  /** Reconnects from our presence node: saved addresses newest first, WebRTC first, then §8 as I. */
   async dialContact (node: Libp2p, id: string, signal?: AbortSignal): Promise<boolean> {
     return await this.withDialLock(id, async () => {
       if (this.isOnline(id) || this.stopped) return this.isOnline(id)
@@ -170,9 +185,7 @@ export class Sessions {
       const bound = withTimeout(signal, DIAL_CONTACT_TIMEOUT_MS)
       let connection: Connection | undefined
       try {
-        connection = (await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs }, {
-          signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs
-        }))?.connection
+        connection = (await connectToNamedPeers(node, multiaddrs, { signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs }))?.connection
       } catch {
         return false
       }
@@ -196,7 +209,7 @@ export class Sessions {
       const webrtc = addressesNewestFirst(contact).filter(ma => ma.toString().includes('/p2p-circuit/webrtc'))
       if (webrtc.length === 0) return false
       const bound = withTimeout(undefined, DIAL_CONTACT_TIMEOUT_MS)
-      const connected = await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs: webrtc }, {
+      const connected = await connectToNamedPeers(node, webrtc, {
         signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs, force: true
       }).catch(() => undefined)
       if (connected == null || !connected.direct) return false
@@ -325,7 +338,7 @@ export class Sessions {
       // §8.4: "the receiver keeps the highest `seq` per contact, applies higher ones and ignores the rest".
       if ((c.addressSeqSeen ?? 0) >= seq) return false
       c.addressSeqSeen = seq
-      c.addresses = mergeAddresses(c.addresses, update.multiaddrs, id, now)
+      c.addresses = mergeAddresses(c.addresses, update.multiaddrs, this.init.ownIds(), now)
       applied = true
     })
     if (applied) this.init.emit({ event: 'address-update', id, direction: 'received', seq })
@@ -338,7 +351,7 @@ export class Sessions {
     sodium.memzero(result.sharedSecret)
     const stored = await this.init.book.update(id, (c) => {
       c.sharedSecret = { current: secret, previous: c.sharedSecret.current }
-      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs, id, now)
+      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs, this.init.ownIds(), now)
       c.lastSeenMs = now
       c.state = 'online'
       delete c.crp // "a success resets the count" (§9.4)
@@ -360,6 +373,18 @@ export class Sessions {
     // §19: a card the contact does not have yet goes out on the new session.
     if (first) void this.sendCard(id)
     return true
+  }
+
+  /** The contact a confirmed session on this connection belongs to. */
+  private boundTo (connection: Connection): string | undefined {
+    for (const [id, set] of this.links) if ([...set].some(l => l.connection === connection)) return id
+    return undefined
+  }
+
+  /** §21.3: the contact whose known addresses name this dialer, most recently learned first. */
+  private async candidateFor (peerId: string): Promise<string | undefined> {
+    if (this.stopped) return undefined
+    return contactsNaming(await this.init.book.list(), peerId)[0]?.id
   }
 
   private hasLink (id: string, connection: Connection): boolean {
@@ -387,4 +412,23 @@ export class Sessions {
   private ownAddrBytes (): Uint8Array[] {
     return this.init.ownAddrs().map(ma => ma.bytes)
   }
+}
+
+/**
+ * Dials the presence identities these addresses name (§21.3), one peer id after another in the
+ * order the addresses come, each with §6.10's order (dial-peer.ts).
+ */
+async function connectToNamedPeers (node: Libp2p, multiaddrs: Multiaddr[], opts: Parameters<typeof connectToVerifiedPeer>[2]): Promise<VerifiedPeerConnection | undefined> {
+  const ids: string[] = []
+  for (const ma of multiaddrs) {
+    const id = peerIdTextOf(ma.toString())
+    if (id != null && !ids.includes(id)) ids.push(id)
+  }
+  for (const id of ids) {
+    let peerId
+    try { peerId = peerIdFromString(id) } catch { continue }
+    const connected = await connectToVerifiedPeer(node, { peerId, multiaddrs }, opts)
+    if (connected != null) return connected
+  }
+  return undefined
 }

@@ -147,12 +147,13 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     cleanups.push(async () => { await second.stop() })
     const third = await startRelay()
     cleanups.push(async () => { await third.stop() })
+    await pair(alice, bob, relayAddr)
     const [r2, r3] = [second.multiaddrs[0].toString(), third.multiaddrs[0].toString()]
-    // Paired through her first relay: her card names the presence id she has there (docs/protocol.md §21.2).
-    await pair(alice, bob, r2)
     await alice.start({ relays: [r2, r3], ...daemonOpts })
-    await bob.start({ relays: [r2], ...daemonOpts })
-    // If Bob is the side that dials second, let him dial.
+    await bob.start({ relays: [relayAddr], ...daemonOpts })
+    // Only Bob can be reached at a saved address; if he is the side that dials second, let him dial.
+    // He does not know her presence id at r2 (her card names the one at the pairing relay): the
+    // hello's hint tells him who dials (docs/protocol.md §21.3).
     clock.advance(2_200)
     await waitForEvent(bob.log, isState('online'))
     await waitForEvent(alice.log, isState('online'))

@@ -446,6 +446,7 @@ export class Daemon {
   private async rotate (): Promise<void> {
     if (this.stopped) return
     if (this.rotating != null) return await this.rotating
+    const before = this.current.day
     this.rotating = (async () => {
       const day = presenceDay(this.ctx.clock.now())
       if (day === this.current.day) return
@@ -469,7 +470,12 @@ export class Daemon {
       await this.sessions.announce()
       for (const runner of this.redials.values()) runner.runNow()
       await this.reapRetired()
-    })().finally(() => { this.rotating = undefined; this.scheduleRotation() })
+    })().finally(() => {
+      this.rotating = undefined
+      this.scheduleRotation()
+      // The clock moved past another midnight while this rotation ran (only after one that succeeded).
+      if (!this.stopped && this.current.day !== before && presenceDay(this.ctx.clock.now()) !== this.current.day) void this.rotate()
+    })
     await this.rotating
   }
 

@@ -9,13 +9,13 @@ import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { fromHex, sodium, toHex, type X25519KeyPair } from '../../../protocols/crypto/index.js'
+import { ctEqual, fromHex, sessionHint, sodium, toHex, SESSION_HINT_BYTES, type X25519KeyPair } from '../../../protocols/crypto/index.js'
 import {
   ProtocolViolationError, errorFrame, type FrameChannel, refuse, type Clock
 } from '../../../protocols/common/index.js'
 import {
   sessionChannel, runSessionInitiator, runSessionResponder, sendAddressUpdate, readAddressUpdate,
-  SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
+  SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS, SESSION_KEY_BYTES,
   CARD_UPDATE_TIMEOUT_MS, sendCardUpdate, answerCardUpdate, type CardUpdate, type SessionResult
 } from '../../../protocols/session/index.js'
 import { applyCardUpdate, checkCardUpdate } from '../card-update.js'
@@ -133,14 +133,7 @@ export class Sessions {
    * (§21.3: only §8 then proves it); on a restore run's node it is that run's contact (`contactId`).
    */
   async handleInbound (stream: Stream, connection: Connection, contactId?: string): Promise<SessionVia | undefined> {
-    const id = contactId ?? this.boundTo(connection) ?? await this.candidateFor(connection.remotePeer.toString())
-    const contact = this.stopped || id == null ? undefined : await this.init.book.get(id)
-    // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
-    // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
-    if (id == null || contact == null || contact.state === 'expired' || contact.blocked === true) {
-      stream.abort(new Error('not a contact'))
-      return undefined
-    }
+    if (this.stopped) { stream.abort(new Error('stopping')); return undefined }
     const channel = sessionChannel(stream)
     const signal = AbortSignal.timeout(SESSION_HANDSHAKE_TIMEOUT_MS)
     let first: SessionMessage
@@ -149,6 +142,14 @@ export class Sessions {
     } catch (err) {
       if (err instanceof ProtocolViolationError) await refuse(channel, errorFrame('PROTOCOL_VIOLATION'), err)
       else channel.abort(err instanceof Error ? err : new Error(String(err)))
+      return undefined
+    }
+    const id = contactId ?? this.boundTo(connection) ?? (first.hello != null ? await this.candidateFor(connection.remotePeer.toString(), first.hello) : undefined)
+    const contact = this.stopped || id == null ? undefined : await this.init.book.get(id)
+    // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
+    // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
+    if (id == null || contact == null || contact.state === 'expired' || contact.blocked === true) {
+      channel.abort(new Error('not a contact'))
       return undefined
     }
     if (first.addressUpdate != null) {
@@ -229,6 +230,7 @@ export class Sessions {
         peerPPK: fromHex(contact.ppk),
         multiaddrs: this.ownAddrBytes(),
         atMs: this.init.clock.now(),
+        hintKey: fromHex(contact.sharedSecret.current),
         signal: bound
       })
       return await this.confirmed(id, result, connection, via)
@@ -381,10 +383,21 @@ export class Sessions {
     return undefined
   }
 
-  /** §21.3: the contact whose known addresses name this dialer, most recently learned first. */
-  private async candidateFor (peerId: string): Promise<string | undefined> {
+  /**
+   * §21.3: the contact the hello's hint names (keyed by either of its SharedSecrets), else the one
+   * whose known addresses name this dialer, most recently learned first. Only §8 then proves it.
+   */
+  private async candidateFor (peerId: string, hello: NonNullable<SessionMessage['hello']>): Promise<string | undefined> {
     if (this.stopped) return undefined
-    return contactsNaming(await this.init.book.list(), peerId)[0]?.id
+    const contacts = (await this.init.book.list()).filter(c => c.state !== 'expired' && c.blocked !== true)
+    if (hello.hint?.length === SESSION_HINT_BYTES && hello.e.length === SESSION_KEY_BYTES) {
+      for (const c of contacts) {
+        for (const ss of [c.sharedSecret.current, c.sharedSecret.previous]) {
+          if (ss != null && ctEqual(sessionHint(fromHex(ss), hello.e), hello.hint)) return c.id
+        }
+      }
+    }
+    return contactsNaming(contacts, peerId)[0]?.id
   }
 
   private hasLink (id: string, connection: Connection): boolean {

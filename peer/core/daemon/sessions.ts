@@ -21,7 +21,7 @@ import {
 import { applyCardUpdate, checkCardUpdate } from '../card-update.js'
 import { connectToVerifiedPeer, isDirectConnection, type VerifiedPeerConnection } from '../dial-peer.js'
 import { ContactBook, addressesNewestFirst, contactsNaming, mergeAddresses, peerIdTextOf } from '../contact-book.js'
-import type { GiniStorage } from '../storage.js'
+import type { ContactRecord, GiniStorage } from '../storage.js'
 import type { DaemonEventListener } from './events.js'
 import { withTimeout } from '../signals.js'
 import { KeyedQueue } from '../keyed-queue.js'
@@ -35,6 +35,9 @@ export const SESSION_MAX_OUTBOUND_STREAMS = 8
 /** How long a stream of a protocol built on sessions (chat, files) waits for its session to be stored. */
 export const SESSION_SETTLE_WAIT_MS = 3_000
 const SESSION_POLL_MS = 25
+
+/** A contact whose streams are reset on open: blocked (§19) or expired (§9.3, a new pairing is needed). */
+const refused = (c: ContactRecord): boolean => c.state === 'expired' || c.blocked === true
 
 export type SessionVia = 'dial' | 'inbound' | 'restore'
 
@@ -128,12 +131,15 @@ export class Sessions {
   }
 
   /**
-   * An inbound /gini/session/1 stream: a hello (§8.3 as R) or an AddressUpdate. On a presence node
-   * the contact is the one bound to the connection, else the one whose addresses name the dialer
-   * (§21.3: only §8 then proves it); on a restore run's node it is that run's contact (`contactId`).
+   * An inbound /gini/session/1 stream: a hello (§8.3 as R), an AddressUpdate or a CardUpdate. On a
+   * presence node the contact is the one bound to the connection, else the one the hello's hint or
+   * addresses name (§21.3: only §8 then proves it); on a restore run's node it is that run's contact
+   * (`contactId`).
    */
   async handleInbound (stream: Stream, connection: Connection, contactId?: string): Promise<SessionVia | undefined> {
     if (this.stopped) { stream.abort(new Error('stopping')); return undefined }
+    // §19: a dialer already known to be a blocked or expired contact is reset on open, unread.
+    if (await this.refusedUnread(connection, contactId)) { stream.abort(new Error('not a contact')); return undefined }
     const channel = sessionChannel(stream)
     const signal = AbortSignal.timeout(SESSION_HANDSHAKE_TIMEOUT_MS)
     let first: SessionMessage
@@ -148,7 +154,7 @@ export class Sessions {
     const contact = this.stopped || id == null ? undefined : await this.init.book.get(id)
     // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
     // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
-    if (id == null || contact == null || contact.state === 'expired' || contact.blocked === true) {
+    if (id == null || contact == null || refused(contact)) {
       channel.abort(new Error('not a contact'))
       return undefined
     }
@@ -389,15 +395,31 @@ export class Sessions {
    */
   private async candidateFor (peerId: string, hello: NonNullable<SessionMessage['hello']>): Promise<string | undefined> {
     if (this.stopped) return undefined
-    const contacts = (await this.init.book.list()).filter(c => c.state !== 'expired' && c.blocked !== true)
+    const all = await this.init.book.list()
     if (hello.hint?.length === SESSION_HINT_BYTES && hello.e.length === SESSION_KEY_BYTES) {
-      for (const c of contacts) {
+      // A hint naming a blocked or expired contact names it all the same: the caller resets it (§19).
+      for (const c of all) {
         for (const ss of [c.sharedSecret.current, c.sharedSecret.previous]) {
           if (ss != null && ctEqual(sessionHint(fromHex(ss), hello.e), hello.hint)) return c.id
         }
       }
     }
-    return contactsNaming(contacts, peerId)[0]?.id
+    return contactsNaming(all.filter(c => !refused(c)), peerId)[0]?.id
+  }
+
+  /**
+   * Whether the dialer is known before its first frame as a contact whose streams are reset (§19,
+   * §9.3 expiry): the connection's or restore run's contact, or every contact whose known addresses
+   * name the remote peer id. Anyone else is read first: only the hello's hint may name it (§21.3).
+   */
+  private async refusedUnread (connection: Connection, contactId?: string): Promise<boolean> {
+    const known = contactId ?? this.boundTo(connection)
+    if (known != null) {
+      const contact = await this.init.book.get(known)
+      return contact == null || refused(contact)
+    }
+    const naming = contactsNaming(await this.init.book.list(), connection.remotePeer.toString())
+    return naming.length > 0 && naming.every(refused)
   }
 
   private hasLink (id: string, connection: Connection): boolean {

@@ -8,6 +8,7 @@ import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { createPeerNode, FileStorage } from '../../peer/index.js'
 import { loadIdentity } from '../../peer/core/identity.js'
+import { presenceDay, presenceKey, relayPeerIdOf } from '../../peer/core/presence.js'
 import { CHAT_PROTOCOL } from '../../protocols/chat/index.js'
 import { SESSION_PROTOCOL } from '../../protocols/session/index.js'
 import { FakeClock } from '../helpers/fake-clock.js'
@@ -61,9 +62,11 @@ describe('blocking a contact (§19) between two daemons', function () {
     const aliceAddr = alice.daemon!.addrs.find(a => !a.toString().includes('/webrtc'))!
     await bob.stopDaemon()
 
-    // Bob's own identity opens the streams himself: each is reset at once, before any frame.
+    // Bob's presence identity of the day (§21.1), the peer id Alice knows him by from his addresses,
+    // opens the streams himself: each is reset at once, before any frame.
     const identity = await loadIdentity(new FileStorage(bob.dir))
-    const asBob: Libp2p = await createPeerNode({ privateKey: identity!.privateKey })
+    const presence = presenceKey(identity!, relayPeerIdOf(relay.multiaddrs[0])!, presenceDay(clock.now()))
+    const asBob: Libp2p = await createPeerNode({ privateKey: presence })
     try {
       for (const protocol of [SESSION_PROTOCOL, CHAT_PROTOCOL]) {
         const stream = await asBob.dialProtocol(aliceAddr, protocol, { signal: AbortSignal.timeout(15_000), runOnLimitedConnection: true })

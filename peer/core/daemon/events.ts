@@ -27,7 +27,10 @@ export type CrpStep =
 export type RelayStatus = 'connected' | 'disconnected' | 'unreachable'
 
 export type DaemonEvent =
-  | { event: 'listening', peerId: string, addrs: string[] }
+  /** `peerId`: the long-term id; `presenceId`: the day's presence id the addresses name (docs/protocol.md §21). */
+  | { event: 'listening', peerId: string, presenceId?: string, addrs: string[] }
+  /** A new UTC day's presence identity holds the reservation (§21.4). */
+  | { event: 'presence-rotated', presenceId: string, day: number }
   | { event: 'relay', status: RelayStatus, relay: string }
   | { event: 'contact-state', id: string, name: string, state: ReachabilityState, restore?: RestoreStatus }
   | { event: 'session', id: string, direct: boolean, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }

@@ -48,11 +48,12 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
   addGlobalOptions(program.command('invite'))
     .description('show a new Flash Code and pair with whoever enters it (valid 3 minutes)')
     .option('--long', 'a 10-symbol code (more margin against a hostile relay)')
+    .option('--qr', 'also draw the code as a QR code, for the other side to scan (docs/protocol.md §4.4)')
     .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).inviteCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('accept'))
-    .description('pair using the Flash Code the other side read out to you')
-    .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter)')
+    .description('pair using the Flash Code the other side read out to you (or its QR text)')
+    .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter), or its QR text GINI:FC/5H7M8GQ2')
     .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).acceptCommand(ctx, code) }, cmd, [code]) })
 
   addGlobalOptions(program.command('contacts'))
@@ -91,6 +92,14 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .option('--yes', 'do not ask')
     .action(async (query: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).deleteCommand(ctx, query, opts) }, cmd, [query]) })
+  for (const accept of [true, false]) {
+    addGlobalOptions(contact.command(accept ? 'accept-key' : 'reject-key'))
+      .description(accept
+        ? "accept a contact's new permanent key from a re-pairing (its safety number changes; no longer verified)"
+        : "reject a contact's new permanent key from a re-pairing (the contact keeps its old key)")
+      .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+      .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).keyChangeCommand(ctx, query, accept) }, cmd, [query]) })
+  }
 
   addGlobalOptions(program.command('safety-number'))
     .description('show the safety number you and a contact compare to check each holds the other\'s keys')

@@ -67,7 +67,7 @@ export function encodeRecords (r: BackupRecords): Uint8Array {
       rootEntropy: r.identity.rootEntropy == null ? undefined : toHex(r.identity.rootEntropy)
     },
     card: r.profile == null ? null : { vcard: r.profile },
-    node: r.node == null ? null : { addressSeq: r.node.addressSeq },
+    node: r.node == null ? null : { addressSeq: r.node.addressSeq, cardSeq: r.node.cardSeq },
     contacts: [...r.contacts].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     // §19: omitted when there are none, so such a backup is what it was before manual contacts.
     manualContacts: r.manualContacts == null || r.manualContacts.length === 0
@@ -112,6 +112,10 @@ export function decodeRecords (plaintext: Uint8Array): BackupRecords {
   if (doc.node != null) {
     if (!isObject(doc.node) || !Number.isSafeInteger(doc.node.addressSeq) || doc.node.addressSeq < 0) throw new BackupContentError('node.addressSeq is not a non-negative integer')
     node = { addressSeq: doc.node.addressSeq }
+    if (doc.node.cardSeq != null) {
+      if (!Number.isSafeInteger(doc.node.cardSeq) || doc.node.cardSeq < 0) throw new BackupContentError('node.cardSeq is not a non-negative integer')
+      node.cardSeq = doc.node.cardSeq
+    }
   }
   if (!Array.isArray(doc.contacts)) throw new BackupContentError('contacts is not a list')
   const seen = new Set<string>()

@@ -55,6 +55,24 @@ export interface ContactRecord {
   nickname?: string
   /** §19: true while blocked (streams refused, never dialled); absent otherwise. */
   blocked?: boolean
+  /** §18.1: a re-pairing brought a new PPK; kept here, unused, until the user accepts or rejects it. */
+  keyChange?: PendingKeyChange
+  /** §19 CardUpdate: the highest `seq` accepted from this contact. */
+  cardSeqSeen?: number
+  /** §19 CardUpdate outbox: the own card `seq` this contact has (lower than NodeState.cardSeq: send it). */
+  cardSeqSent?: number
+}
+
+/** The new key, card and SharedSecret of a re-pairing under a known peer id (docs/protocol.md §18.1). */
+export interface PendingKeyChange {
+  /** The new PPK, hex. */
+  ppk: string
+  name: string
+  vcard: string
+  addresses: KnownAddress[]
+  /** The SharedSecret agreed with the new PPK, hex. Secret. */
+  sharedSecret: string
+  atMs: number
 }
 
 /** The mailbox chains (docs/protocol.md §16.2) started from one SharedSecret. Chain and message keys are secret (hex). */
@@ -82,6 +100,8 @@ export interface CrpRecord {
 export interface NodeState {
   /** §8.4, §13.3 #10: the last AddressUpdate `seq` sent (one counter per long-term identity, never reset). */
   addressSeq: number
+  /** §19: the own card's CardUpdate `seq` (one counter per long-term identity, never reset); absent: 0. */
+  cardSeq?: number
 }
 
 export interface GiniStorage {

@@ -1,6 +1,5 @@
 // `gini contact add --manual` and the manual contacts of docs/protocol.md §19 wherever the CLI
 // names contacts: entered by hand, no key and no secret, so nothing is ever sent to them.
-import { randomBytes } from 'node:crypto'
 import { FileStorage } from '../adapters/file-storage.js'
 import type { ManualContactRecord, ManualContactView } from '../core/manual-contacts.js'
 import type { CliContext } from './context.js'
@@ -48,14 +47,14 @@ export async function addManualCommand (ctx: CliContext, opts: AddManualOptions)
   const storage = new FileStorage(ctx.dataDir)
   if (await storage.loadIdentity() == null) throw Object.assign(new Error(`No identity in ${ctx.dataDir} yet: create one with \`gini init --name "Your Name"\`.`), { name: 'IdentityMissingError' })
   const photo = opts.photo != null ? await readPhoto(opts.photo) : undefined
-  const { buildManualVCard, manualContactView } = await import('../core/manual-contacts.js')
+  const { buildManualVCard, manualContactView, newManualContactId } = await import('../core/manual-contacts.js')
   let vcard: string
   try {
     vcard = buildManualVCard({ name: opts.name, email: opts.email, tel: opts.tel, address: opts.address, payment: opts.payment, photo }, Date.now())
   } catch (err) {
     throw new UsageError(`Cannot make a card of that: ${(err as Error).message}`)
   }
-  const record = { id: `m${randomBytes(10).toString('hex')}`, vcard }
+  const record = { id: newManualContactId(), vcard }
   await storage.putManualContact(record)
   const view = manualContactView(record)
   ctx.out.event({ event: 'manual-contact-added', ...view }, `Added ${view.name} as a manual contact (${record.id}): kept on this device only, not verified, and never sent anything.`)

@@ -21,6 +21,12 @@ export interface ManualContactFields {
 
 export const MANUAL_ID = /^m[0-9a-f]{20}$/
 
+/** A new §19 id: `m` and 10 random bytes in lowercase hex, so never a peer id. */
+export function newManualContactId (): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(10))
+  return 'm' + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+}
+
 /** The vCard of §19 for typed fields; `nowMs` goes into REV. Throws on an empty name or a too large photo. */
 export function buildManualVCard (f: ManualContactFields, nowMs: number): string {
   const base = buildVCard({ name: f.name, email: f.email, phone: f.tel, photo: f.photo })

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { launchChromium, startWebStack, WebPeer, type WebStack } from '../helpers/browser.js'
+import { launchChromium, startWebStack, WebPeer, PHONE_VIEWPORT, type WebStack } from '../helpers/browser.js'
 import { run, GINI } from '../helpers/processes.js'
 import { MnemonicError, mnemonicToBytes } from '../../protocols/crypto/index.js'
 
@@ -154,5 +154,47 @@ describe('web client in Chromium: recovery words and manual contacts', function 
     await page.waitForSelector('[data-testid=contact-list][data-manual-count="0"]')
     expect(await page.$(item)).to.equal(null)
     expect(restored.problems, restored.problems.join('\n')).to.deep.equal([])
+  })
+
+  it('a profile database of version 1 (before manual contacts) opens: its card is kept and a contact can be added by hand', async () => {
+    // The page's origin without the app (config.json), so version 1 is written before the app opens it.
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT })
+    const page = await context.newPage()
+    const problems: string[] = []
+    page.on('pageerror', err => { problems.push(err.message) })
+    await page.goto(`${stack.web.url.replace(/\/$/, '')}/config.json`)
+    await page.evaluate(async () => await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open('giniconnect-old', 1)
+      req.onupgradeneeded = () => {
+        const db = req.result
+        db.createObjectStore('identity')
+        db.createObjectStore('profile')
+        db.createObjectStore('contacts', { keyPath: 'id' })
+        db.createObjectStore('nodeState')
+      }
+      req.onerror = () => { reject(req.error) }
+      req.onsuccess = () => {
+        const tx = req.result.transaction('profile', 'readwrite')
+        tx.objectStore('profile').put({ vcard: 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Old Timer\r\nEND:VCARD\r\n' }, 'self')
+        tx.oncomplete = () => { req.result.close(); resolve() }
+        tx.onerror = () => { reject(tx.error) }
+      }
+    }))
+    await page.goto(`${stack.web.url.replace(/\/$/, '')}/?profile=old`)
+    await page.waitForSelector('body[data-ready="true"]')
+    expect(await page.textContent('[data-testid=my-card]')).to.include('Old Timer')
+    await page.click('[data-testid=add-manual-contact]')
+    await page.fill('[data-testid=manual-name]', 'Eve Plumber')
+    await page.click('[data-testid=manual-save]')
+    await page.waitForSelector('[data-testid=manual-contact-mark]')
+    await page.goto(`${stack.web.url.replace(/\/$/, '')}/?profile=old#/`)
+    await page.waitForSelector('[data-testid=manual-contact-item][data-name="Eve Plumber"]')
+    const version = await page.evaluate(async () => await new Promise<number>((resolve) => {
+      const req = indexedDB.open('giniconnect-old')
+      req.onsuccess = () => { resolve(req.result.version); req.result.close() }
+    }))
+    expect(version).to.equal(2)
+    expect(problems, problems.join('\n')).to.deep.equal([])
+    await context.close()
   })
 })

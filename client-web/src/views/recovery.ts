@@ -51,7 +51,8 @@ export function recoveryWordsPart (app: App): HTMLElement {
 function wordsError (err: unknown, words: string[]): ShownError {
   if (err instanceof MnemonicError) {
     if (err.position != null) {
-      return { code: 'BAD_RECOVERY_WORD', title: `Word ${err.position} is not a recovery word`, detail: `“${words[err.position - 1] ?? ''}” (word ${err.position}) is not on the list of recovery words: check its spelling. Nothing was changed.`, retryable: false }
+      // Named by position only, as `gini restore --mnemonic` does: the words stay out of messages.
+      return { code: 'BAD_RECOVERY_WORD', title: `Word ${err.position} is not a recovery word`, detail: `Word ${err.position} of the ${words.length} is not on the list of recovery words: check its spelling. Nothing was changed.`, retryable: false }
     }
     if (/checksum/.test(err.message)) {
       return { code: 'BAD_RECOVERY_CHECKSUM', title: 'These words do not fit together', detail: 'Every word is on the list, but the checksum does not match: a word is wrong or two are swapped. Nothing was changed.', retryable: false }

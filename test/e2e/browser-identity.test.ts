@@ -113,7 +113,7 @@ describe('web client in Chromium: recovery words and manual contacts', function 
     expect(restored.problems, restored.problems.join('\n')).to.deep.equal([])
   })
 
-  it('a contact added by hand is listed marked "Not secure · not synced", has no chat, survives a reload, and can be deleted', async () => {
+  it('a contact added by hand is listed marked "Not secure · not synced", has no chat, survives a reload, goes into the backup `gini restore` opens, and can be deleted', async () => {
     const page = restored.page
     await restored.contacts()
     await page.click('[data-testid=add-manual-contact]')
@@ -147,6 +147,24 @@ describe('web client in Chromium: recovery words and manual contacts', function 
     await page.goto(page.url().replace(/#.*$/, '') + `#/chat/${id}`)
     await page.waitForSelector('[data-testid=error]')
     expect(await page.$('[data-testid=chat-input]')).to.equal(null)
+
+    // The browser's backup carries it (§19, §20.1): `gini restore` of that file lists it as manual.
+    await page.goto(page.url().replace(/#.*$/, '') + '#/settings')
+    await page.fill('[data-testid=backup-pass]', 'correct horse battery staple')
+    await page.fill('[data-testid=backup-pass-again]', 'correct horse battery staple')
+    const download = page.waitForEvent('download', { timeout: 60_000 })
+    await page.click('[data-testid=backup-export]')
+    const file = join(dir, 'with-manual.gini-backup')
+    await (await download).saveAs(file)
+    const env = { GINI_PASSPHRASE: 'correct horse battery staple' }
+    const fromBackup = run(GINI, ['--data', join(dir, 'from-backup'), 'restore', file, '--json'], env)
+    expect(await fromBackup.waitFor(o => o.peerId != null, 60_000)).to.include({ peerId, contacts: 0 })
+    expect(await fromBackup.exited).to.equal(0)
+    const listed = run(GINI, ['--data', join(dir, 'from-backup'), 'contacts', '--json'])
+    expect(await listed.waitFor(o => Array.isArray(o))).to.deep.equal([{
+      kind: 'manual', id, name: 'Dora Shop', email: null, tel: null, address: '1 Market Street, Springfield', payment: 'payto://iban/DE75512108001245126199', photo: true
+    }])
+    expect(await listed.exited).to.equal(0)
 
     await page.goto(page.url().replace(/#.*$/, '') + `#/manual/${id}`)
     await page.click('[data-testid=manual-delete]')

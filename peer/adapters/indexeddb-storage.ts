@@ -4,13 +4,14 @@
 // all-or-nothing and survives a reload or a closed tab.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+import type { ManualContactRecord } from '../core/manual-contacts.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 import { IndexedDbMessageStore } from './indexeddb-message-store.js'
 import { IndexedDbFileTransferStorage } from './indexeddb-file-transfer-storage.js'
 
 export const DEFAULT_DB_NAME = 'giniconnect'
 /** Bump with a new `if (oldVersion < N)` step in `upgrade`, never by editing an old step. */
-const DB_VERSION = 1
+const DB_VERSION = 2
 /** The single key of the singleton stores (identity, profile). */
 const SELF = 'self'
 
@@ -19,6 +20,8 @@ interface GiniDb extends DBSchema {
   profile: { key: string, value: { vcard: string } }
   contacts: { key: string, value: ContactRecord }
   nodeState: { key: string, value: NodeState }
+  /** docs/protocol.md §19 manual contacts: never mixed with `contacts`. */
+  manualContacts: { key: string, value: ManualContactRecord }
 }
 
 export class IndexedDbStorage implements GiniStorage {
@@ -52,6 +55,7 @@ export class IndexedDbStorage implements GiniStorage {
           db.createObjectStore('contacts', { keyPath: 'id' })
           db.createObjectStore('nodeState')
         }
+        if (oldVersion < 2) db.createObjectStore('manualContacts', { keyPath: 'id' })
       },
       blocking () {
         db.close()
@@ -107,6 +111,20 @@ export class IndexedDbStorage implements GiniStorage {
 
   async deleteContact (id: string): Promise<void> {
     await this.db.delete('contacts', id)
+  }
+
+  /** §19, sorted by id (the list sorts them by name). */
+  async listManualContacts (): Promise<ManualContactRecord[]> {
+    return await this.db.getAll('manualContacts')
+  }
+
+  async putManualContact (contact: ManualContactRecord): Promise<void> {
+    if (!/^m[0-9a-f]{20}$/.test(contact.id)) throw new Error('invalid manual contact id')
+    await this.db.put('manualContacts', { id: contact.id, vcard: contact.vcard })
+  }
+
+  async deleteManualContact (id: string): Promise<void> {
+    await this.db.delete('manualContacts', id)
   }
 
   async loadNodeState (): Promise<NodeState | undefined> {

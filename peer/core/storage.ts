@@ -2,6 +2,7 @@
 // IndexedDB in the browser. Records are plain JSON-able objects so both adapters store them the same way.
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
+import type { ManualContactRecord } from './manual-contacts.js'
 
 /** The person's long-term keys (docs/protocol.md §2.4). Secret: stored with owner-only permissions. */
 export interface IdentityRecord {
@@ -119,6 +120,11 @@ export interface GiniStorage {
   putContacts(contacts: ContactRecord[]): Promise<void>
   /** Removes the contact's record (and with it its secrets); no record is no error. */
   deleteContact(id: string): Promise<void>
+  /** §19 manual contacts, in their own store (absent where not supported yet). */
+  listManualContacts?(): Promise<ManualContactRecord[]>
+  putManualContact?(contact: ManualContactRecord): Promise<void>
+  /** No record is no error. */
+  deleteManualContact?(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
   loadNodeState(): Promise<NodeState | undefined>
   saveNodeState(state: NodeState): Promise<void>

@@ -55,6 +55,8 @@ describe('blocking a contact (§19) between two daemons', function () {
     const from = bob.log.length
     expect((await alice.node.setContactBlocked(bobId, true))?.blocked).to.equal(true)
     expect(alice.daemon!.isOnline(bobId)).to.equal(false)
+    // Said to every subscriber of Alice's daemon (the CLI's --json, the web client's views).
+    expect(alice.log.filter(e => e.event === 'contact-blocked')).to.deep.equal([{ event: 'contact-blocked', id: bobId, name: 'Bob' }])
     // Alice hung up: Bob sees her go offline.
     await waitForEvent(bob.log, isState('offline'), 20_000, from)
     // Bob writes while blocked: it waits in his outbox (he has no session with Alice).
@@ -80,6 +82,7 @@ describe('blocking a contact (§19) between two daemons', function () {
 
     // Unblocked: the next session delivers Bob's outbox, and Alice stores it.
     expect((await alice.node.setContactBlocked(bobId, false))?.blocked).to.equal(undefined)
+    expect(alice.log.filter(e => e.event === 'contact-unblocked')).to.deep.equal([{ event: 'contact-unblocked', id: bobId, name: 'Bob' }])
     await bob.start({ relays: [relayAddr] })
     await waitForEvent(alice.log, isMessage('written while blocked'), 40_000)
     expect((await alice.daemon!.chat.conversation(bobId)).map(m => m.content)).to.deep.equal(['written while blocked'])

@@ -277,12 +277,15 @@ export class Daemon {
     if (stored == null) return undefined
     if (blocked) await this.forget(id)
     await this.reconcile()
+    this.emit({ event: blocked ? 'contact-blocked' : 'contact-unblocked', id, name: stored.name })
     return stored
   }
 
   /** §19: a local nickname; nothing goes on the wire. */
   async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
-    return await this.book.rename(id, nickname)
+    const stored = await this.book.rename(id, nickname)
+    if (stored != null) this.emit({ event: 'contact-renamed', id, name: stored.name, nickname: stored.nickname ?? null })
+    return stored
   }
 
   /** §19: the own card changed (NodeState.cardSeq raised): every connected contact gets it now, the rest on their next session. */
@@ -318,10 +321,12 @@ export class Daemon {
 
   /** §19: hangs up, stops every attempt, then removes the record and its secrets. */
   async deleteContact (id: string): Promise<boolean> {
+    const before = await this.ctx.storage.getContact(id)
     await this.forget(id)
     const deleted = await this.book.delete(id)
     this.emitted.delete(id)
     await this.reconcile()
+    if (deleted) this.emit({ event: 'contact-deleted', id, name: before?.name ?? id })
     return deleted
   }
 

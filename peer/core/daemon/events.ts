@@ -40,6 +40,12 @@ export type DaemonEvent =
   | { event: 'key-change', id: string, name: string, oldSafetyNumber?: string, newSafetyNumber: string }
   // §19: the contact's signed card update was accepted (its new name; the web client re-reads contacts).
   | { event: 'contact-updated', id: string, name: string }
+  // §19 local edits made through this daemon (e.g. `gini contact block` over the control socket), so
+  // other views of the same contact book follow: `name` is the card name, `nickname` the new one or null.
+  | { event: 'contact-renamed', id: string, name: string, nickname: string | null }
+  | { event: 'contact-blocked', id: string, name: string }
+  | { event: 'contact-unblocked', id: string, name: string }
+  | { event: 'contact-deleted', id: string, name: string }
   | ChatEvent
   | FileEvent
 

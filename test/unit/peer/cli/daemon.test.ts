@@ -25,4 +25,13 @@ describe('gini daemon words', () => {
     expect(words(relay('connected', R2)), 'R2 was never lost').to.equal(undefined)
     expect(words(relay('connected'))).to.equal('The relay is reachable again.')
   })
+
+  it('§19 local edits → one line each, naming the contact by its card name and the new nickname', () => {
+    const words = daemonEventWords(id => id === 'P' ? 'Bob' : id)
+    expect(words({ event: 'contact-renamed', id: 'P', name: 'Bob', nickname: 'Bobby' })).to.equal('Bob: nickname now "Bobby".')
+    expect(words({ event: 'contact-renamed', id: 'P', name: 'Bob', nickname: null })).to.equal('Bob: nickname removed.')
+    expect(words({ event: 'contact-blocked', id: 'P', name: 'Bob' })).to.equal('Bob: blocked.')
+    expect(words({ event: 'contact-unblocked', id: 'P', name: 'Bob' })).to.equal('Bob: unblocked.')
+    expect(words({ event: 'contact-deleted', id: 'Q', name: 'Carol' })).to.equal('Carol: deleted.')
+  })
 })

@@ -235,6 +235,13 @@ export class GiniNode {
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
       // Refused during §7 already, so neither side stores a pairing that brought a changed key.
+      knownRelays: {
+        load: async () => {
+          const addrs = (await this.init.storage.loadKnownRelays?.())?.addrs ?? []
+          return addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
+        },
+        save: async (addrs) => { await this.init.storage.saveKnownRelays?.({ addrs: addrs.map(a => a.toString()), savedAtMs: this.clock.now() }) }
+      },
       checkCard: async (card) => { await assertSameKey(this.init.storage, card.peerId.toString(), toHex(card.ppk)) },
       self: {
         vcard,

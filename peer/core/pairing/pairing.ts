@@ -344,6 +344,11 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
     relayList: async () => { list ??= fetchList(); return await list },
     homeRelayAddr: (rs) => home ?? rs.relayAddr,
     session: async (addrs) => {
+      // Only the pairing relay keeps a connection, and with it our one circuit reservation: a
+      // connection to another relay (where the list came from) is closed first, so the
+      // reservation moves to this one.
+      const target = addrs[0]?.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (target != null) for (const c of node.getConnections()) if (c.remotePeer.toString() !== target) await c.close().catch(() => {})
       let relayConnection: Connection | undefined
       let lastError: unknown
       for (const addr of addrs) {
@@ -360,8 +365,6 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
       const relayId = relayPeer.toMultihash().bytes
       const addr = addrs.find(a => a.toString().endsWith(`/p2p/${relayPeer.toString()}`)) ?? relayConnection.remoteAddr
       const relayAddr = addr.toString().includes('/p2p/') ? addr : addr.encapsulate(`/p2p/${relayPeer.toString()}`)
-      // Only the pairing relay keeps a connection (and with it a circuit reservation).
-      for (const c of node.getConnections()) if (!c.remotePeer.equals(relayPeer)) await c.close().catch(() => {})
       const circuitAddrs = waitForCircuitAddrs(node, relayPeer, signal)
       circuitAddrs.catch(() => {})
       // Asked now, in the background, on the relay connection: ready long before the WebRTC dial.

@@ -5,6 +5,7 @@
 // file access comes in through FileTransferStorage (peer/adapters/file-transfer-storage.ts in Node).
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { systemClock } from '../../../protocols/common/index.js'
 import { sodium } from '../../../protocols/crypto/index.js'
 import { isDirectConnection } from '../dial-peer.js'
 import {
@@ -98,11 +99,18 @@ export interface FileTransfersInit {
 }
 
 const STREAM_OPEN_TIMEOUT_MS = 10_000
+/**
+ * A pull that ends on a transient error (a stream refused because the other side has not yet
+ * stored the session, a stream reset) while the link stays up is tried again after these delays;
+ * after the last one it waits for the next session.
+ */
+export const FILES_PULL_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000]
 
 export class FileTransfers {
   private readonly init: FileTransfersInit
   private readonly records = new Map<string, TransferRecord>()
   private readonly pulls = new Map<string, { ctl: AbortController, done: Promise<void> }>()
+  private readonly retries = new Map<string, { attempt: number, handle?: unknown }>()
   private readonly sources = new Map<string, FileSourceHandle>()
   private loaded?: Promise<void>
   private stopped = false
@@ -189,7 +197,10 @@ export class FileTransfers {
   linkUp (contactId: string): void {
     void this.load().then(() => {
       for (const r of this.records.values()) {
-        if (r.contact === contactId && r.direction === 'in' && r.state === 'progress') this.startPull(r.id)
+        if (r.contact === contactId && r.direction === 'in' && r.state === 'progress') {
+          this.cancelRetry(r.id)
+          this.startPull(r.id)
+        }
       }
     }).catch((err) => { log('resume failed: %s', err?.message) })
   }
@@ -230,6 +241,7 @@ export class FileTransfers {
 
   async stop (): Promise<void> {
     this.stopped = true
+    for (const id of [...this.retries.keys()]) this.cancelRetry(id)
     for (const p of this.pulls.values()) p.ctl.abort(new Error('stopping'))
     await Promise.allSettled([...this.pulls.values()].map(async p => { await p.done }))
     for (const s of this.sources.values()) await s.close().catch(() => {})
@@ -271,9 +283,31 @@ export class FileTransfers {
     if (this.stopped || this.pulls.has(id)) return
     const ctl = new AbortController()
     const done = this.pull(id, ctl.signal)
-      .catch((err) => { log('pull ended: %s', err?.message) })
+      .then(() => { this.retries.delete(id) }, (err) => {
+        log('pull ended: %s', err?.message)
+        if (!(err instanceof FileIntegrityError || err instanceof FileRefusedError)) this.retryLater(id)
+      })
       .finally(() => { this.pulls.delete(id) })
     this.pulls.set(id, { ctl, done })
+  }
+
+  private retryLater (id: string): void {
+    const r = this.records.get(id)
+    if (this.stopped || r?.state !== 'progress' || this.retries.get(id)?.handle != null) return
+    const attempt = this.retries.get(id)?.attempt ?? 0
+    if (attempt >= FILES_PULL_RETRY_DELAYS_MS.length || this.init.linkOf(r.contact) == null) return // the next session resumes it
+    // Real time, like the stream deadlines: a network step, not a schedule.
+    const handle = systemClock.setTimeout(() => {
+      this.retries.set(id, { attempt: attempt + 1 })
+      this.startPull(id)
+    }, FILES_PULL_RETRY_DELAYS_MS[attempt])
+    this.retries.set(id, { attempt, handle })
+  }
+
+  private cancelRetry (id: string): void {
+    const r = this.retries.get(id)
+    if (r?.handle != null) systemClock.clearTimeout(r.handle)
+    this.retries.delete(id)
   }
 
   private async pull (id: string, signal: AbortSignal): Promise<void> {

@@ -344,11 +344,14 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
     relayList: async () => { list ??= fetchList(); return await list },
     homeRelayAddr: (rs) => home ?? rs.relayAddr,
     session: async (addrs) => {
-      // Only the pairing relay keeps a connection, and with it our one circuit reservation: a
-      // connection to another relay (where the list came from) is closed first, so the
-      // reservation moves to this one.
+      // Only the pairing relay keeps a connection, and with it our one circuit reservation (the
+      // node listens on one `/p2p-circuit`). Another relay's connection (where the list came from,
+      // or a relay that had no such code) is closed first. Closing it frees the slot and restarts
+      // the circuit transport's relay discovery, which looks in the peer store for relays and
+      // would redial that one and take the slot before the pairing relay's connection is
+      // identified: so it is forgotten there before its connection goes.
       const target = addrs[0]?.getComponents().findLast(c => c.name === 'p2p')?.value
-      if (target != null) for (const c of node.getConnections()) if (c.remotePeer.toString() !== target) await c.close().catch(() => {})
+      if (target != null) await leaveOtherRelays(node, target)
       let relayConnection: Connection | undefined
       let lastError: unknown
       for (const addr of addrs) {
@@ -402,6 +405,15 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
     // WebRTC connection only adds ~0.5 s of waiting for data-channel FIN_ACKs (measured).
     for (const connection of node.getConnections()) connection.abort(new Error('pairing identity retired'))
     await Promise.resolve(node.stop()).catch(() => {})
+  }
+}
+
+/** Closes every connection not to `keep` (a peer id), each peer forgotten by the peer store first (see session()). */
+async function leaveOtherRelays (node: Libp2p, keep: string): Promise<void> {
+  for (const c of node.getConnections()) {
+    if (c.remotePeer.toString() === keep) continue
+    await node.peerStore.delete(c.remotePeer).catch(() => {})
+    await c.close().catch(() => {})
   }
 }
 

@@ -347,9 +347,9 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
       // Only the pairing relay keeps a connection, and with it our one circuit reservation (the
       // node listens on one `/p2p-circuit`). Another relay's connection (where the list came from,
       // or a relay that had no such code) is closed first. Closing it frees the slot and restarts
-      // the circuit transport's relay discovery, which looks in the peer store for relays and
-      // would redial that one and take the slot before the pairing relay's connection is
-      // identified: so it is forgotten there before its connection goes.
+      // the circuit transport's relay discovery, which takes every peer store entry speaking the
+      // hop protocol for a relay: it would redial that one and take the slot before the pairing
+      // relay's connection is identified. So its protocols are forgotten before its connection goes.
       const target = addrs[0]?.getComponents().findLast(c => c.name === 'p2p')?.value
       if (target != null) await leaveOtherRelays(node, target)
       let relayConnection: Connection | undefined
@@ -408,11 +408,15 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
   }
 }
 
-/** Closes every connection not to `keep` (a peer id), each peer forgotten by the peer store first (see session()). */
+/**
+ * Closes every connection not to `keep` (a peer id), each peer's protocols cleared in the peer store
+ * first (see session()). Cleared, not deleted: the registrar needs the entry when the connection
+ * closes to let the peer be noticed again on a new connection (a relay we come back to).
+ */
 async function leaveOtherRelays (node: Libp2p, keep: string): Promise<void> {
   for (const c of node.getConnections()) {
     if (c.remotePeer.toString() === keep) continue
-    await node.peerStore.delete(c.remotePeer).catch(() => {})
+    await node.peerStore.patch(c.remotePeer, { protocols: [] }).catch(() => {})
     await c.close().catch(() => {})
   }
 }

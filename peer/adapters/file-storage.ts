@@ -8,7 +8,7 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+import type { ContactRecord, GiniStorage, IdentityRecord, KnownRelaysRecord, NodeState } from '../core/storage.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 import type { ManualContactRecord } from '../core/manual-contacts.js'
 import { MESSAGES_DB_FILE, SqliteMessageStore } from './sqlite-message-store.js'
@@ -17,6 +17,8 @@ import { NodeFileTransferStorage } from './file-transfer-storage.js'
 
 const SECRET_FILE_MODE = 0o600
 const DIR_MODE = 0o700
+/** §22.2: a few relays of the last relay list (a cache). */
+const KNOWN_RELAYS_FILE = 'relays.json'
 /** The lock file inside the data dir: the pid of the process that holds it. */
 export const LOCK_FILE = 'lock'
 /** Attempts at taking the lock (each after removing a stale one); bounds the loop. */
@@ -248,6 +250,33 @@ export class FileStorage implements GiniStorage {
 
   async saveNodeState (state: NodeState): Promise<void> {
     await this.write('node-state.json', JSON.stringify(state))
+  }
+
+  /**
+   * `<dir>/relays.json`. Only a cache of the relay list: a damaged file is set aside (named in a
+   * warning) and read as none, so a pairing never fails on it.
+   */
+  async loadKnownRelays (): Promise<KnownRelaysRecord | undefined> {
+    const path = join(this.dir, KNOWN_RELAYS_FILE)
+    let json: any
+    try {
+      json = await this.readJson(KNOWN_RELAYS_FILE)
+    } catch (err) {
+      if (!(err instanceof CorruptFileError)) throw err
+      json = null
+    }
+    if (json === undefined) return undefined
+    if (json != null && typeof json === 'object' && Array.isArray(json.addrs) && json.addrs.every((a: unknown) => typeof a === 'string') && Number.isSafeInteger(json.savedAtMs)) {
+      return { addrs: json.addrs, savedAtMs: json.savedAtMs }
+    }
+    const aside = `${path}.corrupt-${Date.now()}`
+    await rename(path, aside).catch(() => {})
+    this.warn(`${path} is not a list of relays; moved to ${aside} (it is only a cache, nothing is lost)`)
+    return undefined
+  }
+
+  async saveKnownRelays (record: KnownRelaysRecord): Promise<void> {
+    await this.write(KNOWN_RELAYS_FILE, JSON.stringify(record))
   }
 
   async openMessages (): Promise<MessageStore> {

@@ -279,6 +279,13 @@ export class GiniNode {
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
+      knownRelays: {
+        load: async () => {
+          const addrs = (await this.init.storage.loadKnownRelays?.())?.addrs ?? []
+          return addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
+        },
+        save: async (addrs) => { await this.init.storage.saveKnownRelays?.({ addrs: addrs.map(a => a.toString()), savedAtMs: this.clock.now() }) }
+      },
       self: {
         vcard,
         ppk: this.identity.ppk,

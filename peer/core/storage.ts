@@ -104,6 +104,13 @@ export interface NodeState {
   cardSeq?: number
 }
 
+/** §22.2: a few relays of the last relay list fetched, to ask for the list when the configured relay is down. Holds no secret. */
+export interface KnownRelaysRecord {
+  /** One address per relay, each ending in /p2p/<relay id>, at most 8. */
+  addrs: string[]
+  savedAtMs: number
+}
+
 export interface GiniStorage {
   loadIdentity(): Promise<IdentityRecord | undefined>
   saveIdentity(identity: IdentityRecord): Promise<void>
@@ -128,6 +135,9 @@ export interface GiniStorage {
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
   loadNodeState(): Promise<NodeState | undefined>
   saveNodeState(state: NodeState): Promise<void>
+  /** §22.2: relays remembered from the last relay list; undefined before the first save (or when damaged, set aside). */
+  loadKnownRelays?(): Promise<KnownRelaysRecord | undefined>
+  saveKnownRelays?(record: KnownRelaysRecord): Promise<void>
   /** Chat history and outbox (docs/protocol.md §15). Opened once per GiniNode, closed by it. */
   openMessages(): Promise<MessageStore>
   /** File transfers (docs/protocol.md §17): records and file bytes; absent where files are not supported. */

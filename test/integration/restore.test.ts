@@ -112,10 +112,15 @@ describe('staying connected: daemons, sessions and the CRP', function () {
       const [a, b] = [await alice.contact(), await bob.contact()]
       expect(a.sharedSecret.current, `round ${round}: new`).to.not.be.oneOf(secrets)
       expect(b.sharedSecret.current, `round ${round}: same both sides`).to.equal(a.sharedSecret.current)
-      expect(a.sharedSecret.previous, `round ${round}: SS_prev := SS_cur`).to.equal(secrets[secrets.length - 1])
+      const sessions = [alice, bob].map(p => p.log.filter(e => e.event === 'session').length)
+      expect(sessions[0], 'each session seen from both sides').to.equal(sessions[1])
+      // One session: SS_prev is the round before's SS_cur. A loaded machine can bring the session
+      // up relayed first and then a direct one (the daemon's upgrade retry), each with its own §8
+      // run: then SS_prev is the first session's secret, new as well.
+      if (sessions[0] === 1) expect(a.sharedSecret.previous, `round ${round}: SS_prev := SS_cur`).to.equal(secrets[secrets.length - 1])
+      else expect(a.sharedSecret.previous, `round ${round}: ${sessions[0]} sessions, SS_prev from this round`).to.not.be.oneOf([...secrets, a.sharedSecret.current])
       secrets.push(a.sharedSecret.current)
       expect(alice.log.some(e => e.event === 'crp'), 'no CRP').to.equal(false)
-      expect(alice.log.filter(e => e.event === 'session').length + bob.log.filter(e => e.event === 'session').length, 'one session, seen from both sides').to.equal(2)
       await alice.stopDaemon()
       await bob.stopDaemon()
       expect((await alice.contact()).state, 'stopped → offline').to.equal('offline')

@@ -178,7 +178,7 @@ export class Daemon {
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
       this.mailbox = {
-        client: new MailboxClient({ relay: this.primaryRelay, createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
+        client: new MailboxClient({ relay: this.primaryRelay, knownRelays: async () => await this.knownRelays(), createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
         fetchIntervalMs: opts.mailbox.fetchIntervalMs ?? MAILBOX_FETCH_INTERVAL_MS,
         depositAfterMs: opts.mailbox.depositAfterMs ?? MAILBOX_DEPOSIT_AFTER_MS
       }

@@ -19,7 +19,7 @@ import { SESSION_PROTOCOL } from '../../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../../protocols/chat/index.js'
 import { FILES_MAX_INBOUND_STREAMS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL } from '../../../../protocols/files/index.js'
 import { connectToVerifiedPeer } from '../../dial-peer.js'
-import { connectRelay, dialRelay, type RelaySlot } from '../../relay-slot.js'
+import { circuitAddrsVia, dialRelay, waitForCircuitAddrs } from '../../relay-slot.js'
 import { withTimeout } from '../../signals.js'
 import type { ContactBook } from '../../contact-book.js'
 import type { Sessions } from '../sessions.js'
@@ -79,7 +79,8 @@ interface Registration {
 export class RestoreRun {
   private readonly ctx: RestoreRunContext
   private node?: Libp2p
-  private slot?: RelaySlot
+  /** Our circuit addresses through the one home holding the run's reservation (§22.4). */
+  private circuitAddrs?: Multiaddr[]
   private readonly streams: Registration[] = []
   /** Hex secrets this run registers (read from storage at its start). */
   private readonly secrets = new Map<Which, string>()
@@ -143,10 +144,10 @@ export class RestoreRun {
       await node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => { filesInbound(stream, connection, ctx.contactId) },
         { runOnLimitedConnection: true, maxInboundStreams: FILES_MAX_INBOUND_STREAMS, maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS })
     }
-    // §22.4: each token at its home relays; the run's one reservation at the first home reached.
+    // §22.4: each token at its home relays; the run's one reservation at one of them.
     const homes = await this.homes()
     const connections = await this.reachHomes(node, [...new Set([...homes.values()].flat().map(String))])
-    if (this.retired || this.slot == null) return false
+    if (this.retired || this.circuitAddrs == null) return false
     const own = this.ownInfo()
     const parked: Array<{ peer: CrpPeer, sealed: Sealed }> = []
     const jobs: Array<Promise<void>> = []
@@ -239,26 +240,21 @@ export class RestoreRun {
   }
 
   /**
-   * Connects to every home, keyed by the address asked for. The first that answers also gets the
-   * run's one circuit reservation (the node listens on one `/p2p-circuit`); a home that cannot be
-   * reached is skipped (§22.4: the others suffice).
+   * Connects to every home at once, keyed by the address asked for; a home that cannot be reached
+   * is skipped (§22.4: the others suffice). The node listens on one `/p2p-circuit`, so the circuit
+   * transport makes the run's one reservation at one of the homes reached; `circuitAddrs` are ours
+   * through it (left unset when none was granted).
    */
   private async reachHomes (node: Libp2p, addrs: string[]): Promise<Map<string, Connection>> {
     const { ctx } = this
     const out = new Map<string, Connection>()
-    for (const addr of addrs) {
-      if (this.retired) break
-      try {
-        if (this.slot == null) {
-          this.slot = await connectRelay(node, multiaddrOf(addr, ctx.relay), ctx.signal)
-          out.set(addr, this.slot.relayConnection)
-        } else {
-          out.set(addr, await dialRelay(node, multiaddrOf(addr, ctx.relay), ctx.signal))
-        }
-      } catch {
-        if (ctx.signal.aborted) break
-      }
-    }
+    const dialed = await Promise.allSettled(addrs.map(async (a) => await dialRelay(node, multiaddrOf(a, ctx.relay), ctx.signal)))
+    dialed.forEach((d, i) => { if (d.status === 'fulfilled') out.set(addrs[i], d.value) })
+    if (out.size === 0 || this.retired) return out
+    const granted = await waitForCircuitAddrs(node, undefined, ctx.signal).catch(() => undefined)
+    if (granted == null) return out
+    const at = [...out.values()].map(c => c.remotePeer).find(p => granted.some(ma => ma.toString().includes(`/p2p/${p.toString()}/p2p-circuit`)))
+    this.circuitAddrs = at != null ? circuitAddrsVia(node, at) : granted
     return out
   }
 
@@ -407,7 +403,7 @@ export class RestoreRun {
   }
 
   private ownInfo (): CrpPeerInfo {
-    return { peerId: this.node!.peerId, multiaddrs: this.slot!.circuitAddrs, atMs: this.ctx.clock.now() }
+    return { peerId: this.node!.peerId, multiaddrs: this.circuitAddrs!, atMs: this.ctx.clock.now() }
   }
 
   private carriedLinks (): Connection[] {

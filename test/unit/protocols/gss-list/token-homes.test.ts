@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { multiaddr } from '@multiformats/multiaddr'
 import { entriesFromAddrs, peerIdFromBytes, rankRelays, tokenHomes, TOKEN_HOMES, type RelayListEntry } from '../../../../protocols/gss-list/index.js'
-import { crpToken, fromHex, hrwScore, toHex } from '../../../../protocols/crypto/index.js'
+import { crpToken, fromHex, H, hrwScore, toHex } from '../../../../protocols/crypto/index.js'
 import { mailboxToken } from '../../../../protocols/mailbox/index.js'
 import vectors from '../../../vectors/gini-hrw-token-v1.json' with { type: 'json' }
 
@@ -41,6 +41,20 @@ describe('gss-list/token homes (docs/protocol.md §22.4)', () => {
       if (row.n < 2) expect(homes).to.deep.equal([])
     }
     expect(tokenHomes([], token)).to.deep.equal([])
+  })
+
+  it('one relay more or one home fewer in a list → the old and the new homes still share a relay (256 tokens)', () => {
+    const list = entries()
+    for (let i = 0; i < 256; i++) {
+      const token = H(32, new Uint8Array([i]))
+      const shared = (a: RelayListEntry[], b: RelayListEntry[]): boolean => a.some(x => b.some(y => x.peerId.equals(y.peerId)))
+      const four = list.slice(0, 4)
+      expect(shared(tokenHomes(four, token), tokenHomes(list, token)), `token ${i}: a relay joins`).to.equal(true)
+      for (const gone of tokenHomes(list, token)) {
+        const less = list.filter(e => !e.peerId.equals(gone.peerId))
+        expect(shared(tokenHomes(less, token), tokenHomes(list, token)), `token ${i}: a home leaves`).to.equal(true)
+      }
+    }
   })
 
   it('remembered addresses → entries by their /p2p/ id; an address without one, or on no network, is left out', () => {

@@ -21,3 +21,6 @@ export const GSS_LIST_REQUEST_TIMEOUT_MS = 5_000
 
 /** §22.1: relays look for providers of the service key, and check them, this often. */
 export const GSS_LIST_REFRESH_MS = 10_000
+
+/** §22.4: a token lives on this many relays of a list of two or more (one home otherwise). */
+export const TOKEN_HOMES = 2

@@ -7,7 +7,7 @@ import { GssListMessage } from './pb/gss-list.js'
 export * from './constants.js'
 export { requestRelayList, validateRelayList, encodeRelayList } from './peer.js'
 export { serveRelayList } from './relay.js'
-export { dedupeRelays, rankRelays, relayNetwork, lookupBitsForList, peerIdFromBytes, type RelayListEntry } from './ranking.js'
+export { dedupeRelays, rankRelays, tokenHomes, entriesFromAddrs, relayNetwork, lookupBitsForList, peerIdFromBytes, type RelayListEntry } from './ranking.js'
 export { GssListMessage, RelayList, RelayEntry } from './pb/gss-list.js'
 
 /** A /gini/gss/list/1 stream as GssListMessage frames, refused beyond GSS_LIST_FRAME_MAX_BYTES. */

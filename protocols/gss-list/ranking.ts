@@ -1,11 +1,12 @@
 // Which relay a code (or a token) goes to (docs/protocol.md §22.2): the list is deduplicated by peer
 // id and by network, so that one host advertising itself under many ids gets one place, then
 // ranked by the HRW score. Pure: both peers compute the same order from the same list.
-import { peerIdFromMultihash } from '@libp2p/peer-id'
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import { hrwScore, lookupBitsFor, toHex } from '../crypto/index.js'
+import { TOKEN_HOMES } from './constants.js'
 
 /** One relay of the list, parsed. */
 export interface RelayListEntry {
@@ -56,6 +57,29 @@ export function rankRelays<T extends RelayListEntry> (entries: T[], subject: str
   const scored = dedupeRelays(entries).map(entry => ({ entry, score: hrwScore(entry.peerId.toMultihash().bytes, subject) }))
   scored.sort((a, b) => a.score > b.score ? -1 : a.score < b.score ? 1 : 0)
   return scored.map(s => s.entry)
+}
+
+/**
+ * §22.4: a token's home relays in a list — its first TOKEN_HOMES relays by HRW score over the
+ * token. Empty for a list of fewer than two (the caller's configured relay is then the one home).
+ */
+export function tokenHomes<T extends RelayListEntry> (entries: T[], token: Uint8Array): T[] {
+  const ranked = rankRelays(entries, token)
+  return ranked.length < 2 ? [] : ranked.slice(0, TOKEN_HOMES)
+}
+
+/**
+ * §22.4: remembered relay addresses (each ending in /p2p/<id>, §22.2) as list entries; an address
+ * without a peer id that parses is left out.
+ */
+export function entriesFromAddrs (addrs: Multiaddr[]): RelayListEntry[] {
+  const out: RelayListEntry[] = []
+  for (const ma of addrs) {
+    const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id == null) continue
+    try { out.push({ peerId: peerIdFromString(id), multiaddrs: [ma], firstSeenMs: 0 }) } catch {}
+  }
+  return out
 }
 
 /** §22.3: `lookup_bits` for this list (24, i.e. the v1 lookup, for a list of one). */

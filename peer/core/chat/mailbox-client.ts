@@ -6,15 +6,20 @@
 // .mailbox), written through the ContactBook: the sender stores CK_{i+1} before it sends; the
 // receiver stores its chains only after the opened envelopes are handed over, and deletes from the
 // relay only after that (a crash in between opens the same blobs again; §15.3 dedupes by id).
-import type { Multiaddr } from '@multiformats/multiaddr'
+//
+// With a remembered list of two or more relays, each token lives at its two home relays (§22.4):
+// a blob is deposited at both, tokens are fetched from both, and a copy is opened once.
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { fromHex, H, toHex, utf8, type PairingRole } from '../../../protocols/crypto/index.js'
 import type { Clock } from '../../../protocols/common/index.js'
 import { ChatEnvelope, envelopeFromWire, envelopeToWire, type EnvelopeRecord } from '../../../protocols/chat/index.js'
 import {
-  MAILBOX_PROTOCOL, mailboxChannel, depositBlob, fetchBlobs, deleteBlobs, mailboxDay, mailboxFetchTokens, mailboxSeal,
-  mailboxToken, newReceiveChain, newSendChain, receiveOpen, sendStep, type ReceiveChain, type SendChain, type OpenFailure
+  MAILBOX_PROTOCOL, MailboxFullError, mailboxChannel, depositBlob, fetchBlobs, deleteBlobs, mailboxDay, mailboxFetchTokens, mailboxSeal,
+  mailboxToken, newReceiveChain, newSendChain, receiveOpen, sendStep, type FetchedBlob, type MailboxChannel, type ReceiveChain,
+  type SendChain, type OpenFailure
 } from '../../../protocols/mailbox/index.js'
+import { entriesFromAddrs, tokenHomes } from '../../../protocols/gss-list/index.js'
 import { dialRelay } from '../relay-slot.js'
 import { withTimeout } from '../signals.js'
 import type { ContactBook } from '../contact-book.js'
@@ -28,7 +33,10 @@ export const MAILBOX_EXCHANGE_TIMEOUT_MS = 30_000
 const SS_ID_LABEL = utf8('gini/mailbox/1/state')
 
 export interface MailboxClientInit {
+  /** The configured relay: a token's one home when fewer than two relays are remembered (§22.4). */
   relay: Multiaddr
+  /** The relays remembered from the last list of two or more (§22.2), each ending in /p2p/<id>. */
+  knownRelays?: () => Promise<Multiaddr[]>
   createPeerNode: CreatePeerNode
   book: ContactBook
   clock: Pick<Clock, 'now'>
@@ -104,7 +112,15 @@ export class MailboxClient {
     const token = mailboxToken(fromHex(step.ss), mailboxDay(this.init.clock.now()), role)
     const sealed = mailboxSeal(step.mk, token, step.index, plaintext)
     step.mk.fill(0)
-    return await this.withRelay(async (ch) => await depositBlob(ch, token, step!.index, sealed))
+    // §22.4: the same blob at each home; done when one stored it, full only when every answer was a refusal.
+    const homes = this.homesOf(await this.knownList(), token)
+    return await this.withRelays(homes, async (channels) => {
+      const results = await Promise.allSettled(channels.map(async ({ ch }) => await depositBlob(ch, token, step!.index, sealed)))
+      const stored = results.find(r => r.status === 'fulfilled')
+      if (stored != null) return { expiresAtMs: stored.value.expiresAtMs }
+      const errors = results.map(r => (r as PromiseRejectedResult).reason)
+      throw errors.find(e => e instanceof MailboxFullError) ?? errors[0]
+    })
   }
 
   /**
@@ -127,9 +143,25 @@ export class MailboxClient {
       bySecret.set(ss, { ss, chain: loadReceive(entry, fromHex(ss), sender), changed: false })
       for (const t of mailboxFetchTokens([fromHex(ss)], sender, this.init.clock.now())) tokenSecret.set(toHex(t), ss)
     }
-    const tokens = [...tokenSecret.keys()].map(fromHex)
-    return await this.withRelay(async (ch) => {
-      const blobs = await fetchBlobs(ch, tokens)
+    // §22.4: each home is asked for the tokens that live there.
+    const known = await this.knownList()
+    const tokensAt = new Map<string, Uint8Array[]>()
+    for (const hex of tokenSecret.keys()) {
+      for (const home of this.homesOf(known, fromHex(hex))) tokensAt.set(home.toString(), [...(tokensAt.get(home.toString()) ?? []), fromHex(hex)])
+    }
+    return await this.withRelays([...tokensAt.keys()].map(a => this.addrOf(a)), async (channels) => {
+      const fetched = await Promise.allSettled(channels.map(async ({ addr, ch }) => await fetchBlobs(ch, tokensAt.get(addr.toString()) ?? [])))
+      if (!fetched.some(r => r.status === 'fulfilled')) throw (fetched[0] as PromiseRejectedResult).reason
+      const at = channels.map((c, i) => ({ ch: c.ch, blobs: fetched[i].status === 'fulfilled' ? fetched[i].value : [] }))
+      // §22.4: a blob deposited at both homes is one blob (equal token, index and sealed bytes).
+      const seen = new Set<string>()
+      const blobs: FetchedBlob[] = []
+      for (const b of at.flatMap(a => a.blobs)) {
+        const key = [b.token, b.sealed.nonce, b.sealed.ciphertext].map(toHex).join('.') + `.${b.index}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        blobs.push(b)
+      }
       // Lower indices first, so skipped keys are rarely needed.
       blobs.sort((a, b) => a.index - b.index)
       const envelopes: EnvelopeRecord[] = []
@@ -157,35 +189,58 @@ export class MailboxClient {
         }
         return changed
       })
-      const byToken = new Map<string, bigint[]>()
-      for (const b of blobs) {
-        const key = toHex(b.token)
-        byToken.set(key, [...(byToken.get(key) ?? []), b.id])
-      }
+      // Each home deletes the ids it sent (copies included).
       let deleted = 0
-      for (const [token, ids] of byToken) deleted += await deleteBlobs(ch, fromHex(token), ids)
+      for (const { ch, blobs: sent } of at) {
+        const byToken = new Map<string, bigint[]>()
+        for (const b of sent) {
+          const key = toHex(b.token)
+          byToken.set(key, [...(byToken.get(key) ?? []), b.id])
+        }
+        for (const [token, ids] of byToken) deleted += await deleteBlobs(ch, fromHex(token), ids)
+      }
       return { envelopes, dropped, deleted }
     })
   }
 
-  /** A fresh identity, one connection to the relay, one /gini/mailbox/1 stream; all gone afterwards. */
-  private async withRelay<T> (fn: (ch: ReturnType<typeof mailboxChannel>) => Promise<T>): Promise<T> {
+  private async knownList (): Promise<ReturnType<typeof entriesFromAddrs>> {
+    return entriesFromAddrs(await this.init.knownRelays?.().catch(() => []) ?? [])
+  }
+
+  /** §22.4: the token's two home relays of the remembered list, else the configured relay. */
+  private homesOf (known: ReturnType<typeof entriesFromAddrs>, token: Uint8Array): Multiaddr[] {
+    const homes = tokenHomes(known, token)
+    return homes.length > 0 ? homes.map(e => e.multiaddrs[0]) : [this.init.relay]
+  }
+
+  private addrOf (text: string): Multiaddr {
+    if (text === this.init.relay.toString()) return this.init.relay
+    return multiaddr(text)
+  }
+
+  /**
+   * A fresh identity, one connection and one /gini/mailbox/1 stream per relay it reaches (§22.4: a
+   * relay that cannot be reached is skipped; none reached throws the first failure); all gone afterwards.
+   */
+  private async withRelays<T> (relays: Multiaddr[], fn: (channels: Array<{ addr: Multiaddr, ch: MailboxChannel }>) => Promise<T>): Promise<T> {
     const node: Libp2p = await this.init.createPeerNode()
+    const signal = withTimeout(this.init.signal, MAILBOX_EXCHANGE_TIMEOUT_MS)
+    const channels: Array<{ addr: Multiaddr, ch: MailboxChannel }> = []
+    // The frame deadlines bound a frame once it starts; this bounds the wait for it.
+    const onAbort = (): void => { for (const { ch } of channels) ch.abort(new Error('mailbox exchange timed out')) }
+    signal.addEventListener('abort', onAbort, { once: true })
     try {
-      const signal = withTimeout(this.init.signal, MAILBOX_EXCHANGE_TIMEOUT_MS)
-      const connection = await dialRelay(node, this.init.relay, signal)
-      const stream = await connection.newStream(MAILBOX_PROTOCOL, { signal })
-      const ch = mailboxChannel(stream)
-      // The frame deadlines bound a frame once it starts; this bounds the wait for it.
-      const onAbort = (): void => { ch.abort(new Error('mailbox exchange timed out')) }
-      signal.addEventListener('abort', onAbort, { once: true })
-      try {
-        return await fn(ch)
-      } finally {
-        signal.removeEventListener('abort', onAbort)
-        await ch.close()
-      }
+      const opened = await Promise.allSettled(relays.map(async (addr) => {
+        const connection = await dialRelay(node, addr, signal)
+        const stream = await connection.newStream(MAILBOX_PROTOCOL, { signal })
+        return { addr, ch: mailboxChannel(stream) }
+      }))
+      for (const o of opened) if (o.status === 'fulfilled') channels.push(o.value)
+      if (channels.length === 0) throw (opened[0] as PromiseRejectedResult).reason
+      return await fn(channels)
     } finally {
+      signal.removeEventListener('abort', onAbort)
+      await Promise.all(channels.map(async ({ ch }) => { await ch.close().catch(() => {}) }))
       try { await node.stop() } catch {}
     }
   }

@@ -178,7 +178,7 @@ export class Daemon {
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
       this.mailbox = {
-        client: new MailboxClient({ relay: this.primaryRelay, createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
+        client: new MailboxClient({ relay: this.primaryRelay, knownRelays: async () => await this.knownRelays(), createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
         fetchIntervalMs: opts.mailbox.fetchIntervalMs ?? MAILBOX_FETCH_INTERVAL_MS,
         depositAfterMs: opts.mailbox.depositAfterMs ?? MAILBOX_DEPOSIT_AFTER_MS
       }
@@ -194,6 +194,7 @@ export class Daemon {
     }
     this.restorer = new Restorer({
       relay: this.primaryRelay,
+      knownRelays: async () => await this.knownRelays(),
       createPeerNode: ctx.createPeerNode,
       webrtc: ctx.webrtc,
       book: this.book,
@@ -209,6 +210,12 @@ export class Daemon {
       chatInbound: (stream, connection, id) => { void this.chat.handleInbound(stream, connection, id) },
       filesInbound: (stream, connection, id) => { void this.files?.handleInbound(stream, connection, id) }
     })
+  }
+
+  /** §22.2: the relays remembered from the last list of two or more (unreadable entries left out). */
+  private async knownRelays (): Promise<Multiaddr[]> {
+    const addrs = (await this.ctx.storage.loadKnownRelays?.())?.addrs ?? []
+    return addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
   }
 
   /** Starts today's presence node, reaches the relay(s), and begins keeping every contact connected. */

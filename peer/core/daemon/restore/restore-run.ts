@@ -1,13 +1,14 @@
 // One restore run for one contact (docs/protocol.md §9.4): a fresh libp2p
-// identity (§11) that connects to the relay, holds a reservation, registers token(SS_cur) and
-// token(SS_prev) on one stream each (with a parked offer under that token's secret), picks up the
-// contact's parked offer if the relay has one, and on `Matched` runs challenge/proof, offer/answer,
-// B dials A, and §8 on the restored connection. The identity stays reachable until the next run so
+// identity (§11) that connects to the home relays of its tokens (§22.4), holds one reservation,
+// registers token(SS_cur) and token(SS_prev) at each of that token's homes, one stream each (with a
+// parked offer under that token's secret), picks up the contact's parked offer if a relay has one,
+// and on `Matched` runs challenge/proof, offer/answer, B dials A, and §8 on the restored connection. The identity stays reachable until the next run so
 // a parked offer can be taken up; it carries the restored connection for as long as that lives.
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
-import { fromHex, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { crpToken, fromHex, sodium, type PairingRole } from '../../../../protocols/crypto/index.js'
+import { entriesFromAddrs, tokenHomes } from '../../../../protocols/gss-list/index.js'
 import {
   GiniError, IncorrectSharedSecretError, UnreachableError, type Clock
 } from '../../../../protocols/common/index.js'
@@ -18,7 +19,7 @@ import { SESSION_PROTOCOL } from '../../../../protocols/session/index.js'
 import { CHAT_MAX_INBOUND_STREAMS, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL } from '../../../../protocols/chat/index.js'
 import { FILES_MAX_INBOUND_STREAMS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL } from '../../../../protocols/files/index.js'
 import { connectToVerifiedPeer } from '../../dial-peer.js'
-import { connectRelay, type RelaySlot } from '../../relay-slot.js'
+import { circuitAddrsVia, dialRelay, waitForCircuitAddrs } from '../../relay-slot.js'
 import { withTimeout } from '../../signals.js'
 import type { ContactBook } from '../../contact-book.js'
 import type { Sessions } from '../sessions.js'
@@ -44,7 +45,10 @@ export interface RestoreRunContext {
   contactId: string
   /** §9.1: "A" if PPK_self < PPK_peer bytewise, else "B". */
   role: PairingRole
+  /** The configured relay: a token's one home when fewer than two relays are remembered (§22.4). */
   relay: Multiaddr
+  /** The relays remembered from the last list of two or more (§22.2), each ending in /p2p/<id>. */
+  knownRelays?: () => Promise<Multiaddr[]>
   createPeerNode: CreatePeerNode
   webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
   book: ContactBook
@@ -75,7 +79,8 @@ interface Registration {
 export class RestoreRun {
   private readonly ctx: RestoreRunContext
   private node?: Libp2p
-  private slot?: RelaySlot
+  /** Our circuit addresses through the one home holding the run's reservation (§22.4). */
+  private circuitAddrs?: Multiaddr[]
   private readonly streams: Registration[] = []
   /** Hex secrets this run registers (read from storage at its start). */
   private readonly secrets = new Map<Which, string>()
@@ -139,11 +144,20 @@ export class RestoreRun {
       await node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => { filesInbound(stream, connection, ctx.contactId) },
         { runOnLimitedConnection: true, maxInboundStreams: FILES_MAX_INBOUND_STREAMS, maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS })
     }
-    this.slot = await connectRelay(node, ctx.relay, ctx.signal)
-    if (this.retired) return false
+    // §22.4: each token at its home relays; the run's one reservation at one of them.
+    const homes = await this.homes()
+    const connections = await this.reachHomes(node, [...new Set([...homes.values()].flat().map(String))])
+    if (this.retired || this.circuitAddrs == null) return false
     const own = this.ownInfo()
     const parked: Array<{ peer: CrpPeer, sealed: Sealed }> = []
-    const results = await Promise.allSettled([...this.secrets].map(async ([which, hex]) => { await this.register(which, hex, own, parked) }))
+    const jobs: Array<Promise<void>> = []
+    for (const [which, hex] of this.secrets) {
+      for (const home of homes.get(which) ?? []) {
+        const connection = connections.get(home.toString())
+        if (connection != null) jobs.push(this.register(which, hex, connection, own, parked))
+      }
+    }
+    const results = await Promise.allSettled(jobs)
     // §9.4: "If the second token is refused, the peer goes on with the first."
     if (!results.some(r => r.status === 'fulfilled') || this.retired) return false
     if (parked.length > 0) {
@@ -207,10 +221,47 @@ export class RestoreRun {
 
   // ---- registration ------------------------------------------------------------------------------
 
-  private async register (which: Which, hex: string, own: CrpPeerInfo, parked: Array<{ peer: CrpPeer, sealed: Sealed }>): Promise<void> {
+  /**
+   * §22.4: each token's home relays — its top two of the remembered list by HRW score, or the
+   * configured relay when fewer than two relays are remembered.
+   */
+  private async homes (): Promise<Map<Which, Multiaddr[]>> {
+    const { ctx } = this
+    const known = entriesFromAddrs(await ctx.knownRelays?.().catch(() => []) ?? [])
+    const out = new Map<Which, Multiaddr[]>()
+    for (const [which, hex] of this.secrets) {
+      const ss = fromHex(hex)
+      const token = crpToken(ss)
+      sodium.memzero(ss)
+      const homes = tokenHomes(known, token)
+      out.set(which, homes.length > 0 ? homes.map(e => e.multiaddrs[0]) : [ctx.relay])
+    }
+    return out
+  }
+
+  /**
+   * Connects to every home at once, keyed by the address asked for; a home that cannot be reached
+   * is skipped (§22.4: the others suffice). The node listens on one `/p2p-circuit`, so the circuit
+   * transport makes the run's one reservation at one of the homes reached; `circuitAddrs` are ours
+   * through it (left unset when none was granted).
+   */
+  private async reachHomes (node: Libp2p, addrs: string[]): Promise<Map<string, Connection>> {
+    const { ctx } = this
+    const out = new Map<string, Connection>()
+    const dialed = await Promise.allSettled(addrs.map(async (a) => await dialRelay(node, multiaddrOf(a, ctx.relay), ctx.signal)))
+    dialed.forEach((d, i) => { if (d.status === 'fulfilled') out.set(addrs[i], d.value) })
+    if (out.size === 0 || this.retired) return out
+    const granted = await waitForCircuitAddrs(node, undefined, ctx.signal).catch(() => undefined)
+    if (granted == null) return out
+    const at = [...out.values()].map(c => c.remotePeer).find(p => granted.some(ma => ma.toString().includes(`/p2p/${p.toString()}/p2p-circuit`)))
+    this.circuitAddrs = at != null ? circuitAddrsVia(node, at) : granted
+    return out
+  }
+
+  private async register (which: Which, hex: string, connection: Connection, own: CrpPeerInfo, parked: Array<{ peer: CrpPeer, sealed: Sealed }>): Promise<void> {
     const { ctx } = this
     const signal = withTimeout(ctx.signal, CRP_REGISTER_TIMEOUT_MS)
-    const stream = await this.slot!.relayConnection.newStream(CRP_PROTOCOL, { signal })
+    const stream = await connection.newStream(CRP_PROTOCOL, { signal })
     const ss = fromHex(hex)
     const peer = new CrpPeer({
       channel: crpChannel(stream), ss, role: ctx.role, randomBytes: ctx.randomBytes
@@ -257,12 +308,13 @@ export class RestoreRun {
     }
   }
 
-  /** A: one offer per run, on the stream of its own SS_cur if that one matched too (§9.4, §13.2 g). */
+  /** A: one offer per run, on a stream of its own SS_cur if one matched too, at any home (§9.4, §13.2 g, §22.4). */
   private async offer (r: Registration, signal: AbortSignal): Promise<void> {
     if (r.which === 'prev') {
-      const cur = this.streams.find(s => s.which === 'cur')
-      await cur?.verifying?.catch(() => {})
-      if (cur?.peer.state === 'verified' || cur?.peer.state === 'offered') return await this.untilRestored(r, signal)
+      // SS_cur's token first, at whichever home it matched (§22.4).
+      const curs = this.streams.filter(s => s.which === 'cur')
+      await Promise.all(curs.map(async s => { await s.verifying?.catch(() => {}) }))
+      if (curs.some(s => s.peer.state === 'verified' || s.peer.state === 'offered')) return await this.untilRestored(r, signal)
     }
     if (this.offerSent) return await this.untilRestored(r, signal)
     this.offerSent = true
@@ -351,7 +403,7 @@ export class RestoreRun {
   }
 
   private ownInfo (): CrpPeerInfo {
-    return { peerId: this.node!.peerId, multiaddrs: this.slot!.circuitAddrs, atMs: this.ctx.clock.now() }
+    return { peerId: this.node!.peerId, multiaddrs: this.circuitAddrs!, atMs: this.ctx.clock.now() }
   }
 
   private carriedLinks (): Connection[] {
@@ -369,4 +421,9 @@ export class RestoreRun {
   private step (step: CrpStep, code?: string): void {
     this.ctx.emit({ event: 'crp', id: this.ctx.contactId, step, ...(code != null ? { code } : {}) })
   }
+}
+
+/** A remembered address string back to a Multiaddr (the configured relay's own object when it is that one). */
+function multiaddrOf (addr: string, configured: Multiaddr): Multiaddr {
+  return addr === configured.toString() ? configured : multiaddr(addr)
 }

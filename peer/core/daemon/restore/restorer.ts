@@ -16,8 +16,10 @@ import type { DaemonEventListener } from '../events.js'
 import type { CrpRecord } from '../../storage.js'
 
 export interface RestorerInit {
-  /** The relay the CRP registers at (v1: one relay both contacts use, docs §13.3 #15). */
+  /** The configured relay: where the CRP registers when fewer than two relays are remembered (§22.4). */
   relay: Multiaddr
+  /** The relays remembered from the last list of two or more (§22.2): each token's two homes come from them (§22.4). */
+  knownRelays?: () => Promise<Multiaddr[]>
   createPeerNode: CreatePeerNode
   webrtc?: Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPolicy'>
   book: ContactBook
@@ -122,6 +124,7 @@ class ContactRestore {
       contactId: id,
       role,
       relay: init.relay,
+      knownRelays: init.knownRelays,
       createPeerNode: init.createPeerNode,
       webrtc: init.webrtc,
       book: init.book,

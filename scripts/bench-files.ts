@@ -1,5 +1,5 @@
 // `node dist/scripts/bench-files.js`: MiB/s of /gini/files/1 (docs/protocol.md §17) for a 10 MiB and a
-// 100 MiB file between two daemons over their direct WebRTC link on loopback, from accept to the
+// 100 MiB file between two daemons over their direct link on loopback (TCP, docs/protocol.md §17.6), from accept to the
 // receiver's `done` (the pull, every chunk hash and the whole-file hash included). Bounded: each
 // transfer gives up after SAMPLE_LIMIT_MS. Prints one JSON object. A benchmark, not a test.
 import { parseArgs } from 'node:util'
@@ -28,7 +28,7 @@ async function waitFor (log: DaemonEvent[], pred: (e: DaemonEvent) => boolean, m
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'gini-bench-files-'))
-const results: Array<{ mib: number, seconds: number, mibPerSecond: number, direct: boolean }> = []
+const results: Array<{ mib: number, seconds: number, mibPerSecond: number, direct: boolean, link: string }> = []
 try {
   const [alice, bob] = [await openNamedNode(dir, 'alice'), await openNamedNode(dir, 'bob')]
   const relay = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'] })
@@ -47,13 +47,16 @@ try {
       await writeFile(path, randomBytes(mib * 1024 * 1024))
       const offer = await a.files!.offer(bobId, path)
       await waitFor(bLog, e => e.event === 'file' && e.id === offer.id && e.state === 'offered', ONLINE_LIMIT_MS)
+      // §17.6: the TCP link comes a moment after the first session; bounded wait (300 × 10 ms).
+      for (let i = 0; i < 300 && a.linkOf(bobId)?.kind !== 'tcp'; i++) await new Promise(resolve => setTimeout(resolve, 10))
       const direct = a.linkOf(bobId)?.direct ?? false
+      const link = a.linkOf(bobId)?.kind ?? 'none'
       const t0 = performance.now()
       await b.files!.accept(offer.id)
       const end = await waitFor(bLog, e => e.event === 'file' && e.id === offer.id && (e.state === 'done' || e.state === 'failed'), SAMPLE_LIMIT_MS)
       if (end.event === 'file' && end.state !== 'done') throw new Error(`transfer failed: ${end.error ?? ''}`)
       const seconds = (performance.now() - t0) / 1000
-      results.push({ mib, seconds: Number(seconds.toFixed(2)), mibPerSecond: Number((mib / seconds).toFixed(1)), direct })
+      results.push({ mib, seconds: Number(seconds.toFixed(2)), mibPerSecond: Number((mib / seconds).toFixed(1)), direct, link })
     }
   } finally {
     await alice.close()

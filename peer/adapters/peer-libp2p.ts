@@ -1,13 +1,18 @@
 // The libp2p node a Node.js peer runs (for one pairing, or for the daemon's long-term identity):
 // the shared configuration (peer-libp2p-options.ts) plus TCP, and node-datachannel for WebRTC.
 // The browser build has its own twin (peer-libp2p.browser.ts).
+import { networkInterfaces } from 'node:os'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { installDialerDtlsClientRole } from './webrtc-dtls-role.js'
 import { nodeRtcConfiguration } from './webrtc-config.js'
 import { peerLibp2pOptions } from './peer-libp2p-options.js'
-import type { PeerNodeOptions } from '../core/peer-node.js'
+import { isDirectTcpAddr, registerDirectTcpAddrs, type PeerNodeOptions } from '../core/peer-node.js'
 import { IceServerSource, connectedRelayIceFetch } from '../core/ice-servers.js'
+
+/** Every IPv4 interface, a port the system picks (docs/protocol.md §17.6). */
+const DIRECT_TCP_LISTEN = '/ip4/0.0.0.0/tcp/0'
 
 export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2p> {
   installDialerDtlsClientRole()
@@ -20,11 +25,48 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     if (node != null && !fromRelay.hasRelay) fromRelay.useRelay(connectedRelayIceFetch(node), { eager: false })
     return await fromRelay.servers()
   }
+  // §17.6: the TCP listener is for contacts only. identify (which every connection runs, the
+  // relay's included) never lists it; §8 tells contacts (directTcpAddrsOf), and after Noise an
+  // inbound TCP connection from anyone but a contact is closed.
+  const admit = opts.directTcp?.admit
+  let revealTcp = false
   node = await createLibp2p(peerLibp2pOptions(opts, {
     transports: [tcp()],
-    rtcConfiguration: nodeRtcConfiguration(opts, fallback)
+    rtcConfiguration: nodeRtcConfiguration(opts, fallback),
+    ...(admit != null
+      ? {
+          listen: [DIRECT_TCP_LISTEN],
+          announceFilter: (addrs) => addrs.filter(a => isDirectTcpAddr(a) === revealTcp),
+          denyInboundEncryptedConnection: async (peerId, maConn) => isDirectTcpAddr(maConn.remoteAddr) && !await admit(peerId.toString()).catch(() => false)
+        }
+      : {})
   }))
+  if (admit != null) {
+    const listening = node
+    registerDirectTcpAddrs(listening, () => {
+      revealTcp = true
+      let known: Multiaddr[]
+      try { known = listening.getMultiaddrs() } finally { revealTcp = false }
+      return withPublicInterfaces(known, listening.peerId.toString())
+    })
+  }
   return node
+}
+
+/**
+ * libp2p lists a public interface address only once something verified it (no AutoNAT here): add
+ * every IPv4 interface address at the listener's port, so a contact on a public network can dial it.
+ */
+function withPublicInterfaces (known: Multiaddr[], peerId: string): Multiaddr[] {
+  const port = known.map(ma => /\/tcp\/(\d+)/.exec(ma.toString())?.[1]).find(p => p != null)
+  if (port == null) return known
+  const texts = new Set(known.map(ma => ma.toString()))
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.family === 'IPv4') texts.add(`/ip4/${a.address}/tcp/${port}/p2p/${peerId}`)
+    }
+  }
+  return [...texts].map(t => multiaddr(t))
 }
 
 /** Frees node-datachannel's native threads; call once after every node in the process stopped. */

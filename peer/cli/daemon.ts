@@ -112,7 +112,9 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       return `${e.name}: ${describeReachability(e.state, e.restore)}.${waiting}`
     }
     case 'session':
-      return `${nameOf(e.id)}: connected ${e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
+      return `${nameOf(e.id)}: connected ${e.link === 'tcp' ? 'directly (TCP)' : e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
+    case 'tcp-failed':
+      return undefined
     case 'crp':
       switch (e.step) {
         case 'restored': return `${nameOf(e.id)}: connection restored.`

@@ -23,8 +23,9 @@ import {
   reachabilityOf, restoreStatusOf, unreachableAtMs, UNREACHABLE_AFTER_MS, type ReachabilityPolicy
 } from './reachability.js'
 import { RelayLinks } from './relay-links.js'
+import { TcpLinks } from './tcp-links.js'
 import type { Identity } from '../identity.js'
-import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
+import { directTcpAddrsOf, type CreatePeerNode, type PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
 import type { DaemonEvent, DaemonEventListener } from './events.js'
 
@@ -62,6 +63,8 @@ export interface DaemonOptions {
   mailbox?: DaemonMailboxOptions
   /** File transfer (docs/protocol.md §17): the largest file accepted, and whether small files may go relayed. */
   files?: { maxBytes?: number, allowRelayed?: boolean }
+  /** Listen on TCP and link to contacts over it when both can (docs/protocol.md §17.6); default on. */
+  directTcp?: boolean
 }
 
 /** What the daemon needs from its GiniNode. */
@@ -93,6 +96,7 @@ export class Daemon {
   readonly files?: FileTransfers
   private readonly listeners = new Set<DaemonEventListener>()
   private readonly relayLinks: RelayLinks
+  private readonly tcpLinks: TcpLinks
   private readonly redials = new Map<string, ScheduledRunner>()
   private readonly dialing = new Set<string>()
   private readonly emitted = new Map<string, string>()
@@ -135,17 +139,21 @@ export class Daemon {
       storage: ctx.storage,
       ppk: ctx.identity.ppk,
       clock: ctx.clock,
-      ownAddrs: () => this.relayLinks.addrs,
+      // §17.6: our TCP addresses go to contacts inside §8 only (hello, reply, AddressUpdate).
+      ownAddrs: () => [...this.relayLinks.addrs, ...directTcpAddrsOf(node)],
       emit,
       attemptTimeoutsMs,
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
-      onOffline: () => { void this.reconcile() }
+      onOffline: () => { void this.reconcile() },
+      onLink: (id, link) => { this.tcpLinks.linkCame(id, link.connection) },
+      onTcpAddrs: (id, addrs) => { this.tcpLinks.learn(id, addrs) }
     })
+    this.tcpLinks = new TcpLinks({ node, sessions: this.sessions, onFailed: (id) => { this.emit({ event: 'tcp-failed', id }) } })
     // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
     const contactLinks = {
       linkOf: (id: string) => this.sessions.linkOf(id),
       sessionOn: async (id: string, connection: Connection) => await this.sessions.sessionOn(id, connection),
-      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' && c.blocked !== true }
+      isContact: async (id: string) => await this.isActiveContact(id)
     }
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
@@ -185,8 +193,12 @@ export class Daemon {
 
   /** Starts the long-term node, reaches the relay(s), and begins keeping every contact connected. */
   static async start (ctx: DaemonContext, opts: DaemonOptions): Promise<Daemon> {
-    const node = await ctx.createPeerNode({ privateKey: ctx.identity.privateKey, ...ctx.webrtc })
+    // §17.6 item 4: after Noise, an inbound TCP connection stays only if its peer id is a contact's.
+    let admit = async (_id: string): Promise<boolean> => false
+    const directTcp = opts.directTcp === false ? undefined : { admit: async (id: string) => await admit(id) }
+    const node = await ctx.createPeerNode({ privateKey: ctx.identity.privateKey, ...ctx.webrtc, ...(directTcp != null ? { directTcp } : {}) })
     const daemon = new Daemon(ctx, node, opts)
+    admit = async (id) => await daemon.isActiveContact(id)
     try {
       await daemon.begin()
     } catch (err) {
@@ -207,6 +219,12 @@ export class Daemon {
 
   isOnline (id: string): boolean {
     return this.sessions.isOnline(id)
+  }
+
+  /** A stored contact that is neither expired nor blocked. */
+  async isActiveContact (id: string): Promise<boolean> {
+    const c = await this.book.get(id)
+    return c != null && c.state !== 'expired' && c.blocked !== true
   }
 
   /** The contact's best open connection, if online (for protocols built on top, e.g. chat). */
@@ -296,6 +314,7 @@ export class Daemon {
     for (const r of this.redials.values()) r.stop()
     this.redials.clear()
     this.relayLinks.stop()
+    this.tcpLinks.stop()
     await this.chat.stop()
     await this.files?.stop()
     await this.restorer.stopAll()

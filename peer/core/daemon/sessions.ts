@@ -17,7 +17,8 @@ import {
   SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
   type SessionResult
 } from '../../../protocols/session/index.js'
-import { connectToVerifiedPeer, isDirectConnection } from '../dial-peer.js'
+import { connectToVerifiedPeer, isDirectConnection, linkKindOf, LINK_RANK, type LinkKind } from '../dial-peer.js'
+import { isDirectTcpAddr } from '../peer-node.js'
 import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
 import type { GiniStorage } from '../storage.js'
 import type { DaemonEventListener } from './events.js'
@@ -40,6 +41,8 @@ export interface ContactLink {
   contactId: string
   connection: Connection
   direct: boolean
+  /** TCP, WebRTC or relayed (docs/protocol.md §17.6). */
+  kind: LinkKind
   remoteAddr: string
 }
 
@@ -58,6 +61,13 @@ export interface SessionsInit {
   onOnline?: (id: string, link: ContactLink, via: SessionVia) => void
   /** A contact lost its last link. */
   onOffline?: (id: string) => void
+  /** Any new link of a contact, the first or a later one (after the SharedSecret was stored). */
+  onLink?: (id: string, link: ContactLink) => void
+  /**
+   * The contact's plain TCP addresses from a hello, reply or applied AddressUpdate (docs/protocol.md
+   * §17.6), possibly none: kept in memory by the caller, never merged into the stored addresses.
+   */
+  onTcpAddrs?: (id: string, multiaddrs: Multiaddr[]) => void
 }
 
 export class Sessions {
@@ -75,10 +85,10 @@ export class Sessions {
     return (this.links.get(id)?.size ?? 0) > 0
   }
 
-  /** The contact's best link (direct first), if online. */
+  /** The contact's best link (TCP, then WebRTC, then relayed: §17.6), if online. */
   linkOf (id: string): ContactLink | undefined {
     const all = [...(this.links.get(id) ?? [])]
-    return all.find(l => l.direct) ?? all[0]
+    return all.sort((a, b) => LINK_RANK[a.kind] - LINK_RANK[b.kind])[0]
   }
 
   linksOf (id: string): ContactLink[] {
@@ -272,9 +282,10 @@ export class Sessions {
       // §8.4: "the receiver keeps the highest `seq` per contact, applies higher ones and ignores the rest".
       if ((c.addressSeqSeen ?? 0) >= seq) return false
       c.addressSeqSeen = seq
-      c.addresses = mergeAddresses(c.addresses, update.multiaddrs, id, now)
+      c.addresses = mergeAddresses(c.addresses, update.multiaddrs.filter(ma => !isDirectTcpAddr(ma)), id, now)
       applied = true
     })
+    if (applied) this.init.onTcpAddrs?.(id, update.multiaddrs.filter(ma => isDirectTcpAddr(ma)))
     if (applied) this.init.emit({ event: 'address-update', id, direction: 'received', seq })
   }
 
@@ -285,7 +296,7 @@ export class Sessions {
     sodium.memzero(result.sharedSecret)
     const stored = await this.init.book.update(id, (c) => {
       c.sharedSecret = { current: secret, previous: c.sharedSecret.current }
-      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs, id, now)
+      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs.filter(ma => !isDirectTcpAddr(ma)), id, now)
       c.lastSeenMs = now
       c.state = 'online'
       delete c.crp // "a success resets the count" (§9.4)
@@ -294,16 +305,18 @@ export class Sessions {
       if (stored != null) this.markOffline(id)
       return stored != null
     }
+    this.init.onTcpAddrs?.(id, result.peerMultiaddrs.filter(ma => isDirectTcpAddr(ma)))
     const link: ContactLink = {
-      contactId: id, connection, direct: isDirectConnection(connection), remoteAddr: connection.remoteAddr.toString()
+      contactId: id, connection, direct: isDirectConnection(connection), kind: linkKindOf(connection), remoteAddr: connection.remoteAddr.toString()
     }
     const set = this.links.get(id) ?? new Set<ContactLink>()
     const first = set.size === 0
     set.add(link)
     this.links.set(id, set)
     connection.addEventListener('close', () => { this.dropLink(link) }, { once: true })
-    this.init.emit({ event: 'session', id, direct: link.direct, remoteAddr: link.remoteAddr, via })
+    this.init.emit({ event: 'session', id, direct: link.direct, link: link.kind, remoteAddr: link.remoteAddr, via })
     if (first) this.init.onOnline?.(id, link, via)
+    this.init.onLink?.(id, link)
     return true
   }
 

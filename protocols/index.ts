@@ -8,6 +8,7 @@ export * as session from './session/index.js'
 export * as ice from './ice/index.js'
 export * as chat from './chat/index.js'
 export * as mailbox from './mailbox/index.js'
+export * as gssList from './gss-list/index.js'
 // The earlier names of this module, kept for library callers.
 export * as errors from './common/errors.js'
 export { FcPeer, FcRelay } from './fc/index.js'

@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { createRelay, type Relay, type RelayOptions } from './create-relay.js'
+import { RELAY_DRAIN_MS } from './constants.js'
 import { SETTINGS, SettingError, parseSetting, resolveSettings, type SettingSpec } from './settings.js'
 
 /** How long a clean stop may take before the process exits anyway. */
@@ -89,7 +90,14 @@ function relayOptions (s: Record<string, any>): RelayOptions {
     maxReservations: s.maxReservations,
     circuitDataLimitBytes: s.circuitDataLimit != null ? BigInt(s.circuitDataLimit) : undefined,
     circuitDurationLimitMs: s.circuitDurationLimit,
-    ice: { stun: s.stun, turn: s.turn, turnSecret: s.turnSecret, turnTtlMs: s.turnTtl }
+    ice: { stun: s.stun, turn: s.turn, turnSecret: s.turnSecret, turnTtlMs: s.turnTtl },
+    bootstrap: s.bootstrap,
+    network: s.network,
+    maxListRelays: s.listMaxRelays,
+    maxListStreams: s.listMaxStreams,
+    listRefreshMs: s.listRefresh,
+    dhtMaxProviderRecords: s.dhtMaxProviderRecords,
+    drainMs: s.drainTimeout
   }
 }
 
@@ -117,13 +125,14 @@ async function announce (relay: Relay, json: boolean, ice?: { stun: string[], tu
   ].join('\n'))
 }
 
-function onStopSignal (relay: Relay, json: boolean): void {
+function onStopSignal (relay: Relay, json: boolean, drainMs: number): void {
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return
     stopping = true
-    if (!json) process.stderr.write(`\n${signal}: stopping the relay…\n`)
-    const force = setTimeout(() => { process.exit(EXIT_FAILURE) }, STOP_TIMEOUT_MS)
+    if (!json) process.stderr.write(relay.network.networked ? `\n${signal}: leaving the relay list; waiting for pending pairings, then stopping…\n` : `\n${signal}: stopping the relay…\n`)
+    // A relay in a network first waits for its pending pairings (docs/protocol.md §22.1).
+    const force = setTimeout(() => { process.exit(EXIT_FAILURE) }, STOP_TIMEOUT_MS + (relay.network.networked ? drainMs : 0))
     force.unref()
     relay.stop().then(() => { process.exit(EXIT_OK) }, (err) => {
       process.stderr.write(`Error while stopping: ${err?.message ?? String(err)}\n`)
@@ -155,7 +164,7 @@ async function main (argv: string[]): Promise<void> {
   } catch (err: any) {
     return await fail(`could not start the relay: ${err?.message ?? String(err)}`, EXIT_FAILURE)
   }
-  onStopSignal(relay, json)
+  onStopSignal(relay, json, settings.drainTimeout ?? RELAY_DRAIN_MS)
   const ice = (settings.stun?.length ?? 0) + (settings.turn?.length ?? 0) > 0 ? { stun: settings.stun ?? [], turn: settings.turn ?? [] } : undefined
   await announce(relay, json, ice)
 }

@@ -115,8 +115,52 @@ export const IDLE_SWEEP_INTERVAL_MS = 5_000
 /** Yamux keepalive: holds an idle pairing connection open across the 180 s wait (TCP closes idle sockets after 2 min). */
 export const YAMUX_KEEPALIVE_INTERVAL_MS = 15_000
 
-/** Protocol id reserved for a private DHT among relays; the public relay serves no DHT at all. */
+/**
+ * The relays' private DHT (docs/protocol.md §22.1). A relay without `--bootstrap` serves no DHT at
+ * all; one in a network serves it to checked relays only (relay/relay-network.ts).
+ */
 export const KAD_PROTOCOL = '/gini/kad/1.0.0'
+
+// ---- many relays (docs/protocol.md §22.1; relay/relay-network.ts) ------------------------------
+
+/** /gini/gss/list/1 streams served at once over all connections; more are reset. */
+export const GSS_LIST_MAX_STREAMS = 64
+/** …per connection (a peer asks once per pairing, a relay once per round). */
+export const GSS_LIST_MAX_INBOUND_STREAMS = 2
+/** The relay asks each other relay once per round. */
+export const GSS_LIST_MAX_OUTBOUND_STREAMS = 2
+/** Background checks of unchecked kad peers at once (each costs an identify and a dial). */
+export const GSS_LIST_MAX_PENDING_CHECKS = 8
+/** Relays one round checks at once (each check is a dial and one list exchange, at most 5 s). */
+export const GSS_LIST_CHECK_CONCURRENCY = 8
+/** Rounds in a row a listed relay may miss (no answer) before it is dropped: one slow round is not a departure. */
+export const GSS_LIST_MAX_MISSES = 2
+/** After a change the next round comes after refresh/8, doubling back to the refresh period while quiet. */
+export const GSS_LIST_RETRY_DIVISOR = 8
+/** A relay refused by a bound (or not a relay) is not checked again for this many refresh periods… */
+export const GSS_LIST_REFUSED_ROUNDS = 6
+/** …and at most this many such refusals are remembered (oldest forgotten first). */
+export const GSS_LIST_MAX_REFUSED = 1024
+/** Provider records the DHT stores: one per relay for the one service key, with room. */
+export const DHT_MAX_PROVIDER_RECORDS = 1024
+/** Providers taken from one round's search; the list holds at most 256 anyway. */
+export const DHT_MAX_PROVIDERS_PER_ROUND = 512
+/** Concurrent kad streams per connection (kad-dht's default: 32). */
+export const DHT_MAX_INBOUND_STREAMS = 4
+export const DHT_MAX_OUTBOUND_STREAMS = 4
+/** An incoming kad request must complete within this time. */
+export const DHT_INCOMING_MESSAGE_TIMEOUT_MS = 10_000
+/** A provider record lives this long unless renewed (kad-dht's default: 24 h); relays renew it every round. */
+export const DHT_PROVIDE_VALIDITY_MS = 10 * 60_000
+/** Expired provider records are swept this often. */
+export const DHT_PROVIDER_CLEANUP_MS = 60_000
+/** kad-dht's own re-provide (relays provide every round anyway). */
+export const DHT_REPROVIDE_INTERVAL_MS = 5 * 60_000
+/**
+ * On SIGTERM a listed relay leaves the list, refuses new Creates and waits this long at most for
+ * its pending pairings (their 180 s life) before the stop of docs/protocol.md §10.
+ */
+export const RELAY_DRAIN_MS = 180_000
 
 // ---- /gini/crp/1 relay (docs/protocol.md §9.2; protocol numbers in protocols/crp/constants.ts) ---
 

@@ -1,7 +1,9 @@
 // Builds a GSS relay node: libp2p with TCP + WebSocket, Noise, Yamux, identify, ping, autonat, a
 // circuit-relay-v2 server, the GSS service on /gini/fc/1, and the CRP service on /gini/crp/1
-// (RestoreConnections in SQLite), and the mailbox on /gini/mailbox/1 (sealed blobs in SQLite). No DHT: a server-mode kad-dht takes records from any stranger and
-// serves them to others, so the public relay runs none until relays share a private one.
+// (RestoreConnections in SQLite), and the mailbox on /gini/mailbox/1 (sealed blobs in SQLite), and
+// the relay list on /gini/gss/list/1. A relay started with `bootstrap` relays also joins their
+// private kad-dht (docs/protocol.md §22.1, relay/relay-network.ts), open to checked relays only;
+// without, it runs no DHT: a public server-mode kad-dht takes records from any stranger.
 // Every limit is explicit (relay/constants.ts).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -30,6 +32,9 @@ import { NetQuota } from './net-quota.js'
 import { relayNoiseCrypto } from './noise-crypto.js'
 import { closeIdleConnections, connectionGater } from './connection-slots.js'
 import { systemClock } from '../protocols/common/clock.js'
+import { ready } from '../protocols/crypto/index.js'
+import { RelayNetwork, relayDht, type RelayNetworkInit } from './relay-network.js'
+import type { RelayListEntry } from '../protocols/gss-list/index.js'
 import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS } from '../protocols/fc/index.js'
 import type { FcClock, FcOutcome } from '../protocols/fc/index.js'
@@ -108,6 +113,20 @@ export interface RelayOptions {
   mailboxMaxTotalBytes?: number
   /** Called with each mailbox outcome (plain words, no tokens): for metrics. */
   onMailboxOutcome?: (outcome: MailboxOutcome) => void
+  /** docs/protocol.md §22.1: relays to join the network through (multiaddrs with /p2p/). None: a relay on its own, no DHT. */
+  bootstrap?: string[]
+  /** §22.1: take part in a relay network without `bootstrap` (the network's first relay). On whenever `bootstrap` is given. */
+  network?: boolean
+  /** §22.1: relays checked and listed at once, this one included (default 256). */
+  maxListRelays?: number
+  /** §22.1: /gini/gss/list/1 streams served at once (default GSS_LIST_MAX_STREAMS, 64). */
+  maxListStreams?: number
+  /** §22.1: provider records the relay DHT stores (default DHT_MAX_PROVIDER_RECORDS, 1024). */
+  dhtMaxProviderRecords?: number
+  /** §22.1: how often the list is rebuilt (default 10 s). */
+  listRefreshMs?: number
+  /** §22.1: on stop, how long a relay in a network waits for its pending pairings after refusing new Creates (default 180 s). */
+  drainMs?: number
   /** ICE servers handed to peers on /gini/ice/1 (docs/protocol.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
   ice?: IceConfig
 }
@@ -124,6 +143,11 @@ export interface Relay {
   readonly mailbox: { readonly blobCount: number, readonly totalBytes: number, sweep(): Promise<number> }
   /** /gini/ice/1 replies sent (each with a fresh TURN credential when TURN is configured). */
   readonly ice: { readonly servedCount: number }
+  /**
+   * docs/protocol.md §22.1: the relay list as served now (this relay first), one round of its
+   * refresh, and `onChange` (called whenever the served list changes; returns the unsubscribe).
+   */
+  readonly network: { relays(): RelayListEntry[], readonly networked: boolean, readonly providerRecords: number, refresh(): Promise<void>, onChange(listener: () => void): () => void }
   /** Base URL of the metrics/health endpoints, when `metrics` was set. */
   readonly metricsUrl?: string
   stop(): Promise<void>
@@ -131,6 +155,7 @@ export interface Relay {
 
 export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   if (options.ice != null) validateIceConfig(options.ice) // before anything listens: a bad flag is a start-up error
+  await ready() // libsodium: the relay network's service key (docs/protocol.md §22.1)
   const privateKey = withRepeatSignatures(options.dataDir != null ? await loadOrCreateIdentity(options.dataDir) : await generateKeyPair('Ed25519'))
   const now = options.clock != null ? () => options.clock!.now() : Date.now
   // One registry per relay (several relays may share a process in tests and harnesses).
@@ -158,6 +183,23 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   }, onRefused)
   let stopping = false
   let stopped: Promise<void> | undefined
+  // The relay network is built on the node; kad's gate asks it once both exist.
+  const late: { network?: RelayNetwork } = {}
+  const networked = options.network === true || (options.bootstrap ?? []).length > 0
+  const networkInit: RelayNetworkInit = {
+    networked,
+    bootstrap: options.bootstrap,
+    maxRelays: options.maxListRelays,
+    maxListStreams: options.maxListStreams,
+    maxProviderRecords: options.dhtMaxProviderRecords,
+    refreshMs: options.listRefreshMs,
+    now,
+    onRefused
+  }
+  const dhtStats = { providerRecords: 0 }
+  const dht = networked
+    ? { dht: relayDht(networkInit, { allowed: (p) => late.network?.allowed(p) ?? false, admit: async (c) => await (late.network?.admit(c) ?? false) }, dhtStats) }
+    : {}
   const node = await createLibp2p({
     privateKey,
     logger: relayLogger(), // relay/quiet-logger.ts: no logger objects for namespaces DEBUG leaves off
@@ -237,9 +279,13 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
       }),
       // /gini/ice/1 (docs/protocol.md §14): STUN URLs and short-lived TURN credentials; none unless
       // configured.
-      ice: iceService(options.ice ?? {})
+      ice: iceService(options.ice ?? {}),
+      ...dht
     }
   })
+  const network = new RelayNetwork(node, networkInit)
+  late.network = network
+  await network.start()
   const crpService: CrpService = node.services.crp
   const mailboxService: MailboxService = node.services.mailbox
   const iceSvc: IceService = node.services.ice
@@ -253,7 +299,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   })
   let endpoint: Awaited<ReturnType<typeof serveMetrics>> | undefined
   if (registry != null && options.metrics != null) {
-    metrics = createRelayMetrics(registry, { pendingPairings: () => service.pendingCount, restoreRows: () => crpService.rowCount, mailboxBlobs: () => mailboxService.blobCount, mailboxBytes: () => mailboxService.totalBytes })
+    metrics = createRelayMetrics(registry, { listRelays: () => network.relayCount, pendingPairings: () => service.pendingCount, restoreRows: () => crpService.rowCount, mailboxBlobs: () => mailboxService.blobCount, mailboxBytes: () => mailboxService.totalBytes })
     endpoint = await serveMetrics(registry, () => ({
       peerId: node.peerId.toString(),
       pendingPairings: service.pendingCount,
@@ -268,12 +314,20 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     crp: { get rowCount () { return crpService.rowCount }, get liveStreams () { return crpService.liveStreams } },
     mailbox: { get blobCount () { return mailboxService.blobCount }, get totalBytes () { return mailboxService.totalBytes }, sweep: async () => await mailboxService.sweep() },
     ice: { get servedCount () { return iceSvc.servedCount } },
+    network: { relays: () => network.relays(), networked: network.networked, get providerRecords () { return dhtStats.providerRecords }, refresh: async () => { await network.refresh() }, onChange: (listener) => { network.addEventListener('change', listener); return () => { network.removeEventListener('change', listener) } } },
     metricsUrl: endpoint?.url,
     async stop () {
       stopped ??= (async () => {
         // No new connections or streams; live pairings, restores and mailbox streams hear why they end
         // (RELAY_SHUTTING_DOWN, docs/protocol.md §10) instead of a bare reset.
+        // A relay in a network first leaves the list and lets its pending pairings finish
+        // (docs/protocol.md §22.1); a relay on its own stops at once, as before.
+        if (network.networked) {
+          network.leave()
+          await service.stopCreates(options.drainMs ?? C.RELAY_DRAIN_MS)
+        }
         stopping = true
+        await network.stop()
         await Promise.all([service.drain(C.SHUTDOWN_DRAIN_MS), crpService.drain(C.SHUTDOWN_DRAIN_MS), mailboxService.drain(C.SHUTDOWN_DRAIN_MS)])
         unsubscribe()
         stopIdleSweep()

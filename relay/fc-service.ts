@@ -52,6 +52,11 @@ export class FcService implements Startable {
     })
   }
 
+  /** docs/protocol.md §22.1 drain: new Creates get RELAY_SHUTTING_DOWN, live pairings finish; resolves when none is left or after `ms`. */
+  async stopCreates (ms: number): Promise<void> {
+    await this.relay?.stopCreates(ms)
+  }
+
   /** Stops taking new streams and ends the live ones with RELAY_SHUTTING_DOWN, within `ms` (docs/protocol.md §10). */
   async drain (ms: number): Promise<void> {
     await this.components.registrar.unhandle(FC_PROTOCOL)

@@ -19,6 +19,8 @@ export interface RelayMetrics {
 }
 
 export interface RelayGauges {
+  /** Relays in the served list (docs/protocol.md §22.1), this one included. */
+  listRelays?: () => number
   pendingPairings: () => number
   restoreRows: () => number
   mailboxBlobs: () => number
@@ -53,7 +55,7 @@ export function createRelayMetrics (registry: Registry, gauges: RelayGauges): Re
   })
   const limits = new Counter({
     name: 'gini_relay_limit_rejections_total',
-    help: 'Refusals by a per-network limit (connections-per-ip, pending-per-ip6-56, …-reserved, connections-idle); never an address',
+    help: 'Refusals by a per-network limit (connections-per-ip, pending-per-ip6-56, …-reserved, connections-idle, list-full, list-network-taken, list-streams, list-checks-busy, dht-unchecked, dht-provider-records, dht-provider-key, dht-records); never an address',
     labelNames: ['limit'],
     registers: [registry]
   })
@@ -75,6 +77,13 @@ export function createRelayMetrics (registry: Registry, gauges: RelayGauges): Re
     registers: [registry],
     collect () { this.set(gauges.mailboxBytes()) }
   })
+  const listRelays = new Gauge({
+    name: 'gini_gss_list_relays',
+    help: 'Relays in the relay list this relay serves on /gini/gss/list/1, itself included (bound: --list-max-relays)',
+    registers: [registry],
+    collect () { this.set(gauges.listRelays?.() ?? 1) }
+  })
+  void listRelays
   void pending
   void rows
   void mailboxBlobs

@@ -9,6 +9,7 @@ import * as C from './constants.js'
 import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/constants.js'
 import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
 import * as M from '../protocols/mailbox/constants.js'
+import { GSS_LIST_MAX_RELAYS, GSS_LIST_REFRESH_MS } from '../protocols/gss-list/constants.js'
 
 export type SettingKind = 'string' | 'list' | 'int' | 'count' | 'duration' | 'bytes' | 'hostPort' | 'flag'
 
@@ -73,6 +74,13 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'maxReservations', flag: '--max-reservations <n>', env: 'GINI_RELAY_MAX_RESERVATIONS', kind: 'int', description: 'circuit relay reservations held at once', defaultText: String(C.CIRCUIT_MAX_RESERVATIONS) },
   { key: 'circuitDataLimit', flag: '--circuit-data-limit <size>', env: 'GINI_RELAY_CIRCUIT_DATA_LIMIT', kind: 'bytes', description: 'bytes per relayed link, both directions (e.g. 8MiB)', defaultText: `${Number(C.CIRCUIT_DATA_LIMIT_BYTES) / 1024 / 1024}MiB` },
   { key: 'circuitDurationLimit', flag: '--circuit-duration-limit <duration>', env: 'GINI_RELAY_CIRCUIT_DURATION_LIMIT', kind: 'duration', description: 'life of a relayed link', defaultText: d(C.CIRCUIT_DURATION_LIMIT_MS) },
+  { key: 'bootstrap', flag: '--bootstrap <multiaddr...>', env: 'GINI_RELAY_BOOTSTRAP', kind: 'list', description: 'another relay of the network to join (its multiaddr with /p2p/<peer id>; repeatable): runs the relays\' private DHT and lists them to peers (docs/protocol.md §22.1)', defaultText: 'none: a relay on its own, no DHT' },
+  { key: 'network', flag: '--network', env: 'GINI_RELAY_NETWORK', kind: 'flag', description: 'take part in a relay network without --bootstrap: the first relay of a network, which the others bootstrap from', defaultText: 'on with --bootstrap, else off' },
+  { key: 'listMaxRelays', flag: '--list-max-relays <n>', env: 'GINI_RELAY_LIST_MAX_RELAYS', kind: 'int', description: 'relays checked and listed at once, this one included (one per IPv4 address or IPv6 /64)', defaultText: String(GSS_LIST_MAX_RELAYS) },
+  { key: 'listMaxStreams', flag: '--list-max-streams <n>', env: 'GINI_RELAY_LIST_MAX_STREAMS', kind: 'int', description: '/gini/gss/list/1 requests served at once; more are reset', defaultText: String(C.GSS_LIST_MAX_STREAMS) },
+  { key: 'listRefresh', flag: '--list-refresh <duration>', env: 'GINI_RELAY_LIST_REFRESH', kind: 'duration', description: 'how often the relay list is rebuilt from the DHT', defaultText: d(GSS_LIST_REFRESH_MS) },
+  { key: 'dhtMaxProviderRecords', flag: '--dht-max-provider-records <n>', env: 'GINI_RELAY_DHT_MAX_PROVIDER_RECORDS', kind: 'int', description: 'provider records the relays\' DHT stores here (only the GSS service key is accepted)', defaultText: String(C.DHT_MAX_PROVIDER_RECORDS) },
+  { key: 'drainTimeout', flag: '--drain-timeout <duration>', env: 'GINI_RELAY_DRAIN_TIMEOUT', kind: 'duration', description: 'on SIGTERM a relay with --bootstrap leaves the list, refuses new pairings and waits this long at most for the pending ones', defaultText: d(C.RELAY_DRAIN_MS) },
   { key: 'stun', flag: '--stun <url...>', env: 'GINI_RELAY_STUN', envAliases: ['GINI_STUN'], kind: 'list', description: 'STUN URL handed to peers on /gini/ice/1, e.g. stun:turn.example.org:3478 (repeatable)', defaultText: 'none' },
   { key: 'turn', flag: '--turn <url...>', env: 'GINI_RELAY_TURN', envAliases: ['GINI_TURN'], kind: 'list', description: 'TURN URL handed to peers with a short-lived credential, e.g. turn:turn.example.org:3478?transport=udp (repeatable)', defaultText: 'none' },
   { key: 'turnSecret', flag: '--turn-secret <secret>', env: 'GINI_RELAY_TURN_SECRET', envAliases: ['GINI_TURN_SECRET'], kind: 'string', secret: true, description: "coturn's static-auth-secret (use-auth-secret); prefer the environment variable" },

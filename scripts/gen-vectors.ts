@@ -1,4 +1,5 @@
-// Generates OUR published test vectors, test/vectors/gini-v1.json (docs/protocol.md §12), from fixed
+// Generates OUR published test vectors, test/vectors/gini-v1.json (docs/protocol.md §12) and
+// test/vectors/gini-card-update-v1.json (§19), from fixed
 // inputs and the functions of protocols/crypto. Same JSON shape as the independent vectors in
 // test/vectors/gini-v1-independent.json. test/unit/protocols/crypto/vectors.test.ts rebuilds
 // this file and compares, so it cannot drift. Run: `npx tsc -p . && node dist/scripts/gen-vectors.js`.
@@ -8,7 +9,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
-  cardBinding, concat, cpaceChannelId, cpaceGenerator, cpaceIsk, createCpaceParty, crpAnswerKey,
+  cardBinding, cardUpdateSigningInput, concat, signCardUpdate, cpaceChannelId, cpaceGenerator, cpaceIsk, createCpaceParty, crpAnswerKey,
   crpOfferAd, crpOfferKey, crpParkKey, crpProof, crpRole, crpToken, deriveSessionSecret,
   flashCodeLookup, H, leb128, normalizeFlashCode, peerIdSigMessage, ready, signPeerId, sodium, toHex, utf8,
   x25519PublicFromPrivate
@@ -252,8 +253,69 @@ export function serializeVectors (v: VectorFile): string {
   return JSON.stringify(v, null, 2) + '\n'
 }
 
+export const CARD_UPDATE_VECTORS_URL = new URL('../../test/vectors/gini-card-update-v1.json', import.meta.url)
+
+export interface CardUpdateVectorCase {
+  name: string
+  seq: string
+  card_name: string
+  email: string
+  photo: string
+  signing_input: string
+  signature: string
+  /** SessionMessage{card_update = 6}, written without the generated codec. */
+  session_message: string
+}
+
+export interface CardUpdateVectorFile {
+  note: string
+  seed: string
+  public_key: string
+  peer_id: string
+  cases: CardUpdateVectorCase[]
+}
+
+/** docs/protocol.md §19 CardUpdate: signature input and Ed25519 signature for a fixed long-term key. */
+export async function buildCardUpdateVectors (): Promise<CardUpdateVectorFile> {
+  await ready()
+  const seed = fixed('card-update/ed25519-seed')
+  const key = await generateKeyPairFromSeed('Ed25519', seed)
+  const secretKey = key.raw // libsodium's 64-byte secret key: seed ‖ public key
+  // A PNG signature and a few bytes: §19 only checks the magic bytes.
+  const png = concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), fixed('card-update/photo', 24))
+  const inputs = [
+    { name: 'name and email, seq 1', seq: 1, card_name: 'Alice Example', email: 'alice@example.org', photo: new Uint8Array(0) },
+    { name: 'non-ASCII name, no email, a photo', seq: 2, card_name: 'Zoë Ünal', email: '', photo: png },
+    { name: 'a large seq (5 varint bytes)', seq: 2 ** 40, card_name: 'A', email: 'a@b.c', photo: new Uint8Array(0) }
+  ]
+  return {
+    note: 'Published by GiniConnect (scripts/gen-vectors.ts) from docs/protocol.md §19. seed = H(32, "gini/test-vectors/1/card-update/ed25519-seed"); signature = Ed25519-Sign(seed key, signing_input). Byte strings are hex, seq a decimal string.',
+    seed: toHex(seed),
+    public_key: toHex(key.publicKey.raw),
+    peer_id: peerIdFromPrivateKey(key).toString(),
+    cases: inputs.map((c) => {
+      const fields = { seq: BigInt(c.seq), name: c.card_name, email: c.email, photo: c.photo }
+      const signature = signCardUpdate(secretKey, fields)
+      const body = concat(pbVarint(1, c.seq), pbBytes(2, utf8(c.card_name)), ...(c.email !== '' ? [pbBytes(3, utf8(c.email))] : []),
+        ...(c.photo.length > 0 ? [pbBytes(4, c.photo)] : []), pbBytes(5, signature))
+      return {
+        name: c.name,
+        seq: String(c.seq),
+        card_name: c.card_name,
+        email: c.email,
+        photo: toHex(c.photo),
+        signing_input: toHex(cardUpdateSigningInput(fields)),
+        signature: toHex(signature),
+        session_message: toHex(pbBytes(6, body))
+      }
+    })
+  }
+}
+
 if (process.argv[1] != null && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const vectors = await buildVectors()
   writeFileSync(VECTORS_URL, serializeVectors(vectors))
   console.log(`wrote ${fileURLToPath(VECTORS_URL)}`)
+  writeFileSync(CARD_UPDATE_VECTORS_URL, JSON.stringify(await buildCardUpdateVectors(), null, 2) + '\n')
+  console.log(`wrote ${fileURLToPath(CARD_UPDATE_VECTORS_URL)}`)
 }

@@ -1,8 +1,8 @@
-// Reading a typed Flash Code as the user types. The authoritative rule is the core's
-// normalizeFlashCode (docs/protocol.md §4.2: case, spaces, dashes and O/I/L do not matter); this only
-// tells "not finished yet" apart from "cannot ever be right", so an impossible character is
-// flagged at once and nothing is sent for it.
-import { normalizeFlashCode, formatFlashCode, FLASH_CODE_LENGTHS } from '../../protocols/crypto/index.js'
+// Reading a typed, pasted or scanned Flash Code. The authoritative rule is the core's readFlashCode
+// (docs/protocol.md §4.2: case, spaces, dashes and O/I/L do not matter; §4.4: a QR's `GINI:FC/`
+// text reads as its code); this only tells "not finished yet" apart from "cannot ever be right", so
+// an impossible character is flagged at once and nothing is sent for it.
+import { normalizeFlashCode, formatFlashCode, flashCodeTextBody, FLASH_CODE_LENGTHS } from '../../protocols/crypto/index.js'
 
 export type CodeCheck =
   | { state: 'empty' }
@@ -14,7 +14,8 @@ export type CodeCheck =
 const SEPARATORS = /[\p{White_Space}\-_.]/gu
 const MAX_LENGTH = Math.max(...FLASH_CODE_LENGTHS)
 
-export function checkCode (value: string): CodeCheck {
+export function checkCode (text: string): CodeCheck {
+  const value = flashCodeTextBody(text)
   const typed = value.normalize('NFKC').replace(SEPARATORS, '').length
   if (typed === 0) return { state: 'empty' }
   try {

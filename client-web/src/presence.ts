@@ -111,6 +111,8 @@ export class Presence {
         return
       case 'session':
       case 'crp':
+      case 'contact-updated': // §19: a contact's new card; the views re-read contacts
+      case 'key-change': // §18.1
         this.notify()
         return
       case 'message':

@@ -33,7 +33,7 @@ const TITLES: Partial<Record<GiniErrorCode, string>> = {
   RELAY_SHUTTING_DOWN: 'The relay is restarting'
 }
 const RETRYABLE: ReadonlySet<GiniErrorCode> = new Set(['RATE_LIMITED', 'UNREACHABLE', 'UNSPECIFIED', 'RELAY_SHUTTING_DOWN'])
-const LOCAL_DETAIL: ReadonlySet<string> = new Set(['KeyChangedError', 'PeerIdNotProvenError'])
+const LOCAL_DETAIL: ReadonlySet<string> = new Set(['PeerIdNotProvenError'])
 
 export function describeError (err: unknown): ShownError {
   if (err instanceof GiniError) {

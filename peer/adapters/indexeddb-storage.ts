@@ -64,7 +64,12 @@ export class IndexedDbStorage implements GiniStorage {
   async loadIdentity (): Promise<IdentityRecord | undefined> {
     const record = await this.db.get('identity', SELF)
     if (record == null) return undefined
-    return { libp2pKey: new Uint8Array(record.libp2pKey), ppkPrivate: new Uint8Array(record.ppkPrivate), createdAtMs: record.createdAtMs }
+    return {
+      libp2pKey: new Uint8Array(record.libp2pKey),
+      ppkPrivate: new Uint8Array(record.ppkPrivate),
+      createdAtMs: record.createdAtMs,
+      ...(record.rootEntropy != null ? { rootEntropy: new Uint8Array(record.rootEntropy) } : {})
+    }
   }
 
   async saveIdentity (identity: IdentityRecord): Promise<void> {
@@ -92,6 +97,12 @@ export class IndexedDbStorage implements GiniStorage {
 
   async putContact (contact: ContactRecord): Promise<void> {
     await this.db.put('contacts', contact)
+  }
+
+  /** One transaction for all of them. */
+  async putContacts (contacts: ContactRecord[]): Promise<void> {
+    const tx = this.db.transaction('contacts', 'readwrite')
+    await Promise.all([...contacts.map(async c => await tx.store.put(c)), tx.done])
   }
 
   async deleteContact (id: string): Promise<void> {

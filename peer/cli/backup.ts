@@ -20,7 +20,7 @@ async function passphrase (ctx: CliContext, confirm: boolean): Promise<string> {
 }
 
 /** One line from the terminal in raw mode, echoing nothing; Ctrl-C aborts. */
-async function promptHidden (question: string, signal: AbortSignal): Promise<string> {
+export async function promptHidden (question: string, signal: AbortSignal): Promise<string> {
   const stdin = process.stdin
   stdin.setRawMode(true) // before the question, so nothing typed ahead is echoed
   process.stderr.write(question)

@@ -3,10 +3,11 @@
 import { createInterface } from 'node:readline/promises'
 import type { ContactRecord } from '../core/storage.js'
 import { displayName } from '../core/contact-names.js'
+import { keyChangeText } from '../core/pairing/describe.js'
 import { restoreStatusOf } from '../core/daemon/reachability.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-import { ask, connectDaemon } from './daemon-link.js'
+import { ask, connectDaemon, keyChangeView } from './daemon-link.js'
 
 /** What a script may see of a contact: never the SharedSecret. */
 function publicView (c: ContactRecord): Record<string, unknown> {
@@ -25,12 +26,15 @@ function publicView (c: ContactRecord): Record<string, unknown> {
     nextCrpTry: c.crp?.nextRunAtMs != null && c.state === 'unreachable' ? new Date(c.crp.nextRunAtMs).toISOString() : null,
     restore: restoreStatusOf(c) ?? null,
     // §18: the user compared safety numbers (a key change is never accepted silently, so it still holds).
-    verified: c.verified != null
+    verified: c.verified != null,
+    // §18.1: a re-pairing brought a new permanent key that waits for `gini contact accept-key` or `reject-key`.
+    keyChange: c.keyChange != null
   }
 }
 
 /** The state column: the dark-orange dot is `unreachable` (§9.5); restore failures are spelled out. */
 function stateText (c: ContactRecord): string {
+  if (c.keyChange != null) return 'key changed: confirm'
   if (c.blocked === true) return 'blocked'
   const restore = restoreStatusOf(c)
   return restore == null ? c.state : `${c.state} (restore ${restore === 'failed' ? 'failed' : 'keeps failing: pair again?'})`
@@ -73,10 +77,12 @@ export async function contactsCommand (ctx: CliContext): Promise<void> {
 export async function contactCommand (ctx: CliContext, query: string): Promise<void> {
   const contact = await findContact(ctx, query)
   const header = contact.nickname != null ? `Nickname: ${contact.nickname}\n` : ''
-  ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, header + (contact.blocked === true ? 'Blocked.\n' : '') + contact.vcard.replace(/\r\n/g, '\n'))
+  const warning = contact.keyChange != null ? `${keyChangeText(contact)}\n(\`gini contact accept-key\` or \`reject-key\`)\n` : ''
+  ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, header + warning + (contact.blocked === true ? 'Blocked.\n' : '') + contact.vcard.replace(/\r\n/g, '\n'))
 }
 
-type Edit = { method: 'renameContact', nickname: string } | { method: 'blockContact', blocked: boolean } | { method: 'deleteContact' }
+type Edit = { method: 'renameContact', nickname: string } | { method: 'blockContact', blocked: boolean } | { method: 'deleteContact' } |
+  { method: 'acceptKeyChange' | 'rejectKeyChange' }
 
 /** Runs one §19 edit: through the running daemon when there is one, else on the locked data dir. */
 async function applyEdit (ctx: CliContext, id: string, edit: Edit): Promise<unknown> {
@@ -94,6 +100,8 @@ async function applyEdit (ctx: CliContext, id: string, edit: Edit): Promise<unkn
     case 'renameContact': return await node.renameContact(id, edit.nickname)
     case 'blockContact': return await node.setContactBlocked(id, edit.blocked)
     case 'deleteContact': return { deleted: await node.deleteContact(id) }
+    case 'acceptKeyChange': return keyChangeView(node, await node.acceptKeyChange(id))
+    case 'rejectKeyChange': return keyChangeView(node, await node.rejectKeyChange(id))
   }
 }
 
@@ -128,4 +136,14 @@ export async function deleteCommand (ctx: CliContext, query: string, opts: { yes
   }
   await applyEdit(ctx, contact.id, { method: 'deleteContact' })
   ctx.out.event({ event: 'deleted', id: contact.id, name: contact.name }, `Deleted ${displayName(contact)}. Your messages with them stay on disk.`)
+}
+
+/** §18.1: `gini contact accept-key` (the new key replaces the old, verification dropped) or `reject-key`. */
+export async function keyChangeCommand (ctx: CliContext, query: string, accept: boolean): Promise<void> {
+  const contact = await findContact(ctx, query)
+  const done = await applyEdit(ctx, contact.id, { method: accept ? 'acceptKeyChange' : 'rejectKeyChange' }) as { name: string, safetyNumber: string }
+  const grouped = done.safetyNumber.match(/.{5}/g)?.join(' ') ?? done.safetyNumber
+  ctx.out.event({ event: accept ? 'key-accepted' : 'key-rejected', id: contact.id, name: done.name, safetyNumber: done.safetyNumber, verified: accept ? false : contact.verified != null }, accept
+    ? `Accepted the new key of ${done.name}. The safety number is now:\n  ${grouped}\nIt is no longer marked verified: compare it with them, then \`gini verify\`.`
+    : `Rejected the new key of ${displayName(contact)}: the contact keeps its old key (safety number ${grouped}).`)
 }

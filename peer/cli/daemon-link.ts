@@ -36,13 +36,23 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
     renameContact: async (p) => contactOrNone(await node.renameContact(contactId(p), String(p.nickname ?? ''))),
     blockContact: async (p) => contactOrNone(await node.setContactBlocked(contactId(p), p.blocked === true)),
     deleteContact: async (p) => ({ deleted: await node.deleteContact(contactId(p)) }),
+    // §19: `gini init --name …` while the daemon runs; it queues the card update and sends it to whoever is online.
+    setProfile: async (p) => {
+      const q = (typeof p.profile === 'object' && p.profile != null ? p.profile : {}) as Record<string, any>
+      const photo = q.photo != null ? { mediaType: q.photo.mediaType, data: new Uint8Array(Buffer.from(String(q.photo.data), 'base64')) } : undefined
+      const card = await node.setProfile({ name: String(q.name ?? ''), email: q.email, phone: q.phone, photo })
+      return { name: card.fn }
+    },
+    // §18.1: the pending key change of a contact, accepted or rejected.
+    acceptKeyChange: async (p) => keyChangeView(node, await node.acceptKeyChange(contactId(p))),
+    rejectKeyChange: async (p) => keyChangeView(node, await node.rejectKeyChange(contactId(p))),
     invite: async (p, call) => {
       const c = await node.invite({ relay, codeLength: p.long === true ? 10 : 8, signal: call.signal, onProgress: (e) => { call.emit(e) } })
-      return { id: c.id, name: c.name }
+      return { id: c.id, name: c.name, keyChange: c.keyChange != null }
     },
     accept: async (p, call) => {
       const c = await node.accept(String(p.code ?? ''), { relay, signal: call.signal, onProgress: (e) => { call.emit(e) } })
-      return { id: c.id, name: c.name }
+      return { id: c.id, name: c.name, keyChange: c.keyChange != null }
     }
   }
   const server = await ControlServer.listen(dataDir, handlers)
@@ -53,6 +63,11 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
 /** A contact as the control socket returns it: never its secrets. */
 function contactOrNone (c: ContactRecord | undefined): { id: string, name: string, nickname?: string, blocked: boolean } | null {
   return c == null ? null : { id: c.id, name: c.name, ...(c.nickname != null ? { nickname: c.nickname } : {}), blocked: c.blocked === true }
+}
+
+/** What accept-key / reject-key answer (here or through the daemon): the safety number now in use (§18.1). */
+export function keyChangeView (node: Pick<GiniNode, 'safetyNumber'>, c: ContactRecord): { id: string, name: string, safetyNumber: string } {
+  return { id: c.id, name: c.name, safetyNumber: node.safetyNumber(c) }
 }
 
 /** The running daemon of this data dir, if there is one. */

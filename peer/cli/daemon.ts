@@ -6,6 +6,7 @@ import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import { describeReachability } from '../core/daemon/reachability.js'
+import { keyChangeText } from '../core/pairing/describe.js'
 import type { CrpScheduleName } from '../core/daemon/schedule.js'
 import type { DaemonMailboxOptions } from '../core/daemon/daemon.js'
 
@@ -45,6 +46,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     ...(opts.mailbox !== false ? { mailbox: mailboxTimings(opts) } : {}),
     onEvent: (e) => {
       if (e.event === 'contact-state') names.set(e.id, e.name)
+      if (e.event === 'contact-updated') names.set(e.id, e.name)
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
     }
   })
@@ -137,5 +139,9 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       }
     case 'address-update':
       return e.direction === 'received' ? `${nameOf(e.id)}: learned new addresses.` : undefined
+    case 'key-change': // §18.1
+      return `${keyChangeText(e)} See \`gini contact ${e.id}\`, then \`gini contact accept-key\` or \`reject-key\`.`
+    case 'contact-updated': // §19
+      return `${nameOf(e.id)} updated their contact card: now "${e.name}".`
   }
 }

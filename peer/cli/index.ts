@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 // The commands are defined here (for --help and parsing) but each one's module is imported only when
 // it runs: a command through the running daemon (daemon-link.ts) never loads libp2p or libsodium.
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
-import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, exitCodeFor } from './exit-codes.js'
+import { EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED, UsageError, exitCodeFor } from './exit-codes.js'
 import { createOutput } from './output.js'
 import { parseDurationMs } from '../../protocols/common/duration.js'
 import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/schedule.js'
@@ -48,11 +48,12 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
   addGlobalOptions(program.command('invite'))
     .description('show a new Flash Code and pair with whoever enters it (valid 3 minutes)')
     .option('--long', 'a 10-symbol code (more margin against a hostile relay)')
+    .option('--qr', 'also draw the code as a QR code, for the other side to scan (docs/protocol.md §4.4)')
     .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).inviteCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('accept'))
-    .description('pair using the Flash Code the other side read out to you')
-    .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter)')
+    .description('pair using the Flash Code the other side read out to you (or its QR text)')
+    .argument('<code>', 'the Flash Code, e.g. 5H7M-8GQ2 (case, spaces and dashes do not matter), or its QR text GINI:FC/5H7M8GQ2')
     .action(async (code: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./pair.js')).acceptCommand(ctx, code) }, cmd, [code]) })
 
   addGlobalOptions(program.command('contacts'))
@@ -81,6 +82,14 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
     .option('--yes', 'do not ask')
     .action(async (query: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).deleteCommand(ctx, query, opts) }, cmd, [query]) })
+  for (const accept of [true, false]) {
+    addGlobalOptions(contact.command(accept ? 'accept-key' : 'reject-key'))
+      .description(accept
+        ? "accept a contact's new permanent key from a re-pairing (its safety number changes; no longer verified)"
+        : "reject a contact's new permanent key from a re-pairing (the contact keeps its old key)")
+      .argument('<contact>', 'a contact name, nickname or peer id, or a unique prefix of one')
+      .action(async (query: string, _opts, cmd: Command) => { await run(async (ctx) => { await (await import('./contacts.js')).keyChangeCommand(ctx, query, accept) }, cmd, [query]) })
+  }
 
   addGlobalOptions(program.command('safety-number'))
     .description('show the safety number you and a contact compare to check each holds the other\'s keys')
@@ -133,10 +142,26 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./backup.js')).backupCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('restore'))
-    .description('restore your identity and contacts from a backup file into the data dir (not while a daemon runs on it)')
-    .argument('<file>', 'the file written by `gini backup`')
+    .description('restore your identity and contacts from a backup file into the data dir, or only your identity from its recovery phrase (not while a daemon runs on it)')
+    .argument('[file]', 'the file written by `gini backup`')
+    .option('--mnemonic', 'restore the peer id and PPK from the recovery phrase of `gini key --mnemonic` (GINI_MNEMONIC, else asked)')
     .option('--force', 'replace the identity the data dir already holds (its records are kept in <data>/replaced-<ms>/)')
-    .action(async (file: string, opts, cmd: Command) => { await run(async (ctx) => { await (await import('./backup.js')).restoreCommand(ctx, file, opts) }, cmd, [file]) })
+    .action(async (file: string | undefined, opts, cmd: Command) => {
+      await run(async (ctx) => {
+        if (opts.mnemonic === true) {
+          if (file != null) throw new UsageError('Give a backup file or --mnemonic, not both.')
+          await (await import('./key.js')).restoreMnemonicCommand(ctx, opts)
+          return
+        }
+        if (file == null) throw new UsageError('Which backup file? `gini restore FILE`, or `gini restore --mnemonic` for the recovery phrase.')
+        await (await import('./backup.js')).restoreCommand(ctx, file, opts)
+      }, cmd, file == null ? [] : [file])
+    })
+
+  addGlobalOptions(program.command('key'))
+    .description('show your peer id and PPK; with --mnemonic, the recovery phrase that restores them')
+    .option('--mnemonic', 'print the 24-word recovery phrase (two of them for an identity made before recovery phrases)')
+    .action(async (opts, cmd: Command) => { await run(async (ctx) => { await (await import('./key.js')).keyCommand(ctx, opts) }, cmd, []) })
 
   addGlobalOptions(program.command('daemon'))
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')

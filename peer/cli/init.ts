@@ -1,11 +1,13 @@
-// `gini init`: create the identity (once) and set the own contact card and default relay.
+// `gini init`: create the identity (once) and set the own contact card and default relay. A changed
+// card on an existing identity is queued for every contact as a signed update (docs/protocol.md §19).
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
-import { PROFILE_PHOTO_MAX_BYTES, type ProfilePhoto, type PhotoMediaType } from '../../protocols/contact/index.js'
+import { PROFILE_PHOTO_MAX_BYTES, buildVCard, parseVCard, type Profile, type ProfilePhoto, type PhotoMediaType } from '../../protocols/contact/index.js'
 import type { CliContext } from './context.js'
 import { validateMultiaddr } from './context.js'
 import { loadConfig, saveConfig } from './config.js'
 import { UsageError } from './exit-codes.js'
+import { ask, connectDaemon } from './daemon-link.js'
 
 export interface InitOptions { name?: string, email?: string, phone?: string, photo?: string }
 
@@ -27,18 +29,28 @@ async function readPhoto (file: string): Promise<ProfilePhoto> {
 }
 
 export async function initCommand (ctx: CliContext, opts: InitOptions, relayOption: string | undefined): Promise<void> {
-  const node = await ctx.node({ exclusive: true })
+  const changes = opts.name != null || opts.email != null || opts.phone != null || opts.photo != null
+  // A running daemon owns the data dir (so the identity exists): a new card goes through it, and it
+  // sends the §19 update at once; the rest is only read here.
+  const client = await connectDaemon(ctx.dataDir)
+  if (!changes) client?.close()
+  const node = client != null ? await ctx.existingNode() : await ctx.node({ exclusive: true })
   let profile = await node.profile()
-  if (opts.name != null || opts.email != null || opts.phone != null || opts.photo != null) {
+  if (changes) {
     const photo = opts.photo != null ? await readPhoto(opts.photo) : profile?.photo
     const name = opts.name ?? profile?.fn
     if (name == null || name.trim() === '') throw new UsageError('A name is needed for your contact card: gini init --name "Your Name"')
-    profile = await node.setProfile({
-      name: name.trim(),
-      email: opts.email ?? profile?.email,
-      phone: opts.phone ?? profile?.phone,
-      photo
-    })
+    const next: Profile = { name: name.trim(), email: opts.email ?? profile?.email, phone: opts.phone ?? profile?.phone, photo }
+    if (client != null) {
+      try {
+        await ask(client, 'setProfile', { profile: { ...next, photo: photo == null ? undefined : { mediaType: photo.mediaType, data: Buffer.from(photo.data).toString('base64') } } })
+      } finally {
+        client.close()
+      }
+      profile = parseVCard(buildVCard(next))
+    } else {
+      profile = await node.setProfile(next)
+    }
   }
   if (relayOption != null) {
     const config = await loadConfig(ctx.dataDir)

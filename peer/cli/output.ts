@@ -4,6 +4,7 @@
 import type { PairingEvent } from '../core/pairing/events.js'
 import { describePairingEvent as describeProgress } from '../core/pairing/describe.js'
 import { errorCodeFor } from './exit-codes.js'
+import { flashCodeReadOut } from '../../protocols/crypto/flash-code-text.js'
 
 export interface Output {
   json: boolean
@@ -32,10 +33,11 @@ export function createOutput (json: boolean, stdout: NodeJS.WritableStream = pro
   }
 }
 
-/** The words for each pairing step (human mode): the flash code here, the rest shared with the web. */
+/** The words for each pairing step (human mode): the flash code and its read-out here, the rest shared with the web. */
 export function describePairingEvent (e: PairingEvent): string | undefined {
   if (e.event !== 'flash-code') return describeProgress(e)?.text
   const until = new Date(e.expiresAt).toLocaleTimeString()
   const minutes = Math.max(1, Math.round((e.expiresAt - Date.now()) / 60_000))
-  return `\n  Your Flash Code:  ${e.code}\n\nRead it to your contact (by voice or another messenger).\nIt is valid for ${minutes} minute${minutes === 1 ? '' : 's'}, until ${until}.`
+  // The read-out line (docs/protocol.md §4.4) spells it with one word a symbol, for a call.
+  return `\n  Your Flash Code:  ${e.code}\n  Say it as:        ${flashCodeReadOut(e.code)}\n\nRead it to your contact (by voice or another messenger).\nIt is valid for ${minutes} minute${minutes === 1 ? '' : 's'}, until ${until}.`
 }

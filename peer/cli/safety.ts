@@ -2,7 +2,6 @@
 // number both contacts compute from their permanent keys, compared out of band, and the mark that
 // the user did compare it.
 import { createInterface } from 'node:readline/promises'
-import QRCode from 'qrcode'
 import { formatSafetyNumber, parseSafetyQrPayload, safetyQrPayload } from '../../protocols/crypto/index.js'
 import type { GiniNode } from '../core/gini-node.js'
 import type { ContactRecord } from '../core/storage.js'
@@ -10,6 +9,7 @@ import { assertSafetyNumber, SafetyNumberMismatchError } from '../core/safety.js
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 import { ask, connectDaemon } from './daemon-link.js'
+import { terminalQr } from './terminal-qr.js'
 
 async function contactOf (node: GiniNode, nameOrId: string): Promise<ContactRecord> {
   const contact = await node.findContact(nameOrId)
@@ -41,7 +41,7 @@ export async function safetyNumberCommand (ctx: CliContext, nameOrId: string): P
 
 /** A payload drawn as a QR code in terminal block characters. */
 export async function safetyQrTerminal (payload: string): Promise<string> {
-  return await QRCode.toString(payload, { type: 'terminal', small: true })
+  return await terminalQr(payload)
 }
 
 /** The 60 digits of a number typed with or without spaces or dashes, or a UsageError. */

@@ -5,6 +5,7 @@ import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { openBackup, sealBackup, type BackupKdfParams } from '../../protocols/crypto/index.js'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from './storage.js'
+import { rootMatches } from './identity.js'
 
 export const BACKUP_RECORDS_VERSION = 1
 
@@ -55,9 +56,14 @@ export async function collectRecords (storage: GiniStorage): Promise<BackupRecor
 export function encodeRecords (r: BackupRecords): Uint8Array {
   const doc: Record<string, unknown> = {
     v: BACKUP_RECORDS_VERSION,
-    identity: { createdAtMs: r.identity.createdAtMs, libp2pKey: toHex(r.identity.libp2pKey), ppkPrivate: toHex(r.identity.ppkPrivate) },
+    identity: {
+      createdAtMs: r.identity.createdAtMs,
+      libp2pKey: toHex(r.identity.libp2pKey),
+      ppkPrivate: toHex(r.identity.ppkPrivate),
+      rootEntropy: r.identity.rootEntropy == null ? undefined : toHex(r.identity.rootEntropy)
+    },
     card: r.profile == null ? null : { vcard: r.profile },
-    node: r.node == null ? null : { addressSeq: r.node.addressSeq },
+    node: r.node == null ? null : { addressSeq: r.node.addressSeq, cardSeq: r.node.cardSeq },
     contacts: [...r.contacts].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   }
   return new TextEncoder().encode(canonicalJson(doc))
@@ -83,6 +89,12 @@ export function decodeRecords (plaintext: Uint8Array): BackupRecords {
   } catch {
     throw new BackupContentError('identity.libp2pKey is not a libp2p private key')
   }
+  if (id.rootEntropy != null) {
+    const root = fromHex(id.rootEntropy, 'identity.rootEntropy')
+    // §20.2: a root kept beside the keys must be the one they came from, or its mnemonic would restore someone else.
+    if (!rootMatches(identity, root)) throw new BackupContentError('identity.rootEntropy does not derive identity.libp2pKey and identity.ppkPrivate')
+    identity.rootEntropy = root
+  }
   let profile: string | undefined
   if (doc.card != null) {
     if (!isObject(doc.card) || typeof doc.card.vcard !== 'string') throw new BackupContentError('card.vcard is not a string')
@@ -92,6 +104,10 @@ export function decodeRecords (plaintext: Uint8Array): BackupRecords {
   if (doc.node != null) {
     if (!isObject(doc.node) || !Number.isSafeInteger(doc.node.addressSeq) || doc.node.addressSeq < 0) throw new BackupContentError('node.addressSeq is not a non-negative integer')
     node = { addressSeq: doc.node.addressSeq }
+    if (doc.node.cardSeq != null) {
+      if (!Number.isSafeInteger(doc.node.cardSeq) || doc.node.cardSeq < 0) throw new BackupContentError('node.cardSeq is not a non-negative integer')
+      node.cardSeq = doc.node.cardSeq
+    }
   }
   if (!Array.isArray(doc.contacts)) throw new BackupContentError('contacts is not a list')
   const seen = new Set<string>()
@@ -159,7 +175,7 @@ export async function importBackup (storage: GiniStorage, file: Uint8Array, pass
     replaced = { peerId: peerIdOf(existing), contacts: (await storage.listContacts()).length }
     await opts.beforeReplace?.(replaced)
   }
-  for (const contact of records.contacts) await storage.putContact(contact)
+  await storage.putContacts(records.contacts)
   if (records.node != null) await storage.saveNodeState(records.node)
   if (records.profile != null) await storage.saveProfile(records.profile)
   await storage.saveIdentity(records.identity)

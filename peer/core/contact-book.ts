@@ -3,7 +3,6 @@
 // process may have re-paired the contact meanwhile) and updates of one contact run one at a time.
 // Also the contact's address book: every address learned, with when it was learned (§8.3, §8.4).
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { InvalidCardError } from '../../protocols/common/errors.js'
 import type { ContactRecord, GiniStorage, KnownAddress } from './storage.js'
 import { KeyedQueue } from './keyed-queue.js'
 
@@ -11,27 +10,6 @@ import { KeyedQueue } from './keyed-queue.js'
 export const MAX_KNOWN_ADDRESSES = 64
 /** A reconnection tries at most this many of the newest addresses. */
 export const MAX_DIALED_ADDRESSES = 8
-
-/**
- * A re-pairing brought another permanent key (PPK) for a peer id we know: never replaced silently
- * (docs/protocol.md §13.3 #14). Refused with INVALID_CARD on the wire; the stored contact stays.
- */
-export class KeyChangedError extends InvalidCardError {
-  readonly contactId: string
-
-  constructor (contact: Pick<ContactRecord, 'id' | 'name'>) {
-    super(`${contact.name} (${contact.id}) is already a contact with another permanent key. A changed key is never accepted silently: the pairing was refused and the contact left as it was.`)
-    this.name = 'KeyChangedError'
-    this.contactId = contact.id
-  }
-}
-
-/** Throws KeyChangedError when `id` is a stored contact whose PPK (hex) is not `ppkHex`. */
-export async function assertSameKey (storage: GiniStorage, id: string, ppkHex: string): Promise<ContactRecord | undefined> {
-  const previous = await storage.getContact(id)
-  if (previous != null && previous.ppk !== ppkHex) throw new KeyChangedError(previous)
-  return previous
-}
 
 export class ContactBook {
   private readonly storage: GiniStorage

@@ -3,7 +3,7 @@
 // Isomorphic: the platform comes in through `storage` and `createPeerNode`.
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
-import { ready, normalizeFlashCode, toHex } from '../../protocols/crypto/index.js'
+import { ready, readFlashCode, toHex } from '../../protocols/crypto/index.js'
 import { systemClock, type Clock } from '../../protocols/common/index.js'
 import { buildVCard, parseVCard, type Profile, type ParsedVCard } from '../../protocols/contact/index.js'
 import { loadIdentity, loadOrCreateIdentity, type Identity } from './identity.js'
@@ -14,7 +14,9 @@ import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
-import { ContactBook, assertSameKey } from './contact-book.js'
+import { ContactBook } from './contact-book.js'
+import { NoKeyChangeError, applyKeyChange, discardKeyChange } from './key-change.js'
+import { assertSendableProfile } from './card-update.js'
 import { matchContacts } from './contact-names.js'
 import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
 
@@ -96,10 +98,22 @@ export class GiniNode {
     return vcard == null ? undefined : parseVCard(vcard)
   }
 
+  /**
+   * Sets the own card. A change of an existing card raises the §19 CardUpdate `seq`, which queues
+   * the update for every contact (a running daemon sends it to the connected ones at once).
+   */
   async setProfile (profile: Profile): Promise<ParsedVCard> {
+    assertSendableProfile(profile)
     const vcard = buildVCard(profile)
     const parsed = parseVCard(vcard)
+    const previous = await this.init.storage.loadProfile()
+    if (previous != null && previous !== vcard) {
+      // The seq is stored before the card, so a card on disk is never older than its seq says.
+      const state = await this.init.storage.loadNodeState() ?? { addressSeq: 0 }
+      await this.init.storage.saveNodeState({ ...state, cardSeq: (state.cardSeq ?? 0) + 1 })
+    }
     await this.init.storage.saveProfile(vcard)
+    if (previous != null && previous !== vcard) await this.daemon?.profileChanged().catch(() => {})
     return parsed
   }
 
@@ -109,9 +123,12 @@ export class GiniNode {
     return await this.store(await runCreator(init, opts.codeLength ?? 8), opts)
   }
 
-  /** Pairs using a code the other side read out. Bad input throws InvalidFlashCodeError before anything is sent. */
+  /**
+   * Pairs using a code the other side read out, or the text of its QR code (docs/protocol.md §4.4).
+   * Bad input throws InvalidFlashCodeError before anything is sent.
+   */
   async accept (code: string, opts: PairingOptions): Promise<ContactRecord> {
-    const fc = normalizeFlashCode(code)
+    const fc = readFlashCode(code)
     const init = await this.pairingInit(opts)
     return await this.store(await runJoiner(init, fc), opts)
   }
@@ -213,6 +230,26 @@ export class GiniNode {
     return contact
   }
 
+  /** §18.1: the pending key change replaces the contact's key, card and secret; `verified` is dropped. */
+  async acceptKeyChange (id: string): Promise<ContactRecord> {
+    if (this.daemon != null) return await this.daemon.acceptKeyChange(id)
+    return await this.editKeyChange(id, applyKeyChange)
+  }
+
+  /** §18.1: the pending key change is discarded; the contact stays as it was. */
+  async rejectKeyChange (id: string): Promise<ContactRecord> {
+    if (this.daemon != null) return await this.daemon.rejectKeyChange(id)
+    return await this.editKeyChange(id, discardKeyChange)
+  }
+
+  private async editKeyChange (id: string, change: (c: ContactRecord) => boolean): Promise<ContactRecord> {
+    let had = false
+    const stored = await new ContactBook(this.init.storage).update(id, (c) => { had = change(c); return had })
+    if (stored == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
+    if (!had) throw new NoKeyChangeError(stored)
+    return stored
+  }
+
   /** The addresses on our card: circuit slots at the relay we paired through. */
   cardAddrs (relayAddr: Multiaddr): Multiaddr[] {
     const id = this.identity.peerId.toString()
@@ -234,8 +271,6 @@ export class GiniNode {
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
-      // Refused during §7 already, so neither side stores a pairing that brought a changed key.
-      checkCard: async (card) => { await assertSameKey(this.init.storage, card.peerId.toString(), toHex(card.ppk)) },
       self: {
         vcard,
         ppk: this.identity.ppk,
@@ -250,8 +285,9 @@ export class GiniNode {
     const now = this.clock.now()
     const id = outcome.card.peerId.toString()
     const ppk = toHex(outcome.card.ppk)
-    // Checked again here: the contact may have been stored while this pairing ran.
-    const previous = await assertSameKey(this.init.storage, id, ppk)
+    const previous = await this.init.storage.getContact(id)
+    // §18.1: a new permanent key under a known peer id is kept beside the contact, never applied here.
+    if (previous != null && previous.ppk !== ppk) return await this.storeKeyChange(previous, outcome, opts)
     const contact: ContactRecord = {
       id,
       name: outcome.card.vcard.fn,
@@ -265,12 +301,38 @@ export class GiniNode {
       state: 'offline',
       // Local choices (§19) outlive a re-pairing.
       ...(previous?.nickname != null ? { nickname: previous.nickname } : {}),
-      ...(previous?.blocked === true ? { blocked: true } : {})
+      ...(previous?.blocked === true ? { blocked: true } : {}),
+      // A pending key change (§18.1) waits for the user's answer; the seq mark of §19 outlives a re-pairing.
+      ...(previous?.keyChange != null ? { keyChange: previous.keyChange } : {}),
+      ...(previous?.cardSeqSeen != null ? { cardSeqSeen: previous.cardSeqSeen } : {}),
+      // The pairing carried our whole card: no CardUpdate is owed for it (§19).
+      cardSeqSent: (await this.init.storage.loadNodeState())?.cardSeq ?? 0
     }
     await this.init.storage.putContact(contact)
-    opts.onProgress?.({ event: 'contact-added', id, name: contact.name })
+    const sameName = previous == null ? (await this.contacts()).find(c => c.id !== id && c.name === contact.name) : undefined
+    opts.onProgress?.({ event: 'contact-added', id, name: contact.name, ...(sameName != null ? { sameNameAs: sameName.id } : {}) })
     // A running daemon dials the new contact at once (and stops a CRP a re-pairing made moot).
     await this.daemon?.contactChanged(id).catch(() => {})
     return contact
+  }
+
+  /** §18.1 step 2–3: the new key, card and secret go beside the unchanged contact; the user is told. */
+  private async storeKeyChange (previous: ContactRecord, outcome: PairingOutcome, opts: PairingOptions): Promise<ContactRecord> {
+    const now = this.clock.now()
+    const keyChange = {
+      ppk: toHex(outcome.card.ppk),
+      name: outcome.card.vcard.fn,
+      vcard: outcome.card.vcard.text,
+      addresses: outcome.card.multiaddrs.map(ma => ({ multiaddr: ma.toString(), seenAtMs: now })),
+      sharedSecret: toHex(outcome.session.sharedSecret),
+      atMs: now
+    }
+    const stored = await new ContactBook(this.init.storage).update(previous.id, (c) => { c.keyChange = keyChange }) ?? { ...previous, keyChange }
+    let oldSafetyNumber: string | undefined
+    try { oldSafetyNumber = this.safetyNumber(stored) } catch {}
+    const event = { event: 'key-change' as const, id: stored.id, name: stored.name, ...(oldSafetyNumber != null ? { oldSafetyNumber } : {}), newSafetyNumber: this.safetyNumber({ id: stored.id, ppk: keyChange.ppk }) }
+    opts.onProgress?.(event)
+    this.daemon?.keyChangePending(event)
+    return stored
   }
 }

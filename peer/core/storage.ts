@@ -10,6 +10,11 @@ export interface IdentityRecord {
   /** X25519 private key, the `ppk` (32 bytes). */
   ppkPrivate: Uint8Array
   createdAtMs: number
+  /**
+   * §20.2: the 32-byte root entropy both keys were derived from (shown as the 24-word mnemonic).
+   * Absent for an identity made before §20.2, or restored from its two raw-key mnemonics.
+   */
+  rootEntropy?: Uint8Array
 }
 
 export type ReachabilityState = 'online' | 'offline' | 'unreachable' | 'expired'
@@ -49,6 +54,24 @@ export interface ContactRecord {
   nickname?: string
   /** §19: true while blocked (streams refused, never dialled); absent otherwise. */
   blocked?: boolean
+  /** §18.1: a re-pairing brought a new PPK; kept here, unused, until the user accepts or rejects it. */
+  keyChange?: PendingKeyChange
+  /** §19 CardUpdate: the highest `seq` accepted from this contact. */
+  cardSeqSeen?: number
+  /** §19 CardUpdate outbox: the own card `seq` this contact has (lower than NodeState.cardSeq: send it). */
+  cardSeqSent?: number
+}
+
+/** The new key, card and SharedSecret of a re-pairing under a known peer id (docs/protocol.md §18.1). */
+export interface PendingKeyChange {
+  /** The new PPK, hex. */
+  ppk: string
+  name: string
+  vcard: string
+  addresses: KnownAddress[]
+  /** The SharedSecret agreed with the new PPK, hex. Secret. */
+  sharedSecret: string
+  atMs: number
 }
 
 /** The mailbox chains (docs/protocol.md §16.2) started from one SharedSecret. Chain and message keys are secret (hex). */
@@ -76,6 +99,8 @@ export interface CrpRecord {
 export interface NodeState {
   /** §8.4, §13.3 #10: the last AddressUpdate `seq` sent (one counter per long-term identity, never reset). */
   addressSeq: number
+  /** §19: the own card's CardUpdate `seq` (one counter per long-term identity, never reset); absent: 0. */
+  cardSeq?: number
 }
 
 export interface GiniStorage {
@@ -87,6 +112,11 @@ export interface GiniStorage {
   listContacts(): Promise<ContactRecord[]>
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
+  /**
+   * Many contacts at once (a restore, §20.1): each record as putContact writes it, durable when this
+   * resolves. Not one transaction: an interrupted call leaves some written, and is run again.
+   */
+  putContacts(contacts: ContactRecord[]): Promise<void>
   /** Removes the contact's record (and with it its secrets); no record is no error. */
   deleteContact(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */

@@ -16,7 +16,7 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import {
-  createCpaceParty, verifyMfc, seal, open, concat, utf8,
+  createCpaceParty, verifyMfc, seal, open, concat, utf8, shortenLookup, LOOKUP_FULL_BITS,
   type CpaceParty, type PairingKeys, type PairingRole
 } from '../crypto/index.js'
 import {
@@ -73,7 +73,13 @@ export interface FcPeerInit {
   fc: string
   /** The relay's peer id as multihash bytes ("R"). */
   relayId: Uint8Array
+  /** The full 24-bit lookup of §5: it goes into the transcript `T` whatever is sent (docs/protocol.md §22.3). */
   lookup: Uint8Array
+  /**
+   * §22.3: send only this many leading bits of the lookup (16…23), with `lookup_bits`. Absent or
+   * 24: the v1 frame, byte for byte (no `lookup_bits` field).
+   */
+  lookupBits?: number
   clock?: Clock
   /** Test only: a fixed CPace scalar. */
   scalar?: Uint8Array
@@ -119,13 +125,20 @@ export class FcPeer {
   async create (signal?: AbortSignal): Promise<{ expiresAtMs: number }> {
     this.expectRole('A')
     this.expect('idle')
-    await this.send({ create: { lookup: wire(this.init.lookup), sid: wire(this.sid) } })
+    await this.send({ create: { ...this.sentLookup(), sid: wire(this.sid) } })
     const msg = await this.read(signal)
     if (msg.created == null) return await this.violation()
     const expiresAtMs = Number(msg.created.expiresAtMs)
     this.startDeadline()
     this.enterAwaitingMatch({ state: 'awaitingMatch', role: 'A', expiresAtMs })
     return { expiresAtMs }
+  }
+
+  /** The lookup as sent (docs/protocol.md §22.3): shortened, with `lookup_bits`, only below 24 bits. */
+  private sentLookup (): { lookup: Uint8Array<ArrayBuffer>, lookupBits?: number } {
+    const bits = this.init.lookupBits ?? LOOKUP_FULL_BITS
+    if (bits >= LOOKUP_FULL_BITS) return { lookup: wire(this.init.lookup) }
+    return { lookup: wire(shortenLookup(this.init.lookup, bits)), lookupBits: bits }
   }
 
   /** Creator, awaitingMatch: waits (up to the deadline) for a joiner → matched. */
@@ -142,7 +155,7 @@ export class FcPeer {
     this.expectRole('B')
     this.expect('idle')
     this.enterAwaitingMatch({ state: 'awaitingMatch', role: 'B' })
-    await this.send({ join: { lookup: wire(this.init.lookup), sid: wire(this.sid) } })
+    await this.send({ join: { ...this.sentLookup(), sid: wire(this.sid) } })
     const msg = await this.read(signal)
     if (msg.matched == null) return await this.violation()
     this.startDeadline()

@@ -10,8 +10,9 @@ import {
 } from '../common/index.js'
 import {
   GSS_CLOSE_GRACE_MS, GSS_FIRST_FRAME_TIMEOUT_MS, GSS_FRAME_TIMEOUT_MS, GSS_MAX_PENDING_PAIRINGS,
-  GSS_WRITE_TIMEOUT_MS, LOOKUP_BYTES, MFC_BYTES, PAIRING_TTL_MS, SHARE_BYTES, SID_BYTES
+  GSS_WRITE_TIMEOUT_MS, MFC_BYTES, PAIRING_TTL_MS, SHARE_BYTES, SID_BYTES
 } from './constants.js'
+import { lookupBitsOf, LookupIndex } from './lookup-index.js'
 import type { FcMessage } from './pb/fc.js'
 
 export type FcSide = 'creator' | 'joiner'
@@ -87,6 +88,9 @@ interface Side {
 /** One NewConnections row, with the fields of §6.5's table: lookup, sessions, TempKeys, MFC, Offer, Answer, Timestamp. */
 interface Row {
   readonly key: string
+  /** The Create's 3-byte lookup and how many of its bits count (docs/protocol.md §22.3; 24 in v1). */
+  readonly lookup: Uint8Array
+  readonly bits: number
   /** Who created it: its place in the row quota goes back when the row goes. */
   readonly remote: FcRemote
   readonly createdAtMs: number
@@ -99,6 +103,10 @@ interface Row {
 
 export class FcRelay {
   private readonly rows = new Map<string, Row>()
+  /** The rows by their 16-bit prefix, for §22.3's match on the shorter of two lookups. */
+  private readonly index = new LookupIndex<Row>()
+  private creating = true
+  private readonly idleWaiters: Array<() => void> = []
   private readonly channels = new Set<Channel>()
   private readonly ttlMs: number
   private readonly maxPending: number
@@ -165,11 +173,25 @@ export class FcRelay {
     })
   }
 
+  /**
+   * The first step of a drain (docs/protocol.md §22.1): new `Create`s get RELAY_SHUTTING_DOWN,
+   * joins and live pairings go on. Resolves once no row is left, or after `ms`.
+   */
+  async stopCreates (ms: number): Promise<void> {
+    this.creating = false
+    if (this.rows.size === 0) return
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(resolve, ms)
+      this.idleWaiters.push(() => { this.clock.clearTimeout(timer); resolve() })
+    })
+  }
+
   /** Stops every timer and resets every stream; the table is dropped (it never reaches disk). */
   close (): void {
     this.streams.close()
     for (const row of this.rows.values()) this.init.rowQuota?.release(row.remote)
     this.rows.clear()
+    this.index.clear()
     for (const ch of this.channels) ch.abort(new Error('relay stopping'))
     this.channels.clear()
   }
@@ -177,32 +199,38 @@ export class FcRelay {
   // ---- opening frame: Create or Join (§6.5 rules 1–2) -------------------------------------------
 
   private async onCreate (ch: Channel, remote: FcRemote, create: NonNullable<FcMessage['create']>): Promise<void> {
-    if (create.lookup.byteLength !== LOOKUP_BYTES || create.sid.byteLength !== SID_BYTES) {
+    const bits = lookupBitsOf(create)
+    if (bits == null || create.sid.byteLength !== SID_BYTES) {
       this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation'); return
     }
+    if (!this.creating) { this.refuse(ch, 'RELAY_SHUTTING_DOWN', 'relay-stopping'); return }
     if (!this.admit(remote, 'create')) { this.refuse(ch, 'RATE_LIMITED', 'rate-limited'); return }
     const key = lookupKey(create.lookup)
-    if (this.rows.has(key)) { this.refuse(ch, 'FLASH_CODE_IN_USE', 'in-use'); return }
+    // §22.3: a live row that agrees on the shorter of the two prefixes is the same lookup.
+    if (this.index.find(create.lookup, bits) != null) { this.refuse(ch, 'FLASH_CODE_IN_USE', 'in-use'); return }
     // §6.5 rule 9: under pressure refuse new rows; live ones are never evicted.
     if (this.rows.size >= this.maxPending) { this.refuse(ch, 'RATE_LIMITED', 'table-full'); return }
     // …and no network may take the table for everyone (its limit name goes to the quota's metric).
     if (this.init.rowQuota?.take(remote) != null) { this.refuse(ch, 'RATE_LIMITED', 'network-full'); return }
 
     const creator = newSide('creator', ch)
-    const row: Row = { key, remote, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
+    const row: Row = { key, lookup: create.lookup, bits, remote, createdAtMs: this.clock.now(), creator, sidA: create.sid, cancelExpiry: () => {} }
     row.cancelExpiry = this.streams.schedule(() => { this.expire(row) }, this.ttlMs)
     this.rows.set(key, row)
+    this.index.add(row)
     this.outcome('created')
     void this.send(creator, { created: { expiresAtMs: BigInt(row.createdAtMs + this.ttlMs) } })
     await this.pump(row, creator)
   }
 
   private async onJoin (ch: Channel, remote: FcRemote, join: NonNullable<FcMessage['join']>): Promise<void> {
-    if (join.lookup.byteLength !== LOOKUP_BYTES || join.sid.byteLength !== SID_BYTES) {
+    const bits = lookupBitsOf(join)
+    if (bits == null || join.sid.byteLength !== SID_BYTES) {
       this.refuse(ch, 'PROTOCOL_VIOLATION', 'violation'); return
     }
     if (!this.admit(remote, 'join')) { this.refuse(ch, 'RATE_LIMITED', 'rate-limited'); return }
-    const row = this.rows.get(lookupKey(join.lookup))
+    // §22.3: the oldest unmatched row agreeing on the shorter prefix (with 24 bits each: the row of that lookup).
+    const row = this.index.find(join.lookup, bits, r => r.joiner == null)
     // §6.5 rule 2: one answer, one code path, for unknown, expired, abandoned (rows are deleted at once)
     // and already joined codes, so a prober learns nothing from either the reply or its timing.
     if (row == null || row.joiner != null) {
@@ -316,7 +344,9 @@ export class FcRelay {
     if (this.streams.closed) return [] // close() already reset every stream
     if (this.rows.get(row.key) === row) {
       this.rows.delete(row.key)
+      this.index.delete(row)
       this.init.rowQuota?.release(row.remote)
+      if (this.rows.size === 0) for (const wake of this.idleWaiters.splice(0)) wake()
     }
     row.cancelExpiry()
     const ends: Array<Promise<void>> = []

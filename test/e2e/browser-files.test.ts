@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { launchChromium, startWebStack, WebPeer, PAIRING_MS, type WebStack } from '../helpers/browser.js'
+import { launchChromium, startWebStack, WebPeer, PAIRING_MS, withTimeout, type WebStack } from '../helpers/browser.js'
 import { run, runToEnd, GINI, type Proc } from '../helpers/processes.js'
 import { FILES_CHUNK_BYTES } from '../../protocols/files/index.js'
 
@@ -95,6 +95,7 @@ describe('web client in Chromium: files with a `gini` CLI daemon', function () {
     await alice.openChat('Carol')
   })
   after(async () => {
+    daemon?.child.kill('SIGCONT') // in case a failed test left it paused
     await alice?.close()
     for (const p of procs) p.kill()
     await browser?.close()
@@ -207,14 +208,26 @@ describe('web client in Chromium: files with a `gini` CLI daemon', function () {
     const row = '[data-testid=file-offer][data-direction="in"]:not([data-state="done"]):not([data-state="refused"])'
     await alice.page.waitForSelector(`${row}[data-state="offered"]`, { timeout: PAIRING_MS })
     const id = (await alice.page.getAttribute(`${row}[data-state="offered"]`, 'data-id'))!
+    // Past the first recorded resume point, the sending daemon is paused (a fault: SIGSTOP), so the
+    // download cannot finish before the reload however fast or loaded the machine is.
+    const paused = new Promise<void>(resolve => {
+      void alice.page.exposeFunction('__pastCheckpoint', () => { daemon.child.kill('SIGSTOP'); resolve() })
+    })
+    await alice.page.evaluate(({ row, min }) => {
+      const watch = new MutationObserver(() => {
+        if (Number(document.querySelector(`${row} [data-testid=file-progress]`)?.getAttribute('value') ?? 0) <= min) return
+        watch.disconnect()
+        void (window as any).__pastCheckpoint()
+      })
+      watch.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] })
+    }, { row: offerRow(id), min: CHECKPOINT_BYTES + MIB })
     await alice.page.click(`${offerRow(id)} [data-testid=file-accept]`)
-    // Past the first recorded resume point, not yet done: reload now.
-    await alice.page.waitForFunction((min) => Number(document.querySelector('[data-testid=file-progress]')?.getAttribute('value') ?? 0) > min,
-      CHECKPOINT_BYTES + MIB, { timeout: TRANSFER_MS, polling: 'raf' })
+    await withTimeout(paused, TRANSFER_MS, 'the download never passed its first resume point')
     const before = Number(await alice.page.getAttribute(`${offerRow(id)} [data-testid=file-progress]`, 'value'))
     expect(before).to.be.below(bytes.length)
     mark = daemon.lines.length
     await alice.reload()
+    daemon.child.kill('SIGCONT')
 
     // Drawn from the stored record: where the download will go on, never back at zero.
     await alice.page.waitForSelector(`${offerRow(id)}[data-state="progress"] [data-testid=file-progress]`)

@@ -9,32 +9,12 @@ import { join } from 'node:path'
 import jsQRModule from 'jsqr'
 import QRCode from 'qrcode'
 import { chromium, type Browser } from 'playwright-core'
-import { launchChromium, startWebStack, WebPeer, PAIRING_MS, CHROMIUM_ARGS, CHROMIUM_PATH, STEP_MS, type WebStack } from '../helpers/browser.js'
+import { launchChromium, qrVideo, startWebStack, WebPeer, PAIRING_MS, CHROMIUM_ARGS, CHROMIUM_PATH, STEP_MS, type WebStack } from '../helpers/browser.js'
 import { run, runToEnd, GINI, type Proc } from '../helpers/processes.js'
 
 const PASSPHRASE = 'browser trust e2e passphrase'
 /** Argon2id at the §20.1 defaults (256 MiB) takes seconds, more on a loaded machine. */
 const BACKUP_MS = 90_000
-
-/**
- * A one-frame Y4M video (what Chromium's fake camera plays, in a loop) showing `text` as a QR code,
- * black modules on white, 8 px per module with the 4-module quiet zone.
- */
-function qrVideo (text: string): Buffer {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' })
-  const side = 400
-  const px = 8
-  const offset = Math.floor((side - (modules.size + 8) * px) / 2) + 4 * px
-  const y = Buffer.alloc(side * side, 255)
-  for (let r = 0; r < modules.size; r++) {
-    for (let c = 0; c < modules.size; c++) {
-      if (modules.get(r, c) === 0) continue
-      for (let dy = 0; dy < px; dy++) y.fill(0, (offset + r * px + dy) * side + offset + c * px, (offset + r * px + dy) * side + offset + (c + 1) * px)
-    }
-  }
-  const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128)
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F5:1 Ip A1:1 C420jpeg\n`, 'latin1'), Buffer.from('FRAME\n', 'latin1'), y, chroma])
-}
 
 describe('web client in Chromium: safety QR scan, backup files, contact edits', function () {
   this.timeout(300_000)
@@ -274,7 +254,7 @@ describe('web client in Chromium: safety QR scan, backup files, contact edits', 
     expect(fresh.problems, fresh.problems.join('\n')).to.deep.equal([])
   })
 
-  it('a nickname, blocking and deleting show in the list and on the card, and stay after a reload', async () => {
+  it('a nickname, blocking and deleting show in the list, on the card and in the chat, and stay after a reload', async () => {
     const { peer: gus } = await pair('Gus', 'Hana')
     await openContactCard(gus, 'Hana')
     await gus.page.fill('[data-testid=contact-nickname]', 'Aunt H')
@@ -292,6 +272,10 @@ describe('web client in Chromium: safety QR scan, backup files, contact edits', 
     await gus.page.waitForSelector(`${item}[data-blocked="true"] [data-testid=contact-blocked-tag]`)
     expect(await gus.page.textContent(`${item} [data-testid=contact-shown-name]`)).to.equal('Aunt H')
     await gus.screenshot('trust', 'blocked-in-list')
+    // The chat names them by the nickname too (peer/core/contact-names.ts displayName).
+    await gus.openChat('Hana')
+    expect(await gus.page.textContent('[data-testid=chat] .bar h1')).to.equal('Aunt H')
+    expect(await gus.page.getAttribute('[data-testid=chat-input]', 'aria-label')).to.equal('Message to Aunt H')
 
     await openContactCard(gus, 'Hana')
     await gus.page.click('[data-testid=contact-unblock]')

@@ -5,7 +5,9 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { terminalQrLines, waitForTerminalQr } from '../helpers/terminal-qr.js'
 import { EXIT_NO_IDENTITY, EXIT_NO_MATCH } from '../../peer/cli/exit-codes.js'
+import { flashCodeReadOut } from '../../protocols/crypto/index.js'
 
 describe('gini CLI pairing through a gini-relay process', function () {
   this.timeout(120_000)
@@ -42,6 +44,9 @@ describe('gini CLI pairing through a gini-relay process', function () {
     const shown = await invite.waitFor(o => o.event === 'flash-code')
     expect(shown.code).to.match(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/)
     expect(shown.expiresAt).to.be.greaterThan(Date.now())
+    // docs/protocol.md §4.4: the QR payload and the read-out line as fields.
+    expect(shown.payload).to.equal(`GINI:FC/${shown.code.replace('-', '') as string}`)
+    expect(shown.readOut).to.equal(flashCodeReadOut(shown.code))
 
     // Typed the way a person might: lower case, a space instead of the dash.
     const accept = await gini('bob', 'accept', shown.code.toLowerCase().replace('-', ' '), '--json')
@@ -56,11 +61,34 @@ describe('gini CLI pairing through a gini-relay process', function () {
     const bobContacts = JSON.parse((await gini('bob', 'contacts', '--json')).lines.join(''))
     expect(aliceContacts.map((c: any) => c.name)).to.deep.equal(['Bob'])
     expect(bobContacts.map((c: any) => c.name)).to.deep.equal(['Alice'])
-    expect(bobContacts[0]).to.have.all.keys('id', 'name', 'state', 'lastSeen', 'pairedAt', 'ppk', 'addresses', 'nextCrpTry', 'restore', 'verified', 'nickname', 'blocked')
+    expect(bobContacts[0]).to.have.all.keys('id', 'name', 'state', 'lastSeen', 'pairedAt', 'ppk', 'addresses', 'nextCrpTry', 'restore', 'verified', 'nickname', 'blocked', 'keyChange')
 
     const card = await gini('bob', 'contact', 'alice')
     expect(card.code).to.equal(0)
     expect(card.lines.join('\n')).to.include('FN:Alice')
+  })
+
+  it('invite --qr → the code, its read-out line and a QR holding GINI:FC/<code>; accept with that QR text pairs', async () => {
+    expect((await gini('dan', 'init', '--name', 'Dan', '--relay', relayAddr)).code).to.equal(0)
+    expect((await gini('eve', 'init', '--name', 'Eve', '--relay', relayAddr)).code).to.equal(0)
+    const invite = run(GINI, ['--data', join(dir, 'dan'), 'invite', '--qr'])
+    procs.push(invite)
+    // Human output: the whole QR printed, read back from its block characters.
+    const payload = await waitForTerminalQr(invite)
+    const text = invite.lines.join('\n')
+    const code = /Your Flash Code: {2}(\S+)/.exec(text)?.[1]
+    expect(code).to.match(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/)
+    expect(payload).to.equal(`GINI:FC/${code!.replace('-', '')}`)
+    expect(text).to.include(`Say it as:        ${flashCodeReadOut(code!)}`)
+    // 21 modules and the quiet zone: a version-1 code, two modules a terminal line.
+    expect(terminalQrLines(invite.lines).length).to.be.at.most(14)
+
+    const accept = await gini('eve', 'accept', payload, '--json')
+    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(0)
+    expect(accept.lines.map(l => JSON.parse(l).event)).to.include('contact-added')
+    expect(await invite.exited).to.equal(0)
+    expect(invite.lines.join('\n')).to.include('Added Eve to your contacts.')
+    expect(JSON.parse((await gini('eve', 'contacts', '--json')).lines.join('')).map((c: any) => c.name)).to.deep.equal(['Dan'])
   })
 
   it('accept with a code nobody created → exit 3 and an error event', async () => {
@@ -75,6 +103,26 @@ describe('gini CLI pairing through a gini-relay process', function () {
       const res = await runToEnd(GINI, ['--data', join(dir, 'bob'), '--relay', '/ip4/127.0.0.1/tcp/1', 'accept', bad, '--json'])
       expect(res.code, bad).to.equal(2)
       expect(res.lines.join('\n')).to.not.include(bad)
+    }
+  })
+
+  it('accept with a QR text that is not a Flash Code → exit 2 before dialing, with the error a typed bad code gets', async () => {
+    const refusal = async (text: string): Promise<{ code: number | null, error: any }> => {
+      const res = await runToEnd(GINI, ['--data', join(dir, 'bob'), '--relay', '/ip4/127.0.0.1/tcp/1', 'accept', text, '--json'])
+      return { code: res.code, error: res.lines.map(l => JSON.parse(l)).find(e => e.event === 'error') }
+    }
+    // A payload with a bad code: the same error, word for word, as typing that code.
+    for (const [scanned, typed] of [['GINI:FC/5H7M-8GQU', '5H7M-8GQU'], ['GINI:FC/5H7M8G', '5H7M8G']]) {
+      const fromQr = await refusal(scanned)
+      expect(fromQr.code, scanned).to.equal(2)
+      expect(fromQr.error, scanned).to.deep.equal((await refusal(typed)).error)
+      expect(fromQr.error.code).to.equal('INVALID_FLASH_CODE')
+    }
+    // Any other QR text (a web address, a safety number's payload) is no code either.
+    for (const scanned of ['https://example.org/', `gini-safety:1:${'0'.repeat(60)}`]) {
+      const fromQr = await refusal(scanned)
+      expect(fromQr.code, scanned).to.equal(2)
+      expect(fromQr.error, scanned).to.deep.equal({ event: 'error', code: 'INVALID_FLASH_CODE', message: "Invalid Flash Code: ':' is not used in Flash Codes" })
     }
   })
 

@@ -2,6 +2,7 @@
 // the web client built once into a temp dir and served with a /config.json that points at a real
 // in-process relay, and a small page object that uses only the UI's data-testids.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import QRCode from 'qrcode'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,6 +35,26 @@ export async function launchChromium (): Promise<Browser> {
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`)
   }
   return await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: STEP_MS * 2 })
+}
+
+/**
+ * A one-frame Y4M video (what Chromium's fake camera plays, in a loop) showing `text` as a QR code,
+ * black modules on white, 8 px per module with the 4-module quiet zone.
+ */
+export function qrVideo (text: string): Buffer {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' })
+  const side = 400
+  const px = 8
+  const offset = Math.floor((side - (modules.size + 8) * px) / 2) + 4 * px
+  const y = Buffer.alloc(side * side, 255)
+  for (let r = 0; r < modules.size; r++) {
+    for (let c = 0; c < modules.size; c++) {
+      if (modules.get(r, c) === 0) continue
+      for (let dy = 0; dy < px; dy++) y.fill(0, (offset + r * px + dy) * side + offset + c * px, (offset + r * px + dy) * side + offset + (c + 1) * px)
+    }
+  }
+  const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128)
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F5:1 Ip A1:1 C420jpeg\n`, 'latin1'), Buffer.from('FRAME\n', 'latin1'), y, chroma])
 }
 
 export interface WebStack {

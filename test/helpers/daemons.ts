@@ -16,8 +16,8 @@ export interface DaemonPeer extends TestPeer {
   stopDaemon(): Promise<void>
 }
 
-export async function daemonPeer (name: string, clock: FakeClock, storageFor?: Parameters<typeof makePeer>[2]): Promise<DaemonPeer> {
-  const p = await makePeer(name, { clock }, storageFor)
+export async function daemonPeer (name: string, clock: FakeClock, storageFor?: Parameters<typeof makePeer>[2], identity?: Parameters<typeof makePeer>[3]): Promise<DaemonPeer> {
+  const p = await makePeer(name, { clock }, storageFor, identity)
   const dp: DaemonPeer = {
     ...p,
     log: [],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GiniNode, FileStorage, createPeerNode } from '../../peer/index.js'
 import type { GiniNodeInit } from '../../peer/core/gini-node.js'
+import type { IdentityRecord } from '../../peer/core/storage.js'
 import type { PairingEvent } from '../../peer/core/pairing/events.js'
 
 export interface TestPeer {
@@ -13,10 +14,15 @@ export interface TestPeer {
   cleanup(): Promise<void>
 }
 
-/** `storageFor`: a storage on the peer's temp dir instead of a plain FileStorage (a fault-injecting subclass). */
-export async function makePeer (name: string, init: Partial<GiniNodeInit> = {}, storageFor?: (dir: string) => FileStorage): Promise<TestPeer> {
+/**
+ * `storageFor`: a storage on the peer's temp dir instead of a plain FileStorage (a fault-injecting subclass).
+ * `identity`: the long-term keys to start with (test/helpers/identities.ts) instead of new ones.
+ */
+export async function makePeer (name: string, init: Partial<GiniNodeInit> = {}, storageFor?: (dir: string) => FileStorage, identity?: IdentityRecord): Promise<TestPeer> {
   const dir = await mkdtemp(join(tmpdir(), `gini-${name.toLowerCase()}-`))
-  const node = await GiniNode.open({ storage: storageFor?.(dir) ?? new FileStorage(dir), createPeerNode, ...init })
+  const storage = storageFor?.(dir) ?? new FileStorage(dir)
+  if (identity != null) await storage.saveIdentity(identity)
+  const node = await GiniNode.open({ storage, createPeerNode, ...init })
   await node.setProfile({ name, email: `${name.toLowerCase()}@example.org` })
   return { node, dir, events: [], cleanup: async () => { await node.close().catch(() => {}); await rm(dir, { recursive: true, force: true }) } }
 }

@@ -5,6 +5,8 @@ import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
 import { FAST_CRP_SCHEDULE } from '../../peer/core/daemon/schedule.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
+import { FileStorage } from '../../peer/index.js'
+import { crpRole, fromHex } from '../../protocols/crypto/index.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import {
   daemonPeer, isState, pair, pairThroughThrowawayRelay, startRelay, waitForEvent, type DaemonPeer
@@ -120,6 +122,23 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     }
     const session = alice.log.find(e => e.event === 'session')
     expect(session).to.have.property('direct').that.is.a('boolean')
+  })
+
+  it('the side that dials second (the higher PPK) starts while its contact runs and cannot dial it → it dials, the fake clock never moving', async () => {
+    const [alice, bob] = await peers()
+    await pair(alice, bob, relayAddr)
+    // Bob's record of Alice holds her PPK, and hers of him his: the lower PPK (CRP role A) dials first.
+    const aliceFirst = crpRole(fromHex((await bob.contact()).ppk), fromHex((await alice.contact()).ppk)) === 'A'
+    const [first, second] = aliceFirst ? [alice, bob] : [bob, alice]
+    // The first dialer knows no address of the second: its dial fails at once, only the second's can succeed.
+    await new FileStorage(first.dir).putContact({ ...(await first.contact()), addresses: [] })
+    await first.start({ relays: [relayAddr], ...daemonOpts })
+    await waitForEvent(first.log, e => e.event === 'listening' && e.addrs.length > 0)
+    await second.start({ relays: [relayAddr], ...daemonOpts })
+    const session = await waitForEvent(second.log, e => e.event === 'session', 20_000)
+    expect(session).to.include({ via: 'dial' })
+    await waitForEvent(first.log, e => e.event === 'session' && e.via === 'inbound', 20_000)
+    expect(clock.monotonic(), 'no schedule time passed').to.equal(0)
   })
 
   it('the relay holding the reservation goes → it moves to the other relay, AddressUpdate (seq +1) reaches the connected contact, stored with its time', async () => {

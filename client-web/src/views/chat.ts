@@ -5,6 +5,7 @@
 // Files with this contact (§17) sit below the messages, with the file picker above the input (files.ts).
 import { contentProblem, showConversation, type ShownMessage } from '../../../protocols/chat/index.js'
 import { ChatInputError } from '../../../peer/core/chat/chat-service.js'
+import { displayName } from '../../../peer/core/contact-names.js'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { markRead } from '../unread.js'
@@ -28,12 +29,14 @@ export async function chatView (app: App, id: string): Promise<View> {
         errorBox({ code: 'NO_CONTACT', title: 'No such contact', detail: 'It may have been paired in another profile.', retryable: false }))
     }
   }
+  // Their local nickname when it has one (docs/protocol.md §19), as the contact list shows it.
+  const name = displayName(contact)
   const store = await app.node.messages()
-  const list = h('ol', { class: 'messages', testid: 'messages', 'aria-label': `Conversation with ${contact.name}`, 'aria-live': 'polite' })
+  const list = h('ol', { class: 'messages', testid: 'messages', 'aria-label': `Conversation with ${name}`, 'aria-live': 'polite' })
   const problem = h('div', { class: 'slot', testid: 'chat-error', role: 'alert' })
   const editing = h('div', { class: 'slot editing', testid: 'chat-editing' })
   const input = h('textarea', {
-    class: 'chat-input', testid: 'chat-input', rows: 1, placeholder: 'Message', 'aria-label': `Message to ${contact.name}`, autocomplete: 'off'
+    class: 'chat-input', testid: 'chat-input', rows: 1, placeholder: 'Message', 'aria-label': `Message to ${name}`, autocomplete: 'off'
   })
   const send = h('button', { type: 'submit', class: 'primary chat-send', testid: 'chat-send', 'aria-label': 'Send' }, 'Send')
   const state = h('span', { class: 'chat-state' })
@@ -58,7 +61,7 @@ export async function chatView (app: App, id: string): Promise<View> {
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40
     list.dataset.count = String(messages.length)
     if (messages.length === 0) {
-      replaceChildren(list, h('li', { class: 'empty' }, `No messages yet. Say hello to ${contact.name}.`))
+      replaceChildren(list, h('li', { class: 'empty' }, `No messages yet. Say hello to ${name}.`))
     } else {
       replaceChildren(list, ...messages.map(messageItem))
     }
@@ -104,7 +107,7 @@ export async function chatView (app: App, id: string): Promise<View> {
     ),
     reactions.length > 0
       ? h('div', { class: 'reactions', testid: 'reactions' }, ...reactions.map(([a, code]) =>
-        h('span', { class: `reaction ${a}`, 'data-author': a, 'data-code': code, title: a === 'me' ? 'Your reaction' : `${contact.name}'s reaction` }, EMOJI.get(code) ?? code)))
+        h('span', { class: `reaction ${a}`, 'data-author': a, 'data-code': code, title: a === 'me' ? 'Your reaction' : `${name}'s reaction` }, EMOJI.get(code) ?? code)))
       : null,
     menuOpen === m.id ? menu(m) : null
     )
@@ -204,7 +207,7 @@ export async function chatView (app: App, id: string): Promise<View> {
   input.addEventListener('input', () => { if (problem.childElementCount > 0) replaceChildren(problem) })
   list.addEventListener('scroll', () => { list.dataset.scrolled = 'true' })
 
-  const files = filesPanel(app, id, contact.name)
+  const files = filesPanel(app, id, name)
   const unsubscribe = app.presence.onChat((e) => { if (e.contact === id) void render() })
   const unwatch = app.presence.onChange(() => { void showState() })
   const timer = setInterval(() => { void render(); void showState() }, REFRESH_MS)
@@ -212,7 +215,7 @@ export async function chatView (app: App, id: string): Promise<View> {
   await showState()
 
   const el = h('section', { class: 'view chat', testid: 'chat', 'data-id': id },
-    topBar(app, contact.name, { name: 'home' }),
+    topBar(app, name, { name: 'home' }),
     h('div', { class: 'chat-head' }, state,
       h('a', { href: `#/contact/${encodeURIComponent(id)}`, testid: 'open-card' }, 'Contact card')),
     list,

@@ -7,6 +7,8 @@ import { h } from '../dom.js'
 import { topBar, statusDot, initials, errorBox } from './parts.js'
 import { safetyNumberPart } from './safety.js'
 import { contactManagePart } from './contact-manage.js'
+import { keyChangeText } from '../../../peer/core/pairing/describe.js'
+import type { ContactRecord } from '../../../peer/core/storage.js'
 
 export async function contactView (app: App, id: string): Promise<View> {
   const contact = await app.node.findContact(id)
@@ -40,6 +42,7 @@ export async function contactView (app: App, id: string): Promise<View> {
       h('h2', { testid: 'contact-name' }, contact.nickname ?? card?.fn ?? contact.name),
       contact.nickname != null ? h('p', { class: 'hint', testid: 'contact-card-name' }, `Their card says: ${card?.fn ?? contact.name}`) : null,
       contact.blocked === true ? h('p', { class: 'blocked-note', testid: 'contact-blocked' }, 'Blocked') : null,
+      contact.keyChange != null ? keyChangePart(app, contact) : null,
       h('button', { type: 'button', class: 'primary big', testid: 'open-chat', onclick: () => { app.go({ name: 'chat', id: contact.id }) } }, 'Message'),
       h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       safetyNumberPart(app, contact),
@@ -48,4 +51,22 @@ export async function contactView (app: App, id: string): Promise<View> {
     )
   )
   return { el }
+}
+
+/** docs/protocol.md §18.1: a re-pairing brought a new permanent key; nothing changes until the user answers. */
+function keyChangePart (app: App, contact: ContactRecord): HTMLElement {
+  const problem = h('p', { class: 'hint', role: 'alert' })
+  const answer = (accept: boolean) => async (): Promise<void> => {
+    try {
+      await (accept ? app.node.acceptKeyChange(contact.id) : app.node.rejectKeyChange(contact.id))
+      app.go({ name: 'contact', id: contact.id })
+    } catch (err) {
+      problem.textContent = (err as Error).message
+    }
+  }
+  return h('div', { class: 'card warning', role: 'alert', testid: 'key-change-warning' },
+    h('p', {}, keyChangeText(contact)),
+    h('button', { type: 'button', testid: 'key-change-accept', onclick: answer(true) }, 'Accept the new key'),
+    h('button', { type: 'button', testid: 'key-change-reject', onclick: answer(false) }, 'Keep the old key'),
+    problem)
 }

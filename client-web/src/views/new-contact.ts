@@ -1,10 +1,13 @@
-// New Secure Contact: show a fresh code (creator) or enter one (joiner), then follow the pairing to
-// the contact card or to an error in plain words. Leaving the view cancels a running pairing.
+// New Secure Contact: show a fresh code (creator) or enter or scan one (joiner), then follow the
+// pairing to the contact card or to an error in plain words. Leaving the view cancels a running
+// pairing. A scanned QR is read like typed input (docs/protocol.md §4.4): one that is no Flash Code
+// is refused in the same words as a mistyped code.
 import { ExpiredError } from '../../../protocols/common/index.js'
 import type { ContactRecord } from '../../../peer/core/storage.js'
 import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
-import { checkCode } from '../code-input.js'
+import { checkCode, type CodeCheck } from '../code-input.js'
+import { NotAPictureError, readQrFromFile, scanCamera } from '../qr-scan.js'
 import { describeError, NO_RELAY } from '../words.js'
 import { errorBox, topBar } from './parts.js'
 import { pairingPanel, type PairingPanel } from './pairing-panel.js'
@@ -66,6 +69,59 @@ export function newContactView (app: App): View {
           : c.state === 'ok' ? `Reads as ${c.formatted}` : c.reason
       if (c.state !== 'bad') replaceChildren(problem)
     }
+    // docs/protocol.md §4.2: a code that cannot be right is refused here; nothing is sent.
+    const refuse = (c: Exclude<CodeCheck, { state: 'ok' }>): void => {
+      const reason = c.state === 'bad' ? c.reason : c.state === 'partial' ? `Flash Codes have 8 or 10 characters; this has ${c.typed}.` : 'Type the code your contact reads out.'
+      replaceChildren(problem, errorBox({ code: 'INVALID_FLASH_CODE', title: 'Not a Flash Code', detail: `${reason} Nothing was sent.`, retryable: false }))
+    }
+    const trouble = (code: string, title: string, detail: string): void => {
+      replaceChildren(problem, errorBox({ code, title, detail, retryable: true }))
+    }
+
+    // A scanned text goes through the same check as a typed one; a code starts the pairing at once.
+    const video = h('video', { class: 'scan-video', testid: 'code-scan-video', hidden: true, muted: true, playsinline: true })
+    let camera: { stop: () => void } | undefined
+    const stopCamera = (): void => {
+      camera?.stop()
+      camera = undefined
+      video.hidden = true
+      scan.textContent = 'Scan a code'
+    }
+    const scanned = (text: string): void => {
+      stopCamera()
+      const c = checkCode(text)
+      if (c.state === 'ok') {
+        input.value = c.formatted
+        void pair('joiner', c.fc)
+        return
+      }
+      refuse(c)
+    }
+    const scan: HTMLButtonElement = button('Scan a code', 'scan-code', () => {
+      if (camera != null) { stopCamera(); return }
+      replaceChildren(problem)
+      video.hidden = false
+      scan.textContent = 'Stop scanning'
+      scanCamera(video, (text) => { scanned(text); return true })
+        .then((started) => { camera = started })
+        .catch((err: Error) => {
+          stopCamera()
+          if (err.name === 'NotAllowedError') trouble('NO_CAMERA', 'The camera was not allowed.', 'Allow the camera for this page, or choose a picture of the code.')
+          else trouble('NO_CAMERA', 'No camera.', err.message)
+        })
+    })
+    const file = h('input', { type: 'file', accept: 'image/*', id: 'code-qr-file', class: 'visually-hidden', testid: 'code-qr-file' })
+    file.addEventListener('change', () => {
+      const chosen = file.files?.[0]
+      file.value = ''
+      if (chosen == null) return
+      readQrFromFile(chosen).then((text) => {
+        if (text == null) trouble('NO_QR', 'No QR code found in this picture.', 'Choose a sharper picture with the whole code in it.')
+        else scanned(text)
+      }, (err: Error) => {
+        trouble(err instanceof NotAPictureError ? 'NOT_A_PICTURE' : 'UNSPECIFIED', 'Could not read the picture.', err.message)
+      })
+    })
     input.addEventListener('input', showHint)
     input.addEventListener('blur', () => {
       const c = checkCode(input.value)
@@ -79,18 +135,22 @@ export function newContactView (app: App): View {
       problem,
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary', testid: 'submit-code' }, 'Connect'),
-        button('Back', 'pairing-back', choose))
+        button('Back', 'pairing-back', choose)),
+      h('div', { class: 'actions scan-actions' },
+        scan,
+        h('label', { class: 'button-like', for: 'code-qr-file' }, 'Choose a picture of a code'),
+        file),
+      video
     )
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       const c = checkCode(input.value)
       if (c.state !== 'ok') {
-        // docs/protocol.md §4.2: a code that cannot be right is refused here; nothing is sent.
-        const reason = c.state === 'bad' ? c.reason : c.state === 'partial' ? `Flash Codes have 8 or 10 characters; this has ${c.typed}.` : 'Type the code your contact reads out.'
-        replaceChildren(problem, errorBox({ code: 'INVALID_FLASH_CODE', title: 'Not a Flash Code', detail: `${reason} Nothing was sent.`, retryable: false }))
+        refuse(c)
         input.focus()
         return
       }
+      stopCamera()
       void pair('joiner', c.fc)
     })
     replaceChildren(body, form)

@@ -1,6 +1,9 @@
-// The progress panel of one pairing: the code and its countdown (creator), the four steps, one
+// The progress panel of one pairing: the code, its read-out line and QR code (docs/protocol.md §4.4)
+// and its countdown (creator), the four steps, one
 // status line (`pairing-status`, with data-stage / data-path / data-direct for automation), and
 // the outcome. It only renders; new-contact.ts drives it.
+import { toCanvas } from 'qrcode/lib/browser.js'
+import { flashCodeQrPayload, flashCodeReadOut } from '../../../protocols/crypto/index.js'
 import type { PairingEvent } from '../../../peer/core/pairing/events.js'
 import type { ContactRecord } from '../../../peer/core/storage.js'
 import { h, replaceChildren } from '../dom.js'
@@ -23,12 +26,18 @@ export interface PairingPanel {
 export function pairingPanel (role: 'creator' | 'joiner', cancel: HTMLElement): PairingPanel {
   const codeText = h('div', { class: 'flash-code', testid: 'flash-code', 'aria-label': 'Your Flash Code' }, '····-····')
   const countdown = h('p', { class: 'countdown', testid: 'countdown' }, ' ')
+  const readOut = h('p', { class: 'read-out', testid: 'flash-code-readout' }, ' ')
+  const qr = h('canvas', { class: 'code-qr', testid: 'flash-code-qr', role: 'img', 'aria-label': 'Your Flash Code as a QR code' })
   const codeBox = role === 'creator'
     ? h('div', { class: 'code-box' },
       h('p', { class: 'label' }, 'Your Flash Code'),
       codeText,
+      h('p', { class: 'read-out-label' }, 'Say it as'),
+      readOut,
       countdown,
-      h('p', { class: 'hint' }, 'Read it to your contact, or send it by another messenger. They choose “Enter a code”.'))
+      h('p', { class: 'hint' }, 'Read it to your contact, or send it by another messenger. They choose “Enter a code”.'),
+      qr,
+      h('p', { class: 'hint' }, 'Or they scan this QR code: “Enter a code”, then “Scan a code”.'))
     : null
   // Until the relay granted a code there is nothing to show in the box.
   if (codeBox != null) codeBox.hidden = true
@@ -65,11 +74,16 @@ export function pairingPanel (role: 'creator' | 'joiner', cancel: HTMLElement): 
         if (codeBox != null) codeBox.hidden = false
         codeText.textContent = e.code
         codeText.dataset.code = e.code
+        readOut.textContent = flashCodeReadOut(e.code)
+        const payload = flashCodeQrPayload(e.code)
+        qr.dataset.payload = payload
+        toCanvas(qr, payload, { margin: 4, width: 200, errorCorrectionLevel: 'M' }).catch(() => { qr.remove() })
         const tick = (): void => {
           const left = e.expiresAt - Date.now()
           countdown.textContent = left > 0 ? `Valid for ${formatRemaining(left)}` : 'Expired'
           if (left <= 0) {
             codeText.classList.add('expired')
+            qr.hidden = true
             stopCountdown()
             panel.onExpired?.()
           }

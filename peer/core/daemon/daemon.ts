@@ -27,10 +27,18 @@ import { TcpLinks } from './tcp-links.js'
 import type { Identity } from '../identity.js'
 import { directTcpAddrsOf, type CreatePeerNode, type PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
+import { NoKeyChangeError, applyKeyChange, discardKeyChange } from '../key-change.js'
+import { ownCardUpdate } from '../card-update.js'
 import type { DaemonEvent, DaemonEventListener } from './events.js'
 
 /** After a contact came online relayed: when to try WebRTC again (real time: network steps, not schedule). */
 export const DIRECT_UPGRADE_DELAYS_MS = [1_000, 5_000, 20_000, 60_000]
+
+/**
+ * How long the side with the higher PPK waits before its first re-dial, so that two daemons starting
+ * together make one session, not two (real time: it waits for the other side's dial, a network step).
+ */
+export const SECOND_DIALER_WAIT_MS = REDIAL_BACKOFF.bands[0].intervalMs
 
 /** Longest sleep between two reconciliations (new contacts from another process show up by then). */
 export const RECONCILE_MAX_SLEEP_MS = 30_000
@@ -146,7 +154,12 @@ export class Daemon {
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
       onOffline: () => { void this.reconcile() },
       onLink: (id, link) => { this.tcpLinks.linkCame(id, link.connection) },
-      onTcpAddrs: (id, addrs) => { this.tcpLinks.learn(id, addrs) }
+      onTcpAddrs: (id, addrs) => { this.tcpLinks.learn(id, addrs) },
+      ownCard: async () => {
+        const seq = (await ctx.storage.loadNodeState())?.cardSeq ?? 0
+        const vcard = await ctx.storage.loadProfile()
+        return seq < 1 || vcard == null ? undefined : { seq, update: ownCardUpdate(vcard, seq, ctx.identity.privateKey.raw) }
+      }
     })
     this.tcpLinks = new TcpLinks({ node, sessions: this.sessions, onFailed: (id) => { this.emit({ event: 'tcp-failed', id }) } })
     // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
@@ -263,6 +276,37 @@ export class Daemon {
   /** §19: a local nickname; nothing goes on the wire. */
   async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
     return await this.book.rename(id, nickname)
+  }
+
+  /** §19: the own card changed (NodeState.cardSeq raised): every connected contact gets it now, the rest on their next session. */
+  async profileChanged (): Promise<void> {
+    await this.sessions.announceCard()
+  }
+
+  /** §18.1: a pairing (here or in another process) kept a new key pending: every subscriber is told. */
+  keyChangePending (e: Extract<DaemonEvent, { event: 'key-change' }>): void {
+    this.emit(e)
+  }
+
+  /** §18.1 accept: the old key's sessions and restore end, then the contact is dialled on the new key. */
+  async acceptKeyChange (id: string): Promise<ContactRecord> {
+    let had = false
+    const stored = await this.book.update(id, (c) => { had = applyKeyChange(c); return had })
+    if (stored == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
+    if (!had) throw new NoKeyChangeError(stored)
+    await this.forget(id)
+    this.emitted.delete(id)
+    await this.reconcile()
+    return stored
+  }
+
+  /** §18.1 reject: the pending change is discarded; sessions on the old key go on. */
+  async rejectKeyChange (id: string): Promise<ContactRecord> {
+    let had = false
+    const stored = await this.book.update(id, (c) => { had = discardKeyChange(c); return had })
+    if (stored == null) throw Object.assign(new Error(`No contact with id ${id}.`), { name: 'UsageError' })
+    if (!had) throw new NoKeyChangeError(stored)
+    return stored
   }
 
   /** §19: hangs up, stops every attempt, then removes the record and its secrets. */
@@ -436,21 +480,22 @@ export class Daemon {
   private ensureRedial (c: ContactRecord): void {
     const id = c.id
     if (this.redials.has(id) || this.stopped) return
-    const now = this.ctx.clock.now()
-    // Two daemons starting together would dial each other at once: two sessions, two secrets that
-    // the sides may store in different orders (docs §13.3 #8, harmless but needless). The side with
-    // the lower PPK (the CRP's role A) dials at once, the other one interval later.
-    const first = crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk)) === 'A' ? undefined : now + REDIAL_BACKOFF.bands[0].intervalMs
     const runner = new ScheduledRunner({
       clock: this.ctx.clock,
       schedule: REDIAL_BACKOFF,
-      startedAtMs: now,
-      nextRunAtMs: first,
+      startedAtMs: this.ctx.clock.now(),
       random: this.random,
       run: () => { this.redial(id) }
     })
     this.redials.set(id, runner)
-    runner.start()
+    // Two daemons starting together would dial each other at once: two sessions, two secrets that
+    // the sides may store in different orders (docs §13.3 #8, harmless but needless). The side with
+    // the lower PPK (the CRP's role A) dials at once, the other one SECOND_DIALER_WAIT_MS later.
+    if (crpRole(this.ctx.identity.ppk.publicKey, fromHex(c.ppk)) === 'A') { runner.start(); return }
+    // That wait gives the other side's dial (a network step) its head start, so it is real time: on
+    // the schedule's clock a clock that stands still (tests) would hold this side back for good,
+    // while the other side's one dial may have failed already (it ran while this side was down).
+    systemClock.setTimeout(() => { if (this.redials.get(id) === runner) runner.start() }, SECOND_DIALER_WAIT_MS)
   }
 
   private stopRedial (id: string): void {

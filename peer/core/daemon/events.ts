@@ -36,6 +36,10 @@ export type DaemonEvent =
   | { event: 'tcp-failed', id: string }
   | { event: 'crp', id: string, step: CrpStep, code?: string }
   | { event: 'address-update', id: string, direction: 'sent' | 'received', seq: number }
+  // §18.1: a re-pairing brought a new permanent key for this contact; pending until accepted or rejected.
+  | { event: 'key-change', id: string, name: string, oldSafetyNumber?: string, newSafetyNumber: string }
+  // §19: the contact's signed card update was accepted (its new name; the web client re-reads contacts).
+  | { event: 'contact-updated', id: string, name: string }
   | ChatEvent
   | FileEvent
 

@@ -139,6 +139,7 @@ export class ScheduledRunner {
   private readonly init: ScheduledRunnerInit
   private readonly random: () => number
   private handle: unknown
+  private started = false
   private stopped = false
   private ended = false
   /** The plan in wall-clock ms (persisted, shown)… */
@@ -162,13 +163,17 @@ export class ScheduledRunner {
     return this.ended
   }
 
+  /** Begins the schedule; once only (a later call, or one after runNow, does nothing). */
   start (): void {
+    if (this.started) return
+    this.started = true
     this.wake()
   }
 
   /** Runs now (e.g. on a network change) and restarts the interval from here. */
   runNow (): void {
     if (this.stopped || this.ended) return
+    this.started = true
     this.nextAtMs = undefined
     this.remainingMs = undefined
     this.clear()

@@ -15,8 +15,9 @@ import {
 import {
   sessionChannel, runSessionInitiator, runSessionResponder, sendAddressUpdate, readAddressUpdate,
   SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
-  type SessionResult
+  CARD_UPDATE_TIMEOUT_MS, sendCardUpdate, answerCardUpdate, type CardUpdate, type SessionResult
 } from '../../../protocols/session/index.js'
+import { applyCardUpdate, checkCardUpdate } from '../card-update.js'
 import { connectToVerifiedPeer, isDirectConnection, linkKindOf, LINK_RANK, type LinkKind } from '../dial-peer.js'
 import { isDirectTcpAddr } from '../peer-node.js'
 import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
@@ -68,6 +69,8 @@ export interface SessionsInit {
    * §17.6), possibly none: kept in memory by the caller, never merged into the stored addresses.
    */
   onTcpAddrs?: (id: string, multiaddrs: Multiaddr[]) => void
+  /** §19 outbox: the own card's newest signed CardUpdate and its seq, if the profile ever changed. */
+  ownCard?: () => Promise<{ seq: number, update: CardUpdate } | undefined>
 }
 
 export class Sessions {
@@ -147,6 +150,12 @@ export class Sessions {
       const allowed = contactId == null || this.hasLink(id, connection)
       if (!allowed) { channel.abort(new Error('no session on this connection')); return undefined }
       await this.receiveAddressUpdate(id, first, channel)
+      return undefined
+    }
+    if (first.cardUpdate != null) {
+      // §19: only on a connection that already carries a confirmed session with this contact.
+      if (!this.hasLink(id, connection)) { channel.abort(new Error('no session on this connection')); return undefined }
+      await this.receiveCardUpdate(id, first.cardUpdate, channel)
       return undefined
     }
     const via: SessionVia = contactId == null ? 'inbound' : 'restore'
@@ -230,6 +239,50 @@ export class Sessions {
     const run = this.announcing.catch(() => {}).then(async () => { await this.announceNow() })
     this.announcing = run
     await run
+  }
+
+  /** §19: the newest own card to every connected contact that does not have it yet. */
+  async announceCard (): Promise<void> {
+    await Promise.all(this.onlineIds().map(async (id) => { await this.sendCard(id) }))
+  }
+
+  /**
+   * §19 outbox: the newest card if this contact's mark is below its seq. An answer (accepted or
+   * refused: a refused card would be refused again) sets the mark; a reset or timeout leaves it.
+   */
+  private async sendCard (id: string): Promise<void> {
+    const own = await this.init.ownCard?.().catch(() => undefined)
+    const link = this.linkOf(id)
+    if (own == null || link == null || this.stopped) return
+    const contact = await this.init.book.get(id)
+    if (contact == null || (contact.cardSeqSent ?? 0) >= own.seq) return
+    const signal = AbortSignal.timeout(CARD_UPDATE_TIMEOUT_MS)
+    try {
+      const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null, signal })
+      await sendCardUpdate(sessionChannel(stream), own.update, signal)
+    } catch {
+      return
+    }
+    await this.init.book.update(id, (c) => {
+      if ((c.cardSeqSent ?? 0) >= own.seq) return false
+      c.cardSeqSent = own.seq
+    })
+  }
+
+  /** §19: checks, then stores the contact's new card (or refuses, card unchanged) and says so. */
+  private async receiveCardUpdate (id: string, update: CardUpdate, channel: FrameChannel<SessionMessage>): Promise<void> {
+    const checked = checkCardUpdate(id, update)
+    let refusal = typeof checked === 'string' ? checked : undefined
+    let stored: { name: string } | undefined
+    if (typeof checked !== 'string') {
+      stored = await this.init.book.update(id, (c) => {
+        refusal = applyCardUpdate(c, checked)
+        return refusal == null
+      })
+      if (stored == null) refusal = 'bounds'
+    }
+    await answerCardUpdate(channel, refusal == null)
+    if (refusal == null && stored != null) this.init.emit({ event: 'contact-updated', id, name: stored.name })
   }
 
   /** Closes the contact's links (blocked or deleted, §19); the offline callbacks run as usual. */
@@ -317,6 +370,8 @@ export class Sessions {
     this.init.emit({ event: 'session', id, direct: link.direct, link: link.kind, remoteAddr: link.remoteAddr, via })
     if (first) this.init.onOnline?.(id, link, via)
     this.init.onLink?.(id, link)
+    // §19: a card the contact does not have yet goes out on the new session.
+    if (first) void this.sendCard(id)
     return true
   }
 

@@ -5,6 +5,7 @@
 // file access comes in through FileTransferStorage (peer/adapters/file-transfer-storage.ts in Node).
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { systemClock } from '../../../protocols/common/index.js'
 import { sodium } from '../../../protocols/crypto/index.js'
 import { isDirectConnection, linkKindOf, LINK_RANK, type LinkKind } from '../dial-peer.js'
 import {
@@ -100,6 +101,12 @@ export interface FileTransfersInit {
 }
 
 const STREAM_OPEN_TIMEOUT_MS = 10_000
+/**
+ * A pull that ends on a transient error (a stream refused because the other side has not yet
+ * stored the session, a stream reset) while the link stays up is tried again after these delays;
+ * after the last one it waits for the next session.
+ */
+export const FILES_PULL_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000]
 
 /** A running pull, and the connection it runs on once it has one. */
 interface Pull { ctl: AbortController, done: Promise<void>, connection?: Connection }
@@ -108,6 +115,7 @@ export class FileTransfers {
   private readonly init: FileTransfersInit
   private readonly records = new Map<string, TransferRecord>()
   private readonly pulls = new Map<string, Pull>()
+  private readonly retries = new Map<string, { attempt: number, handle?: unknown }>()
   private readonly sources = new Map<string, FileSourceHandle>()
   private loaded?: Promise<void>
   private stopped = false
@@ -200,6 +208,7 @@ export class FileTransfers {
       const best = this.init.linkOf(contactId)?.connection
       for (const r of this.records.values()) {
         if (r.contact !== contactId || r.direction !== 'in' || r.state !== 'progress') continue
+        this.cancelRetry(r.id)
         const running = this.pulls.get(r.id)
         if (running?.connection != null && best != null && running.connection !== best &&
           LINK_RANK[linkKindOf(best)] < LINK_RANK[linkKindOf(running.connection)]) {
@@ -247,6 +256,7 @@ export class FileTransfers {
 
   async stop (): Promise<void> {
     this.stopped = true
+    for (const id of [...this.retries.keys()]) this.cancelRetry(id)
     for (const p of this.pulls.values()) p.ctl.abort(new Error('stopping'))
     await Promise.allSettled([...this.pulls.values()].map(async p => { await p.done }))
     for (const s of this.sources.values()) await s.close().catch(() => {})
@@ -294,7 +304,11 @@ export class FileTransfers {
     const ctl = new AbortController()
     const entry: Pull = { ctl, done: Promise.resolve() }
     entry.done = this.pull(id, ctl.signal, entry)
-      .catch((err) => { log('pull ended: %s', err?.message) })
+      .then(() => { this.retries.delete(id) }, (err) => {
+        log('pull ended: %s', err?.message)
+        // A link change (§17.6 item 5) is not a transient error of the link: pullOn below goes on.
+        if (!(err instanceof FileIntegrityError || err instanceof FileRefusedError) && !ctl.signal.aborted) this.retryLater(id)
+      })
       .finally(() => {
         if (this.pulls.get(id) === entry) this.pulls.delete(id)
         const used = entry.connection
@@ -309,12 +323,33 @@ export class FileTransfers {
   /** After a pull on `used` ended short: on, over the contact's best link, if that is another one. */
   private pullOn (id: string, used: Connection): void {
     const best = this.bestConnection(id)
-    if (this.records.get(id)?.state === 'progress' && best != null && best !== used) this.startPull(id)
+    if (this.records.get(id)?.state !== 'progress' || best == null || best === used) return
+    this.cancelRetry(id)
+    this.startPull(id)
   }
 
   private bestConnection (id: string): Connection | undefined {
     const r = this.records.get(id)
     return r == null ? undefined : this.init.linkOf(r.contact)?.connection
+  }
+
+  private retryLater (id: string): void {
+    const r = this.records.get(id)
+    if (this.stopped || r?.state !== 'progress' || this.retries.get(id)?.handle != null) return
+    const attempt = this.retries.get(id)?.attempt ?? 0
+    if (attempt >= FILES_PULL_RETRY_DELAYS_MS.length || this.init.linkOf(r.contact) == null) return // the next session resumes it
+    // Real time, like the stream deadlines: a network step, not a schedule.
+    const handle = systemClock.setTimeout(() => {
+      this.retries.set(id, { attempt: attempt + 1 })
+      this.startPull(id)
+    }, FILES_PULL_RETRY_DELAYS_MS[attempt])
+    this.retries.set(id, { attempt, handle })
+  }
+
+  private cancelRetry (id: string): void {
+    const r = this.retries.get(id)
+    if (r?.handle != null) systemClock.clearTimeout(r.handle)
+    this.retries.delete(id)
   }
 
   private async pull (id: string, signal: AbortSignal, entry: Pull): Promise<void> {

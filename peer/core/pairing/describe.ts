@@ -24,11 +24,18 @@ export function describePairingEvent (e: PairingEvent): PairingWords | undefined
     case 'verified': return { step: 'verifying', text: 'Verified: both sides know the same code.' }
     case 'connected': return { step: 'connecting', text: connectedText(e) }
     case 'syncing': return { step: 'syncing', text: 'Exchanging contact cards…' }
-    case 'contact-added': return { step: 'done', text: `Added ${e.name} to your contacts.` }
+    case 'contact-added': return { step: 'done', text: `Added ${e.name} to your contacts.${e.sameNameAs != null ? ` Another contact is also called ${e.name}: this is a different identity.` : ''}` }
+    case 'key-change': return { step: 'done', text: keyChangeText(e) }
   }
 }
 
 function connectedText (e: Extract<PairingEvent, { event: 'connected' }>): string {
   if (e.path === 'turn') return 'Connected over WebRTC through a TURN server (no direct path through these NATs).'
   return e.direct ? 'Connected directly (WebRTC).' : 'Connected through the relay (a direct connection was not possible).'
+}
+
+/** §18.1: the warning of a re-pairing that brought a new permanent key. */
+export function keyChangeText (e: { name: string }): string {
+  return `Warning: ${e.name} paired again with a different permanent key (a new device or a reinstall, or someone else holding their identity). ` +
+    'Nothing was replaced: the old key stays in use until you accept or reject the new one. Compare the new safety number with them first.'
 }

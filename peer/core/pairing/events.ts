@@ -15,4 +15,7 @@ export type PairingEvent =
   | { event: 'verified' }
   | { event: 'connected', direct: boolean, path: ConnectionPath, remoteAddr: string, candidates?: { local: string, remote: string } }
   | { event: 'syncing' }
-  | { event: 'contact-added', id: string, name: string }
+  // `sameNameAs`: another contact (a different peer id) already has this name (docs/protocol.md §18.1).
+  | { event: 'contact-added', id: string, name: string, sameNameAs?: string }
+  // §18.1: a known peer id came with a new permanent key; kept pending until the user accepts or rejects it.
+  | { event: 'key-change', id: string, name: string, oldSafetyNumber?: string, newSafetyNumber: string }

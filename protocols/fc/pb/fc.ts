@@ -8,6 +8,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface Create {
   lookup: Uint8Array<ArrayBuffer>
   sid: Uint8Array<ArrayBuffer>
+  lookupBits?: number
 }
 
 export namespace Create {
@@ -28,6 +29,11 @@ export namespace Create {
         if ((obj.sid != null && obj.sid.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.sid)
+        }
+
+        if (obj.lookupBits != null) {
+          w.uint32(24)
+          w.uint32(obj.lookupBits)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -51,6 +57,10 @@ export namespace Create {
             }
             case 2: {
               obj.sid = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.lookupBits = reader.uint32()
               break
             }
             default: {
@@ -79,6 +89,13 @@ export namespace Create {
               yield {
                 field: `${prefix}.sid`,
                 value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.lookupBits`,
+                value: reader.uint32()
               }
               break
             }
@@ -104,6 +121,11 @@ export namespace Create {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CreateLookupBitsFieldEvent {
+    field: '$.lookupBits'
+    value: number
+  }
+
   export function encode (obj: Partial<Create>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Create.codec())
   }
@@ -112,7 +134,7 @@ export namespace Create {
     return decodeMessage(buf, Create.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Create>): Generator<CreateLookupFieldEvent | CreateSidFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Create>): Generator<CreateLookupFieldEvent | CreateSidFieldEvent | CreateLookupBitsFieldEvent> {
     return streamMessage(buf, Create.codec(), opts)
   }
 }
@@ -120,6 +142,7 @@ export namespace Create {
 export interface Join {
   lookup: Uint8Array<ArrayBuffer>
   sid: Uint8Array<ArrayBuffer>
+  lookupBits?: number
 }
 
 export namespace Join {
@@ -140,6 +163,11 @@ export namespace Join {
         if ((obj.sid != null && obj.sid.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.sid)
+        }
+
+        if (obj.lookupBits != null) {
+          w.uint32(24)
+          w.uint32(obj.lookupBits)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -163,6 +191,10 @@ export namespace Join {
             }
             case 2: {
               obj.sid = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.lookupBits = reader.uint32()
               break
             }
             default: {
@@ -194,6 +226,13 @@ export namespace Join {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.lookupBits`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -216,6 +255,11 @@ export namespace Join {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface JoinLookupBitsFieldEvent {
+    field: '$.lookupBits'
+    value: number
+  }
+
   export function encode (obj: Partial<Join>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Join.codec())
   }
@@ -224,7 +268,7 @@ export namespace Join {
     return decodeMessage(buf, Join.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Join>): Generator<JoinLookupFieldEvent | JoinSidFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Join>): Generator<JoinLookupFieldEvent | JoinSidFieldEvent | JoinLookupBitsFieldEvent> {
     return streamMessage(buf, Join.codec(), opts)
   }
 }
@@ -1102,6 +1146,11 @@ export namespace FcMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FcMessageCreateLookupBitsFieldEvent {
+    field: '$.create.lookupBits'
+    value: number
+  }
+
   export interface FcMessageJoinLookupFieldEvent {
     field: '$.join.lookup'
     value: Uint8Array<ArrayBuffer>
@@ -1110,6 +1159,11 @@ export namespace FcMessage {
   export interface FcMessageJoinSidFieldEvent {
     field: '$.join.sid'
     value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FcMessageJoinLookupBitsFieldEvent {
+    field: '$.join.lookupBits'
+    value: number
   }
 
   export interface FcMessageCreatedExpiresAtMsFieldEvent {
@@ -1175,7 +1229,7 @@ export namespace FcMessage {
     return decodeMessage(buf, FcMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FcMessage>): Generator<FcMessageCreateLookupFieldEvent | FcMessageCreateSidFieldEvent | FcMessageJoinLookupFieldEvent | FcMessageJoinSidFieldEvent | FcMessageCreatedExpiresAtMsFieldEvent | FcMessageMatchedSidAFieldEvent | FcMessageMatchedSidBFieldEvent | FcMessageTempKeyShareFieldEvent | FcMessageMfcMacFieldEvent | FcMessageOfferNonceFieldEvent | FcMessageOfferCiphertextFieldEvent | FcMessageAnswerNonceFieldEvent | FcMessageAnswerCiphertextFieldEvent | FcMessageErrorCodeFieldEvent | FcMessageErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FcMessage>): Generator<FcMessageCreateLookupFieldEvent | FcMessageCreateSidFieldEvent | FcMessageCreateLookupBitsFieldEvent | FcMessageJoinLookupFieldEvent | FcMessageJoinSidFieldEvent | FcMessageJoinLookupBitsFieldEvent | FcMessageCreatedExpiresAtMsFieldEvent | FcMessageMatchedSidAFieldEvent | FcMessageMatchedSidBFieldEvent | FcMessageTempKeyShareFieldEvent | FcMessageMfcMacFieldEvent | FcMessageOfferNonceFieldEvent | FcMessageOfferCiphertextFieldEvent | FcMessageAnswerNonceFieldEvent | FcMessageAnswerCiphertextFieldEvent | FcMessageErrorCodeFieldEvent | FcMessageErrorMessageFieldEvent> {
     return streamMessage(buf, FcMessage.codec(), opts)
   }
 }

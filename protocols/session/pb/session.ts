@@ -533,12 +533,194 @@ export namespace AddressUpdate {
   }
 }
 
+export interface CardUpdate {
+  seq: bigint
+  name: string
+  email: string
+  photo: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace CardUpdate {
+  let _codec: Codec<CardUpdate>
+
+  export const codec = (): Codec<CardUpdate> => {
+    if (_codec == null) {
+      _codec = message<CardUpdate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.seq)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.email != null && obj.email !== '')) {
+          w.uint32(26)
+          w.string(obj.email)
+        }
+
+        if ((obj.photo != null && obj.photo.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.photo)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          seq: 0n,
+          name: '',
+          email: '',
+          photo: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.seq = reader.uint64()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.email = reader.string()
+              break
+            }
+            case 4: {
+              obj.photo = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.email`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.photo`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CardUpdateSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export interface CardUpdateNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface CardUpdateEmailFieldEvent {
+    field: '$.email'
+    value: string
+  }
+
+  export interface CardUpdatePhotoFieldEvent {
+    field: '$.photo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CardUpdateSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<CardUpdate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CardUpdate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CardUpdate>): CardUpdate {
+    return decodeMessage(buf, CardUpdate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CardUpdate>): Generator<CardUpdateSeqFieldEvent | CardUpdateNameFieldEvent | CardUpdateEmailFieldEvent | CardUpdatePhotoFieldEvent | CardUpdateSignatureFieldEvent> {
+    return streamMessage(buf, CardUpdate.codec(), opts)
+  }
+}
+
 export interface SessionMessage {
   hello?: SessionHello
   reply?: SessionReply
   confirm?: SessionConfirm
   addressUpdate?: AddressUpdate
   error?: ErrorFrame
+  cardUpdate?: CardUpdate
 }
 
 export namespace SessionMessage {
@@ -553,7 +735,16 @@ export namespace SessionMessage {
 
         obj = { ...obj }
 
+        if (obj.cardUpdate != null) {
+          obj.error = undefined
+          obj.addressUpdate = undefined
+          obj.confirm = undefined
+          obj.reply = undefined
+          obj.hello = undefined
+        }
+
         if (obj.error != null) {
+          obj.cardUpdate = undefined
           obj.addressUpdate = undefined
           obj.confirm = undefined
           obj.reply = undefined
@@ -561,6 +752,7 @@ export namespace SessionMessage {
         }
 
         if (obj.addressUpdate != null) {
+          obj.cardUpdate = undefined
           obj.error = undefined
           obj.confirm = undefined
           obj.reply = undefined
@@ -568,6 +760,7 @@ export namespace SessionMessage {
         }
 
         if (obj.confirm != null) {
+          obj.cardUpdate = undefined
           obj.error = undefined
           obj.addressUpdate = undefined
           obj.reply = undefined
@@ -575,6 +768,7 @@ export namespace SessionMessage {
         }
 
         if (obj.reply != null) {
+          obj.cardUpdate = undefined
           obj.error = undefined
           obj.addressUpdate = undefined
           obj.confirm = undefined
@@ -582,6 +776,7 @@ export namespace SessionMessage {
         }
 
         if (obj.hello != null) {
+          obj.cardUpdate = undefined
           obj.error = undefined
           obj.addressUpdate = undefined
           obj.confirm = undefined
@@ -611,6 +806,11 @@ export namespace SessionMessage {
         if (obj.error != null) {
           w.uint32(42)
           ErrorFrame.codec().encode(obj.error, w)
+        }
+
+        if (obj.cardUpdate != null) {
+          w.uint32(50)
+          CardUpdate.codec().encode(obj.cardUpdate, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -655,6 +855,12 @@ export namespace SessionMessage {
               })
               break
             }
+            case 6: {
+              obj.cardUpdate = CardUpdate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.cardUpdate
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -662,7 +868,16 @@ export namespace SessionMessage {
           }
         }
 
+        if (obj.cardUpdate != null) {
+          delete obj.error
+          delete obj.addressUpdate
+          delete obj.confirm
+          delete obj.reply
+          delete obj.hello
+        }
+
         if (obj.error != null) {
+          delete obj.cardUpdate
           delete obj.addressUpdate
           delete obj.confirm
           delete obj.reply
@@ -670,6 +885,7 @@ export namespace SessionMessage {
         }
 
         if (obj.addressUpdate != null) {
+          delete obj.cardUpdate
           delete obj.error
           delete obj.confirm
           delete obj.reply
@@ -677,6 +893,7 @@ export namespace SessionMessage {
         }
 
         if (obj.confirm != null) {
+          delete obj.cardUpdate
           delete obj.error
           delete obj.addressUpdate
           delete obj.reply
@@ -684,6 +901,7 @@ export namespace SessionMessage {
         }
 
         if (obj.reply != null) {
+          delete obj.cardUpdate
           delete obj.error
           delete obj.addressUpdate
           delete obj.confirm
@@ -691,6 +909,7 @@ export namespace SessionMessage {
         }
 
         if (obj.hello != null) {
+          delete obj.cardUpdate
           delete obj.error
           delete obj.addressUpdate
           delete obj.confirm
@@ -736,6 +955,13 @@ export namespace SessionMessage {
             case 5: {
               yield * ErrorFrame.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
                 limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 6: {
+              yield * CardUpdate.codec().stream(reader, reader.uint32(), `${prefix}.cardUpdate`, {
+                limits: opts.limits?.cardUpdate
               })
 
               break
@@ -810,6 +1036,31 @@ export namespace SessionMessage {
     value: string
   }
 
+  export interface SessionMessageCardUpdateSeqFieldEvent {
+    field: '$.cardUpdate.seq'
+    value: bigint
+  }
+
+  export interface SessionMessageCardUpdateNameFieldEvent {
+    field: '$.cardUpdate.name'
+    value: string
+  }
+
+  export interface SessionMessageCardUpdateEmailFieldEvent {
+    field: '$.cardUpdate.email'
+    value: string
+  }
+
+  export interface SessionMessageCardUpdatePhotoFieldEvent {
+    field: '$.cardUpdate.photo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionMessageCardUpdateSignatureFieldEvent {
+    field: '$.cardUpdate.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SessionMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SessionMessage.codec())
   }
@@ -818,7 +1069,7 @@ export namespace SessionMessage {
     return decodeMessage(buf, SessionMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionMessage>): Generator<SessionMessageHelloEFieldEvent | SessionMessageHelloMultiaddrsFieldEvent | SessionMessageHelloAtMsFieldEvent | SessionMessageReplyEFieldEvent | SessionMessageReplyConfirmFieldEvent | SessionMessageReplyMultiaddrsFieldEvent | SessionMessageConfirmConfirmFieldEvent | SessionMessageAddressUpdateMultiaddrsFieldEvent | SessionMessageAddressUpdateSeqFieldEvent | SessionMessageErrorCodeFieldEvent | SessionMessageErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionMessage>): Generator<SessionMessageHelloEFieldEvent | SessionMessageHelloMultiaddrsFieldEvent | SessionMessageHelloAtMsFieldEvent | SessionMessageReplyEFieldEvent | SessionMessageReplyConfirmFieldEvent | SessionMessageReplyMultiaddrsFieldEvent | SessionMessageConfirmConfirmFieldEvent | SessionMessageAddressUpdateMultiaddrsFieldEvent | SessionMessageAddressUpdateSeqFieldEvent | SessionMessageErrorCodeFieldEvent | SessionMessageErrorMessageFieldEvent | SessionMessageCardUpdateSeqFieldEvent | SessionMessageCardUpdateNameFieldEvent | SessionMessageCardUpdateEmailFieldEvent | SessionMessageCardUpdatePhotoFieldEvent | SessionMessageCardUpdateSignatureFieldEvent> {
     return streamMessage(buf, SessionMessage.codec(), opts)
   }
 }

@@ -74,6 +74,43 @@ await new FileStorage(${JSON.stringify(data)}).putContact(${JSON.stringify(conta
       expect((await readdir(join(data, 'contacts'))).sort()).to.deep.equal(['Bob1.json', 'Bob1.vcf'])
       expect((await stat(target)).mode & 0o777).to.equal(0o600)
     })
+    it('putContacts × strace → one syncfs before the renames (no fsync per file), the directory fsynced after; every record reads back, 0600, no temp left', async function () {
+      if (!existsSync(STRACE)) throw new Error(`No strace at ${STRACE}: apt-get install strace (as .ci/run does)`)
+      const trace = join(dir, 'trace.txt')
+      const data = join(dir, 'data')
+      const batch = Array.from({ length: 20 }, (_, i) => contact(`Peer${i}`, `Peer ${i}`))
+      const body = `import { FileStorage } from ${JSON.stringify(STORAGE_MODULE)}
+await new FileStorage(${JSON.stringify(data)}).putContacts(${JSON.stringify(batch)})`
+      const run = spawnSync(STRACE, ['-f', '-y', '-qq', '-e', 'trace=syncfs,fsync,fdatasync,rename,renameat,renameat2', '-o', trace, process.execPath, '--input-type=module', '-e', body], { encoding: 'utf8' })
+      expect(run.status, run.stderr).to.equal(0)
+      const calls = (await readFile(trace, 'utf8')).split('\n').filter(l => /sync|rename/.test(l))
+      const renames = calls.map((l, i) => /rename/.test(l) && l.includes(join(data, 'contacts')) ? i : -1).filter(i => i >= 0)
+      expect(renames, calls.join('\n')).to.have.length(40)
+      const syncfs = calls.findIndex(l => /syncfs\(/.test(l))
+      expect(syncfs, 'one syncfs').to.be.greaterThanOrEqual(0)
+      expect(syncfs, 'syncfs before the first rename').to.be.lessThan(renames[0])
+      expect(calls.filter(l => /f(data)?sync\(\d+<[^>]*\.tmp>/.test(l)), 'no fsync per temp file').to.have.length(0)
+      expect(calls.slice(renames[renames.length - 1]).some(l => new RegExp(`fsync\\(\\d+<${join(data, 'contacts').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}>`).test(l)), 'dir fsync after the renames').to.equal(true)
+      const storage = new FileStorage(data)
+      // Same pairedAtMs: listed by id.
+      expect(await storage.listContacts()).to.deep.equal([...batch].sort((a, b) => a.id < b.id ? -1 : 1))
+      const names = await readdir(join(data, 'contacts'))
+      expect(names.filter(n => n.endsWith('.tmp'))).to.deep.equal([])
+      expect(names).to.have.length(40)
+      for (const n of names) expect((await stat(join(data, 'contacts', n))).mode & 0o777).to.equal(0o600)
+    })
+
+    it('putContacts with one bad id writes nothing; a second batch replaces the records it names', async () => {
+      const data = join(dir, 'data')
+      const storage = new FileStorage(data)
+      let error: unknown
+      try { await storage.putContacts([contact('Good1', 'Good'), contact('../evil', 'Evil')]) } catch (err) { error = err }
+      expect((error as Error).message).to.equal('invalid contact id')
+      expect(await storage.listContacts()).to.deep.equal([])
+      await storage.putContacts([contact('Good1', 'Good')])
+      await storage.putContacts([{ ...contact('Good1', 'Better'), pairedAtMs: 2 }, contact('Other1', 'Other')])
+      expect((await storage.listContacts()).map(c => c.name)).to.deep.equal(['Other', 'Better'])
+    })
   })
 
   describe('an unreadable or corrupt file', () => {

@@ -11,6 +11,7 @@ import { FileStorage } from '../../../../peer/adapters/file-storage.js'
 import { exportBackup, importBackup, encodeRecords, decodeRecords, collectRecords, IdentityExistsError } from '../../../../peer/core/backup.js'
 import { BackupFormatError, sealBackup } from '../../../../protocols/crypto/index.js'
 import type { ContactRecord } from '../../../../peer/core/storage.js'
+import { identityFromRoot, identityMnemonic } from '../../../../peer/core/identity.js'
 
 // Low Argon2id cost: the format is the same, the test stays fast.
 const FAST = { opslimit: 1, memlimitKiB: 8 }
@@ -156,5 +157,26 @@ describe('backup export / import (peer/core/backup.ts, docs/protocol.md §20.1)'
       expect((error as Error).message).to.match(message)
       expect(await snapshot(dir)).to.deep.equal({})
     }
+  })
+
+  it('§20.2: the root entropy travels in the backup, so the restored identity shows the same 24 words; a root that does not match its keys is refused', async () => {
+    const dir = join(root, 'rooted')
+    const rooted = new FileStorage(dir)
+    const record = await identityFromRoot(new Uint8Array(32).fill(9), 55)
+    await rooted.saveIdentity(record)
+    const { file } = await exportBackup(rooted, PASS, FAST)
+    const target = new FileStorage(join(root, 'rooted-rt'))
+    await importBackup(target, file, PASS)
+    const restored = (await target.loadIdentity())!
+    expect(Buffer.from(restored.rootEntropy!).equals(Buffer.from(record.rootEntropy!))).to.equal(true)
+    expect(identityMnemonic(restored)).to.deep.equal(identityMnemonic(record))
+    expect(identityMnemonic(restored).kind).to.equal('root')
+    const text = new TextDecoder().decode(encodeRecords(await collectRecords(rooted)))
+    expect(text).to.include(`"rootEntropy":"${'09'.repeat(32)}"`)
+    // The records of the other tests, which have no root, carry no rootEntropy field.
+    expect(new TextDecoder().decode(encodeRecords(await collectRecords(source)))).to.not.include('rootEntropy')
+    const doc = JSON.parse(text)
+    doc.identity.rootEntropy = '0a'.repeat(32)
+    expect(() => decodeRecords(new TextEncoder().encode(JSON.stringify(doc)))).to.throw(/identity.rootEntropy does not derive/)
   })
 })

@@ -36,10 +36,12 @@ describe('pairing words', function () {
     ])
   })
 
-  it('CLI words × every progress event → the shared sentence; flash-code → the code and its expiry', () => {
+  it('CLI words × every progress event → the shared sentence; flash-code → the code, its read-out and its expiry', () => {
     for (const e of EVENTS) expect(cliWords(e), e.event).to.equal(describePairingEvent(e)?.text)
     expect(describePairingEvent({ event: 'flash-code', code: 'wz2e-cd95', expiresAt: Date.now() + 180_000 })).to.equal(undefined)
     const said = cliWords({ event: 'flash-code', code: 'wz2e-cd95', expiresAt: Date.now() + 180_000 })
     expect(said).to.include('wz2e-cd95').and.to.include('valid for 3 minutes')
+    // The read-out line of docs/protocol.md §4.4.
+    expect(said).to.include('Say it as:        Whiskey Zulu two Echo, Charlie Delta nine five')
   })
 })

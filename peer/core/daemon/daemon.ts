@@ -245,6 +245,16 @@ export class Daemon {
     return this.sessions.linkOf(id)
   }
 
+  /** Every open link of the contact with a session on it: TCP, WebRTC, relayed (docs/protocol.md §17.6). */
+  linksOf (id: string): ContactLink[] {
+    return this.sessions.linksOf(id)
+  }
+
+  /** Where we listen on TCP for contacts (§17.6), told only inside §8; none with the listener off. */
+  get tcpAddrs (): Multiaddr[] {
+    return directTcpAddrsOf(this.node)
+  }
+
   /** Wall-clock ms of the contact's next CRP run, if a CRP runs. */
   nextCrpTryMs (id: string): number | undefined {
     return this.restorer.nextRunAtMs(id)

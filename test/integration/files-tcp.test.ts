@@ -44,8 +44,11 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
 
   let gate: GatedStorage | undefined
 
-  /** Alice and Bob paired and online; `closedPorts`: both tell each other a TCP port nobody listens on. */
-  async function pairedOnline (closedPorts = false): Promise<[DaemonPeer, DaemonPeer, string, string]> {
+  /**
+   * Alice and Bob paired and online; `closedPorts`: both tell each other a TCP port nobody listens on;
+   * `aliceTcp: false`: Alice's daemon runs as `gini daemon --no-direct-tcp`.
+   */
+  async function pairedOnline (closedPorts = false, aliceTcp = true): Promise<[DaemonPeer, DaemonPeer, string, string]> {
     const clock = new FakeClock(Date.now())
     const nodeFor = async (): Promise<Parameters<typeof daemonPeer>[4]> => closedPorts ? { createPeerNode: announcingTcpPort(await closedLoopbackPort()) } : {}
     const alice = await daemonPeer('Alice', clock, (dir) => { gate = new GatedStorage(dir); return gate }, undefined, await nodeFor())
@@ -53,7 +56,7 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     const bob = await daemonPeer('Bob', clock, undefined, undefined, await nodeFor())
     cleanups.push(bob.cleanup)
     await pair(alice, bob, relayAddr)
-    await alice.start({ relays: [relayAddr] })
+    await alice.start({ relays: [relayAddr], directTcp: aliceTcp })
     await bob.start({ relays: [relayAddr] })
     await waitForEvent(alice.log, isState('online'), 30_000)
     await waitForEvent(bob.log, isState('online'), 30_000)
@@ -147,6 +150,21 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     const resumed = bob.log.slice(cutAt).find(e => e.event === 'file' && e.id === sent.id && e.link === 'webrtc') as any
     expect(resumed.received, 'resumed from the recorded chunk, not from 0').to.be.greaterThan(beforeCut)
     expect(bob.log.slice(cutAt).some(isFile('failed'))).to.equal(false)
+    expect(await sha256Of(done.path)).to.equal(sha256)
+  })
+
+  it('Alice\'s daemon with the TCP listener off (--no-direct-tcp) → she listens on no TCP address; the file goes over WebRTC', async () => {
+    const [alice, bob, bobId, aliceId] = await pairedOnline(false, false)
+    expect(alice.daemon!.tcpAddrs).to.deep.equal([])
+    expect(bob.daemon!.tcpAddrs.length, 'Bob still listens').to.be.greaterThan(0)
+    await until(() => alice.daemon?.linkOf(bobId)?.kind === 'webrtc' && bob.daemon?.linkOf(aliceId)?.kind === 'webrtc', 'a direct WebRTC link both ways (check `uptime` if not)')
+    const { path, sha256 } = await fileOf(alice, 'no-tcp.bin', 3 * 1024 * 1024)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    await bob.daemon!.files!.accept(sent.id)
+    const done = await waitForEvent(bob.log, isFile('done'), 60_000) as any
+    expect([...new Set(pullLinks(bob.log, sent.id))]).to.deep.equal(['webrtc'])
+    expect(bob.log.concat(alice.log).some(e => e.event === 'session' && e.link === 'tcp')).to.equal(false)
     expect(await sha256Of(done.path)).to.equal(sha256)
   })
 

@@ -81,6 +81,9 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     expect(alice.daemon!.linkOf(bobId)?.kind, 'TCP is the best link').to.equal('tcp')
     const session = await waitForEvent(bob.log, e => e.event === 'session' && e.link === 'tcp') as any
     expect(session.remoteAddr).to.match(/^\/ip4\/[^/]+\/tcp\/\d+/)
+    // §8 ran on the TCP connection too: both sides hold the same, newest SharedSecret.
+    const [a, b] = [await alice.contact(), await bob.contact()]
+    expect(b.sharedSecret.current).to.equal(a.sharedSecret.current)
 
     const { path, sha256 } = await fileOf(alice, 'over-tcp.bin', 5 * 1024 * 1024)
     const sent = await alice.daemon!.files!.offer(bobId, path)

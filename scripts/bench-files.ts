@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { createRelay } from '../relay/index.js'
 import { releaseWebRtc } from '../peer/index.js'
 import { openNamedNode, pairNodes } from './lib/paired-nodes.js'
-import { killAll } from './lib/json-process.js'
+import { JsonProcess, killAll } from './lib/json-process.js'
 import { pct } from './lib/stats.js'
 import { checkTools, debVersion } from './bench/tools.js'
 import { BenchNamespace } from './bench/netns.js'
@@ -25,6 +25,7 @@ import type { DaemonEvent } from '../peer/core/daemon/events.js'
 import type { LinkKind } from '../peer/core/dial-peer.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const GINI = join(ROOT, 'bin', 'gini.js')
 const BEGIN = '<!-- bench:files begin -->'
 const END = '<!-- bench:files end -->'
 const MIB = 1024 * 1024
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
+    'in-process': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -43,11 +45,13 @@ if (values.help === true) {
   --sizes       file sizes in MiB (at most 4, each at most 1024; default 10,100)
   --runs N      transfers per size and contender, the median reported (1-20; default 3)
   --no-write    print the section, leave BENCHMARKS.md alone
-  --no-install  do not apt-get install missing wormhole packages (their rows then say so)`)
+  --no-install  do not apt-get install missing wormhole packages (their rows then say so)
+  --in-process  both GiniConnect daemons in this process (one JS thread) instead of two \`gini daemon\` processes`)
   process.exit(0)
 }
 const SIZES_MIB = values.sizes.split(',').map(Number).filter(n => n > 0 && n <= 1024).slice(0, 4)
 const RUNS = Math.min(20, Math.max(1, Number(values.runs)))
+const IN_PROCESS = values['in-process'] === true
 /** Bound on one transfer (or one wormhole step), whatever the size: 1 MiB/s at worst. */
 const limitMs = (mib: number): number => 30_000 + mib * 1_000
 const ONLINE_LIMIT_MS = 30_000
@@ -140,8 +144,69 @@ async function benchGini (link: LinkKind): Promise<Record<number, Row>> {
 }
 
 say(`GiniConnect over TCP: ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
+/**
+ * The product as people run it: two `gini daemon --json` processes (`--no-direct-tcp` for the WebRTC
+ * column) on data dirs paired in this process beforehand, a local relay, `gini send-file` through the
+ * sender's control socket, and the receiver's `--accept-files-up-to` taking the offer at once. The
+ * time runs from the receiver's `offered` line to its `done` line (both stamped on arrival).
+ */
+async function benchGiniProcesses (link: LinkKind): Promise<Record<number, Row>> {
+  const out: Record<number, Row> = {}
+  const home = await mkdtemp(join(dir, `gini-${link}-`))
+  const relay = await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const addr = relay.multiaddrs[0].toString()
+  const procs: JsonProcess[] = []
+  try {
+    const [alice, bob] = [await openNamedNode(home, 'alice'), await openNamedNode(home, 'bob')]
+    let bobId: string
+    try {
+      await pairNodes(alice, bob, addr)
+      bobId = (await alice.contacts())[0].id
+    } finally {
+      await alice.close()
+      await bob.close()
+    }
+    const flags = ['--json', '--relay', addr, 'daemon', '--accept-files-up-to', '2GiB', ...(link === 'tcp' ? [] : ['--no-direct-tcp'])]
+    const a = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'alice'), ...flags])
+    const b = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'bob'), ...flags])
+    procs.push(a, b)
+    for (const p of [a, b]) await p.waitFor(o => o.event === 'contact-state' && o.state === 'online', ONLINE_LIMIT_MS)
+    for (const p of [a, b]) await p.waitFor(o => o.event === 'session' && o.link === link, ONLINE_LIMIT_MS)
+    for (const mib of SIZES_MIB) {
+      const rates: number[] = []
+      try {
+        for (let i = 0; i < RUNS; i++) {
+          const from = b.lines.length
+          const send = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'alice'), '--json', 'send-file', bobId, payload.get(mib)!])
+          procs.push(send)
+          const offered = await b.waitFor(o => o.event === 'file' && o.direction === 'in' && o.state === 'offered' && b.lines.findIndex(l => l.obj === o) >= from, ONLINE_LIMIT_MS)
+          const id: string = offered.obj.id
+          const done = await b.waitFor(o => o.event === 'file' && o.id === id && (o.state === 'done' || o.state === 'failed'), limitMs(mib))
+          if (done.obj.state !== 'done') throw new Error(`transfer failed: ${String(done.obj.error ?? '')}`)
+          const seconds = (done.at - offered.at) / 1000
+          const used = new Set(b.lines.flatMap(l => l.obj.event === 'file' && l.obj.id === id && l.obj.link != null ? [l.obj.link as string] : []))
+          if (used.size !== 1 || !used.has(link)) throw new Error(`the pull ran over ${[...used].join(', ') || 'no named link'}, not only ${link}`)
+          rates.push(mib / seconds)
+          say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s`)
+          await send.waitExit(limitMs(mib))
+          if (done.obj.path != null) await rm(done.obj.path, { force: true })
+        }
+        out[mib] = { ok: true, mibPerSecond: rates }
+      } catch (err: any) {
+        say(`gini ${link} ${mib} MiB: ${String(err?.message ?? err)}`)
+        out[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) }
+      }
+    }
+  } finally {
+    for (const p of procs) p.kill('SIGTERM')
+    await Promise.all(procs.map(async p => await p.waitExit(15_000).catch(() => null)))
+    await relay.stop()
+  }
+  return out
+}
+
 /** A set-up that failed (no session, no link of that kind) fails every size of its column, in words. */
-const orFailed = async (link: LinkKind): Promise<Record<number, Row>> => await benchGini(link).catch((err: any) => {
+const orFailed = async (link: LinkKind): Promise<Record<number, Row>> => await (IN_PROCESS ? benchGini(link) : benchGiniProcesses(link)).catch((err: any) => {
   say(`gini ${link}: ${String(err?.message ?? err)}`)
   return Object.fromEntries(SIZES_MIB.map(mib => [mib, { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) } satisfies Row]))
 })
@@ -251,7 +316,9 @@ function markdown (): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...SIZES_MIB.map(mib => `| ${mib} MiB | ${cell(tcp[mib])} | ${cell(webrtc[mib])} | ${cell(go[mib])} | ${cell(python[mib])} | ${ratio(tcp[mib], go[mib])} | ${ratio(tcp[mib], python[mib])} | ${ratio(webrtc[mib], go[mib])} | ${ratio(webrtc[mib], python[mib])} |`),
     '',
-    'GiniConnect: two daemons in one Node process (sender and receiver share one JS thread), paired through a local relay; accept → the receiver\'s `done` (pull, SHA-256 of every chunk and of the whole file, fsync checkpoints, rename). ' +
+    (IN_PROCESS
+      ? 'GiniConnect: two daemons in one Node process (sender and receiver share one JS thread), paired through a local relay; accept → the receiver\'s `done` (pull, SHA-256 of every chunk and of the whole file, fsync checkpoints, rename). '
+      : 'GiniConnect: two `gini daemon --json` processes (`--no-direct-tcp` for the WebRTC column) on host loopback with a local relay, `gini send-file` through the control socket, the receiver\'s `--accept-files-up-to` accepting at once; its `offered` line → its `done` line (pull, SHA-256 of every chunk and of the whole file, fsync checkpoints, rename). ') +
       'wormhole-william: the difference of the median receiver wall time for the file and for a 1-byte file (it prints no timing). ' +
       'Python `wormhole`: its own `rx file` span. Both wormhole clients in the bench namespace with a local mailbox and transit relay, direct transit between the namespace\'s veth addresses. ' +
       `Versions: wormhole-william ${results.versions['wormhole-william']}, magic-wormhole ${results.versions['magic-wormhole']}.`

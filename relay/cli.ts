@@ -82,6 +82,7 @@ function relayOptions (s: Record<string, any>): RelayOptions {
     maxPendingPerIp6Prefix: { 64: s.maxPendingPer64, 56: s.maxPendingPer56, 48: s.maxPendingPer48 },
     reservedPendingPairings: s.reservedPending,
     maxConnections: s.maxConnections,
+    trustProxy: s.trustProxy,
     maxConnectionsPerIp: s.maxConnectionsPerIp,
     maxConnectionsPerIp6Prefix: s.maxConnectionsPer64,
     reservedConnections: s.reservedConnections,

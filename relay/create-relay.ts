@@ -31,6 +31,7 @@ import { dropReservationsOnDisconnect } from './reservations.js'
 import { NetQuota } from './net-quota.js'
 import { relayNoiseCrypto } from './noise-crypto.js'
 import { closeIdleConnections, connectionGater } from './connection-slots.js'
+import { TrustedProxies, trustForwardedFor } from './forwarded-for.js'
 import { systemClock } from '../protocols/common/clock.js'
 import { ready } from '../protocols/crypto/index.js'
 import { RelayNetwork, relayDht, type RelayNetworkInit } from './relay-network.js'
@@ -127,6 +128,11 @@ export interface RelayOptions {
   listRefreshMs?: number
   /** §22.1: on stop, how long a relay in a network waits for its pending pairings after refusing new Creates (default 180 s). */
   drainMs?: number
+  /**
+   * Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For the WebSocket listener
+   * believes for the per-IP limits (relay/forwarded-for.ts). Default: none, the header is ignored.
+   */
+  trustProxy?: string[]
   /** ICE servers handed to peers on /gini/ice/1 (docs/protocol.md §14): STUN URLs, TURN URLs + coturn secret. Default: none. */
   ice?: IceConfig
 }
@@ -162,6 +168,9 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
   const registry = options.metrics != null ? new Registry() : undefined
   let metrics: RelayMetrics | undefined
   const onRefused = (limit: string): void => { metrics?.limitRejected(limit) }
+  // Before anything listens: a bad entry is a start-up error.
+  const trusted = options.trustProxy != null && options.trustProxy.length > 0 ? new TrustedProxies(options.trustProxy) : undefined
+  const ws = trusted != null ? trustForwardedFor(webSockets(), trusted, () => { metrics?.forwardedForInvalid() }) : webSockets()
   const maxConnections = options.maxConnections ?? C.MAX_CONNECTIONS
   const connectionQuota = new NetQuota('connections', {
     total: maxConnections,
@@ -206,7 +215,7 @@ export async function createRelay (options: RelayOptions = {}): Promise<Relay> {
     ...(registry != null ? { metrics: prometheusMetrics({ registry, collectDefaultMetrics: true }) } : {}),
     addresses: { listen: options.listen ?? C.DEFAULT_LISTEN_ADDRS, ...(options.announce != null ? { announce: options.announce } : {}) },
     // @libp2p/websockets 10 listens on /ws and /wss alike; only the browser build's gater denies /ws.
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), ws],
     // Noise with node:crypto KeyObjects (relay/noise-crypto.ts): the default's DER round trips cost most of a handshake.
     connectionEncrypters: [noise({ crypto: relayNoiseCrypto })],
     streamMuxers: [yamux({

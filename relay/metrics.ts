@@ -16,6 +16,8 @@ export interface RelayMetrics {
   mailboxOutcome(outcome: MailboxOutcome): void
   /** Counts one refusal (or idle close) by a per-network limit, labelled by the limit's name only. */
   limitRejected(limit: string): void
+  /** Counts one X-Forwarded-For header from a trusted proxy that was ignored for being malformed. */
+  forwardedForInvalid(): void
 }
 
 export interface RelayGauges {
@@ -59,6 +61,11 @@ export function createRelayMetrics (registry: Registry, gauges: RelayGauges): Re
     labelNames: ['limit'],
     registers: [registry]
   })
+  const forwardedInvalid = new Counter({
+    name: 'gini_relay_forwarded_for_invalid_total',
+    help: 'X-Forwarded-For headers from a trusted proxy (--trust-proxy) ignored for being malformed; the connection counts as the proxy\'s',
+    registers: [registry]
+  })
   const mailboxEvents = new Counter({
     name: 'gini_mailbox_events_total',
     help: 'Relay mailbox events by outcome (deposited, fetched, deleted, swept, and one per bound: blob-too-large, token-full-blobs, token-full-bytes, address-quota, total-full)',
@@ -93,7 +100,8 @@ export function createRelayMetrics (registry: Registry, gauges: RelayGauges): Re
     pairingOutcome (outcome) { outcomes.inc({ outcome }) },
     restoreOutcome (outcome) { restores.inc({ outcome }) },
     mailboxOutcome (outcome) { mailboxEvents.inc({ outcome }) },
-    limitRejected (limit) { limits.inc({ limit }) }
+    limitRejected (limit) { limits.inc({ limit }) },
+    forwardedForInvalid () { forwardedInvalid.inc() }
   }
 }
 

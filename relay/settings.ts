@@ -10,6 +10,7 @@ import { GSS_MAX_PENDING_PAIRINGS, PAIRING_TTL_MS } from '../protocols/fc/consta
 import { CRP_MAX_NEW_ROWS_PER_IP_PER_DAY, CRP_MAX_ROWS, CRP_ROW_TTL_MS } from '../protocols/crp/constants.js'
 import * as M from '../protocols/mailbox/constants.js'
 import { GSS_LIST_MAX_RELAYS, GSS_LIST_REFRESH_MS } from '../protocols/gss-list/constants.js'
+import { TrustedProxies } from './forwarded-for.js'
 
 export type SettingKind = 'string' | 'list' | 'int' | 'count' | 'duration' | 'bytes' | 'hostPort' | 'flag'
 
@@ -27,6 +28,8 @@ export interface SettingSpec {
   defaultText?: string
   /** Not in the config file (secrets belong in the environment or a file only root can read). */
   secret?: boolean
+  /** Further check of the parsed value; throws with a message saying what is wrong. */
+  check?: (value: any) => void
 }
 
 const d = (ms: number): string => {
@@ -65,6 +68,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'mailboxMaxBytesPerToken', flag: '--mailbox-max-bytes-per-token <size>', env: 'GINI_RELAY_MAILBOX_MAX_BYTES_PER_TOKEN', kind: 'bytes', description: 'mailbox bytes held under one token', defaultText: `${M.MAILBOX_MAX_BYTES_PER_TOKEN / 1024 / 1024}MiB` },
   { key: 'mailboxDepositsPerIpPerHour', flag: '--mailbox-deposits-per-ip-per-hour <n>', env: 'GINI_RELAY_MAILBOX_DEPOSITS_PER_IP_PER_HOUR', kind: 'int', description: 'mailbox deposits from one IP address per hour', defaultText: String(M.MAILBOX_MAX_DEPOSITS_PER_IP_PER_HOUR) },
   { key: 'mailboxMaxTotalBytes', flag: '--mailbox-max-total-bytes <size>', env: 'GINI_RELAY_MAILBOX_MAX_TOTAL_BYTES', kind: 'bytes', description: 'mailbox bytes held in all', defaultText: `${M.MAILBOX_MAX_TOTAL_BYTES / 1024 / 1024 / 1024}GiB` },
+  { key: 'trustProxy', flag: '--trust-proxy <addr...>', env: 'GINI_RELAY_TRUST_PROXY', kind: 'list', description: 'reverse proxy address or CIDR block (e.g. 127.0.0.1, 10.0.0.0/8) whose X-Forwarded-For gives the client address on the WebSocket listener, for every per-IP limit; the right-most address not listed is the client (repeatable)', defaultText: 'none: X-Forwarded-For is ignored', check: (v: string[]) => { void new TrustedProxies(v) } },
   { key: 'maxConnections', flag: '--max-connections <n>', env: 'GINI_RELAY_MAX_CONNECTIONS', kind: 'int', description: 'open connections at once', defaultText: String(C.MAX_CONNECTIONS) },
   { key: 'connectionsPerHostPerSecond', flag: '--connections-per-host-per-second <n>', env: 'GINI_RELAY_CONNECTIONS_PER_HOST_PER_SECOND', kind: 'int', description: 'new inbound connections per second from one host', defaultText: String(C.INBOUND_CONNECTIONS_PER_HOST_PER_SECOND) },
   { key: 'maxConnectionsPerIp', flag: '--max-connections-per-ip <n>', env: 'GINI_RELAY_MAX_CONNECTIONS_PER_IP', kind: 'int', description: 'live connections from one IPv4 or IPv6 address (behind a reverse proxy: raise it, every client shares the proxy\'s address)', defaultText: String(C.MAX_CONNECTIONS_PER_IP) },
@@ -96,6 +100,12 @@ export class SettingError extends Error {
 
 /** Parses one value of a setting from text (a flag, an environment variable) or JSON (a config file). */
 export function parseSetting (spec: SettingSpec, value: unknown, where: string): unknown {
+  const parsed = parseKind(spec, value, where)
+  try { spec.check?.(parsed) } catch (err: any) { throw new SettingError(where, err.message) }
+  return parsed
+}
+
+function parseKind (spec: SettingSpec, value: unknown, where: string): unknown {
   const text = typeof value === 'number' ? String(value) : value
   switch (spec.kind) {
     case 'list': {

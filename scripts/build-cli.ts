@@ -17,6 +17,23 @@ export const CLI_ENTRY = join(ROOT, 'dist', 'peer', 'cli', 'index.js')
 // Three levels below the root, like dist/peer/cli/: index.ts finds package.json at ../../../.
 export const CLI_BUNDLE_DIR = join(ROOT, 'dist', 'bundle', 'cli')
 
+/**
+ * `node:http` through process.getBuiltinModule instead of an ESM import: Node builds a builtin's
+ * ESM facade by reading every export, and node:http's lazy `WebSocket` export then loads all of
+ * undici (≈ 160 ms of a no-daemon `gini accept` on a busy box, BENCHMARKS.md "gini accept").
+ * The client never serves WebSocket, but @libp2p/websockets imports node:http at its top.
+ */
+const HTTP_SHIM = '\0gini-node-http'
+const lazyHttpFacade = {
+  name: 'gini-node-http-without-undici',
+  resolveId (id: string) { return id === 'node:http' || id === 'http' ? HTTP_SHIM : null },
+  load (id: string) {
+    if (id !== HTTP_SHIM) return null
+    return "const http = process.getBuiltinModule('node:http')\nexport default http\n" +
+      'export const { Agent, ClientRequest, IncomingMessage, OutgoingMessage, Server, ServerResponse, STATUS_CODES, METHODS, createServer, request, get, globalAgent, validateHeaderName, validateHeaderValue } = http\n'
+  }
+}
+
 /** False when rolldown is not installed (`npm install --omit=dev`): gini then runs the plain modules. */
 export async function buildCli (): Promise<boolean> {
   let build: typeof import('rolldown').build
@@ -31,7 +48,8 @@ export async function buildCli (): Promise<boolean> {
     input: CLI_ENTRY,
     platform: 'node',
     logLevel: 'warn',
-    external: [/^node:/, /^node-datachannel(\/|$)/],
+    external: [/^node:(?!http$)/, /^node-datachannel(\/|$)/],
+    plugins: [lazyHttpFacade],
     output: { dir: CLI_BUNDLE_DIR, format: 'esm', entryFileNames: 'index.js', sourcemap: true }
   })
   return true

@@ -13,6 +13,8 @@ import { newContactView } from './views/new-contact.js'
 import { contactView } from './views/contact.js'
 import { chatView } from './views/chat.js'
 import { settingsView } from './views/settings.js'
+import { recoverView } from './views/recovery.js'
+import { manualContactDetailView, newManualContactView } from './views/manual-contact.js'
 
 export interface View {
   el: HTMLElement
@@ -26,6 +28,9 @@ export type Route =
   | { name: 'contact', id: string }
   | { name: 'chat', id: string }
   | { name: 'settings' }
+  | { name: 'recover' }
+  | { name: 'new-manual' }
+  | { name: 'manual', id: string }
 
 export interface RelayChoice {
   addr?: string
@@ -90,7 +95,7 @@ export class App {
   private async render (): Promise<void> {
     let route = hashToRoute(location.hash)
     // First run: nothing works without the user's own card.
-    if (this.me == null && route.name !== 'settings') route = { name: 'profile' }
+    if (this.me == null && route.name !== 'settings' && route.name !== 'recover') route = { name: 'profile' }
     const view = await this.build(route)
     this.current?.dispose?.()
     this.current = view
@@ -107,6 +112,9 @@ export class App {
       case 'contact': return await contactView(this, route.id)
       case 'chat': return await chatView(this, route.id)
       case 'settings': return settingsView(this)
+      case 'recover': return recoverView(this)
+      case 'new-manual': return newManualContactView(this)
+      case 'manual': return await manualContactDetailView(this, route.id)
     }
   }
 }
@@ -116,6 +124,7 @@ export function routeToHash (route: Route): string {
     case 'home': return '#/'
     case 'contact': return `#/contact/${encodeURIComponent(route.id)}`
     case 'chat': return `#/chat/${encodeURIComponent(route.id)}`
+    case 'manual': return `#/manual/${encodeURIComponent(route.id)}`
     default: return `#/${route.name}`
   }
 }
@@ -124,6 +133,7 @@ function hashToRoute (hash: string): Route {
   const path = hash.replace(/^#\/?/, '')
   if (path.startsWith('contact/')) return { name: 'contact', id: decodeURIComponent(path.slice('contact/'.length)) }
   if (path.startsWith('chat/')) return { name: 'chat', id: decodeURIComponent(path.slice('chat/'.length)) }
-  if (path === 'profile' || path === 'new-contact' || path === 'settings') return { name: path }
+  if (path.startsWith('manual/')) return { name: 'manual', id: decodeURIComponent(path.slice('manual/'.length)) }
+  if (path === 'profile' || path === 'new-contact' || path === 'settings' || path === 'recover' || path === 'new-manual') return { name: path }
   return { name: 'home' }
 }

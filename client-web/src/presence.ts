@@ -113,6 +113,10 @@ export class Presence {
       case 'crp':
       case 'contact-updated': // §19: a contact's new card; the views re-read contacts
       case 'key-change': // §18.1
+      case 'contact-renamed': // §19 local edits
+      case 'contact-blocked':
+      case 'contact-unblocked':
+      case 'contact-deleted':
         this.notify()
         return
       case 'message':

@@ -8,18 +8,23 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+import type { ContactRecord, GiniStorage, IdentityRecord, KnownRelaysRecord, NodeState } from '../core/storage.js'
 import type { MessageStore } from '../core/chat/message-store.js'
+import type { ManualContactRecord } from '../core/manual-contacts.js'
 import { MESSAGES_DB_FILE, SqliteMessageStore } from './sqlite-message-store.js'
 import type { FileTransferStorage } from '../core/files/file-transfers.js'
 import { NodeFileTransferStorage } from './file-transfer-storage.js'
 
 const SECRET_FILE_MODE = 0o600
 const DIR_MODE = 0o700
+/** §22.2: a few relays of the last relay list (a cache). */
+const KNOWN_RELAYS_FILE = 'relays.json'
 /** The lock file inside the data dir: the pid of the process that holds it. */
 export const LOCK_FILE = 'lock'
 /** Attempts at taking the lock (each after removing a stale one); bounds the loop. */
 const LOCK_ATTEMPTS = 3
+/** §19 manual contact ids (as peer/core/manual-contacts.ts MANUAL_ID; kept here so this module loads no vCard code). */
+const MANUAL_ID = /^m[0-9a-f]{20}$/
 /** File reads or writes in flight at once in listContacts / putContacts. */
 const IO_PARALLEL = 32
 
@@ -206,12 +211,72 @@ export class FileStorage implements GiniStorage {
     await syncDir(dir)
   }
 
+  /** §19: `manual-contacts/<id>.vcf`, the vCard itself; a file with a bad name is skipped. */
+  async listManualContacts (): Promise<ManualContactRecord[]> {
+    await this.prepare()
+    let names: string[]
+    try {
+      names = await readdir(join(this.dir, 'manual-contacts'))
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return []
+      throw err
+    }
+    const out: ManualContactRecord[] = []
+    for (const name of names.sort()) {
+      const id = name.replace(/\.vcf$/, '')
+      if (!name.endsWith('.vcf') || !MANUAL_ID.test(id)) continue
+      const raw = await readOptional(join(this.dir, 'manual-contacts', name))
+      if (raw != null) out.push({ id, vcard: raw.toString('utf8') })
+    }
+    return out
+  }
+
+  async putManualContact (contact: ManualContactRecord): Promise<void> {
+    if (!MANUAL_ID.test(contact.id)) throw new Error('invalid manual contact id')
+    await this.write(join('manual-contacts', `${contact.id}.vcf`), contact.vcard)
+  }
+
+  async deleteManualContact (id: string): Promise<void> {
+    if (!MANUAL_ID.test(id)) throw new Error('invalid manual contact id')
+    await this.prepare()
+    const dir = join(this.dir, 'manual-contacts')
+    await unlink(join(dir, `${id}.vcf`)).catch((err: any) => { if (err?.code !== 'ENOENT') throw err })
+    await syncDir(dir).catch((err: any) => { if (err?.code !== 'ENOENT') throw err })
+  }
+
   async loadNodeState (): Promise<NodeState | undefined> {
     return await this.readJson('node-state.json')
   }
 
   async saveNodeState (state: NodeState): Promise<void> {
     await this.write('node-state.json', JSON.stringify(state))
+  }
+
+  /**
+   * `<dir>/relays.json`. Only a cache of the relay list: a damaged file is set aside (named in a
+   * warning) and read as none, so a pairing never fails on it.
+   */
+  async loadKnownRelays (): Promise<KnownRelaysRecord | undefined> {
+    const path = join(this.dir, KNOWN_RELAYS_FILE)
+    let json: any
+    try {
+      json = await this.readJson(KNOWN_RELAYS_FILE)
+    } catch (err) {
+      if (!(err instanceof CorruptFileError)) throw err
+      json = null
+    }
+    if (json === undefined) return undefined
+    if (json != null && typeof json === 'object' && Array.isArray(json.addrs) && json.addrs.every((a: unknown) => typeof a === 'string') && Number.isSafeInteger(json.savedAtMs)) {
+      return { addrs: json.addrs, savedAtMs: json.savedAtMs }
+    }
+    const aside = `${path}.corrupt-${Date.now()}`
+    await rename(path, aside).catch(() => {})
+    this.warn(`${path} is not a list of relays; moved to ${aside} (it is only a cache, nothing is lost)`)
+    return undefined
+  }
+
+  async saveKnownRelays (record: KnownRelaysRecord): Promise<void> {
+    await this.write(KNOWN_RELAYS_FILE, JSON.stringify(record))
   }
 
   async openMessages (): Promise<MessageStore> {
@@ -268,7 +333,7 @@ export class FileStorage implements GiniStorage {
     await this.prepare()
     const aside = join(this.dir, `replaced-${Date.now()}`)
     await mkdir(aside, { mode: DIR_MODE })
-    for (const name of ['identity.json', 'profile.vcf', 'node-state.json', 'contacts']) {
+    for (const name of ['identity.json', 'profile.vcf', 'node-state.json', 'contacts', 'manual-contacts']) {
       try {
         await rename(join(this.dir, name), join(aside, name))
       } catch (err: any) {

@@ -3,22 +3,28 @@
 // keeps the Uint8Arrays of the identity as they are. Each put is one transaction, so a write is
 // all-or-nothing and survives a reload or a closed tab.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from '../core/storage.js'
+import type { ContactRecord, GiniStorage, IdentityRecord, KnownRelaysRecord, NodeState } from '../core/storage.js'
+import type { ManualContactRecord } from '../core/manual-contacts.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 import { IndexedDbMessageStore } from './indexeddb-message-store.js'
 import { IndexedDbFileTransferStorage } from './indexeddb-file-transfer-storage.js'
 
 export const DEFAULT_DB_NAME = 'giniconnect'
 /** Bump with a new `if (oldVersion < N)` step in `upgrade`, never by editing an old step. */
-const DB_VERSION = 1
+const DB_VERSION = 2
 /** The single key of the singleton stores (identity, profile). */
 const SELF = 'self'
+/** The key of the remembered relays in the nodeState store. */
+const KNOWN_RELAYS = 'relays'
 
 interface GiniDb extends DBSchema {
   identity: { key: string, value: IdentityRecord }
   profile: { key: string, value: { vcard: string } }
   contacts: { key: string, value: ContactRecord }
-  nodeState: { key: string, value: NodeState }
+  /** `self`: NodeState; `relays`: the KnownRelaysRecord (§22.2). */
+  nodeState: { key: string, value: NodeState | KnownRelaysRecord }
+  /** docs/protocol.md §19 manual contacts: never mixed with `contacts`. */
+  manualContacts: { key: string, value: ManualContactRecord }
 }
 
 export class IndexedDbStorage implements GiniStorage {
@@ -52,6 +58,7 @@ export class IndexedDbStorage implements GiniStorage {
           db.createObjectStore('contacts', { keyPath: 'id' })
           db.createObjectStore('nodeState')
         }
+        if (oldVersion < 2) db.createObjectStore('manualContacts', { keyPath: 'id' })
       },
       blocking () {
         db.close()
@@ -109,8 +116,31 @@ export class IndexedDbStorage implements GiniStorage {
     await this.db.delete('contacts', id)
   }
 
+  /** §19, sorted by id (the list sorts them by name). */
+  async listManualContacts (): Promise<ManualContactRecord[]> {
+    return await this.db.getAll('manualContacts')
+  }
+
+  async putManualContact (contact: ManualContactRecord): Promise<void> {
+    if (!/^m[0-9a-f]{20}$/.test(contact.id)) throw new Error('invalid manual contact id')
+    await this.db.put('manualContacts', { id: contact.id, vcard: contact.vcard })
+  }
+
+  async deleteManualContact (id: string): Promise<void> {
+    await this.db.delete('manualContacts', id)
+  }
+
   async loadNodeState (): Promise<NodeState | undefined> {
-    return await this.db.get('nodeState', SELF)
+    return await this.db.get('nodeState', SELF) as NodeState | undefined
+  }
+
+  async loadKnownRelays (): Promise<KnownRelaysRecord | undefined> {
+    const r = await this.db.get('nodeState', KNOWN_RELAYS) as KnownRelaysRecord | undefined
+    return r != null && Array.isArray(r.addrs) ? r : undefined
+  }
+
+  async saveKnownRelays (record: KnownRelaysRecord): Promise<void> {
+    await this.db.put('nodeState', { ...record }, KNOWN_RELAYS)
   }
 
   async saveNodeState (state: NodeState): Promise<void> {

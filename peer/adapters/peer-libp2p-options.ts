@@ -10,7 +10,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import type { PrivateKey, ConnectionGater } from '@libp2p/interface'
+import type { PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ADDRESS_DIAL_TIMEOUT_MS, DIAL_TIMEOUT_MS, type PeerNodeOptions } from '../core/peer-node.js'
 
@@ -26,8 +26,6 @@ export interface PlatformParts {
   listen?: string[]
   /** What identify may tell the other side of any connection, a relay included, about our addresses. */
   announceFilter?: (addrs: Multiaddr[]) => Multiaddr[]
-  /** After Noise: true closes an inbound connection (§17.6: TCP only from contacts). */
-  denyInboundEncryptedConnection?: ConnectionGater['denyInboundEncryptedConnection']
 }
 
 export function peerLibp2pOptions (opts: PeerNodeOptions, platform: PlatformParts): Libp2pOptions {
@@ -51,10 +49,7 @@ export function peerLibp2pOptions (opts: PeerNodeOptions, platform: PlatformPart
     // networks). The browser build's default gater would deny plain /ws and private or loopback
     // addresses (libp2p/dist/src/config/connection-gater.browser.js); an https page still needs
     // /tls/ws there: the browser itself refuses mixed content.
-    connectionGater: {
-      denyDialMultiaddr: () => false,
-      ...(platform.denyInboundEncryptedConnection != null ? { denyInboundEncryptedConnection: platform.denyInboundEncryptedConnection } : {})
-    },
+    connectionGater: { denyDialMultiaddr: () => false },
     connectionManager: {
       // libp2p's 6 s default would cut a WebRTC upgrade off whatever signal we pass (webrtc-nat.md).
       addressDialTimeout: ADDRESS_DIAL_TIMEOUT_MS,

@@ -26,22 +26,21 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
     return await fromRelay.servers()
   }
   // §17.6: the TCP listener is for contacts only. identify (which every connection runs, the
-  // relay's included) never lists it; §8 tells contacts (directTcpAddrsOf), and after Noise an
-  // inbound TCP connection from anyone but a contact is closed.
-  const admit = opts.directTcp?.admit
+  // relay's included) never lists it; §8 tells contacts (directTcpAddrsOf), and the daemon closes an
+  // inbound TCP connection that carries no contact's session (peer/core/daemon/tcp-links.ts).
+  const directTcp = opts.directTcp === true
   let revealTcp = false
   node = await createLibp2p(peerLibp2pOptions(opts, {
     transports: [tcp()],
     rtcConfiguration: nodeRtcConfiguration(opts, fallback),
-    ...(admit != null
+    ...(directTcp
       ? {
           listen: [DIRECT_TCP_LISTEN],
-          announceFilter: (addrs) => addrs.filter(a => isDirectTcpAddr(a) === revealTcp),
-          denyInboundEncryptedConnection: async (peerId, maConn) => isDirectTcpAddr(maConn.remoteAddr) && !await admit(peerId.toString()).catch(() => false)
+          announceFilter: (addrs) => addrs.filter(a => isDirectTcpAddr(a) === revealTcp)
         }
       : {})
   }))
-  if (admit != null) {
+  if (directTcp) {
     const listening = node
     registerDirectTcpAddrs(listening, () => {
       revealTcp = true

@@ -8,6 +8,7 @@ import { contentProblem } from '../../protocols/chat/content.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import { displayName } from '../core/contact-names.js'
 import { findContact, oneContact } from './contacts.js'
+import { refuseManual } from './manual-contacts.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 import { ask, connectDaemon, filesOf, transferView, type TransferView } from './daemon-link.js'
@@ -85,6 +86,7 @@ export async function contactAndBackend (ctx: CliContext, query: string): Promis
   if (viaDaemon != null) {
     try {
       const found = await ask<ContactRef[]>(viaDaemon.client, 'matchContacts', { query })
+      if (found.length === 0) await refuseManual(ctx, query)
       return { contact: oneContact(found, query), backend: viaDaemon.backend }
     } catch (err) {
       await viaDaemon.backend.close()

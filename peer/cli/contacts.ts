@@ -8,10 +8,13 @@ import { restoreStatusOf } from '../core/daemon/reachability.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 import { ask, connectDaemon, keyChangeView } from './daemon-link.js'
+import { manualContacts, matchManual, refuseManual } from './manual-contacts.js'
+import { FileStorage } from '../adapters/file-storage.js'
 
 /** What a script may see of a contact: never the SharedSecret. */
 function publicView (c: ContactRecord): Record<string, unknown> {
   return {
+    kind: 'paired',
     id: c.id,
     name: c.name,
     nickname: c.nickname ?? null,
@@ -50,7 +53,9 @@ function nameText (c: Pick<ContactRecord, 'name' | 'nickname'>): string {
  * case-insensitive prefix of one). Every command that takes a contact resolves it here.
  */
 export async function findContact (ctx: CliContext, query: string): Promise<ContactRecord> {
-  return oneContact(await (await ctx.existingNode()).matchContacts(query), query)
+  const found = await (await ctx.existingNode()).matchContacts(query)
+  if (found.length === 0) await refuseManual(ctx, query)
+  return oneContact(found, query)
 }
 
 /** The one of `found` (matchContacts' answer to `query`), or the usage error that says why not. */
@@ -64,18 +69,29 @@ export function oneContact<C extends Pick<ContactRecord, 'id' | 'name' | 'nickna
 export async function contactsCommand (ctx: CliContext): Promise<void> {
   // Read-only: an empty data dir says so instead of quietly creating an identity.
   const contacts = await (await ctx.existingNode()).contacts()
-  const rows = contacts.map(c => [nameText(c), stateText(c), c.id, new Date(c.lastSeenMs).toLocaleString()])
+  const manual = await manualContacts(ctx)
+  const rows = [
+    ...contacts.map(c => [nameText(c), stateText(c), c.id, new Date(c.lastSeenMs).toLocaleString()]),
+    ...manual.map(m => [`${m.view.name} (manual, not verified)`, '-', m.id, '-'])
+  ]
   const header = ['NAME', 'STATE', 'ID', 'LAST SEEN']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (r: string[]): string => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()
-  const human = contacts.length === 0
+  const human = rows.length === 0
     ? 'No contacts yet. Pair with someone: `gini invite` (or `gini accept <code>`).'
     : [line(header), ...rows.map(line)].join('\n')
-  ctx.out.data(contacts.map(publicView), human)
+  ctx.out.data([...contacts.map(publicView), ...manual.map(m => m.view)], human)
 }
 
 export async function contactCommand (ctx: CliContext, query: string): Promise<void> {
-  const contact = await findContact(ctx, query)
+  const paired = await (await ctx.existingNode()).matchContacts(query)
+  const manual = await matchManual(ctx, query)
+  if (paired.length === 0 && manual.length === 1) {
+    ctx.out.data({ ...manual[0].view, vcard: manual[0].vcard }, 'Manual contact: entered by hand, not verified; nothing is ever sent to it.\n' + manual[0].vcard.replace(/\r\n/g, '\n'))
+    return
+  }
+  // Several: the candidates of both kinds are listed (a single manual one was shown above).
+  const contact = oneContact<Pick<ContactRecord, 'id' | 'name' | 'nickname'>>([...paired, ...manual.map(m => ({ id: m.id, name: `${m.view.name} (manual)` }))], query) as ContactRecord
   const header = contact.nickname != null ? `Nickname: ${contact.nickname}\n` : ''
   const warning = contact.keyChange != null ? `${keyChangeText(contact)}\n(\`gini contact accept-key\` or \`reject-key\`)\n` : ''
   ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, header + warning + (contact.blocked === true ? 'Blocked.\n' : '') + contact.vcard.replace(/\r\n/g, '\n'))
@@ -123,6 +139,15 @@ export async function blockCommand (ctx: CliContext, query: string, blocked: boo
 }
 
 export async function deleteCommand (ctx: CliContext, query: string, opts: { yes?: boolean }): Promise<void> {
+  const paired = await (await ctx.existingNode()).matchContacts(query)
+  const manual = await matchManual(ctx, query)
+  if (paired.length === 0 && manual.length > 0) {
+    const m = oneContact(manual.map(x => ({ id: x.id, name: x.view.name })), query)
+    if (opts.yes !== true) throw new UsageError(`Deleting the manual contact ${m.name} cannot be undone: pass --yes to confirm.`)
+    await new FileStorage(ctx.dataDir).deleteManualContact(m.id)
+    ctx.out.event({ event: 'deleted', id: m.id, name: m.name, kind: 'manual' }, `Deleted the manual contact ${m.name}.`)
+    return
+  }
   const contact = await findContact(ctx, query)
   if (opts.yes !== true) {
     if (ctx.json || process.stdin.isTTY !== true) throw new UsageError('Deleting a contact cannot be undone: pass --yes to confirm.')

@@ -50,6 +50,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     onEvent: (e) => {
       if (e.event === 'contact-state') names.set(e.id, e.name)
       if (e.event === 'contact-updated') names.set(e.id, e.name)
+      if (e.event === 'contact-deleted') names.delete(e.id)
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
     }
   })
@@ -146,5 +147,13 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       return `${keyChangeText(e)} See \`gini contact ${e.id}\`, then \`gini contact accept-key\` or \`reject-key\`.`
     case 'contact-updated': // §19
       return `${nameOf(e.id)} updated their contact card: now "${e.name}".`
+    case 'contact-renamed': // §19, local
+      return e.nickname == null ? `${e.name}: nickname removed.` : `${e.name}: nickname now "${e.nickname}".`
+    case 'contact-blocked':
+      return `${nameOf(e.id)}: blocked.`
+    case 'contact-unblocked':
+      return `${nameOf(e.id)}: unblocked.`
+    case 'contact-deleted':
+      return `${e.name}: deleted.`
   }
 }

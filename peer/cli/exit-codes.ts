@@ -17,7 +17,7 @@ export const EXIT_INTERRUPTED = 130
 
 export function exitCodeFor (err: unknown): number {
   // By name too: a running daemon's errors arrive as plain Errors that keep their name (daemon-link.ts).
-  if (err instanceof InvalidFlashCodeError || (err instanceof Error && ['UsageError', 'ChatInputError', 'InvalidFlashCodeError'].includes(err.name))) return EXIT_USAGE
+  if (err instanceof InvalidFlashCodeError || (err instanceof Error && ['UsageError', 'ChatInputError', 'InvalidFlashCodeError', 'ManualContactError'].includes(err.name))) return EXIT_USAGE
   if (err instanceof RelayUnreachableError) return EXIT_RELAY_UNREACHABLE
   if (err instanceof Error && err.name === 'IdentityMissingError') return EXIT_NO_IDENTITY
   if (err instanceof Error && err.name === 'SafetyNumberMismatchError') return EXIT_SAFETY_MISMATCH
@@ -45,6 +45,7 @@ export function errorCodeFor (err: unknown): string {
   if (err instanceof Error && err.name === 'IdentityMissingError') return 'NO_IDENTITY'
   if (err instanceof Error && err.name === 'DataDirInUseError') return 'DATA_DIR_IN_USE'
   if (err instanceof Error && err.name === 'SafetyNumberMismatchError') return 'SAFETY_NUMBER_MISMATCH'
+  if (err instanceof Error && err.name === 'ManualContactError') return 'MANUAL_CONTACT'
   return 'FAILED'
 }
 

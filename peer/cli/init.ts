@@ -14,7 +14,7 @@ export interface InitOptions { name?: string, email?: string, phone?: string, ph
 const PHOTO_TYPES: Record<string, PhotoMediaType> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' }
 
 /** `--photo <file>`: JPEG, PNG or WebP by extension, at most PROFILE_PHOTO_MAX_BYTES. */
-async function readPhoto (file: string): Promise<ProfilePhoto> {
+export async function readPhoto (file: string): Promise<ProfilePhoto> {
   const mediaType = PHOTO_TYPES[extname(file).toLowerCase()]
   if (mediaType == null) throw new UsageError(`--photo must be a .jpg, .jpeg, .png or .webp file: ${file}`)
   let data: Uint8Array

@@ -6,6 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { openBackup, sealBackup, type BackupKdfParams } from '../../protocols/crypto/index.js'
 import type { ContactRecord, GiniStorage, IdentityRecord, NodeState } from './storage.js'
 import { rootMatches } from './identity.js'
+import type { ManualContactRecord } from './manual-contacts.js'
 
 export const BACKUP_RECORDS_VERSION = 1
 
@@ -15,6 +16,8 @@ export interface BackupRecords {
   profile?: string
   node?: NodeState
   contacts: ContactRecord[]
+  /** §19 manual contacts; absent or empty: none. */
+  manualContacts?: ManualContactRecord[]
 }
 
 /** A backup that opened but whose records are not what §20.1 says; names the field, never a value. */
@@ -48,7 +51,8 @@ export async function collectRecords (storage: GiniStorage): Promise<BackupRecor
     identity,
     profile: await storage.loadProfile(),
     node: await storage.loadNodeState(),
-    contacts: await storage.listContacts()
+    contacts: await storage.listContacts(),
+    manualContacts: await storage.listManualContacts?.() ?? []
   }
 }
 
@@ -64,7 +68,11 @@ export function encodeRecords (r: BackupRecords): Uint8Array {
     },
     card: r.profile == null ? null : { vcard: r.profile },
     node: r.node == null ? null : { addressSeq: r.node.addressSeq, cardSeq: r.node.cardSeq },
-    contacts: [...r.contacts].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    contacts: [...r.contacts].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    // §19: omitted when there are none, so such a backup is what it was before manual contacts.
+    manualContacts: r.manualContacts == null || r.manualContacts.length === 0
+      ? undefined
+      : [...r.manualContacts].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0).map(m => ({ id: m.id, vcard: m.vcard }))
   }
   return new TextEncoder().encode(canonicalJson(doc))
 }
@@ -116,7 +124,16 @@ export function decodeRecords (plaintext: Uint8Array): BackupRecords {
     if (seen.has(c.id)) throw new BackupContentError(`contact ${c.id} appears twice`)
     seen.add(c.id)
   }
-  return { identity, profile, node, contacts }
+  let manualContacts: ManualContactRecord[] | undefined
+  if (doc.manualContacts != null) {
+    if (!Array.isArray(doc.manualContacts)) throw new BackupContentError('manualContacts is not a list')
+    manualContacts = doc.manualContacts.map((m: any, i: number) => {
+      if (!isObject(m) || typeof m.id !== 'string' || !/^m[0-9a-f]{20}$/.test(m.id)) throw new BackupContentError(`manualContacts[${i}].id is not a manual contact id`)
+      if (typeof m.vcard !== 'string') throw new BackupContentError(`manualContacts[${i}].vcard is not a string`)
+      return { id: m.id, vcard: m.vcard }
+    })
+  }
+  return { identity, profile, node, contacts, manualContacts }
 }
 
 function checkContact (c: any, i: number): ContactRecord {
@@ -176,6 +193,7 @@ export async function importBackup (storage: GiniStorage, file: Uint8Array, pass
     await opts.beforeReplace?.(replaced)
   }
   await storage.putContacts(records.contacts)
+  for (const m of records.manualContacts ?? []) await storage.putManualContact?.(m)
   if (records.node != null) await storage.saveNodeState(records.node)
   if (records.profile != null) await storage.saveProfile(records.profile)
   await storage.saveIdentity(records.identity)

@@ -10,6 +10,11 @@ import { KeyedQueue } from './keyed-queue.js'
 export const MAX_KNOWN_ADDRESSES = 64
 /** A reconnection tries at most this many of the newest addresses. */
 export const MAX_DIALED_ADDRESSES = 8
+/**
+ * docs/protocol.md §21.4: a contact's previous presence addresses are dialed and accepted for 48 hours
+ * after the newest one learned (here, not in presence.ts, so the address book loads no crypto).
+ */
+export const PRESENCE_GRACE_MS = 48 * 3_600_000
 
 export class ContactBook {
   private readonly storage: GiniStorage
@@ -76,14 +81,16 @@ export class ContactBook {
 }
 
 /**
- * Merges learned addresses into the table: known ones get the newer time, new ones are added; only
- * addresses that end in `/p2p/<contact id>` count (§2.4: a multiaddr names the identity it reaches).
+ * Merges learned addresses into the table: known ones get the newer time, new ones are added. An
+ * address counts if it names a peer id (§2.4) other than one of ours (`ownIds`): a contact's
+ * addresses name its presence identities, not its long-term id (docs/protocol.md §21.2).
  */
-export function mergeAddresses (known: KnownAddress[], learned: Multiaddr[], contactId: string, nowMs: number): KnownAddress[] {
+export function mergeAddresses (known: KnownAddress[], learned: Multiaddr[], ownIds: ReadonlySet<string>, nowMs: number): KnownAddress[] {
   const byAddr = new Map(known.map(a => [a.multiaddr, { ...a }]))
   for (const ma of learned) {
     const text = ma.toString()
-    if (!text.endsWith(`/p2p/${contactId}`)) continue
+    const id = peerIdTextOf(text)
+    if (id == null || ownIds.has(id)) continue
     const entry = byAddr.get(text)
     if (entry == null) byAddr.set(text, { multiaddr: text, seenAtMs: nowMs })
     else entry.seenAtMs = Math.max(entry.seenAtMs, nowMs)
@@ -93,15 +100,38 @@ export function mergeAddresses (known: KnownAddress[], learned: Multiaddr[], con
     .slice(0, MAX_KNOWN_ADDRESSES)
 }
 
-/** The contact's addresses to dial, newest first (each saved address is tried in turn). */
-export function addressesNewestFirst (contact: Pick<ContactRecord, 'id' | 'addresses'>, max = MAX_DIALED_ADDRESSES): Multiaddr[] {
+/**
+ * The contact's addresses to dial, newest first (each saved address is tried in turn): those
+ * learned within the grace period before the newest one (§21.4), each naming a peer id.
+ */
+export function addressesNewestFirst (contact: Pick<ContactRecord, 'addresses'>, max = MAX_DIALED_ADDRESSES): Multiaddr[] {
   const out: Multiaddr[] = []
-  for (const a of [...contact.addresses].sort((x, y) => y.seenAtMs - x.seenAtMs)) {
-    if (!a.multiaddr.endsWith(`/p2p/${contact.id}`)) continue
+  const sorted = [...contact.addresses].sort((x, y) => y.seenAtMs - x.seenAtMs)
+  const oldest = (sorted[0]?.seenAtMs ?? 0) - PRESENCE_GRACE_MS
+  for (const a of sorted) {
+    if (a.seenAtMs < oldest) break
+    if (peerIdTextOf(a.multiaddr) == null) continue
     try {
       out.push(multiaddr(a.multiaddr))
     } catch {}
     if (out.length >= max) break
   }
   return out
+}
+
+/** The contacts whose dialable addresses name `peerId`, most recently learned first (§21.3). */
+export function contactsNaming (contacts: ContactRecord[], peerId: string): ContactRecord[] {
+  const learnedAt = (c: ContactRecord): number => {
+    const dialable = new Set(addressesNewestFirst(c, MAX_KNOWN_ADDRESSES).map(String))
+    return Math.max(-1, ...c.addresses.filter(a => dialable.has(a.multiaddr) && peerIdTextOf(a.multiaddr) === peerId).map(a => a.seenAtMs))
+  }
+  return contacts.map(c => ({ c, at: learnedAt(c) })).filter(x => x.at >= 0).sort((x, y) => y.at - x.at).map(x => x.c)
+}
+
+/** The peer id a multiaddr names (its last `/p2p/` part), if any. */
+export function peerIdTextOf (addr: string): string | undefined {
+  const i = addr.lastIndexOf('/p2p/')
+  if (i < 0) return undefined
+  const id = addr.slice(i + 5)
+  return id.length > 0 && !id.includes('/') ? id : undefined
 }

@@ -19,6 +19,7 @@ import { NoKeyChangeError, applyKeyChange, discardKeyChange } from './key-change
 import { assertSendableProfile } from './card-update.js'
 import { matchContacts } from './contact-names.js'
 import { assertSafetyNumber, contactSafetyNumber } from './safety.js'
+import { presenceDay, presencePeerId, relayPeerIdOf } from './presence.js'
 
 export interface GiniNodeInit {
   storage: GiniStorage
@@ -134,7 +135,7 @@ export class GiniNode {
   }
 
   /**
-   * Stays online with the long-term identity (daemon/daemon.ts): a reservation on the relay(s),
+   * Stays online under the day's presence identity (daemon/daemon.ts, §21): a reservation on the relay(s),
    * every contact re-dialed, §8 on each session, AddressUpdate, reachability and the CRP.
    */
   async startDaemon (opts: DaemonOptions): Promise<Daemon> {
@@ -250,9 +251,16 @@ export class GiniNode {
     return stored
   }
 
-  /** The addresses on our card: circuit slots at the relay we paired through. */
+  /**
+   * The addresses on our card (docs/protocol.md §21.2): a running daemon's presence addresses, else
+   * circuit slots at the relay we paired through under today's presence id for that relay.
+   */
   cardAddrs (relayAddr: Multiaddr): Multiaddr[] {
-    const id = this.identity.peerId.toString()
+    const running = this.daemon?.addrs ?? []
+    if (running.length > 0) return running
+    const relay = relayPeerIdOf(relayAddr)
+    if (relay == null) return []
+    const id = presencePeerId(this.identity, relay, presenceDay(this.clock.now())).toString()
     return [
       relayAddr.encapsulate(`/p2p-circuit/webrtc/p2p/${id}`),
       relayAddr.encapsulate(`/p2p-circuit/p2p/${id}`)
@@ -271,6 +279,13 @@ export class GiniNode {
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
+      knownRelays: {
+        load: async () => {
+          const addrs = (await this.init.storage.loadKnownRelays?.())?.addrs ?? []
+          return addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
+        },
+        save: async (addrs) => { await this.init.storage.saveKnownRelays?.({ addrs: addrs.map(a => a.toString()), savedAtMs: this.clock.now() }) }
+      },
       self: {
         vcard,
         ppk: this.identity.ppk,

@@ -14,11 +14,12 @@ export interface PeerNodeOptions {
   /** 'relay' allows only TURN candidates (and, without TURN servers, no direct path at all). */
   iceTransportPolicy?: 'all' | 'relay'
   /**
-   * Listen on TCP for direct links to contacts (docs/protocol.md §17.6); the long-term node only.
-   * `admit` says whether the peer id at the far end of an inbound TCP connection (proved by Noise)
-   * may keep it: a contact's. Platforms without TCP (browsers) ignore it. identify never lists these addresses.
+   * Listen on TCP for direct links to contacts (docs/protocol.md §17.6); a daemon's presence nodes
+   * only (§21). identify never lists these addresses; who may stay on an inbound TCP connection is
+   * the daemon's check (a contact's session on it, peer/core/daemon/tcp-links.ts). Platforms
+   * without TCP (browsers) ignore it.
    */
-  directTcp?: { admit: (peerId: string) => Promise<boolean> }
+  directTcp?: boolean
 }
 
 export interface IceServer { urls: string | string[], username?: string, credential?: string }

@@ -2,6 +2,7 @@
 // IndexedDB in the browser. Records are plain JSON-able objects so both adapters store them the same way.
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
+import type { ManualContactRecord } from './manual-contacts.js'
 
 /** The person's long-term keys (docs/protocol.md §2.4). Secret: stored with owner-only permissions. */
 export interface IdentityRecord {
@@ -103,6 +104,13 @@ export interface NodeState {
   cardSeq?: number
 }
 
+/** §22.2: a few relays of the last relay list fetched, to ask for the list when the configured relay is down. Holds no secret. */
+export interface KnownRelaysRecord {
+  /** One address per relay, each ending in /p2p/<relay id>, at most 8. */
+  addrs: string[]
+  savedAtMs: number
+}
+
 export interface GiniStorage {
   loadIdentity(): Promise<IdentityRecord | undefined>
   saveIdentity(identity: IdentityRecord): Promise<void>
@@ -119,9 +127,17 @@ export interface GiniStorage {
   putContacts(contacts: ContactRecord[]): Promise<void>
   /** Removes the contact's record (and with it its secrets); no record is no error. */
   deleteContact(id: string): Promise<void>
+  /** §19 manual contacts, in their own store (absent where not supported yet). */
+  listManualContacts?(): Promise<ManualContactRecord[]>
+  putManualContact?(contact: ManualContactRecord): Promise<void>
+  /** No record is no error. */
+  deleteManualContact?(id: string): Promise<void>
   /** The node's own persistent state (AddressUpdate `seq`); undefined before the first save. */
   loadNodeState(): Promise<NodeState | undefined>
   saveNodeState(state: NodeState): Promise<void>
+  /** §22.2: relays remembered from the last relay list; undefined before the first save (or when damaged, set aside). */
+  loadKnownRelays?(): Promise<KnownRelaysRecord | undefined>
+  saveKnownRelays?(record: KnownRelaysRecord): Promise<void>
   /** Chat history and outbox (docs/protocol.md §15). Opened once per GiniNode, closed by it. */
   openMessages(): Promise<MessageStore>
   /** File transfers (docs/protocol.md §17): records and file bytes; absent where files are not supported. */

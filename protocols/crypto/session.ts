@@ -68,3 +68,16 @@ export function deriveSessionSecret (opts: SessionSecretOptions): SessionSecret 
   sodium.memzero(kConf)
   return { transcript, sharedSecret, confirmI, confirmR }
 }
+
+const HINT_LABEL = utf8('gini/session/1/hint')
+/** Bytes of a hello's contact hint (docs/protocol.md §21.3). */
+export const SESSION_HINT_BYTES = 16
+
+/**
+ * `hint = H(16, "gini/session/1/hint" ‖ E_I, key = SharedSecret)` (docs/protocol.md §21.3): lets a
+ * listener find which contact dials it from a presence id it does not know; §8 still proves it.
+ */
+export function sessionHint (sharedSecret: Uint8Array, EI: Uint8Array): Uint8Array {
+  if (sharedSecret.length !== 64) throw new Error('session hint: the SharedSecret must be 64 bytes')
+  return H(SESSION_HINT_BYTES, concat(HINT_LABEL, EI), sharedSecret)
+}

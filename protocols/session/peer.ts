@@ -9,7 +9,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { errorFrame, type FrameChannel, ProtocolRun, readOrEnd, watchRemoteClose, writeFrame } from '../common/index.js'
 import { decodeMultiaddr } from '../contact/index.js'
 import {
-  ctEqual, deriveSessionSecret, generateX25519, sodium, type SessionSecret, type X25519KeyPair
+  ctEqual, deriveSessionSecret, generateX25519, sessionHint, sodium, type SessionSecret, type X25519KeyPair
 } from '../crypto/index.js'
 import { SESSION_CONFIRM_BYTES, SESSION_KEY_BYTES } from './constants.js'
 import type { SessionMessage } from './pb/session.js'
@@ -35,14 +35,16 @@ export interface SessionOptions {
 }
 
 /** I's side: hello, check confirm_R, send confirm_I, then wait for R's clean close. */
-export async function runSessionInitiator (channel: FrameChannel<SessionMessage>, opts: SessionOptions & { atMs: number }): Promise<SessionResult> {
+export async function runSessionInitiator (channel: FrameChannel<SessionMessage>, opts: SessionOptions & { atMs: number, hintKey?: Uint8Array }): Promise<SessionResult> {
   const run = new ProtocolRun(channel, errorFrame, opts.signal)
   const watch = watchRemoteClose(channel.stream)
   const e = generateX25519()
   let secret: SessionSecret | undefined
   try {
     // helloSent
-    await writeFrame(channel, { hello: { e: copy(e.publicKey), multiaddrs: opts.multiaddrs.map(copy), atMs: BigInt(opts.atMs) } }, opts.signal)
+    // `hintKey`: our SS_cur with this contact, for the hello's contact hint (§21.3); none at pairing.
+    const hint = opts.hintKey != null ? sessionHint(opts.hintKey, e.publicKey) : undefined
+    await writeFrame(channel, { hello: { e: copy(e.publicKey), multiaddrs: opts.multiaddrs.map(copy), atMs: BigInt(opts.atMs), ...(hint != null ? { hint: copy(hint) } : {}) } }, opts.signal)
 
     // replyChecked
     const msg = await run.read()

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 
 const PASSPHRASE = 'e2e backup passphrase'
 
@@ -56,12 +56,7 @@ describe('gini backup / restore through a gini-relay process', function () {
   it('backed up while its daemon runs, restored into a fresh dir: same peer id and contact, refusals are clear, and the restored daemon gets a session', async () => {
     expect((await gini('alice', 'init', '--name', 'Alice', '--relay', relayAddr)).code).to.equal(0)
     expect((await gini('bob', 'init', '--name', 'Bob', '--relay', relayAddr)).code).to.equal(0)
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini('bob', 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    await pairByCli(join(dir, 'alice'), join(dir, 'bob'))
     const aliceContacts = await contacts('alice')
     expect(aliceContacts.map(c => c.name)).to.deep.equal(['Bob'])
 

@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 
 describe('gini init --name on an existing identity: a card update to every contact', function () {
   this.timeout(240_000)
@@ -27,12 +27,7 @@ describe('gini init --name on an existing identity: a card update to every conta
     const relayAddr = (await relay.waitFor(o => o.event === 'listening')).addrs[0]
     expect((await gini('alice', 'init', '--name', 'Alice', '--relay', relayAddr)).code).to.equal(0)
     expect((await gini('bob', 'init', '--name', 'Bob', '--relay', relayAddr)).code).to.equal(0)
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini('bob', 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    await pairByCli(join(dir, 'alice'), join(dir, 'bob'))
   })
   after(async () => {
     for (const p of procs) p.kill()

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
 
 describe('gini send / messages / daemon: chat between two CLI users', function () {
@@ -40,12 +40,7 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
   })
 
   it('invite with a daemon running → the pairing runs in the daemon (no data-dir clash); Bob accepts → both list each other', async () => {
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini('bob', 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    const { invite } = await pairByCli(join(dir, 'alice'), join(dir, 'bob'))
     expect(json(invite.lines).map(e => e.event)).to.include('contact-added')
     // The daemon stored the contact itself and is already keeping it connected.
     await daemon.waitFor(o => o.event === 'contact-state' && o.name === 'Bob')

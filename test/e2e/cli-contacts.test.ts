@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
 
 describe('gini contact rename / block / unblock / delete', function () {
@@ -29,12 +29,7 @@ describe('gini contact rename / block / unblock / delete', function () {
     daemon = run(GINI, ['--data', join(dir, 'alice'), 'daemon', '--json'])
     procs.push(daemon)
     await daemon.waitFor(o => o.event === 'listening' && o.addrs.length > 0)
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini('bob', 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    await pairByCli(join(dir, 'alice'), join(dir, 'bob'))
   })
   after(async () => {
     for (const p of procs) p.kill()
@@ -60,11 +55,22 @@ describe('gini contact rename / block / unblock / delete', function () {
     expect(none.stderr).to.include('No contact matches "carol"')
   })
 
+  it('rename through the daemon → its --json prints `contact-renamed` {id, name, nickname}; "" clears it (nickname null)', async () => {
+    const bobId = (await contacts('alice'))[0].id
+    const renamed = await gini('alice', 'contact', 'rename', 'bob', 'Bobby', '--json')
+    expect(renamed.code, renamed.stderr).to.equal(0)
+    expect(await daemon.waitFor(o => o.event === 'contact-renamed' && o.nickname === 'Bobby')).to.deep.equal({ event: 'contact-renamed', id: bobId, name: 'Bob', nickname: 'Bobby' })
+    const cleared = await gini('alice', 'contact', 'rename', 'bob', '', '--json')
+    expect(cleared.code, cleared.stderr).to.equal(0)
+    expect(await daemon.waitFor(o => o.event === 'contact-renamed' && o.nickname === null)).to.deep.equal({ event: 'contact-renamed', id: bobId, name: 'Bob', nickname: null })
+  })
+
   it('block through the daemon → `blocked: true`, sending refused (exit 2); unblock → false again', async () => {
     const blocked = await gini('alice', 'contact', 'block', 'bo', '--json')
     expect(blocked.code, blocked.stderr).to.equal(0)
     expect(json(blocked.lines)[0]).to.include({ event: 'blocked', name: 'Bob', blocked: true })
     expect((await contacts('alice'))[0].blocked).to.equal(true)
+    expect(await daemon.waitFor(o => o.event === 'contact-blocked')).to.include({ name: 'Bob', id: json(blocked.lines)[0].id })
     expect((await gini('alice', 'contacts')).lines.join('\n')).to.match(/Bob\s+blocked/)
     const send = await gini('alice', 'send', 'bob', 'hi')
     expect(send.code).to.equal(EXIT_USAGE)
@@ -72,16 +78,19 @@ describe('gini contact rename / block / unblock / delete', function () {
     const unblocked = await gini('alice', 'contact', 'unblock', 'bob', '--json')
     expect(unblocked.code, unblocked.stderr).to.equal(0)
     expect((await contacts('alice'))[0].blocked).to.equal(false)
+    expect(await daemon.waitFor(o => o.event === 'contact-unblocked')).to.include({ name: 'Bob', id: json(blocked.lines)[0].id })
   })
 
   it('delete without --yes (not a terminal) → exit 2, contact kept; with --yes → gone from the list', async () => {
     const asked = await gini('alice', 'contact', 'delete', 'bob')
     expect(asked.code).to.equal(EXIT_USAGE)
+    const bobId = (await contacts('alice'))[0].id
     expect(asked.stderr).to.include('--yes')
     expect(await contacts('alice')).to.have.length(1)
     const deleted = await gini('alice', 'contact', 'delete', 'bob', '--yes', '--json')
     expect(deleted.code, deleted.stderr).to.equal(0)
     expect(json(deleted.lines)[0]).to.include({ event: 'deleted', name: 'Bob' })
     expect(await contacts('alice')).to.deep.equal([])
+    expect(await daemon.waitFor(o => o.event === 'contact-deleted')).to.deep.equal({ event: 'contact-deleted', id: bobId, name: 'Bob' })
   })
 })

@@ -6,7 +6,7 @@ import { expect } from 'chai'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 
 const FAST_FIRST_INTERVAL_MS = 1_000
 
@@ -53,12 +53,7 @@ describe('gini daemon through gini-relay processes', function () {
   async function pairThrough (relay: string, a: string, b: string): Promise<void> {
     expect((await gini(a, 'init', '--name', a, '--relay', relay)).code).to.equal(0)
     expect((await gini(b, 'init', '--name', b, '--relay', relay)).code).to.equal(0)
-    const invite = run(GINI, ['--data', join(dir, a), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini(b, 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    await pairByCli(join(dir, a), join(dir, b))
   }
 
   /**

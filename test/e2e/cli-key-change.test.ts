@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { sameIdNewPpk } from '../helpers/identities.js'
 import { FileStorage } from '../../peer/index.js'
 import { ready } from '../../protocols/crypto/index.js'
@@ -24,13 +24,7 @@ describe('gini contact accept-key / reject-key', function () {
 
   /** Alice invites, `joiner` accepts; Alice's --json lines. */
   async function pair (joiner: string): Promise<any[]> {
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini(joiner, 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr).to.equal(0)
-    expect(await invite.exited).to.equal(0)
-    return invite.lines.map(l => JSON.parse(l))
+    return (await pairByCli(join(dir, 'alice'), join(dir, joiner))).inviterEvents
   }
 
   before(async () => {

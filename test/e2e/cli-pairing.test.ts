@@ -61,7 +61,8 @@ describe('gini CLI pairing through a gini-relay process', function () {
     const bobContacts = JSON.parse((await gini('bob', 'contacts', '--json')).lines.join(''))
     expect(aliceContacts.map((c: any) => c.name)).to.deep.equal(['Bob'])
     expect(bobContacts.map((c: any) => c.name)).to.deep.equal(['Alice'])
-    expect(bobContacts[0]).to.have.all.keys('id', 'name', 'state', 'lastSeen', 'pairedAt', 'ppk', 'addresses', 'nextCrpTry', 'restore', 'verified', 'nickname', 'blocked', 'keyChange')
+    expect(bobContacts[0]).to.have.all.keys('id', 'name', 'state', 'lastSeen', 'pairedAt', 'ppk', 'addresses', 'nextCrpTry', 'restore', 'verified', 'nickname', 'blocked', 'keyChange', 'kind')
+    expect(bobContacts[0].kind).to.equal('paired')
 
     const card = await gini('bob', 'contact', 'alice')
     expect(card.code).to.equal(0)

@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { EXIT_SAFETY_MISMATCH, EXIT_USAGE } from '../../peer/cli/exit-codes.js'
 
 describe('gini safety-number and gini verify between two paired peers', function () {
@@ -28,12 +28,7 @@ describe('gini safety-number and gini verify between two paired peers', function
     relay = run(GINI_RELAY, ['--json', '--data', join(dir, 'relay'), '--listen', '/ip4/127.0.0.1/tcp/0'])
     const relayAddr = (await relay.waitFor(o => o.event === 'listening')).addrs[0]
     for (const name of ['Alice', 'Bob']) expect((await gini(name.toLowerCase(), 'init', '--name', name, '--relay', relayAddr)).code).to.equal(0)
-    const invite = run(GINI, ['--data', join(dir, 'alice'), 'invite', '--json'])
-    procs.push(invite)
-    const shown = await invite.waitFor(o => o.event === 'flash-code')
-    const accept = await gini('bob', 'accept', shown.code, '--json')
-    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(0)
-    expect(await invite.exited).to.equal(0)
+    await pairByCli(join(dir, 'alice'), join(dir, 'bob'))
   })
   after(async () => {
     for (const p of procs) p.kill()

@@ -81,3 +81,43 @@ export const isState = (state: string) => (e: DaemonEvent): boolean => e.event =
 export async function startRelay (opts: Parameters<typeof createRelay>[0] = {}): Promise<Relay> {
   return await createRelay({ listen: ['/ip4/127.0.0.1/tcp/0'], ...opts })
 }
+
+export interface PairedDaemons {
+  relay: Relay
+  relayAddr: string
+  clock: FakeClock
+  /** Alice invited, Bob accepted, through `relay`; neither daemon is started. */
+  alice: DaemonPeer
+  bob: DaemonPeer
+  /** Run after each test, last first; a test pushes its own here. */
+  cleanups: Array<() => Promise<void>>
+  /** Another daemon peer on this test's clock, cleaned up after the test. */
+  peer(name: string, identity?: Parameters<typeof daemonPeer>[3]): Promise<DaemonPeer>
+}
+
+/**
+ * Registers the calling suite's hooks: one relay for the suite; before each test a new FakeClock and
+ * Alice and Bob paired through the relay; after each test every cleanup. The fields are set by the
+ * hooks, so read them in a hook or a test, not when the suite is declared.
+ */
+export function withPairedDaemons (): PairedDaemons {
+  const s = { cleanups: [] } as unknown as PairedDaemons
+  s.peer = async (name, identity) => {
+    const p = await daemonPeer(name, s.clock, undefined, identity)
+    s.cleanups.push(p.cleanup)
+    return p
+  }
+  before(async () => {
+    s.relay = await startRelay()
+    s.relayAddr = s.relay.multiaddrs[0].toString()
+  })
+  after(async () => { await s.relay.stop() })
+  beforeEach(async () => {
+    s.clock = new FakeClock(Date.now())
+    s.alice = await s.peer('Alice')
+    s.bob = await s.peer('Bob')
+    await pair(s.alice, s.bob, s.relayAddr)
+  })
+  afterEach(async () => { while (s.cleanups.length > 0) await s.cleanups.pop()!().catch(() => {}) })
+  return s
+}

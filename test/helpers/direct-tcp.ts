@@ -1,4 +1,4 @@
-// Faults for the direct TCP link between contacts (docs/protocol.md §17.6): a long-term node that
+// Faults for the direct TCP link between contacts (docs/protocol.md §17.6): a presence node that
 // tells its contacts a TCP port nobody listens on, as behind a firewall or after the port closed.
 import { createServer } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -16,13 +16,13 @@ export async function closedLoopbackPort (): Promise<number> {
 }
 
 /**
- * The platform's createPeerNode, except that the long-term node (the one with a TCP listener)
+ * The platform's createPeerNode, except that a presence node (one with a TCP listener)
  * announces `/ip4/127.0.0.1/tcp/<port>` to contacts instead of where it really listens.
  */
 export function announcingTcpPort (port: number): CreatePeerNode {
   return async (opts) => {
     const node = await createPeerNode(opts)
-    if (opts?.directTcp != null) registerDirectTcpAddrs(node, () => [multiaddr(`/ip4/127.0.0.1/tcp/${port}/p2p/${node.peerId.toString()}`)])
+    if (opts?.directTcp === true) registerDirectTcpAddrs(node, () => [multiaddr(`/ip4/127.0.0.1/tcp/${port}/p2p/${node.peerId.toString()}`)])
     return node
   }
 }

@@ -8,6 +8,8 @@ import { FILES_CHUNK_BYTES } from '../../protocols/files/index.js'
 export class GatedStorage extends FileStorage {
   gateAt?: number
   hit?: () => void
+  /** The chunk server's read of this chunk fails once (an I/O error on the sender's disk). */
+  failOnceAt?: number
   private release?: () => void
   readonly released = new Promise<void>((resolve) => { this.release = resolve })
 
@@ -27,6 +29,10 @@ export class GatedStorage extends FileStorage {
           readAt: async (offset, length) => {
             // Offers read the file too; only the chunk server's reads (after the offer) are gated.
             if (this.gateAt != null && this.hit != null && offset >= this.gateAt * FILES_CHUNK_BYTES) { this.hit(); await this.released }
+            if (this.failOnceAt != null && offset === this.failOnceAt * FILES_CHUNK_BYTES) {
+              this.failOnceAt = undefined
+              throw new Error('EIO: i/o error, read')
+            }
             return await src.readAt(offset, length)
           }
         }

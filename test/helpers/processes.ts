@@ -1,5 +1,6 @@
 // Test helpers for CLI processes: spawn with the project's Node (the one running mocha), read JSON
 // event lines as they come, and always kill what was started.
+import { expect } from 'chai'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
@@ -75,4 +76,40 @@ export async function runToEnd (script: string, args: string[], ms = 60_000): Pr
   const code = await p.exited
   clearTimeout(timer)
   return { code, lines: p.lines, stderr: p.stderr.join('') }
+}
+
+export interface CliPairing {
+  /** The exited `gini invite --json` process: its stdout lines stay readable. */
+  invite: Proc
+  /** Each side's --json events, in order. */
+  inviterEvents: any[]
+  joinerEvents: any[]
+  /** The contact each side added (its `contact-added` event); undefined where none was (a key change). */
+  inviterAdded?: { id: string, name: string }
+  joinerAdded?: { id: string, name: string }
+}
+
+/**
+ * Pairs two initialized data dirs as a user would: `gini invite --json` on `inviterDir`, and once it
+ * shows its Flash Code, `gini accept <code> --json` on `joinerDir`; both must exit 0. The invite
+ * goes through a daemon running on `inviterDir` if there is one. Kills the invite if anything fails,
+ * so nothing started here outlives the call.
+ */
+export async function pairByCli (inviterDir: string, joinerDir: string): Promise<CliPairing> {
+  const invite = run(GINI, ['--data', inviterDir, 'invite', '--json'])
+  try {
+    const shown = await invite.waitFor(o => o.event === 'flash-code')
+    const accept = await runToEnd(GINI, ['--data', joinerDir, 'accept', shown.code, '--json'])
+    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(0)
+    expect(await invite.exited).to.equal(0)
+    const inviterEvents = invite.lines.map(l => JSON.parse(l))
+    const joinerEvents = accept.lines.map(l => JSON.parse(l))
+    const added = (events: any[]): { id: string, name: string } | undefined => {
+      const e = events.find(x => x.event === 'contact-added')
+      return e != null ? { id: e.id, name: e.name } : undefined
+    }
+    return { invite, inviterEvents, joinerEvents, inviterAdded: added(inviterEvents), joinerAdded: added(joinerEvents) }
+  } finally {
+    invite.kill()
+  }
 }

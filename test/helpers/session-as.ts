@@ -1,11 +1,15 @@
-// A contact's own long-term identity holding a real §8 session with a peer's daemon, to send it
-// §19 CardUpdates the daemon would never produce (a bad signature, a replay). Real libp2p over the
-// relay's circuit, the real handshake: no hook in product code.
+// A contact's own keys holding a real §8 session with a peer's daemon, to send it §19 CardUpdates
+// the daemon would never produce (a bad signature, a replay). The libp2p identity is a fresh one the
+// daemon has never heard of (as a presence id it has not learned yet, docs/protocol.md §21.3): the
+// hello's hint names the contact and §8 proves it. Real libp2p over the relay's circuit, the real
+// handshake: no hook in product code.
 import type { Libp2p } from 'libp2p'
 import type { Connection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createPeerNode, FileStorage } from '../../peer/index.js'
 import { loadIdentity, type Identity } from '../../peer/core/identity.js'
+import type { ContactRecord } from '../../peer/core/storage.js'
+import { fromHex } from '../../protocols/crypto/index.js'
 import { SESSION_PROTOCOL, runSessionInitiator, sendCardUpdate, sessionChannel, type CardUpdate } from '../../protocols/session/index.js'
 
 export interface SessionAs {
@@ -16,16 +20,21 @@ export interface SessionAs {
   stop(): Promise<void>
 }
 
-/** Dials `addr` as the identity stored in `dir` and runs §8 as I against `peerPpk`. */
-export async function sessionAs (dir: string, addr: Multiaddr, peerPpk: Uint8Array): Promise<SessionAs> {
+/** Dials `addr` and runs §8 as I, as the identity stored in `dir`, with its stored record of that peer. */
+export async function sessionAs (dir: string, addr: Multiaddr, peer: Pick<ContactRecord, 'ppk' | 'sharedSecret'>): Promise<SessionAs> {
   const identity = await loadIdentity(new FileStorage(dir))
   if (identity == null) throw new Error(`no identity in ${dir}`)
-  const node: Libp2p = await createPeerNode({ privateKey: identity.privateKey })
+  const node: Libp2p = await createPeerNode({})
   try {
     const connection = await node.dial(addr, { signal: AbortSignal.timeout(15_000) })
     const opts = { runOnLimitedConnection: true, signal: AbortSignal.timeout(15_000) }
     await runSessionInitiator(sessionChannel(await connection.newStream(SESSION_PROTOCOL, opts)), {
-      ppk: identity.ppk, peerPPK: peerPpk, multiaddrs: [], atMs: Date.now(), signal: opts.signal
+      ppk: identity.ppk,
+      peerPPK: fromHex(peer.ppk),
+      multiaddrs: [],
+      atMs: Date.now(),
+      hintKey: fromHex(peer.sharedSecret.current),
+      signal: opts.signal
     })
     return {
       identity,

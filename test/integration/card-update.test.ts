@@ -1,42 +1,26 @@
 // Card updates (docs/protocol.md §19) between real daemons over a real relay: a profile change
 // reaches a connected contact and is shown; an offline contact gets only the newest at its next
-// session; a bad signature and a replayed seq are refused (sent from the contact's own identity on a
+// session; a bad signature and a replayed seq are refused (sent with the contact's own keys on a
 // real session, test/helpers/session-as.ts) and leave the card unchanged.
 import { expect } from 'chai'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { ownCardUpdate } from '../../peer/core/card-update.js'
 import { buildVCard, parseVCard } from '../../protocols/contact/index.js'
-import { fromHex, signCardUpdate } from '../../protocols/crypto/index.js'
-import { FakeClock } from '../helpers/fake-clock.js'
-import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
+import { signCardUpdate } from '../../protocols/crypto/index.js'
+import { isState, waitForEvent, withPairedDaemons, type DaemonPeer } from '../helpers/daemons.js'
 import { sessionAs } from '../helpers/session-as.js'
 
 const isUpdated = (e: DaemonEvent): boolean => e.event === 'contact-updated'
 
 describe('card updates (§19) between two daemons', function () {
   this.timeout(120_000)
-  let relay: Relay
   let relayAddr: string
   let alice: DaemonPeer
   let bob: DaemonPeer
-  const cleanups: Array<() => Promise<void>> = []
-
-  before(async () => {
-    relay = await startRelay()
-    relayAddr = relay.multiaddrs[0].toString()
-  })
-  after(async () => { await relay.stop() })
-  beforeEach(async () => {
-    const clock = new FakeClock(Date.now())
-    alice = await daemonPeer('Alice', clock)
-    cleanups.push(alice.cleanup)
-    bob = await daemonPeer('Bob', clock)
-    cleanups.push(bob.cleanup)
-    await pair(alice, bob, relayAddr)
-  })
-  afterEach(async () => { while (cleanups.length > 0) await cleanups.pop()!().catch(() => {}) })
+  const paired = withPairedDaemons()
+  const cleanups = paired.cleanups
+  beforeEach(() => { ({ relayAddr, alice, bob } = paired) })
 
   it('a profile change reaches the connected contact: new name, email and photo stored and reported; the sender marks it sent', async () => {
     await alice.start({ relays: [relayAddr] })
@@ -88,7 +72,7 @@ describe('card updates (§19) between two daemons', function () {
     await waitForEvent(alice.log, e => e.event === 'listening' && e.addrs.length > 0, 30_000)
     const aliceAddr = alice.daemon!.addrs.find(a => !a.toString().includes('/webrtc'))!
     const from = alice.log.length
-    const asBob = await sessionAs(bob.dir, aliceAddr, fromHex((await bob.contact()).ppk))
+    const asBob = await sessionAs(bob.dir, aliceAddr, await bob.contact())
     cleanups.push(async () => { await asBob.stop() })
     await waitForEvent(alice.log, e => e.event === 'session' && e.id === bob.node.peerId.toString(), 20_000, from)
     const before = await alice.contact()

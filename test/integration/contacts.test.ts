@@ -8,6 +8,7 @@ import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import { createPeerNode, FileStorage } from '../../peer/index.js'
 import { loadIdentity } from '../../peer/core/identity.js'
+import { presenceDay, presenceKey, relayPeerIdOf } from '../../peer/core/presence.js'
 import { CHAT_PROTOCOL } from '../../protocols/chat/index.js'
 import { SESSION_PROTOCOL } from '../../protocols/session/index.js'
 import { FakeClock } from '../helpers/fake-clock.js'
@@ -54,6 +55,8 @@ describe('blocking a contact (§19) between two daemons', function () {
     const from = bob.log.length
     expect((await alice.node.setContactBlocked(bobId, true))?.blocked).to.equal(true)
     expect(alice.daemon!.isOnline(bobId)).to.equal(false)
+    // Said to every subscriber of Alice's daemon (the CLI's --json, the web client's views).
+    expect(alice.log.filter(e => e.event === 'contact-blocked')).to.deep.equal([{ event: 'contact-blocked', id: bobId, name: 'Bob' }])
     // Alice hung up: Bob sees her go offline.
     await waitForEvent(bob.log, isState('offline'), 20_000, from)
     // Bob writes while blocked: it waits in his outbox (he has no session with Alice).
@@ -61,9 +64,11 @@ describe('blocking a contact (§19) between two daemons', function () {
     const aliceAddr = alice.daemon!.addrs.find(a => !a.toString().includes('/webrtc'))!
     await bob.stopDaemon()
 
-    // Bob's own identity opens the streams himself: each is reset at once, before any frame.
+    // Bob's presence identity of the day (§21.1), the peer id Alice knows him by from his addresses,
+    // opens the streams himself: each is reset at once, before any frame.
     const identity = await loadIdentity(new FileStorage(bob.dir))
-    const asBob: Libp2p = await createPeerNode({ privateKey: identity!.privateKey })
+    const presence = presenceKey(identity!, relayPeerIdOf(relay.multiaddrs[0])!, presenceDay(clock.now()))
+    const asBob: Libp2p = await createPeerNode({ privateKey: presence })
     try {
       for (const protocol of [SESSION_PROTOCOL, CHAT_PROTOCOL]) {
         const stream = await asBob.dialProtocol(aliceAddr, protocol, { signal: AbortSignal.timeout(15_000), runOnLimitedConnection: true })
@@ -77,6 +82,7 @@ describe('blocking a contact (§19) between two daemons', function () {
 
     // Unblocked: the next session delivers Bob's outbox, and Alice stores it.
     expect((await alice.node.setContactBlocked(bobId, false))?.blocked).to.equal(undefined)
+    expect(alice.log.filter(e => e.event === 'contact-unblocked')).to.deep.equal([{ event: 'contact-unblocked', id: bobId, name: 'Bob' }])
     await bob.start({ relays: [relayAddr] })
     await waitForEvent(alice.log, isMessage('written while blocked'), 40_000)
     expect((await alice.daemon!.chat.conversation(bobId)).map(m => m.content)).to.deep.equal(['written while blocked'])

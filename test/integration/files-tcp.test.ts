@@ -1,7 +1,7 @@
 // The direct TCP link between contacts (docs/protocol.md §17.6) between two real daemons over
 // loopback: a file goes over TCP when both listen; with the announced ports closed it goes over
-// WebRTC; a TCP link cut mid-pull leaves the pull to go on over WebRTC; a stranger reaching the TCP
-// listener is closed before any gini protocol is served.
+// WebRTC; a TCP link cut mid-pull leaves the pull to go on over WebRTC; the listener (the presence
+// node's) admits a contact by its §8 session, not its peer id, and closes a stranger by the deadline.
 import { expect } from 'chai'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
@@ -11,11 +11,14 @@ import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import type { LinkKind } from '../../peer/core/dial-peer.js'
 import { isDirectTcpAddr } from '../../peer/core/peer-node.js'
 import { FILES_CHUNK_BYTES, FILES_PROTOCOL } from '../../protocols/files/index.js'
-import { SESSION_PROTOCOL } from '../../protocols/session/index.js'
+import { SESSION_PROTOCOL, runSessionInitiator, sessionChannel } from '../../protocols/session/index.js'
+import { generateX25519 } from '../../protocols/crypto/index.js'
+import { TCP_ADMIT_TIMEOUT_MS } from '../../peer/core/daemon/tcp-links.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { GatedStorage } from '../helpers/gated-storage.js'
 import { announcingTcpPort, closedLoopbackPort } from '../helpers/direct-tcp.js'
 import { clientNode, Cleanup } from '../helpers/relay-clients.js'
+import { sessionAs } from '../helpers/session-as.js'
 import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
 
 const isFile = (state: string, direction = 'in') => (e: DaemonEvent): boolean => e.event === 'file' && e.state === state && e.direction === direction
@@ -171,20 +174,45 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     expect(await sha256Of(done.path)).to.equal(sha256)
   })
 
-  it('a stranger (not a contact) connects to the TCP listener → closed after Noise; no gini protocol is served; no session', async () => {
-    const [alice] = await pairedOnline()
+  it('the TCP listener is the presence node\'s: a contact from an identity Alice never saw is admitted by its §8 session (the hint); a stranger\'s streams are reset and its connection closed by the admission deadline; the contact\'s stays', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
     const cleanup = new Cleanup()
     cleanups.push(async () => { await cleanup.run() })
-    const stranger = await clientNode(cleanup)
     const target = alice.daemon!.tcpAddrs.find(a => a.toString().startsWith('/ip4/127.0.0.1/'))
     expect(target, 'Alice listens on loopback').to.not.equal(undefined)
-    for (const protocol of [FILES_PROTOCOL, SESSION_PROTOCOL]) {
-      const got = await stranger.dialProtocol(target!, protocol, { signal: AbortSignal.timeout(10_000) }).then(() => 'a stream', (e: Error) => e.name)
-      expect(got, `${protocol} over the stranger's TCP connection`).to.not.equal('a stream')
+    // §17.6 item 2, §21.2: the address names the day's presence id, never the long-term one.
+    expect(target!.toString()).to.match(new RegExp(`/p2p/${alice.daemon!.presenceId.toString()}$`))
+    expect(target!.toString()).to.not.include(alice.daemon!.peerId.toString())
+
+    // Bob's keys on a fresh libp2p identity (a presence id Alice has not learned): §8 with the hint binds it.
+    const aliceAtBob = await bob.contact()
+    const asBob = await sessionAs(bob.dir, target!, aliceAtBob)
+    cleanup.add(async () => { await asBob.stop() })
+    await waitForEvent(alice.log, e => e.event === 'session' && e.id === bobId && e.link === 'tcp' && e.via === 'inbound', 15_000)
+
+    const stranger = await clientNode(cleanup)
+    const connection = await stranger.dial(target!, { signal: AbortSignal.timeout(10_000) })
+    expect(connection.remotePeer.equals(alice.daemon!.presenceId), 'Noise under the presence key').to.equal(true)
+    // A hello under keys Alice does not know: no contact's hint, no known address → reset, nothing stored.
+    const stranger8 = await runSessionInitiator(sessionChannel(await connection.newStream(SESSION_PROTOCOL, { signal: AbortSignal.timeout(10_000) })), {
+      ppk: generateX25519(),
+      peerPPK: generateX25519().publicKey,
+      multiaddrs: [],
+      atMs: Date.now(),
+      hintKey: randomBytes(64),
+      signal: AbortSignal.timeout(15_000)
+    }).then(() => 'a session', (e: Error) => e.name)
+    expect(stranger8, 'the stranger\'s §8').to.not.equal('a session')
+    // A files stream without a session is reset (§21.3), unless the connection is gone already.
+    const files = await connection.newStream(FILES_PROTOCOL, { signal: AbortSignal.timeout(10_000) }).catch((e: Error) => e)
+    if (!(files instanceof Error)) {
+      await until(() => files.status !== 'open', 'the stranger\'s files stream is reset', TCP_ADMIT_TIMEOUT_MS + 10_000)
     }
-    await until(() => stranger.getConnections(alice.daemon!.peerId).length === 0, 'the stranger holds no connection to Alice', 10_000)
+    // §17.6 item 4: no contact's session on it by the deadline → Alice closes it.
+    await until(() => connection.status !== 'open', 'Alice closed the stranger\'s TCP connection', TCP_ADMIT_TIMEOUT_MS + 10_000)
+    // The contact's TCP connection opened before the stranger's, so its deadline passed too: it stays.
+    expect(asBob.connection.status, 'the contact\'s TCP connection').to.equal('open')
     expect(alice.log.some(e => e.event === 'session' && e.id === stranger.peerId.toString())).to.equal(false)
-    expect(alice.daemon!.isOnline(stranger.peerId.toString())).to.equal(false)
     expect(await alice.daemon!.files!.list()).to.deep.equal([])
   })
 })

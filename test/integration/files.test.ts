@@ -1,6 +1,6 @@
 // /gini/files/1 between two real daemons over loopback (docs/protocol.md §17): a 5 MiB file arrives
 // whole with the offer's SHA-256; a transfer cut by the sender's daemon stopping resumes after both
-// restart and still matches; a file over the receiver's limit is refused with the limit named; a
+// restart and still matches; a read error at the sender costs one retry; a file over the receiver's limit is refused with the limit named; a
 // stranger's stream is reset.
 import { expect } from 'chai'
 import { createHash, randomBytes } from 'node:crypto'
@@ -99,6 +99,21 @@ describe('files between two daemons (/gini/files/1)', function () {
     const resumed = await waitForEvent(bob.log, e => e.event === 'file' && e.state === 'progress', 60_000) as any
     expect(resumed.received).to.be.greaterThan(0)
     const done = await waitForEvent(bob.log, isFile('done'), 60_000) as any
+    expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(sha256)
+  })
+
+  it('the sender\'s read fails once mid-way → that stream is reset, the receiver pulls again on the same link from its last checkpoint; the SHA-256 matches', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path, sha256 } = await fileOf(alice, 'flaky-disk.bin', 12 * 1024 * 1024)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    gate!.failOnceAt = 20
+    const from = bob.log.length
+    await bob.daemon!.files!.accept(sent.id)
+    const done = await waitForEvent(bob.log, isFile('done'), 60_000) as any
+    expect(gate!.failOnceAt, 'the fault was hit').to.equal(undefined)
+    const received = bob.log.slice(from).filter(e => e.event === 'file' && e.state === 'progress').map(e => (e as any).received as number)
+    expect(received.some(r => r > 0), 'a checkpoint before the fault').to.equal(true)
     expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(sha256)
   })
 

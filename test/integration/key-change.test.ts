@@ -3,53 +3,34 @@
 // change is kept pending and the old key stays in use; accepting switches keys and drops the
 // verification, rejecting leaves everything as it was.
 import { expect } from 'chai'
-import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
 import type { PairingEvent } from '../../peer/core/pairing/events.js'
 import type { ContactRecord } from '../../peer/core/storage.js'
-import { FakeClock } from '../helpers/fake-clock.js'
-import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
+import { isState, pair, waitForEvent, withPairedDaemons, type DaemonPeer } from '../helpers/daemons.js'
 import { sameIdNewPpk } from '../helpers/identities.js'
 
 type KeyChangeEvent = Extract<PairingEvent, { event: 'key-change' }>
 
 describe('key changes (§18.1): a re-pairing with a new permanent key', function () {
   this.timeout(120_000)
-  let relay: Relay
   let relayAddr: string
-  let clock: FakeClock
   let alice: DaemonPeer
   let bob: DaemonPeer
   let bob2: DaemonPeer
   let bobId: string
   let verifiedBefore: ContactRecord
-  const cleanups: Array<() => Promise<void>> = []
+  const paired = withPairedDaemons()
 
-  before(async () => {
-    relay = await startRelay()
-    relayAddr = relay.multiaddrs[0].toString()
-  })
-  after(async () => { await relay.stop() })
   beforeEach(async () => {
-    clock = new FakeClock(Date.now())
-    alice = await peer('Alice')
-    bob = await peer('Bob')
-    await pair(alice, bob, relayAddr)
+    ({ relayAddr, alice, bob } = paired)
     bobId = bob.node.peerId.toString()
     const [c] = await alice.node.contacts()
     verifiedBefore = await alice.node.markVerified(bobId, alice.node.safetyNumber(c))
     // Bob's peer id (his own libp2p key) with a new PPK, and a new name on the card.
-    bob2 = await peer('Bob', await sameIdNewPpk(bob.dir))
+    bob2 = await paired.peer('Bob', await sameIdNewPpk(bob.dir))
     await bob2.node.setProfile({ name: 'Bob (new phone)' })
     expect(bob2.node.peerId.equals(bob.node.peerId)).to.equal(true)
   })
-  afterEach(async () => { while (cleanups.length > 0) await cleanups.pop()!().catch(() => {}) })
-
-  async function peer (name: string, identity?: Parameters<typeof daemonPeer>[3]): Promise<DaemonPeer> {
-    const p = await daemonPeer(name, clock, undefined, identity)
-    cleanups.push(p.cleanup)
-    return p
-  }
 
   /** Alice invites, Bob's new device accepts; resolves with the key-change event Alice's pairing reported. */
   async function rePair (): Promise<KeyChangeEvent> {

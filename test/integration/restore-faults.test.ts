@@ -106,8 +106,9 @@ describe('restore faults', function () {
       const addr = to.daemon!.addrs.find(a => !a.toString().includes('/webrtc'))
       if (addr == null) throw new Error('no circuit address')
       const stream = await node.dialProtocol(addr, SESSION_PROTOCOL, { runOnLimitedConnection: true, signal })
+      // The listener does not know this dialer's peer id: the hello's hint names the contact (docs/protocol.md §21.3).
       await runSessionInitiator(frameChannel(stream, SessionMessage, SESSION_FRAME_MAX_BYTES), {
-        ppk: identity.ppk, peerPPK: fromHex(record.ppk), multiaddrs: [], atMs: clock.now(), signal
+        ppk: identity.ppk, peerPPK: fromHex(record.ppk), multiaddrs: [], atMs: clock.now(), hintKey: fromHex(record.sharedSecret.current), signal
       })
       await whileOpen()
     } finally {
@@ -299,6 +300,9 @@ describe('restore faults', function () {
 
     // An expired contact gets no session: Bob (whose record of Alice is not expired) runs §5 as I
     // on Alice's daemon and is refused...
+    // The jumps crossed UTC midnights: let the day's presence node take over first (docs/protocol.md §21.4).
+    const today = Math.floor(clock.now() / 86_400_000)
+    await waitForEvent(alice.log, e => e.event === 'presence-rotated' && e.day === today)
     const refused = await sessionFrom(bob, alice).then(() => undefined, (err: unknown) => err)
     expect(refused, 'Bob\'s session on an expired contact: the stream is reset').to.be.instanceOf(PeerLeftError)
     expect(alice.log.filter(e => e.event === 'session')).to.deep.equal([])

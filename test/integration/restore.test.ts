@@ -82,8 +82,8 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     expect(b.sharedSecret.previous).to.equal(paired)
     expect([a.state, b.state]).to.deep.equal(['online', 'online'])
     expect(a.crp, 'CRP bookkeeping cleared on success').to.equal(undefined)
-    // The restored session carried the long-term addresses (through the new relay).
-    expect(a.addresses.some(x => x.multiaddr.startsWith(relayAddr) && x.multiaddr.endsWith(bob.node.peerId.toString()))).to.equal(true)
+    // The restored session carried the presence addresses (through the new relay, docs/protocol.md §21.2).
+    expect(a.addresses.some(x => x.multiaddr.startsWith(relayAddr) && x.multiaddr.endsWith(bob.daemon!.presenceId.toString()))).to.equal(true)
     for (const p of [alice, bob]) {
       await waitForEvent(p.log, e => e.event === 'crp' && e.step === 'restored')
       const steps = p.log.filter(e => e.event === 'crp').map(e => (e as any).step)
@@ -153,6 +153,8 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     await alice.start({ relays: [r2, r3], ...daemonOpts })
     await bob.start({ relays: [relayAddr], ...daemonOpts })
     // Only Bob can be reached at a saved address; if he is the side that dials second, let him dial.
+    // He does not know her presence id at r2 (her card names the one at the pairing relay): the
+    // hello's hint tells him who dials (docs/protocol.md §21.3).
     clock.advance(2_200)
     await waitForEvent(bob.log, isState('online'))
     await waitForEvent(alice.log, isState('online'))

@@ -120,7 +120,7 @@ export function backupPart (app: App): HTMLElement {
         replaceChildren(importNote, h('p', { class: 'hint ok', testid: 'backup-imported', 'data-peer-id': result.peerId, 'data-contacts': result.contacts },
           `Restored identity ${result.peerId} and ${result.contacts} contact${result.contacts === 1 ? '' : 's'}. Reopening…`))
         // The node in memory holds the replaced identity: reopen the page (and the profile's other tabs) with the restored one.
-        restoredChannel(app.config.dbName)?.postMessage('restored')
+        announceRestored(app.config.dbName)
         location.hash = '#/'
         location.reload()
       } catch (err) {
@@ -140,6 +140,11 @@ export function backupPart (app: App): HTMLElement {
 
 function restoredChannel (dbName: string): BroadcastChannel | undefined {
   return typeof BroadcastChannel === 'function' ? new BroadcastChannel(`giniconnect-restored:${dbName}`) : undefined
+}
+
+/** Tells this profile's other tabs that the identity was replaced (they reload). */
+export function announceRestored (dbName: string): void {
+  restoredChannel(dbName)?.postMessage('restored')
 }
 
 /** Other tabs of this profile hold the replaced identity in memory: a restore in one tab reloads them. */

@@ -7,6 +7,8 @@ import { h, replaceChildren } from '../dom.js'
 import { topBar, statusDot, STATE_LABELS, initials } from './parts.js'
 import { unreadCount } from '../unread.js'
 import { displayName } from '../../../peer/core/contact-names.js'
+import type { ManualContactRecord } from '../../../peer/core/manual-contacts.js'
+import { listManualContacts, manualContactRow } from './manual-contact.js'
 
 const REFRESH_MS = 3_000
 
@@ -14,13 +16,14 @@ export function homeView (app: App): View {
   const list = h('ul', { class: 'contacts', testid: 'contact-list', 'aria-label': 'Contacts' })
   let shown = ''
 
-  const render = (contacts: ContactRecord[], unread: Map<string, number>): void => {
+  const render = (contacts: ContactRecord[], unread: Map<string, number>, manual: ManualContactRecord[]): void => {
     // Only touch the DOM when something changed (keeps focus and scroll position).
-    const key = JSON.stringify(contacts.map(c => [c.id, c.name, c.nickname, c.blocked, c.state, app.presence.restoreOf(c.id), unread.get(c.id)]))
+    const key = JSON.stringify([contacts.map(c => [c.id, c.name, c.nickname, c.blocked, c.state, app.presence.restoreOf(c.id), unread.get(c.id)]), manual.map(m => [m.id, m.vcard.length])])
     if (key === shown) return
     shown = key
     list.dataset.count = String(contacts.length)
-    if (contacts.length === 0) {
+    list.dataset.manualCount = String(manual.length)
+    if (contacts.length === 0 && manual.length === 0) {
       replaceChildren(list, h('li', { class: 'empty' }, 'No contacts yet. Tap ', h('b', {}, 'New Secure Contact'), ' and pair with someone next to you or on the phone.'))
       return
     }
@@ -42,14 +45,14 @@ export function homeView (app: App): View {
         ),
         h('a', { class: 'chat-open', href: `#/chat/${encodeURIComponent(c.id)}`, testid: 'open-chat', 'data-id': c.id, 'aria-label': `Chat with ${shownName}` }, 'Chat')
       )
-    }))
+    }), ...manual.map(manualContactRow))
   }
   const refresh = async (): Promise<void> => {
     const contacts = await app.node.contacts()
     const store = await app.node.messages()
     const unread = new Map<string, number>()
     for (const c of contacts) unread.set(c.id, unreadCount(app.config.profile, c.id, await store.list(c.id)))
-    render(contacts, unread)
+    render(contacts, unread, await listManualContacts(app))
   }
   void refresh()
   const timer = setInterval(() => { void refresh() }, REFRESH_MS)
@@ -79,6 +82,7 @@ export function homeView (app: App): View {
       h('span', { class: 'who' }, h('span', { class: 'name' }, app.me?.fn ?? ''), h('span', { class: 'sub' }, 'My card'))
     ),
     h('button', { type: 'button', class: 'primary big', testid: 'new-secure-contact', onclick: () => { app.go({ name: 'new-contact' }) } }, '+ New Secure Contact'),
+    h('button', { type: 'button', class: 'link add-manual', testid: 'add-manual-contact', onclick: () => { app.go({ name: 'new-manual' }) } }, 'Add a contact by hand (not secure)'),
     h('h2', {}, 'Contacts'),
     list,
     h('p', { class: 'legend' },

@@ -5,19 +5,16 @@ import { h, replaceChildren } from '../dom.js'
 import { topBar, errorBox } from './parts.js'
 import { describeError } from '../words.js'
 import { askPersistentStorage } from './backup.js'
-import { PROFILE_PHOTO_MAX_BYTES, photoDataUri, type ProfilePhoto, type PhotoMediaType } from '../../../protocols/contact/index.js'
-
-const PHOTO_TYPES: readonly PhotoMediaType[] = ['image/jpeg', 'image/png', 'image/webp']
+import { PROFILE_PHOTO_MAX_BYTES } from '../../../protocols/contact/index.js'
+import { photoField } from './photo-field.js'
 
 export function profileView (app: App): View {
   const firstRun = app.me == null
   const name = h('input', { id: 'profile-name', testid: 'profile-name', name: 'name', autocomplete: 'name', required: true, maxlength: 200, value: app.me?.fn ?? '' })
   const email = h('input', { id: 'profile-email', testid: 'profile-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: 200, value: app.me?.email ?? '' })
   const phone = h('input', { id: 'profile-phone', testid: 'profile-phone', name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 50, value: app.me?.phone ?? '' })
-  const photoInput = h('input', { id: 'profile-photo', testid: 'profile-photo', name: 'photo', type: 'file', accept: PHOTO_TYPES.join(',') })
-  const photoPreview = h('div', { class: 'photo-preview' })
-  let photo: ProfilePhoto | undefined = app.me?.photo
   const problem = h('div', { class: 'slot' })
+  const photo = photoField('profile-photo', 'Your photo', problem, app.me?.photo)
   const save = h('button', { type: 'submit', class: 'primary', testid: 'profile-save' }, firstRun ? 'Save and continue' : 'Save')
 
   const form = h('form', { class: 'card form', novalidate: true },
@@ -28,51 +25,11 @@ export function profileView (app: App): View {
     h('label', { for: 'profile-phone' }, 'Phone ', h('span', { class: 'optional' }, '(optional)')),
     phone,
     h('label', { for: 'profile-photo' }, 'Photo ', h('span', { class: 'optional' }, `(optional, JPEG, PNG or WebP, at most ${PROFILE_PHOTO_MAX_BYTES / 1024} KiB)`)),
-    photoInput,
-    photoPreview,
+    photo.input,
+    photo.preview,
     problem,
     save
   )
-  const showPhoto = (): void => {
-    if (photo == null) {
-      replaceChildren(photoPreview)
-      return
-    }
-    const remove = h('button', { type: 'button', testid: 'profile-photo-remove' }, 'Remove photo')
-    remove.addEventListener('click', () => {
-      photo = undefined
-      photoInput.value = ''
-      showPhoto()
-    })
-    replaceChildren(photoPreview, h('img', { class: 'avatar large photo', src: photoDataUri(photo), alt: 'Your photo' }), remove)
-  }
-  showPhoto()
-  photoInput.addEventListener('change', () => {
-    void (async () => {
-      replaceChildren(problem)
-      const file = photoInput.files?.[0]
-      if (file == null) return
-      const mediaType = PHOTO_TYPES.find((t) => t === file.type)
-      if (mediaType == null) {
-        photoInput.value = ''
-        replaceChildren(problem, errorBox({ code: 'BAD_PHOTO', title: 'That photo cannot be used', detail: 'Choose a JPEG, PNG or WebP image.', retryable: false }))
-        return
-      }
-      if (file.size > PROFILE_PHOTO_MAX_BYTES) {
-        photoInput.value = ''
-        replaceChildren(problem, errorBox({ code: 'PHOTO_TOO_LARGE', title: 'That photo is too large', detail: `Photo too large: at most ${PROFILE_PHOTO_MAX_BYTES / 1024} KiB. Choose a smaller image.`, retryable: false }))
-        return
-      }
-      try {
-        photo = { mediaType, data: new Uint8Array(await file.arrayBuffer()) }
-      } catch (err) {
-        photoInput.value = ''
-        replaceChildren(problem, errorBox(describeError(err)))
-        return
-      }
-      showPhoto()
-    })()
-  })
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     void (async () => {
@@ -89,7 +46,7 @@ export function profileView (app: App): View {
       }
       save.disabled = true
       try {
-        app.me = await app.node.setProfile({ name: name.value, email: email.value, phone: phone.value, photo })
+        app.me = await app.node.setProfile({ name: name.value, email: email.value, phone: phone.value, photo: photo.value() })
         if (firstRun) {
           app.goOnline()
           // Ask now that there is something to keep; Settings shows the answer (views/backup.ts).
@@ -110,7 +67,8 @@ export function profileView (app: App): View {
       ? h('p', { class: 'intro' }, 'GiniConnect pairs you with people you trust using a short code you read to each other. First, your card: this is what your contacts receive.')
       : h('p', { class: 'intro' }, 'Contacts you pair with from now on receive this card.'),
     form,
-    firstRun ? h('p', { class: 'hint' }, 'Have a backup file? ', h('a', { href: '#/settings', testid: 'restore-backup-link' }, 'Restore it in Settings'), ' instead.') : null
+    firstRun ? h('p', { class: 'hint' }, 'Have a backup file? ', h('a', { href: '#/settings', testid: 'restore-backup-link' }, 'Restore it in Settings'), ' instead.') : null,
+    firstRun ? h('p', { class: 'hint' }, 'Have your 24 recovery words? ', h('a', { href: '#/recover', testid: 'restore-words-link' }, 'Restore from recovery words'), ' to get your identity back.') : null
   )
   queueMicrotask(() => { name.focus() })
   return { el }

@@ -5,6 +5,7 @@ import type { App, View } from '../app.js'
 import { h, replaceChildren } from '../dom.js'
 import { topBar, errorBox } from './parts.js'
 import { backupPart, storagePart } from './backup.js'
+import { recoveryWordsPart } from './recovery.js'
 
 export function settingsView (app: App): View {
   const current = app.relay()
@@ -55,7 +56,9 @@ export function settingsView (app: App): View {
       h('code', {}, '?profile=<name>'), ' for a second person on the same computer.'),
     h('p', { class: 'hint' }, 'Your peer id: ', h('code', { class: 'peer-id', testid: 'my-peer-id' }, app.node.peerId.toString())),
     storagePart(),
-    backupPart(app)
+    recoveryWordsPart(app),
+    backupPart(app),
+    h('p', { class: 'hint' }, 'Setting up this browser as an identity you already have? ', h('a', { href: '#/recover', testid: 'restore-words-link' }, 'Restore from recovery words'), ' (only into a profile without contacts).')
   )
   return { el }
 }

@@ -1,11 +1,12 @@
-// The long-running peer (`gini daemon`, `startDaemon()`): the long-term identity online at its relay(s),
-// every contact dialed at its saved addresses on start and on network change (with back-off), their
-// dials accepted, §8 on every session, AddressUpdate when our addresses change, and the CRP for
-// contacts not seen for `unreachableAfterMs`. Time comes from the injected clock (tests advance it);
-// network steps have their own bounded deadlines.
+// The long-running peer (`gini daemon`, `startDaemon()`): online at its relay(s) under the presence
+// identity of the day (docs/protocol.md §21), never the long-term one; every contact dialed at its
+// saved addresses on start and on network change (with back-off), their dials accepted, §8 on every
+// session, AddressUpdate when our addresses change or the day's identity rotates, and the CRP for
+// contacts not seen for `unreachableAfterMs` or that rotated while apart (§21.5). Time comes from the
+// injected clock (tests advance it); network steps have their own bounded deadlines.
 import type { Libp2p } from 'libp2p'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { systemClock, type Clock } from '../../../protocols/common/index.js'
 import { crpRole, fromHex } from '../../../protocols/crypto/index.js'
 import { SESSION_PROTOCOL } from '../../../protocols/session/index.js'
@@ -24,6 +25,9 @@ import {
 } from './reachability.js'
 import { RelayLinks } from './relay-links.js'
 import { TcpLinks } from './tcp-links.js'
+import { dayStartMs, nextDayStartMs, presenceDay, presenceKey, relayPeerIdOf, PRESENCE_GRACE_MS } from '../presence.js'
+import { addressesNewestFirst } from '../contact-book.js'
+import { dialRelay } from '../relay-slot.js'
 import type { Identity } from '../identity.js'
 import { directTcpAddrsOf, type CreatePeerNode, type PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
@@ -91,10 +95,25 @@ export interface DaemonContext {
   onStop?: () => void
 }
 
+/** One presence identity's node (§21.4): today's, or a previous day's kept while a session runs on it. */
+interface PresenceNode {
+  day: number
+  node: Libp2p
+  relayLinks: RelayLinks
+  /** When it stopped being today's (wall-clock ms). */
+  retiredAtMs?: number
+}
+
 export class Daemon {
   readonly policy: ReachabilityPolicy
   private readonly ctx: DaemonContext
-  private readonly node: Libp2p
+  private readonly opts: DaemonOptions
+  /** The relay the presence identities are derived for (§21.1): the first one. */
+  private readonly relayPeer: PeerId
+  private current: PresenceNode
+  private readonly retired: PresenceNode[] = []
+  private rotationHandle: unknown
+  private rotating?: Promise<void>
   private readonly book: ContactBook
   private readonly sessions: Sessions
   private readonly restorer: Restorer
@@ -103,7 +122,7 @@ export class Daemon {
   /** File transfer with contacts (docs/protocol.md §17), where the storage supports it. */
   readonly files?: FileTransfers
   private readonly listeners = new Set<DaemonEventListener>()
-  private readonly relayLinks: RelayLinks
+  private readonly primaryRelay: Multiaddr
   private readonly tcpLinks: TcpLinks
   private readonly redials = new Map<string, ScheduledRunner>()
   private readonly dialing = new Set<string>()
@@ -118,9 +137,10 @@ export class Daemon {
   private mailboxHandle: unknown
   private mailboxRun?: Promise<void>
 
-  private constructor (ctx: DaemonContext, node: Libp2p, opts: DaemonOptions) {
+  private constructor (ctx: DaemonContext, relayPeer: PeerId, day: number, node: Libp2p, opts: DaemonOptions) {
     this.ctx = ctx
-    this.node = node
+    this.opts = opts
+    this.relayPeer = relayPeer
     this.random = opts.random
     const schedule = typeof opts.crpSchedule === 'string' || opts.crpSchedule == null
       ? crpScheduleByName(opts.crpSchedule ?? 'seed')
@@ -132,14 +152,8 @@ export class Daemon {
       // A direct link that comes after the first (relayed) one: downloads waiting for it go now (§17.1).
       if (e.event === 'session' && e.direct) this.files?.linkUp(e.id)
     }
-    this.relayLinks = new RelayLinks({
-      node,
-      relays: opts.relays,
-      clock: ctx.clock,
-      emit,
-      random: opts.random,
-      onAddrsChanged: () => { this.addrsChanged() }
-    })
+    this.primaryRelay = typeof opts.relays[0] === 'string' ? multiaddr(opts.relays[0]) : opts.relays[0]
+    this.current = { day, node, relayLinks: this.newRelayLinks(node) }
     this.book = new ContactBook(ctx.storage)
     const attemptTimeoutsMs = ctx.webrtcAttemptTimeoutsMs ?? DAEMON_WEBRTC_ATTEMPT_TIMEOUTS_MS
     this.sessions = new Sessions({
@@ -147,12 +161,13 @@ export class Daemon {
       storage: ctx.storage,
       ppk: ctx.identity.ppk,
       clock: ctx.clock,
-      // §17.6: our TCP addresses go to contacts inside §8 only (hello, reply, AddressUpdate).
-      ownAddrs: () => [...this.relayLinks.addrs, ...directTcpAddrsOf(node)],
+      // §17.6: today's presence node's TCP addresses go to contacts inside §8 only (hello, reply, AddressUpdate).
+      ownAddrs: () => [...this.current.relayLinks.addrs, ...directTcpAddrsOf(this.current.node)],
+      ownIds: () => new Set([ctx.identity.peerId.toString(), ...this.presenceNodes().map(p => p.node.peerId.toString())]),
       emit,
       attemptTimeoutsMs,
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
-      onOffline: () => { void this.reconcile() },
+      onOffline: () => { void this.reapRetired(); void this.reconcile() },
       onLink: (id, link) => { this.tcpLinks.linkCame(id, link.connection) },
       onTcpAddrs: (id, addrs) => { this.tcpLinks.learn(id, addrs) },
       ownCard: async () => {
@@ -161,7 +176,12 @@ export class Daemon {
         return seq < 1 || vcard == null ? undefined : { seq, update: ownCardUpdate(vcard, seq, ctx.identity.privateKey.raw) }
       }
     })
-    this.tcpLinks = new TcpLinks({ node, sessions: this.sessions, onFailed: (id) => { this.emit({ event: 'tcp-failed', id }) } })
+    this.tcpLinks = new TcpLinks({
+      node: () => this.current.node,
+      ownId: ctx.identity.peerId.toString(),
+      sessions: this.sessions,
+      onFailed: (id) => { this.emit({ event: 'tcp-failed', id }) }
+    })
     // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
     const contactLinks = {
       linkOf: (id: string) => this.sessions.linkOf(id),
@@ -171,7 +191,7 @@ export class Daemon {
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
       this.mailbox = {
-        client: new MailboxClient({ relay: this.relayLinks.primary, createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
+        client: new MailboxClient({ relay: this.primaryRelay, createPeerNode: ctx.createPeerNode, book: this.book, clock: ctx.clock, signal: this.stopping.signal }),
         fetchIntervalMs: opts.mailbox.fetchIntervalMs ?? MAILBOX_FETCH_INTERVAL_MS,
         depositAfterMs: opts.mailbox.depositAfterMs ?? MAILBOX_DEPOSIT_AFTER_MS
       }
@@ -186,7 +206,7 @@ export class Daemon {
       })
     }
     this.restorer = new Restorer({
-      relay: this.relayLinks.primary,
+      relay: this.primaryRelay,
       createPeerNode: ctx.createPeerNode,
       webrtc: ctx.webrtc,
       book: this.book,
@@ -204,14 +224,14 @@ export class Daemon {
     })
   }
 
-  /** Starts the long-term node, reaches the relay(s), and begins keeping every contact connected. */
+  /** Starts today's presence node, reaches the relay(s), and begins keeping every contact connected. */
   static async start (ctx: DaemonContext, opts: DaemonOptions): Promise<Daemon> {
-    // §17.6 item 4: after Noise, an inbound TCP connection stays only if its peer id is a contact's.
-    let admit = async (_id: string): Promise<boolean> => false
-    const directTcp = opts.directTcp === false ? undefined : { admit: async (id: string) => await admit(id) }
-    const node = await ctx.createPeerNode({ privateKey: ctx.identity.privateKey, ...ctx.webrtc, ...(directTcp != null ? { directTcp } : {}) })
-    const daemon = new Daemon(ctx, node, opts)
-    admit = async (id) => await daemon.isActiveContact(id)
+    if (opts.relays.length === 0) throw new Error('the daemon needs a relay')
+    const first = typeof opts.relays[0] === 'string' ? multiaddr(opts.relays[0]) : opts.relays[0]
+    const relayPeer = relayPeerIdOf(first) ?? await probeRelayPeer(ctx, first)
+    const day = presenceDay(ctx.clock.now())
+    const node = await ctx.createPeerNode(presenceNodeOptions(ctx, opts, relayPeer, day))
+    const daemon = new Daemon(ctx, relayPeer, day, node, opts)
     try {
       await daemon.begin()
     } catch (err) {
@@ -221,23 +241,23 @@ export class Daemon {
     return daemon
   }
 
+  /** The person's long-term peer id (what contacts know us by; never shown to the relay). */
   get peerId (): PeerId {
-    return this.node.peerId
+    return this.ctx.identity.peerId
   }
 
-  /** Our long-term addresses (circuit slots at the relays). */
+  /** Today's presence peer id (§21): what the relay and the contacts' connections see. */
+  get presenceId (): PeerId {
+    return this.current.node.peerId
+  }
+
+  /** Our addresses (circuit slots at the relays, under today's presence id). */
   get addrs (): Multiaddr[] {
-    return this.relayLinks.addrs
+    return this.current.relayLinks.addrs
   }
 
   isOnline (id: string): boolean {
     return this.sessions.isOnline(id)
-  }
-
-  /** A stored contact that is neither expired nor blocked. */
-  async isActiveContact (id: string): Promise<boolean> {
-    const c = await this.book.get(id)
-    return c != null && c.state !== 'expired' && c.blocked !== true
   }
 
   /** The contact's best open connection, if online (for protocols built on top, e.g. chat). */
@@ -250,9 +270,9 @@ export class Daemon {
     return this.sessions.linksOf(id)
   }
 
-  /** Where we listen on TCP for contacts (§17.6), told only inside §8; none with the listener off. */
+  /** Where today's presence node listens on TCP for contacts (§17.6), told only inside §8; none with the listener off. */
   get tcpAddrs (): Multiaddr[] {
-    return directTcpAddrsOf(this.node)
+    return directTcpAddrsOf(this.current.node)
   }
 
   /** Wall-clock ms of the contact's next CRP run, if a CRP runs. */
@@ -280,12 +300,15 @@ export class Daemon {
     if (stored == null) return undefined
     if (blocked) await this.forget(id)
     await this.reconcile()
+    this.emit({ event: blocked ? 'contact-blocked' : 'contact-unblocked', id, name: stored.name })
     return stored
   }
 
   /** §19: a local nickname; nothing goes on the wire. */
   async renameContact (id: string, nickname: string | undefined): Promise<ContactRecord | undefined> {
-    return await this.book.rename(id, nickname)
+    const stored = await this.book.rename(id, nickname)
+    if (stored != null) this.emit({ event: 'contact-renamed', id, name: stored.name, nickname: stored.nickname ?? null })
+    return stored
   }
 
   /** §19: the own card changed (NodeState.cardSeq raised): every connected contact gets it now, the rest on their next session. */
@@ -321,11 +344,19 @@ export class Daemon {
 
   /** §19: hangs up, stops every attempt, then removes the record and its secrets. */
   async deleteContact (id: string): Promise<boolean> {
+    const before = await this.ctx.storage.getContact(id)
     await this.forget(id)
     const deleted = await this.book.delete(id)
     this.emitted.delete(id)
     await this.reconcile()
+    if (deleted) this.emit({ event: 'contact-deleted', id, name: before?.name ?? id })
     return deleted
+  }
+
+  /** A stored contact that is neither expired nor blocked. */
+  private async isActiveContact (id: string): Promise<boolean> {
+    const c = await this.book.get(id)
+    return c != null && c.state !== 'expired' && c.blocked !== true
   }
 
   private async forget (id: string): Promise<void> {
@@ -363,11 +394,13 @@ export class Daemon {
     this.ctx.onStop?.()
     if (this.reconcileHandle != null) this.ctx.clock.clearTimeout(this.reconcileHandle)
     if (this.mailboxHandle != null) this.ctx.clock.clearTimeout(this.mailboxHandle)
+    if (this.rotationHandle != null) this.ctx.clock.clearTimeout(this.rotationHandle)
     this.stopping.abort()
     await this.mailboxRun
+    await this.rotating
     for (const r of this.redials.values()) r.stop()
     this.redials.clear()
-    this.relayLinks.stop()
+    for (const p of this.presenceNodes()) p.relayLinks.stop()
     this.tcpLinks.stop()
     await this.chat.stop()
     await this.files?.stop()
@@ -379,28 +412,120 @@ export class Daemon {
     for (const id of online) {
       await this.book.update(id, (c) => { c.state = 'offline'; c.lastSeenMs = now }).catch(() => {})
     }
-    await Promise.resolve(this.node.stop()).catch(() => {})
+    await Promise.all(this.presenceNodes().map(async p => { await Promise.resolve(p.node.stop()).catch(() => {}) }))
     await this.book.settle()
   }
 
   // ---- start ------------------------------------------------------------------------------------
 
   private async begin (): Promise<void> {
-    await this.node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
+    await this.serve(this.current.node)
+    await this.current.relayLinks.start()
+    this.scheduleRotation()
+    await this.reconcile()
+    if (this.mailbox != null) this.mailboxTick()
+  }
+
+  /** The protocols contacts use, on one presence node. Chat and files belong to the contact §8 proved on the connection (§21.3). */
+  private async serve (node: Libp2p): Promise<void> {
+    // §17.6 item 4: an inbound TCP connection must carry a contact's session soon, or it is closed.
+    node.addEventListener('connection:open', (evt) => { this.tcpLinks.admit(evt.detail) })
+    await node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
       void this.sessions.handleInbound(stream, connection)
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
-    await this.node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => {
-      void this.chat.handleInbound(stream, connection)
+    await node.handle(CHAT_PROTOCOL, (stream: Stream, connection: Connection) => {
+      void this.sessions.contactOn(connection).then((id) => {
+        if (id == null) stream.abort(new Error('no session on this connection'))
+        else void this.chat.handleInbound(stream, connection, id)
+      })
     }, { runOnLimitedConnection: true, maxInboundStreams: CHAT_MAX_INBOUND_STREAMS, maxOutboundStreams: CHAT_MAX_OUTBOUND_STREAMS })
     if (this.files != null) {
       const files = this.files
-      await this.node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => {
-        void files.handleInbound(stream, connection)
+      await node.handle(FILES_PROTOCOL, (stream: Stream, connection: Connection) => {
+        void this.sessions.contactOn(connection).then((id) => {
+          if (id == null) stream.abort(new Error('no session on this connection'))
+          else void files.handleInbound(stream, connection, id)
+        })
       }, { runOnLimitedConnection: true, maxInboundStreams: FILES_MAX_INBOUND_STREAMS, maxOutboundStreams: FILES_MAX_OUTBOUND_STREAMS })
     }
-    await this.relayLinks.start()
-    await this.reconcile()
-    if (this.mailbox != null) this.mailboxTick()
+  }
+
+  private newRelayLinks (node: Libp2p): RelayLinks {
+    return new RelayLinks({
+      node,
+      relays: this.opts.relays,
+      clock: this.ctx.clock,
+      // `listening` names the person (long-term id) and the presence id the relay sees.
+      emit: (e) => { this.emit(e.event === 'listening' ? { ...e, peerId: this.ctx.identity.peerId.toString(), presenceId: node.peerId.toString() } : e) },
+      random: this.opts.random,
+      onAddrsChanged: () => { if (this.current?.node === node) this.addrsChanged() }
+    })
+  }
+
+  private presenceNodes (): PresenceNode[] {
+    return [this.current, ...this.retired]
+  }
+
+  // ---- rotation (§21.4) -------------------------------------------------------------------------
+
+  private scheduleRotation (): void {
+    if (this.stopped) return
+    if (this.rotationHandle != null) this.ctx.clock.clearTimeout(this.rotationHandle)
+    const now = this.ctx.clock.now()
+    this.rotationHandle = this.ctx.clock.setTimeout(() => { this.rotationHandle = undefined; void this.rotate() }, nextDayStartMs(now) - now)
+  }
+
+  /**
+   * A new UTC day: the day's presence node gets its reservation, then every live session hears of
+   * its addresses (AddressUpdate); the sessions stay where they run. The previous node lives on while
+   * a session runs on it, at most the grace period.
+   */
+  private async rotate (): Promise<void> {
+    if (this.stopped) return
+    if (this.rotating != null) return await this.rotating
+    const before = this.current.day
+    this.rotating = (async () => {
+      const day = presenceDay(this.ctx.clock.now())
+      if (day === this.current.day) return
+      const node = await this.ctx.createPeerNode(presenceNodeOptions(this.ctx, this.opts, this.relayPeer, day))
+      const next: PresenceNode = { day, node, relayLinks: this.newRelayLinks(node) }
+      try {
+        await this.serve(node)
+        if (!this.stopped) await next.relayLinks.start()
+      } catch {}
+      if (this.stopped) {
+        next.relayLinks.stop()
+        await Promise.resolve(node.stop()).catch(() => {})
+        return
+      }
+      const old = this.current
+      old.relayLinks.stop()
+      old.retiredAtMs = this.ctx.clock.now()
+      this.retired.push(old)
+      this.current = next
+      this.emit({ event: 'presence-rotated', presenceId: node.peerId.toString(), day })
+      await this.sessions.announce()
+      for (const runner of this.redials.values()) runner.runNow()
+      await this.reapRetired()
+    })().finally(() => {
+      this.rotating = undefined
+      this.scheduleRotation()
+      // The clock moved past another midnight while this rotation ran (only after one that succeeded).
+      if (!this.stopped && this.current.day !== before && presenceDay(this.ctx.clock.now()) !== this.current.day) void this.rotate()
+    })
+    await this.rotating
+  }
+
+  /** Stops previous days' nodes that carry no session any more, or whose grace period ended. */
+  private async reapRetired (): Promise<void> {
+    const live = new Set(this.sessions.onlineIds().flatMap(id => this.sessions.linksOf(id).map(l => l.connection)))
+    const now = this.ctx.clock.now()
+    for (const p of [...this.retired]) {
+      const carries = p.node.getConnections().some(c => live.has(c))
+      if (carries && now - (p.retiredAtMs ?? now) < PRESENCE_GRACE_MS) continue
+      this.retired.splice(this.retired.indexOf(p), 1)
+      await Promise.resolve(p.node.stop()).catch(() => {})
+    }
   }
 
   /** Fetches every contact's mailbox, deposits the outbox of those offline for a while, then sleeps (§16). */
@@ -439,6 +564,9 @@ export class Daemon {
   private async reconcileOnce (): Promise<void> {
     if (this.reconcileHandle != null) this.ctx.clock.clearTimeout(this.reconcileHandle)
     this.reconcileHandle = undefined
+    // A wall clock that jumped (suspend and resume) past a day boundary rotates here.
+    if (presenceDay(this.ctx.clock.now()) !== this.current.day) void this.rotate()
+    await this.reapRetired()
     const now = this.ctx.clock.now()
     let wakeAt = now + RECONCILE_MAX_SLEEP_MS
     let contacts: ContactRecord[] = []
@@ -516,7 +644,23 @@ export class Daemon {
   private redial (id: string): void {
     if (this.dialing.has(id) || this.sessions.isOnline(id) || this.stopped) return
     this.dialing.add(id)
-    void this.sessions.dialContact(this.node, id).catch(() => false).finally(() => { this.dialing.delete(id) })
+    void this.sessions.dialContact(this.current.node, id).catch(() => false)
+      .then(async (online) => { if (!online) await this.missedRotation(id) })
+      .finally(() => { this.dialing.delete(id) })
+  }
+
+  /**
+   * §21.5: every dialable address failed and none was learned since the last UTC midnight: the
+   * contact has rotated since we heard of it, so the CRP starts now instead of after 3 days.
+   */
+  private async missedRotation (id: string): Promise<void> {
+    const c = await this.book.get(id)
+    if (c == null || this.stopped || this.sessions.isOnline(id) || c.blocked === true || c.state === 'expired' || c.crp != null) return
+    const dialable = new Set(addressesNewestFirst(c).map(String))
+    const newest = Math.max(-Infinity, ...c.addresses.filter(a => dialable.has(a.multiaddr)).map(a => a.seenAtMs))
+    if (newest >= dayStartMs(this.ctx.clock.now())) return
+    await this.restorer.start(id)
+    await this.reconcile()
   }
 
   /**
@@ -525,11 +669,11 @@ export class Daemon {
    * id, so the two never dial WebRTC at each other at once.
    */
   private upgradeLater (id: string, attempt = 0): void {
-    if (this.stopped || attempt >= DIRECT_UPGRADE_DELAYS_MS.length || this.node.peerId.toString() > id) return
+    if (this.stopped || attempt >= DIRECT_UPGRADE_DELAYS_MS.length || this.ctx.identity.peerId.toString() > id) return
     // Real time, like the other network steps; the system clock's timers never keep a process alive.
     systemClock.setTimeout(() => {
       if (this.stopped || !this.sessions.isOnline(id) || this.sessions.linksOf(id).some(l => l.direct)) return
-      void this.sessions.upgradeToDirect(this.node, id).then((direct) => { if (!direct) this.upgradeLater(id, attempt + 1) })
+      void this.sessions.upgradeToDirect(this.current.node, id).then((direct) => { if (!direct) this.upgradeLater(id, attempt + 1) })
     }, DIRECT_UPGRADE_DELAYS_MS[attempt])
   }
 
@@ -569,5 +713,26 @@ export class Daemon {
     for (const l of this.listeners) {
       try { l(e) } catch {}
     }
+  }
+}
+
+/**
+ * The day's presence identity (§21.1); with the §17.6 TCP listener unless the daemon runs without it.
+ * Only presence nodes listen on TCP: pairing, restore and mailbox identities never do.
+ */
+function presenceNodeOptions (ctx: DaemonContext, opts: DaemonOptions, relayPeer: PeerId, day: number): PeerNodeOptions {
+  return { privateKey: presenceKey(ctx.identity, relayPeer, day), ...ctx.webrtc, ...(opts.directTcp === false ? {} : { directTcp: true }) }
+}
+
+/**
+ * The relay's peer id when its address has no `/p2p/` part (§21.1): a throw-away identity connects
+ * once and reads the authenticated remote identity.
+ */
+async function probeRelayPeer (ctx: DaemonContext, relay: Multiaddr): Promise<PeerId> {
+  const node = await ctx.createPeerNode({ ...ctx.webrtc })
+  try {
+    return (await dialRelay(node, relay)).remotePeer
+  } finally {
+    await Promise.resolve(node.stop()).catch(() => {})
   }
 }

@@ -28,7 +28,10 @@ export type CrpStep =
 export type RelayStatus = 'connected' | 'disconnected' | 'unreachable'
 
 export type DaemonEvent =
-  | { event: 'listening', peerId: string, addrs: string[] }
+  /** `peerId`: the long-term id; `presenceId`: the day's presence id the addresses name (docs/protocol.md §21). */
+  | { event: 'listening', peerId: string, presenceId?: string, addrs: string[] }
+  /** A new UTC day's presence identity holds the reservation (§21.4). */
+  | { event: 'presence-rotated', presenceId: string, day: number }
   | { event: 'relay', status: RelayStatus, relay: string }
   | { event: 'contact-state', id: string, name: string, state: ReachabilityState, restore?: RestoreStatus }
   | { event: 'session', id: string, direct: boolean, link: LinkKind, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }
@@ -40,6 +43,12 @@ export type DaemonEvent =
   | { event: 'key-change', id: string, name: string, oldSafetyNumber?: string, newSafetyNumber: string }
   // §19: the contact's signed card update was accepted (its new name; the web client re-reads contacts).
   | { event: 'contact-updated', id: string, name: string }
+  // §19 local edits made through this daemon (e.g. `gini contact block` over the control socket), so
+  // other views of the same contact book follow: `name` is the card name, `nickname` the new one or null.
+  | { event: 'contact-renamed', id: string, name: string, nickname: string | null }
+  | { event: 'contact-blocked', id: string, name: string }
+  | { event: 'contact-unblocked', id: string, name: string }
+  | { event: 'contact-deleted', id: string, name: string }
   | ChatEvent
   | FileEvent
 

@@ -2,26 +2,27 @@
 // runs /gini/session/1 on every new connection between two contacts — I = dialer, R = listener —
 // storing the new SharedSecret only after both confirmations (SS_prev := SS_cur). Also
 // AddressUpdate both ways. A "link" is an open connection with a confirmed session: it is what
-// makes a contact `online`. Links live on the long-term node, or on a restore run's node for a
-// restored connection (§8.4: "a restored connection counts as one").
+// makes a contact `online`. Links live on a presence node (§21), or on a restore run's node for a
+// restored connection (§8.4). Which contact a connection belongs to is what §8 proved on it, never
+// its remote peer id (§21.3).
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { fromHex, sodium, toHex, type X25519KeyPair } from '../../../protocols/crypto/index.js'
+import { ctEqual, fromHex, sessionHint, sodium, toHex, SESSION_HINT_BYTES, type X25519KeyPair } from '../../../protocols/crypto/index.js'
 import {
   ProtocolViolationError, errorFrame, type FrameChannel, refuse, type Clock
 } from '../../../protocols/common/index.js'
 import {
   sessionChannel, runSessionInitiator, runSessionResponder, sendAddressUpdate, readAddressUpdate,
-  SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS,
+  SessionMessage, SESSION_PROTOCOL, SESSION_HANDSHAKE_TIMEOUT_MS, ADDRESS_UPDATE_TIMEOUT_MS, SESSION_KEY_BYTES,
   CARD_UPDATE_TIMEOUT_MS, sendCardUpdate, answerCardUpdate, type CardUpdate, type SessionResult
 } from '../../../protocols/session/index.js'
 import { applyCardUpdate, checkCardUpdate } from '../card-update.js'
-import { connectToVerifiedPeer, isDirectConnection, linkKindOf, LINK_RANK, type LinkKind } from '../dial-peer.js'
+import { connectToVerifiedPeer, isDirectConnection, linkKindOf, LINK_RANK, type LinkKind, type VerifiedPeerConnection } from '../dial-peer.js'
 import { isDirectTcpAddr } from '../peer-node.js'
-import { ContactBook, addressesNewestFirst, mergeAddresses } from '../contact-book.js'
-import type { GiniStorage } from '../storage.js'
+import { ContactBook, addressesNewestFirst, contactsNaming, mergeAddresses, peerIdTextOf } from '../contact-book.js'
+import type { ContactRecord, GiniStorage } from '../storage.js'
 import type { DaemonEventListener } from './events.js'
 import { withTimeout } from '../signals.js'
 import { KeyedQueue } from '../keyed-queue.js'
@@ -35,6 +36,9 @@ export const SESSION_MAX_OUTBOUND_STREAMS = 8
 /** How long a stream of a protocol built on sessions (chat, files) waits for its session to be stored. */
 export const SESSION_SETTLE_WAIT_MS = 3_000
 const SESSION_POLL_MS = 25
+
+/** A contact whose streams are reset on open: blocked (§19) or expired (§9.3, a new pairing is needed). */
+const refused = (c: ContactRecord): boolean => c.state === 'expired' || c.blocked === true
 
 export type SessionVia = 'dial' | 'inbound' | 'restore'
 
@@ -53,8 +57,10 @@ export interface SessionsInit {
   /** Own permanent X25519 pair (ppk, PPK). */
   ppk: X25519KeyPair
   clock: Clock
-  /** Own long-term addresses, announced in hello/reply and AddressUpdate. */
+  /** Own presence addresses, announced in hello/reply and AddressUpdate. */
   ownAddrs: () => Multiaddr[]
+  /** Own peer ids (long-term and presence): addresses naming them are never stored for a contact (§21.2). */
+  ownIds: () => ReadonlySet<string>
   emit: DaemonEventListener
   /** Per-attempt deadlines of the WebRTC upgrade (dial-peer.ts). */
   attemptTimeoutsMs: number[]
@@ -122,18 +128,28 @@ export class Sessions {
   }
 
   /**
-   * An inbound /gini/session/1 stream: a hello (§8.3 as R) or an AddressUpdate. On the long-term node
-   * the contact is the remote peer id; on a restore run's node it is that run's contact (`contactId`).
+   * The contact whose confirmed session this connection carries (§21.3), waiting boundedly for one
+   * being stored (a stream may arrive a moment before, §8.3); undefined if none.
+   */
+  async contactOn (connection: Connection): Promise<string | undefined> {
+    for (let waited = 0; ; waited += SESSION_POLL_MS) {
+      const id = this.boundTo(connection)
+      if (id != null) return id
+      if (this.stopped || waited >= SESSION_SETTLE_WAIT_MS || connection.status !== 'open') return undefined
+      await new Promise(resolve => setTimeout(resolve, SESSION_POLL_MS))
+    }
+  }
+
+  /**
+   * An inbound /gini/session/1 stream: a hello (§8.3 as R), an AddressUpdate or a CardUpdate. On a
+   * presence node the contact is the one bound to the connection, else the one the hello's hint or
+   * addresses name (§21.3: only §8 then proves it); on a restore run's node it is that run's contact
+   * (`contactId`).
    */
   async handleInbound (stream: Stream, connection: Connection, contactId?: string): Promise<SessionVia | undefined> {
-    const id = contactId ?? connection.remotePeer.toString()
-    const contact = this.stopped ? undefined : await this.init.book.get(id)
-    // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
-    // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
-    if (contact == null || contact.state === 'expired' || contact.blocked === true) {
-      stream.abort(new Error('not a contact'))
-      return undefined
-    }
+    if (this.stopped) { stream.abort(new Error('stopping')); return undefined }
+    // §19: a dialer already known to be a blocked or expired contact is reset on open, unread.
+    if (await this.refusedUnread(connection, contactId)) { stream.abort(new Error('not a contact')); return undefined }
     const channel = sessionChannel(stream)
     const signal = AbortSignal.timeout(SESSION_HANDSHAKE_TIMEOUT_MS)
     let first: SessionMessage
@@ -144,11 +160,17 @@ export class Sessions {
       else channel.abort(err instanceof Error ? err : new Error(String(err)))
       return undefined
     }
+    const id = contactId ?? this.boundTo(connection) ?? (first.hello != null ? await this.candidateFor(connection.remotePeer.toString(), first.hello) : undefined)
+    const contact = this.stopped || id == null ? undefined : await this.init.book.get(id)
+    // docs/protocol.md §13.3 #9: an unknown dialer gets a reset, no error frame. An expired contact
+    // needs a new pairing (§9.3: after day 365 "a new pairing is needed"). A blocked one is reset too (§19).
+    if (id == null || contact == null || refused(contact)) {
+      channel.abort(new Error('not a contact'))
+      return undefined
+    }
     if (first.addressUpdate != null) {
-      // On a run identity the remote is anonymous: only a connection that already carries a
-      // confirmed session may update the addresses (§8.4: "only between long-term identities").
-      const allowed = contactId == null || this.hasLink(id, connection)
-      if (!allowed) { channel.abort(new Error('no session on this connection')); return undefined }
+      // Only a connection that already carries a confirmed session with the contact (§8.4, §21.3).
+      if (!this.hasLink(id, connection)) { channel.abort(new Error('no session on this connection')); return undefined }
       await this.receiveAddressUpdate(id, first, channel)
       return undefined
     }
@@ -169,7 +191,7 @@ export class Sessions {
     }
   }
 
-  /** Reconnects from the long-term node: saved addresses newest first, WebRTC first, then §8 as I. */
+  /** Reconnects from our presence node: saved addresses newest first, WebRTC first, then §8 as I. */
   async dialContact (node: Libp2p, id: string, signal?: AbortSignal): Promise<boolean> {
     return await this.withDialLock(id, async () => {
       if (this.isOnline(id) || this.stopped) return this.isOnline(id)
@@ -180,9 +202,7 @@ export class Sessions {
       const bound = withTimeout(signal, DIAL_CONTACT_TIMEOUT_MS)
       let connection: Connection | undefined
       try {
-        connection = (await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs }, {
-          signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs
-        }))?.connection
+        connection = (await connectToNamedPeers(node, multiaddrs, { signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs }))?.connection
       } catch {
         return false
       }
@@ -206,7 +226,7 @@ export class Sessions {
       const webrtc = addressesNewestFirst(contact).filter(ma => ma.toString().includes('/p2p-circuit/webrtc'))
       if (webrtc.length === 0) return false
       const bound = withTimeout(undefined, DIAL_CONTACT_TIMEOUT_MS)
-      const connected = await connectToVerifiedPeer(node, { peerId: peerIdFromString(id), multiaddrs: webrtc }, {
+      const connected = await connectToNamedPeers(node, webrtc, {
         signal: bound, attemptTimeoutsMs: this.init.attemptTimeoutsMs, force: true
       }).catch(() => undefined)
       if (connected == null || !connected.direct) return false
@@ -217,7 +237,8 @@ export class Sessions {
   /** §8 as I on an open connection to the contact (a redial, or B's restored connection). */
   async initiate (id: string, connection: Connection, via: SessionVia, signal?: AbortSignal): Promise<boolean> {
     const contact = await this.init.book.get(id)
-    if (contact == null || this.stopped) return false
+    // §19: a blocked contact is not dialled; a dial under way when it was blocked (a TCP link, §17.6) stops here.
+    if (contact == null || this.stopped || refused(contact)) return false
     const bound = withTimeout(signal, SESSION_HANDSHAKE_TIMEOUT_MS)
     try {
       const stream = await connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: connection.limits != null, signal: bound })
@@ -226,6 +247,7 @@ export class Sessions {
         peerPPK: fromHex(contact.ppk),
         multiaddrs: this.ownAddrBytes(),
         atMs: this.init.clock.now(),
+        hintKey: fromHex(contact.sharedSecret.current),
         signal: bound
       })
       return await this.confirmed(id, result, connection, via)
@@ -335,10 +357,10 @@ export class Sessions {
       // §8.4: "the receiver keeps the highest `seq` per contact, applies higher ones and ignores the rest".
       if ((c.addressSeqSeen ?? 0) >= seq) return false
       c.addressSeqSeen = seq
-      c.addresses = mergeAddresses(c.addresses, update.multiaddrs.filter(ma => !isDirectTcpAddr(ma)), id, now)
+      c.addresses = mergeAddresses(c.addresses, update.multiaddrs.filter(ma => !isDirectTcpAddr(ma)), this.init.ownIds(), now)
       applied = true
     })
-    if (applied) this.init.onTcpAddrs?.(id, update.multiaddrs.filter(ma => isDirectTcpAddr(ma)))
+    if (applied) this.init.onTcpAddrs?.(id, this.tcpAddrsOf(update.multiaddrs))
     if (applied) this.init.emit({ event: 'address-update', id, direction: 'received', seq })
   }
 
@@ -347,18 +369,25 @@ export class Sessions {
     const now = this.init.clock.now()
     const secret = toHex(result.sharedSecret)
     sodium.memzero(result.sharedSecret)
+    let refusedNow = false
     const stored = await this.init.book.update(id, (c) => {
+      // Blocked or expired while §8 ran (§19): nothing stored, and it is hung up on.
+      if (refused(c)) { refusedNow = true; return false }
       c.sharedSecret = { current: secret, previous: c.sharedSecret.current }
-      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs.filter(ma => !isDirectTcpAddr(ma)), id, now)
+      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs.filter(ma => !isDirectTcpAddr(ma)), this.init.ownIds(), now)
       c.lastSeenMs = now
       c.state = 'online'
       delete c.crp // "a success resets the count" (§9.4)
     })
+    if (refusedNow) {
+      await connection.close().catch(() => { connection.abort(new Error('hung up')) })
+      return false
+    }
     if (stored == null || this.stopped || connection.status !== 'open') {
       if (stored != null) this.markOffline(id)
       return stored != null
     }
-    this.init.onTcpAddrs?.(id, result.peerMultiaddrs.filter(ma => isDirectTcpAddr(ma)))
+    this.init.onTcpAddrs?.(id, this.tcpAddrsOf(result.peerMultiaddrs))
     const link: ContactLink = {
       contactId: id, connection, direct: isDirectConnection(connection), kind: linkKindOf(connection), remoteAddr: connection.remoteAddr.toString()
     }
@@ -373,6 +402,45 @@ export class Sessions {
     // §19: a card the contact does not have yet goes out on the new session.
     if (first) void this.sendCard(id)
     return true
+  }
+
+  /** The contact a confirmed session on this connection belongs to (§21.3), if any. */
+  boundTo (connection: Connection): string | undefined {
+    for (const [id, set] of this.links) if ([...set].some(l => l.connection === connection)) return id
+    return undefined
+  }
+
+  /**
+   * §21.3: the contact the hello's hint names (keyed by either of its SharedSecrets), else the one
+   * whose known addresses name this dialer, most recently learned first. Only §8 then proves it.
+   */
+  private async candidateFor (peerId: string, hello: NonNullable<SessionMessage['hello']>): Promise<string | undefined> {
+    if (this.stopped) return undefined
+    const all = await this.init.book.list()
+    if (hello.hint?.length === SESSION_HINT_BYTES && hello.e.length === SESSION_KEY_BYTES) {
+      // A hint naming a blocked or expired contact names it all the same: the caller resets it (§19).
+      for (const c of all) {
+        for (const ss of [c.sharedSecret.current, c.sharedSecret.previous]) {
+          if (ss != null && ctEqual(sessionHint(fromHex(ss), hello.e), hello.hint)) return c.id
+        }
+      }
+    }
+    return contactsNaming(all.filter(c => !refused(c)), peerId)[0]?.id
+  }
+
+  /**
+   * Whether the dialer is known before its first frame as a contact whose streams are reset (§19,
+   * §9.3 expiry): the connection's or restore run's contact, or every contact whose known addresses
+   * name the remote peer id. Anyone else is read first: only the hello's hint may name it (§21.3).
+   */
+  private async refusedUnread (connection: Connection, contactId?: string): Promise<boolean> {
+    const known = contactId ?? this.boundTo(connection)
+    if (known != null) {
+      const contact = await this.init.book.get(known)
+      return contact == null || refused(contact)
+    }
+    const naming = contactsNaming(await this.init.book.list(), connection.remotePeer.toString())
+    return naming.length > 0 && naming.every(refused)
   }
 
   private hasLink (id: string, connection: Connection): boolean {
@@ -397,7 +465,35 @@ export class Sessions {
     }).catch(() => {}).finally(() => { this.init.onOffline?.(id) })
   }
 
+  /** §17.6 item 2: the plain TCP addresses among a contact's, each naming a peer id that is not one of ours (§21.2). */
+  private tcpAddrsOf (multiaddrs: Multiaddr[]): Multiaddr[] {
+    const own = this.init.ownIds()
+    return multiaddrs.filter(ma => {
+      const id = peerIdTextOf(ma.toString())
+      return isDirectTcpAddr(ma) && id != null && !own.has(id)
+    })
+  }
+
   private ownAddrBytes (): Uint8Array[] {
     return this.init.ownAddrs().map(ma => ma.bytes)
   }
+}
+
+/**
+ * Dials the presence identities these addresses name (§21.3), one peer id after another in the
+ * order the addresses come, each with §6.10's order (dial-peer.ts).
+ */
+async function connectToNamedPeers (node: Libp2p, multiaddrs: Multiaddr[], opts: Parameters<typeof connectToVerifiedPeer>[2]): Promise<VerifiedPeerConnection | undefined> {
+  const ids: string[] = []
+  for (const ma of multiaddrs) {
+    const id = peerIdTextOf(ma.toString())
+    if (id != null && !ids.includes(id)) ids.push(id)
+  }
+  for (const id of ids) {
+    let peerId
+    try { peerId = peerIdFromString(id) } catch { continue }
+    const connected = await connectToVerifiedPeer(node, { peerId, multiaddrs }, opts)
+    if (connected != null) return connected
+  }
+  return undefined
 }

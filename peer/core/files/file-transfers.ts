@@ -250,6 +250,9 @@ export class FileTransfers {
         }
       })
     } catch (err: any) {
+      // A failed read of the file must not leave the receiver waiting on a silent stream: reset
+      // it, and its pull tries again (FILES_PULL_RETRY_DELAYS_MS).
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
       log('inbound files stream ended: %s', err?.name ?? err)
     }
   }

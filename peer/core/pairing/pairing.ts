@@ -8,7 +8,8 @@ import {
   generateFlashCode, formatFlashCode, flashCodeLookup, sodium, type X25519KeyPair, type PairingRole
 } from '../../../protocols/crypto/index.js'
 import {
-  FlashCodeInUseError, GiniError, InvalidCardError, RelayUnreachableError, UnreachableError, systemClock, type Clock
+  FlashCodeInUseError, GiniError, InvalidCardError, NoMatchingFlashCodeError, RelayShuttingDownError, RelayUnreachableError,
+  UnreachableError, systemClock, type Clock
 } from '../../../protocols/common/index.js'
 import { fcChannel, FcPeer, FC_PROTOCOL, type FcStep } from '../../../protocols/fc/index.js'
 import {
@@ -25,6 +26,7 @@ import { InboundPairingStreams } from './inbound-streams.js'
 import { dialRelay, waitForCircuitAddrs, RELAY_DIAL_TIMEOUT_MS } from '../relay-slot.js'
 import { withTimeout } from '../signals.js'
 import type { PairingEvent } from './events.js'
+import { chooseRelays, fetchRelayList, relaysToKeep, type FetchedList, type KnownRelays } from './relay-choice.js'
 
 /** How long the creator waits for the joiner's connection once the answer is in. */
 export const PEER_CONNECT_TIMEOUT_MS = 30_000
@@ -36,6 +38,11 @@ export const MAX_CREATE_RETRIES = 5
 export const REFUSAL_DELIVERY_MS = 1_000
 /** After a failed dial, how long the joiner waits for the relay to say the creator left (it is ms behind). */
 export const RELAY_VERDICT_GRACE_MS = 500
+/**
+ * §22.2: codes the creator draws, at most, to find one whose top relay has not failed it yet in
+ * this pairing (with one relay of N down, each draw misses with probability 1/N).
+ */
+export const MAX_CODE_DRAWS = 64
 
 export interface PairingSelf {
   vcard: string
@@ -53,12 +60,15 @@ export type PairingWebRtc = Pick<PeerNodeOptions, 'iceServers' | 'iceTransportPo
 /** The random source of flash codes (tests inject one to force a lookup collision). */
 export type NewFlashCode = (length: 8 | 10) => string
 
-/** What it takes to start a pairing identity and reach the relay (withRelaySession). */
+/** What it takes to start a pairing identity and reach the relay (withPairingNode). */
 export interface RelaySessionInit {
   createPeerNode: CreatePeerNode
+  /** The configured relay: the relay list is asked for there (§22.1), and our card names it. */
   relay: Multiaddr
   clock?: Clock
   webrtc?: PairingWebRtc
+  /** §22.2: relays remembered from an earlier list (asked when `relay` cannot be reached), and where a new list goes. */
+  knownRelays?: KnownRelays
 }
 
 /** One pairing as GiniNode starts it; runCreator/runJoiner hand each helper only what it uses. */
@@ -87,28 +97,44 @@ export async function runCreator (init: PairingInit, codeLength: 8 | 10 = 8): Pr
   const { self, signal } = init
   const report = init.onProgress ?? (() => {})
   const newFlashCode = init.newFlashCode ?? generateFlashCode
-  return await withRelaySession(init, signal, async (rs) => {
+  return await withPairingNode(init, signal, async (pn) => {
     // Handlers first, so the code is shown only once the joiner's streams can land (they are
     // refused until expect() names the verified peer).
-    const inbound = new InboundPairingStreams(rs.node)
-    rs.onStop(() => { inbound.stop() })
+    const inbound = new InboundPairingStreams(pn.node)
+    pn.onStop(() => { inbound.stop() })
     await inbound.start()
+    // §22.2: the code picks the relay. A relay that cannot be reached, is shutting down or holds a
+    // colliding lookup costs a new code (the user has seen none yet), not a fallback: the joiner
+    // will rank the same list and go to that code's top relay.
+    const list = await pn.relayList()
+    const failedRelays = new Set<string>()
     let peer: FcPeer | undefined
+    let rs: RelaySession | undefined
     for (let attempt = 1; peer == null; attempt++) {
-      const fc = newFlashCode(codeLength)
+      const { fc, relays, lookupBits } = drawCode(newFlashCode, codeLength, list, failedRelays)
       const code = formatFlashCode(fc)
-      const candidate = await rs.openFcPeer('A', fc, (step) => { for (const e of creatorProgress(step, code)) report(e) })
+      try {
+        rs = await pn.session(relays[0])
+      } catch (err) {
+        if (!(err instanceof RelayUnreachableError) || attempt > MAX_CREATE_RETRIES || list.entries.length <= 1) throw err
+        failedRelays.add(relays[0].toString())
+        continue
+      }
+      const candidate = await rs.openFcPeer('A', fc, lookupBits, (step) => { for (const e of creatorProgress(step, code)) report(e) })
       try {
         await candidate.create(signal)
         peer = candidate
       } catch (err) {
         // §4.1, §6.6: a live lookup collision; draw a new code silently before showing any.
-        if (!(err instanceof FlashCodeInUseError) || attempt > MAX_CREATE_RETRIES) throw err
+        const refused = err instanceof FlashCodeInUseError || (err instanceof RelayShuttingDownError && list.entries.length > 1)
+        if (!refused || attempt > MAX_CREATE_RETRIES) throw err
+        if (err instanceof RelayShuttingDownError) failedRelays.add(relays[0].toString())
       }
     }
+    if (rs == null) throw new RelayUnreachableError()
     await peer.awaitMatched(signal)
     await peer.verify(signal)
-    const joiner = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, signal)
+    const joiner = await peer.exchangePeerInfo({ peerId: pn.node.peerId, multiaddrs: await rs.circuitAddrs }, signal)
     const kContact = peer.contactKey
     inbound.expect(joiner.peerId)
     const relayClosed = settle(peer.awaitRelayClose(signal))
@@ -121,7 +147,7 @@ export async function runCreator (init: PairingInit, codeLength: 8 | 10 = 8): Pr
     report({ event: 'connected', direct, path, remoteAddr, ...(candidates != null ? { candidates } : {}) })
 
     report({ event: 'syncing' })
-    const card = await syncContact(contactIn.stream, 'A', kContact, ownCard(self, rs.relayAddr), init.checkCard, signal)
+    const card = await syncContact(contactIn.stream, 'A', kContact, ownCard(self, pn.homeRelayAddr(rs)), init.checkCard, signal)
     const sessionIn = await raceRelay(relayClosed, inbound.session(withTimeout(signal, SYNC_STEP_TIMEOUT_MS)))
     const channel = sessionChannel(sessionIn.stream)
     const sessionSignal = withTimeout(signal, SYNC_STEP_TIMEOUT_MS)
@@ -140,11 +166,28 @@ export async function runCreator (init: PairingInit, codeLength: 8 | 10 = 8): Pr
 export async function runJoiner (init: PairingInit, fc: string): Promise<PairingOutcome> {
   const { self, signal } = init
   const report = init.onProgress ?? (() => {})
-  return await withRelaySession(init, signal, async (rs) => {
-    const peer = await rs.openFcPeer('B', fc, (step) => { for (const e of joinerProgress(step)) report(e) })
-    await peer.join(signal)
+  return await withPairingNode(init, signal, async (pn) => {
+    // §22.2: the list is asked for now that the code is typed; the code's top relay, and once the
+    // second when the top one cannot be reached or holds no such code.
+    const choice = chooseRelays(await pn.relayList(), fc)
+    const tries = choice.relays.slice(0, 2)
+    let rs: RelaySession | undefined
+    let peer: FcPeer | undefined
+    for (let i = 0; peer == null; i++) {
+      const last = i === tries.length - 1
+      try {
+        rs = await pn.session(tries[i])
+        const candidate = await rs.openFcPeer('B', fc, choice.lookupBits, (step) => { for (const e of joinerProgress(step)) report(e) })
+        await candidate.join(signal)
+        peer = candidate
+      } catch (err) {
+        const fallBack = err instanceof RelayUnreachableError || err instanceof NoMatchingFlashCodeError
+        if (last || !fallBack || signal?.aborted === true) throw err
+      }
+    }
+    if (rs == null) throw new RelayUnreachableError()
     await peer.verify(signal)
-    const creator = await peer.exchangePeerInfo({ peerId: rs.node.peerId, multiaddrs: await rs.circuitAddrs }, signal)
+    const creator = await peer.exchangePeerInfo({ peerId: pn.node.peerId, multiaddrs: await rs.circuitAddrs }, signal)
     const kContact = peer.contactKey
 
     // From here the relay only speaks to report the creator gone (PEER_LEFT) or to close after
@@ -153,11 +196,11 @@ export async function runJoiner (init: PairingInit, fc: string): Promise<Pairing
     const relayClosed = settle(peer.awaitRelayClose(signal))
     const relayVerdict = new AbortController()
     relayClosed.failed.catch((err: unknown) => { relayVerdict.abort(err) })
-    const dialing = connectToVerifiedPeer(rs.node, creator, {
+    const dialing = connectToVerifiedPeer(pn.node, creator, {
       signal: signal != null ? AbortSignal.any([signal, relayVerdict.signal]) : relayVerdict.signal,
       attemptTimeoutsMs: init.webrtcAttemptTimeoutsMs ?? WEBRTC_ATTEMPT_TIMEOUTS_MS,
       // A refused TURN credential (clock skew, rotated secret) must not be reused by the retry.
-      onWebRtcAttemptFailed: () => { rs.ice.invalidate() }
+      onWebRtcAttemptFailed: () => { pn.ice.invalidate() }
     })
     dialing.catch(() => {})
     const connected = await raceRelay(relayClosed, dialing)
@@ -174,7 +217,7 @@ export async function runJoiner (init: PairingInit, fc: string): Promise<Pairing
     const streamOpts = { runOnLimitedConnection: connection.limits != null }
     const contactStream = await connection.newStream(CONTACT_PROTOCOL, { ...streamOpts, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS) })
     report({ event: 'syncing' })
-    const card = await syncContact(contactStream, 'B', kContact, ownCard(self, rs.relayAddr), init.checkCard, signal)
+    const card = await syncContact(contactStream, 'B', kContact, ownCard(self, pn.homeRelayAddr(rs)), init.checkCard, signal)
     const sessionStream = await connection.newStream(SESSION_PROTOCOL, { ...streamOpts, signal: withTimeout(signal, SYNC_STEP_TIMEOUT_MS) })
     const session = await runSessionInitiator(sessionChannel(sessionStream), {
       ppk: self.ppk,
@@ -252,66 +295,141 @@ async function streamClosed (stream: Stream, ms: number): Promise<void> {
   })
 }
 
+/** The pairing identity's connection to the relay it pairs at. */
 interface RelaySession {
-  node: Libp2p
   relayConnection: Connection
   /** The relay's address including /p2p/<relay id>. */
   relayAddr: Multiaddr
   /** Our /p2p-circuit addresses through the relay, WebRTC first (resolves once reserved). */
   circuitAddrs: Promise<Multiaddr[]>
-  /** ICE servers of this identity: configured ones plus the relay's (docs/protocol.md §14). */
+  openFcPeer(role: PairingRole, fc: string, lookupBits: number | undefined, onState: (step: FcStep) => void): Promise<FcPeer>
+}
+
+/** The pairing identity: its node, its ICE servers, the relay list and its sessions at relays. */
+interface PairingNode {
+  node: Libp2p
+  /** ICE servers of this identity: configured ones plus the pairing relay's (docs/protocol.md §14). */
   ice: IceServerSource
-  openFcPeer(role: PairingRole, fc: string, onState: (step: FcStep) => void): Promise<FcPeer>
+  /** The relay list (§22.1), asked for once, on first use. */
+  relayList(): Promise<FetchedList>
+  /** Connects to the relay at `addrs` (one relay's addresses) and makes it the pairing relay. */
+  session(addrs: Multiaddr[]): Promise<RelaySession>
+  /** The configured relay's address for our card (our daemon holds its slots there), else the pairing relay's. */
+  homeRelayAddr(rs: RelaySession): Multiaddr
   onStop(fn: () => void): void
 }
 
-/** Starts a fresh pairing identity, connects it to the relay, runs `work`, always stops the node. */
-async function withRelaySession<T> (init: RelaySessionInit, signal: AbortSignal | undefined, work: (rs: RelaySession) => Promise<T>): Promise<T> {
+/** Starts a fresh pairing identity, runs `work`, always stops the node. */
+async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | undefined, work: (pn: PairingNode) => Promise<T>): Promise<T> {
   // Every RTCPeerConnection of this identity asks `ice` for its servers, so the relay's TURN
   // credentials (fetched below, refreshed before they expire) reach the dialer and the listener alike.
   const ice = new IceServerSource({ configured: init.webrtc?.iceServers, clock: init.clock })
   const node = await init.createPeerNode({ ...init.webrtc, iceServersProvider: async () => await ice.servers() })
   const stopHooks: Array<() => void> = []
-  try {
-    const relayConnection = await dialRelay(node, init.relay, signal)
-    const relayPeer = relayConnection.remotePeer
-    const relayId = relayPeer.toMultihash().bytes
-    const relayAddr = init.relay.toString().includes('/p2p/') ? init.relay : init.relay.encapsulate(`/p2p/${relayPeer.toString()}`)
-    const circuitAddrs = waitForCircuitAddrs(node, relayPeer, signal)
-    circuitAddrs.catch(() => {})
-    // Asked now, in the background, on the relay connection: ready long before the WebRTC dial.
-    ice.useRelay(relayIceFetch(node, relayAddr))
-    const rs: RelaySession = {
-      node,
-      relayConnection,
-      relayAddr,
-      circuitAddrs,
-      ice,
-      onStop: (fn) => { stopHooks.push(fn) },
-      openFcPeer: async (role, fc, onState) => {
-        const stream = await relayConnection.newStream(FC_PROTOCOL, { signal: withTimeout(signal, RELAY_DIAL_TIMEOUT_MS) })
-          .catch((err: unknown) => { throw new RelayUnreachableError('The relay does not offer GiniConnect pairing (GSS).', { cause: err }) })
-        const peer = new FcPeer({
-          channel: fcChannel(stream),
-          role,
-          fc,
-          relayId,
-          lookup: flashCodeLookup(relayId, fc),
-          clock: init.clock,
-          randomBytes: (n) => sodium.randombytes_buf(n),
-          onState
-        })
-        stopHooks.push(() => { peer.dispose() })
-        return peer
+  let list: Promise<FetchedList> | undefined
+  /** The configured relay's address with its /p2p/, once a connection told us its id. */
+  let home: Multiaddr | undefined = init.relay.toString().includes('/p2p/') ? init.relay : undefined
+  const fetchList = async (): Promise<FetchedList> => {
+    const known = await init.knownRelays?.load().catch(() => []) ?? []
+    const fetched = await fetchRelayList(node, [init.relay, ...known.filter(ma => !ma.equals(init.relay))], signal)
+    if (fetched.sourceIndex === 0) home = fetched.source
+    // Remembered only from a network's list: a relay on its own leaves the data dir as it was.
+    if (fetched.entries.length > 1) await init.knownRelays?.save(relaysToKeep(fetched)).catch(() => {})
+    return fetched
+  }
+  const pairingNode: PairingNode = {
+    node,
+    ice,
+    onStop: (fn) => { stopHooks.push(fn) },
+    relayList: async () => { list ??= fetchList(); return await list },
+    homeRelayAddr: (rs) => home ?? rs.relayAddr,
+    session: async (addrs) => {
+      // Only the pairing relay keeps a connection, and with it our one circuit reservation (the
+      // node listens on one `/p2p-circuit`). Another relay's connection (where the list came from,
+      // or a relay that had no such code) is closed first. Closing it frees the slot and restarts
+      // the circuit transport's relay discovery, which takes every peer store entry speaking the
+      // hop protocol for a relay: it would redial that one and take the slot before the pairing
+      // relay's connection is identified. So its protocols are forgotten before its connection goes.
+      const target = addrs[0]?.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (target != null) await leaveOtherRelays(node, target)
+      let relayConnection: Connection | undefined
+      let lastError: unknown
+      for (const addr of addrs) {
+        try {
+          relayConnection = await dialRelay(node, addr, signal)
+          break
+        } catch (err) {
+          if (signal?.aborted === true) throw err
+          lastError = err
+        }
+      }
+      if (relayConnection == null) throw lastError instanceof RelayUnreachableError ? lastError : new RelayUnreachableError(undefined, { cause: lastError })
+      const relayPeer = relayConnection.remotePeer
+      const relayId = relayPeer.toMultihash().bytes
+      const addr = addrs.find(a => a.toString().endsWith(`/p2p/${relayPeer.toString()}`)) ?? relayConnection.remoteAddr
+      const relayAddr = addr.toString().includes('/p2p/') ? addr : addr.encapsulate(`/p2p/${relayPeer.toString()}`)
+      const circuitAddrs = waitForCircuitAddrs(node, relayPeer, signal)
+      circuitAddrs.catch(() => {})
+      // Asked now, in the background, on the relay connection: ready long before the WebRTC dial.
+      ice.useRelay(relayIceFetch(node, relayAddr))
+      const connection = relayConnection
+      return {
+        relayConnection: connection,
+        relayAddr,
+        circuitAddrs,
+        openFcPeer: async (role, fc, lookupBits, onState) => {
+          const stream = await connection.newStream(FC_PROTOCOL, { signal: withTimeout(signal, RELAY_DIAL_TIMEOUT_MS) })
+            .catch((err: unknown) => { throw new RelayUnreachableError('The relay does not offer GiniConnect pairing (GSS).', { cause: err }) })
+          const peer = new FcPeer({
+            channel: fcChannel(stream),
+            role,
+            fc,
+            relayId,
+            lookup: flashCodeLookup(relayId, fc),
+            ...(lookupBits != null ? { lookupBits } : {}),
+            clock: init.clock,
+            randomBytes: (n) => sodium.randombytes_buf(n),
+            onState
+          })
+          stopHooks.push(() => { peer.dispose() })
+          return peer
+        }
       }
     }
-    return await work(rs)
+  }
+  try {
+    return await work(pairingNode)
   } finally {
     for (const hook of stopHooks) hook()
     // Every exchange has finished (or failed) by now, so nothing is in flight: a graceful close of a
     // WebRTC connection only adds ~0.5 s of waiting for data-channel FIN_ACKs (measured).
     for (const connection of node.getConnections()) connection.abort(new Error('pairing identity retired'))
     await Promise.resolve(node.stop()).catch(() => {})
+  }
+}
+
+/**
+ * Closes every connection not to `keep` (a peer id), each peer's protocols cleared in the peer store
+ * first (see session()). Cleared, not deleted: the registrar needs the entry when the connection
+ * closes to let the peer be noticed again on a new connection (a relay we come back to).
+ */
+async function leaveOtherRelays (node: Libp2p, keep: string): Promise<void> {
+  for (const c of node.getConnections()) {
+    if (c.remotePeer.toString() === keep) continue
+    await node.peerStore.patch(c.remotePeer, { protocols: [] }).catch(() => {})
+    await c.close().catch(() => {})
+  }
+}
+
+/**
+ * §22.2: a fresh code whose top relay has not failed this pairing yet, with its ranking. A list of
+ * one relay (or none) takes the first code drawn.
+ */
+function drawCode (newFlashCode: NewFlashCode, length: 8 | 10, list: FetchedList, failed: Set<string>): { fc: string, relays: Multiaddr[][], lookupBits?: number } {
+  for (let draw = 1; ; draw++) {
+    const fc = newFlashCode(length)
+    const choice = chooseRelays(list, fc)
+    if (!failed.has(choice.relays[0].toString()) || draw >= MAX_CODE_DRAWS) return { fc, ...choice }
   }
 }
 

@@ -9,6 +9,7 @@ export interface SessionHello {
   e: Uint8Array<ArrayBuffer>
   multiaddrs: Uint8Array<ArrayBuffer>[]
   atMs: bigint
+  hint?: Uint8Array<ArrayBuffer>
 }
 
 export namespace SessionHello {
@@ -36,6 +37,11 @@ export namespace SessionHello {
         if ((obj.atMs != null && obj.atMs !== 0n)) {
           w.uint32(24)
           w.uint64(obj.atMs)
+        }
+
+        if (obj.hint != null) {
+          w.uint32(34)
+          w.bytes(obj.hint)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -68,6 +74,10 @@ export namespace SessionHello {
             }
             case 3: {
               obj.atMs = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.hint = reader.bytes()
               break
             }
             default: {
@@ -118,6 +128,13 @@ export namespace SessionHello {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.hint`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -146,6 +163,11 @@ export namespace SessionHello {
     value: bigint
   }
 
+  export interface SessionHelloHintFieldEvent {
+    field: '$.hint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SessionHello>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SessionHello.codec())
   }
@@ -154,7 +176,7 @@ export namespace SessionHello {
     return decodeMessage(buf, SessionHello.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionHello>): Generator<SessionHelloEFieldEvent | SessionHelloMultiaddrsFieldEvent | SessionHelloAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionHello>): Generator<SessionHelloEFieldEvent | SessionHelloMultiaddrsFieldEvent | SessionHelloAtMsFieldEvent | SessionHelloHintFieldEvent> {
     return streamMessage(buf, SessionHello.codec(), opts)
   }
 }
@@ -994,6 +1016,11 @@ export namespace SessionMessage {
     value: bigint
   }
 
+  export interface SessionMessageHelloHintFieldEvent {
+    field: '$.hello.hint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface SessionMessageReplyEFieldEvent {
     field: '$.reply.e'
     value: Uint8Array<ArrayBuffer>
@@ -1069,7 +1096,7 @@ export namespace SessionMessage {
     return decodeMessage(buf, SessionMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionMessage>): Generator<SessionMessageHelloEFieldEvent | SessionMessageHelloMultiaddrsFieldEvent | SessionMessageHelloAtMsFieldEvent | SessionMessageReplyEFieldEvent | SessionMessageReplyConfirmFieldEvent | SessionMessageReplyMultiaddrsFieldEvent | SessionMessageConfirmConfirmFieldEvent | SessionMessageAddressUpdateMultiaddrsFieldEvent | SessionMessageAddressUpdateSeqFieldEvent | SessionMessageErrorCodeFieldEvent | SessionMessageErrorMessageFieldEvent | SessionMessageCardUpdateSeqFieldEvent | SessionMessageCardUpdateNameFieldEvent | SessionMessageCardUpdateEmailFieldEvent | SessionMessageCardUpdatePhotoFieldEvent | SessionMessageCardUpdateSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionMessage>): Generator<SessionMessageHelloEFieldEvent | SessionMessageHelloMultiaddrsFieldEvent | SessionMessageHelloAtMsFieldEvent | SessionMessageHelloHintFieldEvent | SessionMessageReplyEFieldEvent | SessionMessageReplyConfirmFieldEvent | SessionMessageReplyMultiaddrsFieldEvent | SessionMessageConfirmConfirmFieldEvent | SessionMessageAddressUpdateMultiaddrsFieldEvent | SessionMessageAddressUpdateSeqFieldEvent | SessionMessageErrorCodeFieldEvent | SessionMessageErrorMessageFieldEvent | SessionMessageCardUpdateSeqFieldEvent | SessionMessageCardUpdateNameFieldEvent | SessionMessageCardUpdateEmailFieldEvent | SessionMessageCardUpdatePhotoFieldEvent | SessionMessageCardUpdateSignatureFieldEvent> {
     return streamMessage(buf, SessionMessage.codec(), opts)
   }
 }

@@ -61,6 +61,8 @@ describe('relay settings', () => {
     expect(() => resolveSettings({}, { GINI_RELAY_PAIRING_TTL: 'soon' })).to.throw(SettingError, /^GINI_RELAY_PAIRING_TTL: invalid duration "soon"/)
     const path = await configFile({ circuitDataLimit: 'lots' })
     expect(() => resolveSettings({}, {}, path)).to.throw(SettingError, /circuitDataLimit: expected a size/)
+    expect(() => resolveSettings({}, { GINI_RELAY_TRUST_PROXY: '127.0.0.1, 10.0.0.0/99' })).to.throw(SettingError, /^GINI_RELAY_TRUST_PROXY: not an IP address or CIDR block: "10\.0\.0\.0\/99"/)
+    expect(resolveSettings({}, { GINI_RELAY_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).to.deep.equal(['127.0.0.1', '10.0.0.0/8'])
   })
 
   it('config file × unknown key, a secret, not JSON, missing → refused with the file named', async () => {

@@ -31,4 +31,13 @@ describe('gini daemon words', () => {
     expect(words({ event: 'session', id: 'B', direct: true, link: 'tcp', remoteAddr: '/ip4/10.0.0.2/tcp/4100', via: 'dial' })).to.equal('Bob: connected directly (TCP).')
     expect(words({ event: 'session', id: 'B', direct: true, link: 'webrtc', remoteAddr: '/webrtc', via: 'inbound' })).to.equal('Bob: connected directly (WebRTC).')
   })
+
+  it('§19 local edits → one line each, naming the contact by its card name and the new nickname', () => {
+    const words = daemonEventWords(id => id === 'P' ? 'Bob' : id)
+    expect(words({ event: 'contact-renamed', id: 'P', name: 'Bob', nickname: 'Bobby' })).to.equal('Bob: nickname now "Bobby".')
+    expect(words({ event: 'contact-renamed', id: 'P', name: 'Bob', nickname: null })).to.equal('Bob: nickname removed.')
+    expect(words({ event: 'contact-blocked', id: 'P', name: 'Bob' })).to.equal('Bob: blocked.')
+    expect(words({ event: 'contact-unblocked', id: 'P', name: 'Bob' })).to.equal('Bob: unblocked.')
+    expect(words({ event: 'contact-deleted', id: 'Q', name: 'Carol' })).to.equal('Carol: deleted.')
+  })
 })

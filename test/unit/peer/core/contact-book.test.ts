@@ -6,7 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FileStorage } from '../../../../peer/adapters/file-storage.js'
-import { ContactBook } from '../../../../peer/core/contact-book.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { ContactBook, PRESENCE_GRACE_MS, addressesNewestFirst, contactsNaming, mergeAddresses } from '../../../../peer/core/contact-book.js'
 import { displayName, matchContacts } from '../../../../peer/core/contact-names.js'
 import type { ContactRecord } from '../../../../peer/core/storage.js'
 
@@ -103,6 +104,35 @@ describe('peer/core/contact-book', () => {
       expect(await storage.getContact('Bob1')).to.equal(undefined)
       expect(existsSync(join(dir, 'contacts', 'Bob1.vcf'))).to.equal(false)
       expect((await storage.listContacts()).map(c => c.id)).to.deep.equal(['Carol1'])
+    })
+  })
+
+  describe('presence addresses (docs/protocol.md §21.2–§21.4)', () => {
+    const relay = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWRelay'
+    const at = (id: string): string => `${relay}/p2p-circuit/p2p/${id}`
+    it('mergeAddresses keeps addresses naming any peer id but ours, and those naming nobody are dropped', () => {
+      const merged = mergeAddresses([], [multiaddr(at('12D3KooWPresence1')), multiaddr(at('12D3KooWMe')), multiaddr('/ip4/10.0.0.1/tcp/1')], new Set(['12D3KooWMe']), 5)
+      expect(merged.map(a => a.multiaddr)).to.deep.equal([at('12D3KooWPresence1')])
+      expect(merged[0].seenAtMs).to.equal(5)
+    })
+    it('addressesNewestFirst dials previous presence ids within the 48 h grace period of the newest, not older ones', () => {
+      const now = 10 * PRESENCE_GRACE_MS
+      const c = contact('12D3KooWAlice', 'Alice')
+      c.addresses = [
+        { multiaddr: at('12D3KooWToday'), seenAtMs: now },
+        { multiaddr: at('12D3KooWYesterday'), seenAtMs: now - PRESENCE_GRACE_MS / 2 },
+        { multiaddr: at('12D3KooWLastWeek'), seenAtMs: now - PRESENCE_GRACE_MS - 1 }
+      ]
+      expect(addressesNewestFirst(c).map(String)).to.deep.equal([at('12D3KooWToday'), at('12D3KooWYesterday')])
+    })
+    it('contactsNaming: the contact whose dialable addresses name the peer id, most recently learned first', () => {
+      const a = contact('12D3KooWAlice', 'Alice')
+      const b = contact('12D3KooWBob', 'Bob')
+      a.addresses = [{ multiaddr: at('12D3KooWShared'), seenAtMs: 10 }]
+      b.addresses = [{ multiaddr: at('12D3KooWShared'), seenAtMs: 20 }, { multiaddr: at('12D3KooWBobsOwn'), seenAtMs: 20 }]
+      expect(ids(contactsNaming([a, b], '12D3KooWBobsOwn'))).to.deep.equal(['12D3KooWBob'])
+      expect(contactsNaming([a, b], '12D3KooWShared').map(c => c.id)).to.deep.equal(['12D3KooWBob', '12D3KooWAlice'])
+      expect(contactsNaming([a, b], '12D3KooWAlice'), 'a long-term id names nobody').to.deep.equal([])
     })
   })
 })

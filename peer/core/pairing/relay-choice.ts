@@ -1,0 +1,88 @@
+// Which relay a pairing meets at (docs/protocol.md §22.2–§22.3): the relay list is fetched on
+// /gini/gss/list/1 from the configured relay (else from relays remembered from an earlier list),
+// ranked by the HRW score of the code, and `lookup_bits = 24 − ⌈log2 N⌉` is sent. A list of one
+// relay — any relay on its own — pairs exactly as §6 says: at the configured relay, no `lookup_bits`.
+import type { Libp2p } from 'libp2p'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { LOOKUP_FULL_BITS } from '../../../protocols/crypto/index.js'
+import { RelayUnreachableError } from '../../../protocols/common/index.js'
+import {
+  GSS_LIST_PROTOCOL, GSS_LIST_REQUEST_TIMEOUT_MS, dedupeRelays, gssListChannel, lookupBitsForList, rankRelays,
+  requestRelayList, type RelayListEntry
+} from '../../../protocols/gss-list/index.js'
+import { dialRelay } from '../relay-slot.js'
+import { withTimeout } from '../signals.js'
+
+/** Relays of the last list remembered, for when the configured relay cannot be reached. */
+export const KNOWN_RELAYS_KEPT = 8
+
+/** Where the list comes from and where it goes (GiniNode keeps it in its storage). */
+export interface KnownRelays {
+  /** Relay addresses (each ending in /p2p/<id>) from an earlier list, best first. */
+  load(): Promise<Multiaddr[]>
+  /** The first KNOWN_RELAYS_KEPT relays of a list just fetched. */
+  save(addrs: Multiaddr[]): Promise<void>
+}
+
+/** A fetched list and the relay that answered it. */
+export interface FetchedList {
+  /** Deduplicated (§22.2); empty when the relay serves no list (it is a relay on its own). */
+  entries: RelayListEntry[]
+  /** The address that answered, ending in /p2p/<its id>: where a list of one (or none) pairs. */
+  source: Multiaddr
+  /** Which of the sources it was (0: the configured relay). */
+  sourceIndex: number
+}
+
+/** The relays to try for one code, best first, and the lookup bits to send. */
+export interface RelayChoice {
+  /** Each relay's addresses (a dial tries them all). */
+  relays: Multiaddr[][]
+  /** §22.3: below 24 only for a list of two or more; undefined sends the v1 frame. */
+  lookupBits?: number
+}
+
+/**
+ * Asks `sources` in order for the relay list, the first that answers wins. A relay that does not
+ * speak /gini/gss/list/1, or whose reply is not a valid list, is a relay on its own: its list is
+ * empty and the pairing happens there. Throws RelayUnreachableError when none can be dialed.
+ */
+export async function fetchRelayList (node: Libp2p, sources: Multiaddr[], signal?: AbortSignal): Promise<FetchedList> {
+  let lastError: unknown
+  for (const [sourceIndex, addr] of sources.entries()) {
+    let connection
+    try {
+      connection = await dialRelay(node, addr, signal)
+    } catch (err) {
+      if (signal?.aborted === true) throw err
+      lastError = err
+      continue
+    }
+    const id = connection.remotePeer.toString()
+    const source = addr.toString().includes(`/p2p/${id}`) ? addr : addr.encapsulate(`/p2p/${id}`)
+    try {
+      const stream = await connection.newStream(GSS_LIST_PROTOCOL, { signal: withTimeout(signal, GSS_LIST_REQUEST_TIMEOUT_MS) })
+      const entries = await requestRelayList(gssListChannel(stream), { signal: withTimeout(signal, GSS_LIST_REQUEST_TIMEOUT_MS) })
+      return { entries: dedupeRelays(entries), source, sourceIndex }
+    } catch (err) {
+      if (signal?.aborted === true) throw err
+      return { entries: [], source, sourceIndex }
+    }
+  }
+  throw lastError instanceof RelayUnreachableError ? lastError : new RelayUnreachableError(undefined, { cause: lastError })
+}
+
+/** §22.2–§22.3: the relays for `fc` (normalized) by descending HRW score, and `lookup_bits`. */
+export function chooseRelays (list: FetchedList, fc: string): RelayChoice {
+  if (list.entries.length <= 1) return { relays: [[list.source]] }
+  const bits = lookupBitsForList(list.entries)
+  return {
+    relays: rankRelays(list.entries, fc).map(e => e.multiaddrs),
+    ...(bits < LOOKUP_FULL_BITS ? { lookupBits: bits } : {})
+  }
+}
+
+/** The addresses to remember of a list: each relay's first address, KNOWN_RELAYS_KEPT of them. */
+export function relaysToKeep (list: FetchedList): Multiaddr[] {
+  return list.entries.slice(0, KNOWN_RELAYS_KEPT).map(e => e.multiaddrs[0])
+}

@@ -1,4 +1,4 @@
-// The libp2p node a Node.js peer runs (for one pairing, or for the daemon's long-term identity):
+// The libp2p node a Node.js peer runs (for one pairing, a restore run, or the daemon's presence identity of the day):
 // the shared configuration (peer-libp2p-options.ts) plus TCP, and node-datachannel for WebRTC.
 // The browser build has its own twin (peer-libp2p.browser.ts).
 import { networkInterfaces } from 'node:os'

@@ -3,7 +3,7 @@ import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface PeerNodeOptions {
-  /** A long-term identity; omitted for a fresh pairing identity (docs/protocol.md §11). */
+  /** The node's identity (a daemon's presence key, docs/protocol.md §21.1); omitted for a fresh one-shot identity (§11). */
   privateKey?: unknown
   iceServers?: IceServer[]
   /**

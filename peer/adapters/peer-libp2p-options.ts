@@ -11,6 +11,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import type { PrivateKey } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { ADDRESS_DIAL_TIMEOUT_MS, DIAL_TIMEOUT_MS, type PeerNodeOptions } from '../core/peer-node.js'
 
 /** How long the relay may take to grant a reservation slot. */
@@ -21,12 +22,19 @@ export interface PlatformParts {
   rtcConfiguration: RTCConfiguration | (() => Promise<RTCConfiguration>)
   /** Transports only this platform has, tried before the shared ones (TCP in Node). */
   transports?: NonNullable<Libp2pOptions['transports']>
+  /** Addresses only this platform listens on (TCP for contacts in Node, docs/protocol.md §17.6). */
+  listen?: string[]
+  /** What identify may tell the other side of any connection, a relay included, about our addresses. */
+  announceFilter?: (addrs: Multiaddr[]) => Multiaddr[]
 }
 
 export function peerLibp2pOptions (opts: PeerNodeOptions, platform: PlatformParts): Libp2pOptions {
   return {
     ...(opts.privateKey != null ? { privateKey: opts.privateKey as PrivateKey } : {}),
-    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+    addresses: {
+      listen: ['/p2p-circuit', '/webrtc', ...(platform.listen ?? [])],
+      ...(platform.announceFilter != null ? { announceFilter: platform.announceFilter } : {})
+    },
     transports: [
       ...(platform.transports ?? []),
       webSockets(),

@@ -1,6 +1,6 @@
 // `gini daemon`: stay online with the long-term identity until Ctrl-C (peer/core/daemon/). With --json, one
 // object a line: `listening` {peerId, addrs}, `contact-state` {id, name, state}, `session`
-// {id, direct, remoteAddr}, `crp` {id, step} (plus `relay` and `address-update`). In words, it
+// {id, direct, link, remoteAddr}, `crp` {id, step} (plus `relay`, `tcp-failed` and `address-update`). In words, it
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
 import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
@@ -13,6 +13,8 @@ import type { DaemonMailboxOptions } from '../core/daemon/daemon.js'
 export interface DaemonCliOptions {
   /** commander's `--no-mailbox`: false turns the relay mailbox off (docs/protocol.md §16). */
   mailbox?: boolean
+  /** commander's `--no-direct-tcp` (or GINI_NO_DIRECT_TCP): false turns the TCP listener for contacts off (docs/protocol.md §17.6). */
+  directTcp?: boolean
   /** Accept file offers up to this many bytes by itself (into `<data>/downloads`). */
   acceptFilesUpTo?: number
   unreachableAfter?: number
@@ -42,6 +44,7 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     relays: [relay],
     unreachableAfterMs: opts.unreachableAfter,
     crpSchedule: opts.crpSchedule ?? 'seed',
+    directTcp: opts.directTcp !== false,
     // Offline delivery through the relay's mailbox for contacts never online at the same time.
     ...(opts.mailbox !== false ? { mailbox: mailboxTimings(opts) } : {}),
     onEvent: (e) => {
@@ -115,7 +118,9 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       return `${e.name}: ${describeReachability(e.state, e.restore)}.${waiting}`
     }
     case 'session':
-      return `${nameOf(e.id)}: connected ${e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
+      return `${nameOf(e.id)}: connected ${e.link === 'tcp' ? 'directly (TCP)' : e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
+    case 'tcp-failed':
+      return undefined
     case 'crp':
       switch (e.step) {
         case 'restored': return `${nameOf(e.id)}: connection restored.`

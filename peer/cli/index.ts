@@ -177,6 +177,7 @@ export function buildProgram (run: (action: Action, cmd: Command, args: unknown[
     .description('stay online: keep your contacts connected and restore lost ones (Ctrl-C to stop)')
     .addOption(new Option('--unreachable-after <duration>', 'no session for this long → unreachable, restore starts (default 3d; e.g. 2s for tests)').argParser((text: string) => parseDuration(text)))
     .option('--no-mailbox', 'do not leave messages for offline contacts at the relay, nor fetch ours there')
+    .addOption(new Option('--no-direct-tcp', 'do not listen on TCP for contacts nor link to them over it: files and chat then use WebRTC or the relay (the variable: set to any value)').env('GINI_NO_DIRECT_TCP'))
     .addOption(new Option('--mailbox-after <duration>', 'leave messages at the relay for a contact offline this long (default 10m; 0s: at once)').argParser((text: string) => parseDuration(text, 0)))
     .addOption(new Option('--mailbox-fetch-every <duration>', 'fetch our messages from the relay this often (default 15m; at least 1s)').argParser((text: string) => parseDuration(text, MIN_MAILBOX_FETCH_INTERVAL_MS)))
     .addOption(new Option('--accept-files-up-to <size>', 'accept file offers up to this size by itself, into <data>/downloads (e.g. 100MiB)').argParser((text: string) => {

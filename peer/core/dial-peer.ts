@@ -8,6 +8,7 @@ import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { logger } from '@libp2p/logger'
 import { withTimeout } from './signals.js'
+import { isDirectTcpAddr } from './peer-node.js'
 
 const log = logger('gini:dial')
 
@@ -21,9 +22,26 @@ export interface VerifiedPeerConnection {
   direct: boolean
 }
 
-/** True only for a WebRTC connection without relay limits (a dialer's WebRTC remoteAddr still holds /p2p-circuit). */
+/**
+ * True for a connection without relay limits that goes peer to peer: WebRTC (a dialer's WebRTC
+ * remoteAddr still holds /p2p-circuit) or a plain TCP connection between contacts (docs/protocol.md §17.6).
+ */
 export function isDirectConnection (connection: Connection): boolean {
-  return connection.limits == null && connection.remoteAddr.toString().includes('/webrtc')
+  return connection.limits == null && (connection.remoteAddr.toString().includes('/webrtc') || isTcpConnection(connection))
+}
+
+/** A plain TCP connection (Noise, Yamux) to the peer itself, no relay hop (docs/protocol.md §17.6). */
+export function isTcpConnection (connection: Connection): boolean {
+  return connection.limits == null && isDirectTcpAddr(connection.remoteAddr)
+}
+
+/** What a link between contacts runs on, best first (docs/protocol.md §17.6 item 5). */
+export type LinkKind = 'tcp' | 'webrtc' | 'relayed'
+export const LINK_RANK: Record<LinkKind, number> = { tcp: 0, webrtc: 1, relayed: 2 }
+
+export function linkKindOf (connection: Connection): LinkKind {
+  if (isTcpConnection(connection)) return 'tcp'
+  return isDirectConnection(connection) ? 'webrtc' : 'relayed'
 }
 
 export async function connectToVerifiedPeer (

@@ -59,9 +59,14 @@ class LengthPrefixTooLongError extends Error {
   override name = 'InvalidDataLengthLengthError'
 }
 
+/**
+ * `readBufferBytes`: unread bytes the stream may hold before it is reset (default: four largest
+ * frames); a protocol that keeps more frames in flight towards itself (§17.4) sets its own.
+ */
 export function frameChannel<T> (
   stream: Stream, codec: Codec<T>, maxFrameBytes: number,
-  deadline: FrameDeadline = { clock: systemClock, ms: FRAME_TIMEOUT_MS }
+  deadline: FrameDeadline = { clock: systemClock, ms: FRAME_TIMEOUT_MS },
+  readBufferBytes?: number
 ): FrameChannel<T> {
   const maxPrefixBytes = varintLength(maxFrameBytes)
   codec = withOpenErrorCode(codec) // an unknown error code reads as UNSPECIFIED (docs/protocol.md §10)
@@ -70,7 +75,7 @@ export function frameChannel<T> (
   let onPrefix: ((bytesSoFar: number, length?: number) => void) | undefined
   const lp = lpStream(stream, {
     maxDataLength: maxFrameBytes,
-    maxBufferSize: Math.max(READ_BUFFER_MIN_BYTES, 4 * (maxFrameBytes + maxPrefixBytes)),
+    maxBufferSize: readBufferBytes ?? Math.max(READ_BUFFER_MIN_BYTES, 4 * (maxFrameBytes + maxPrefixBytes)),
     lengthDecoder: (buf: Uint8ArrayList): number => {
       let length: number
       try {

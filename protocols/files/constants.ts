@@ -29,6 +29,13 @@ export const FILES_CHUNK_RETRIES = 3
 /** §17.4: requests the receiver keeps in flight on one pull stream (the sender answers in order). */
 export const FILES_PULL_WINDOW = 16
 
+/**
+ * §17.4: unread bytes a files stream may hold: every chunk of the window at the largest chunk size
+ * with its frame overhead, plus one largest frame. A fast link (TCP, §17.6) delivers the whole window
+ * before the receiver has checked the first chunk; more than this is a sender ignoring the window.
+ */
+export const FILES_READ_BUFFER_BYTES = FILES_PULL_WINDOW * (FILES_CHUNK_MAX_BYTES + 64) + FILES_FRAME_MAX_BYTES
+
 /** §17.3: the receiver's default size limit; each receiver may set its own. */
 export const FILES_DEFAULT_MAX_BYTES = 4 * 1024 * 1024 * 1024
 

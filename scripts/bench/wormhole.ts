@@ -92,6 +92,8 @@ export interface WormholeTransferOptions {
   relayOnly?: boolean
   file: string
   runs: number
+  /** Bound on one send or receive (default WORMHOLE_STEP_TIMEOUT_MS; more for a 100 MiB file). */
+  stepTimeoutMs?: number
 }
 
 export interface WormholeTransferSample {
@@ -111,6 +113,7 @@ export async function benchWormholeTransfer (opts: WormholeTransferOptions): Pro
   const { impl, servers } = opts
   const bin = WORMHOLE_BIN[impl]
   const size = (await stat(opts.file)).size
+  const stepMs = opts.stepTimeoutMs ?? WORMHOLE_STEP_TIMEOUT_MS
   const samples: WormholeTransferSample[] = []
   for (let i = 0; i < opts.runs; i++) {
     const code = `${i + 2}-bench-transfer`
@@ -128,9 +131,9 @@ export async function benchWormholeTransfer (opts: WormholeTransferOptions): Pro
       const t0 = performance.now()
       // wormhole-william asks "ok? (y/N)" before it writes into its working directory.
       const receiver = new JsonProcess(bin, recvArgs, { netns: opts.netns, cwd: out, stdin: impl === 'go' ? 'y\n' : undefined })
-      const code = await receiver.waitExit(WORMHOLE_STEP_TIMEOUT_MS)
+      const code = await receiver.waitExit(stepMs)
       const ms = performance.now() - t0
-      await sender.waitExit(WORMHOLE_STEP_TIMEOUT_MS)
+      await sender.waitExit(stepMs)
       const got = await stat(join(out, impl === 'go' ? fileName(opts.file) : 'received')).then(s => s.size, () => -1)
       if (code !== 0 || got !== size) throw new Error(`${bin} transfer run ${i + 1} failed (exit ${String(code)}, ${got}/${size} bytes): ${receiver.tail()} ${sender.tail()}`)
       samples.push({ wallMs: ms, ...(impl === 'python' ? { rxMs: await rxFileMs(join(out, 'timing.json')) } : {}) })

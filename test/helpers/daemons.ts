@@ -16,8 +16,11 @@ export interface DaemonPeer extends TestPeer {
   stopDaemon(): Promise<void>
 }
 
-export async function daemonPeer (name: string, clock: FakeClock, storageFor?: Parameters<typeof makePeer>[2], identity?: Parameters<typeof makePeer>[3]): Promise<DaemonPeer> {
-  const p = await makePeer(name, { clock }, storageFor, identity)
+/** `init`: more of the GiniNode's parts (a fault-injecting createPeerNode, test/helpers/direct-tcp.ts). */
+export async function daemonPeer (
+  name: string, clock: FakeClock, storageFor?: Parameters<typeof makePeer>[2], identity?: Parameters<typeof makePeer>[3], init: Parameters<typeof makePeer>[1] = {}
+): Promise<DaemonPeer> {
+  const p = await makePeer(name, { ...init, clock }, storageFor, identity)
   const dp: DaemonPeer = {
     ...p,
     log: [],

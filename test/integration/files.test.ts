@@ -8,51 +8,13 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Relay } from '../../relay/index.js'
 import type { DaemonEvent } from '../../peer/core/daemon/events.js'
-import { FileStorage } from '../../peer/index.js'
-import type { FileTransferStorage } from '../../peer/core/files/file-transfers.js'
 import { FILES_CHUNK_BYTES, FILES_PROTOCOL, FileRefusedError } from '../../protocols/files/index.js'
 import { FakeClock } from '../helpers/fake-clock.js'
+import { GatedStorage } from '../helpers/gated-storage.js'
 import { clientNode, Cleanup } from '../helpers/relay-clients.js'
 import { daemonPeer, isState, pair, startRelay, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
 
 const isFile = (state: string, direction = 'in') => (e: DaemonEvent): boolean => e.event === 'file' && e.state === state && e.direction === direction
-
-/** A FileStorage whose file reads stop at chunk `gateAt` until released: the fault that cuts a transfer mid-way. */
-class GatedStorage extends FileStorage {
-  gateAt?: number
-  hit?: () => void
-  /** The chunk server's read of this chunk fails once (an I/O error on the sender's disk). */
-  failOnceAt?: number
-  private release?: () => void
-  readonly released = new Promise<void>((resolve) => { this.release = resolve })
-
-  open (): void { this.gateAt = undefined; this.release?.() }
-
-  override async openFileTransfers (): Promise<FileTransferStorage> {
-    const inner = await super.openFileTransfers()
-    return {
-      list: async () => await inner.list(),
-      save: async (r) => { await inner.save(r) },
-      preparePart: async (r, dir) => { await inner.preparePart(r, dir) },
-      openSink: async (r) => await inner.openSink(r),
-      openSource: async (ref) => {
-        const src = await inner.openSource(ref)
-        return {
-          ...src,
-          readAt: async (offset, length) => {
-            // Offers read the file too; only the chunk server's reads (after the offer) are gated.
-            if (this.gateAt != null && this.hit != null && offset >= this.gateAt * FILES_CHUNK_BYTES) { this.hit(); await this.released }
-            if (this.failOnceAt != null && offset === this.failOnceAt * FILES_CHUNK_BYTES) {
-              this.failOnceAt = undefined
-              throw new Error('EIO: i/o error, read')
-            }
-            return await src.readAt(offset, length)
-          }
-        }
-      }
-    }
-  }
-}
 
 describe('files between two daemons (/gini/files/1)', function () {
   this.timeout(120_000)

@@ -90,9 +90,12 @@ describe('presence identities (§21): the relay never sees a long-term id; rotat
     await expectRelayBlind([alice, bob])
   })
 
-  it('UTC midnight with a live session → a new presence id each, AddressUpdate both ways, the same connection and no new session', async () => {
+  it('UTC midnight with a live session → a new presence id each, AddressUpdate both ways, the same connection (the §17.6 TCP link) and no new session', async () => {
     const [alice, bob] = await onlinePair()
     const [aliceId, bobId] = [alice.node.peerId.toString(), bob.node.peerId.toString()]
+    // The best link settles first: the direct TCP link between the presence nodes (§17.6) comes beside the first one.
+    await waitForEvent(alice.log, e => e.event === 'session' && e.link === 'tcp', 30_000)
+    await waitForEvent(bob.log, e => e.event === 'session' && e.link === 'tcp', 30_000)
     const before = { alice: alice.daemon!.presenceId.toString(), bob: bob.daemon!.presenceId.toString() }
     const links = { alice: alice.daemon!.linkOf(bobId)!.connection, bob: bob.daemon!.linkOf(aliceId)!.connection }
     const sessionCount = sessions(alice).length + sessions(bob).length
@@ -111,6 +114,10 @@ describe('presence identities (§21): the relay never sees a long-term id; rotat
     expect(alice.daemon!.linkOf(bobId)!.connection).to.equal(links.alice)
     expect(bob.daemon!.linkOf(aliceId)!.connection).to.equal(links.bob)
     expect(links.alice.status).to.equal('open')
+    expect(alice.daemon!.linkOf(bobId)!.kind, 'the session stays on the previous day\'s TCP link').to.equal('tcp')
+    // The new day's node listens on TCP too, under its own presence id (§17.6 item 1, §21.2).
+    expect(alice.daemon!.tcpAddrs.length).to.be.above(0)
+    for (const a of alice.daemon!.tcpAddrs) expect(a.toString().endsWith(`/p2p/${after.alice}`), a.toString()).to.equal(true)
     expect(sessions(alice).length + sessions(bob).length, 'no new session').to.equal(sessionCount)
     expect(alice.daemon!.isOnline(bobId) && bob.daemon!.isOnline(aliceId)).to.equal(true)
     // Bob learned her new addresses, at the time of the update.

@@ -105,8 +105,9 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     const paired = (await alice.contact()).sharedSecret.current
     const secrets = [paired]
     for (let round = 0; round < 2; round++) {
-      await alice.start({ relays: [relayAddr], ...daemonOpts })
-      await bob.start({ relays: [relayAddr], ...daemonOpts })
+      // One session a round: without the §17.6 TCP link, whose own §8 session would rotate the secret again.
+      await alice.start({ relays: [relayAddr], ...daemonOpts, directTcp: false })
+      await bob.start({ relays: [relayAddr], ...daemonOpts, directTcp: false })
       await waitForEvent(alice.log, isState('online'))
       await waitForEvent(bob.log, isState('online'))
       const [a, b] = [await alice.contact(), await bob.contact()]
@@ -284,13 +285,15 @@ describe('staying connected: daemons, sessions and the CRP', function () {
       const stream = await link.connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: link.connection.limits != null })
       await sendAddressUpdate(sessionChannel(stream), { multiaddrs: addrs.map(a => multiaddr(a).bytes), seq: BigInt(seq) })
     }
-    const mine = (port: number): string => `/ip4/10.0.0.1/tcp/${port}/p2p/${aliceId}`
-    const stranger = `/ip4/10.0.0.2/tcp/1/p2p/${bob.node.peerId.toString()}`
+    // WebSocket addresses: a plain TCP one is a §17.6 hint, kept in memory only (checked below).
+    const mine = (port: number): string => `/ip4/10.0.0.1/tcp/${port}/ws/p2p/${aliceId}`
+    const stranger = `/ip4/10.0.0.2/tcp/1/ws/p2p/${bob.node.peerId.toString()}`
+    const plainTcp = `/ip4/10.0.0.1/tcp/10/p2p/${aliceId}`
     await send(7, [mine(7)])
     await waitForEvent(bob.log, e => e.event === 'address-update' && e.direction === 'received' && e.seq === 7)
     await send(7, [mine(8)])
     await send(3, [mine(3)])
-    await send(9, [mine(9), stranger])
+    await send(9, [mine(9), stranger, plainTcp])
     await waitForEvent(bob.log, e => e.event === 'address-update' && e.direction === 'received' && e.seq === 9)
     const b = await bob.contact()
     expect(b.addressSeqSeen).to.equal(9)
@@ -299,6 +302,7 @@ describe('staying connected: daemons, sessions and the CRP', function () {
     expect(known).to.not.include.members([mine(8)])
     expect(known).to.not.include(mine(3))
     expect(known).to.not.include(stranger)
+    expect(known, 'a plain TCP address is never stored (§17.6 item 2)').to.not.include(plainTcp)
     expect(bob.log.filter(e => e.event === 'address-update' && e.direction === 'received').map(e => (e as any).seq)).to.deep.equal([7, 9])
   })
 })

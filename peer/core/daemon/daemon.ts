@@ -24,11 +24,12 @@ import {
   reachabilityOf, restoreStatusOf, unreachableAtMs, UNREACHABLE_AFTER_MS, type ReachabilityPolicy
 } from './reachability.js'
 import { RelayLinks } from './relay-links.js'
+import { TcpLinks } from './tcp-links.js'
 import { dayStartMs, nextDayStartMs, presenceDay, presenceKey, relayPeerIdOf, PRESENCE_GRACE_MS } from '../presence.js'
 import { addressesNewestFirst } from '../contact-book.js'
 import { dialRelay } from '../relay-slot.js'
 import type { Identity } from '../identity.js'
-import type { CreatePeerNode, PeerNodeOptions } from '../peer-node.js'
+import { directTcpAddrsOf, type CreatePeerNode, type PeerNodeOptions } from '../peer-node.js'
 import type { ContactRecord, GiniStorage, ReachabilityState } from '../storage.js'
 import { NoKeyChangeError, applyKeyChange, discardKeyChange } from '../key-change.js'
 import { ownCardUpdate } from '../card-update.js'
@@ -74,6 +75,8 @@ export interface DaemonOptions {
   mailbox?: DaemonMailboxOptions
   /** File transfer (docs/protocol.md §17): the largest file accepted, and whether small files may go relayed. */
   files?: { maxBytes?: number, allowRelayed?: boolean }
+  /** Listen on TCP and link to contacts over it when both can (docs/protocol.md §17.6); default on. */
+  directTcp?: boolean
 }
 
 /** What the daemon needs from its GiniNode. */
@@ -120,6 +123,7 @@ export class Daemon {
   readonly files?: FileTransfers
   private readonly listeners = new Set<DaemonEventListener>()
   private readonly primaryRelay: Multiaddr
+  private readonly tcpLinks: TcpLinks
   private readonly redials = new Map<string, ScheduledRunner>()
   private readonly dialing = new Set<string>()
   private readonly emitted = new Map<string, string>()
@@ -157,23 +161,32 @@ export class Daemon {
       storage: ctx.storage,
       ppk: ctx.identity.ppk,
       clock: ctx.clock,
-      ownAddrs: () => this.current.relayLinks.addrs,
+      // §17.6: today's presence node's TCP addresses go to contacts inside §8 only (hello, reply, AddressUpdate).
+      ownAddrs: () => [...this.current.relayLinks.addrs, ...directTcpAddrsOf(this.current.node)],
       ownIds: () => new Set([ctx.identity.peerId.toString(), ...this.presenceNodes().map(p => p.node.peerId.toString())]),
       emit,
       attemptTimeoutsMs,
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
       onOffline: () => { void this.reapRetired(); void this.reconcile() },
+      onLink: (id, link) => { this.tcpLinks.linkCame(id, link.connection) },
+      onTcpAddrs: (id, addrs) => { this.tcpLinks.learn(id, addrs) },
       ownCard: async () => {
         const seq = (await ctx.storage.loadNodeState())?.cardSeq ?? 0
         const vcard = await ctx.storage.loadProfile()
         return seq < 1 || vcard == null ? undefined : { seq, update: ownCardUpdate(vcard, seq, ctx.identity.privateKey.raw) }
       }
     })
+    this.tcpLinks = new TcpLinks({
+      node: () => this.current.node,
+      ownId: ctx.identity.peerId.toString(),
+      sessions: this.sessions,
+      onFailed: (id) => { this.emit({ event: 'tcp-failed', id }) }
+    })
     // What the protocols built on sessions (chat, files) need of them: the link, the session check, the contact.
     const contactLinks = {
       linkOf: (id: string) => this.sessions.linkOf(id),
       sessionOn: async (id: string, connection: Connection) => await this.sessions.sessionOn(id, connection),
-      isContact: async (id: string) => { const c = await this.book.get(id); return c != null && c.state !== 'expired' && c.blocked !== true }
+      isContact: async (id: string) => await this.isActiveContact(id)
     }
     this.chat = new ChatService({ store: ctx.messages, clock: ctx.clock, emit, ...contactLinks })
     if (opts.mailbox != null) {
@@ -224,7 +237,7 @@ export class Daemon {
     const first = typeof opts.relays[0] === 'string' ? multiaddr(opts.relays[0]) : opts.relays[0]
     const relayPeer = relayPeerIdOf(first) ?? await probeRelayPeer(ctx, first)
     const day = presenceDay(ctx.clock.now())
-    const node = await ctx.createPeerNode({ privateKey: presenceKey(ctx.identity, relayPeer, day), ...ctx.webrtc })
+    const node = await ctx.createPeerNode(presenceNodeOptions(ctx, opts, relayPeer, day))
     const daemon = new Daemon(ctx, relayPeer, day, node, opts)
     try {
       await daemon.begin()
@@ -257,6 +270,16 @@ export class Daemon {
   /** The contact's best open connection, if online (for protocols built on top, e.g. chat). */
   linkOf (id: string): ContactLink | undefined {
     return this.sessions.linkOf(id)
+  }
+
+  /** Every open link of the contact with a session on it: TCP, WebRTC, relayed (docs/protocol.md §17.6). */
+  linksOf (id: string): ContactLink[] {
+    return this.sessions.linksOf(id)
+  }
+
+  /** Where today's presence node listens on TCP for contacts (§17.6), told only inside §8; none with the listener off. */
+  get tcpAddrs (): Multiaddr[] {
+    return directTcpAddrsOf(this.current.node)
   }
 
   /** Wall-clock ms of the contact's next CRP run, if a CRP runs. */
@@ -337,6 +360,12 @@ export class Daemon {
     return deleted
   }
 
+  /** A stored contact that is neither expired nor blocked. */
+  private async isActiveContact (id: string): Promise<boolean> {
+    const c = await this.book.get(id)
+    return c != null && c.state !== 'expired' && c.blocked !== true
+  }
+
   private async forget (id: string): Promise<void> {
     this.stopRedial(id)
     await this.restorer.stop(id)
@@ -379,6 +408,7 @@ export class Daemon {
     for (const r of this.redials.values()) r.stop()
     this.redials.clear()
     for (const p of this.presenceNodes()) p.relayLinks.stop()
+    this.tcpLinks.stop()
     await this.chat.stop()
     await this.files?.stop()
     await this.restorer.stopAll()
@@ -405,6 +435,8 @@ export class Daemon {
 
   /** The protocols contacts use, on one presence node. Chat and files belong to the contact §8 proved on the connection (§21.3). */
   private async serve (node: Libp2p): Promise<void> {
+    // §17.6 item 4: an inbound TCP connection must carry a contact's session soon, or it is closed.
+    node.addEventListener('connection:open', (evt) => { this.tcpLinks.admit(evt.detail) })
     await node.handle(SESSION_PROTOCOL, (stream: Stream, connection: Connection) => {
       void this.sessions.handleInbound(stream, connection)
     }, { runOnLimitedConnection: true, maxInboundStreams: SESSION_MAX_INBOUND_STREAMS, maxOutboundStreams: SESSION_MAX_OUTBOUND_STREAMS })
@@ -462,7 +494,7 @@ export class Daemon {
     this.rotating = (async () => {
       const day = presenceDay(this.ctx.clock.now())
       if (day === this.current.day) return
-      const node = await this.ctx.createPeerNode({ privateKey: presenceKey(this.ctx.identity, this.relayPeer, day), ...this.ctx.webrtc })
+      const node = await this.ctx.createPeerNode(presenceNodeOptions(this.ctx, this.opts, this.relayPeer, day))
       const next: PresenceNode = { day, node, relayLinks: this.newRelayLinks(node) }
       try {
         await this.serve(node)
@@ -689,6 +721,14 @@ export class Daemon {
       try { l(e) } catch {}
     }
   }
+}
+
+/**
+ * The day's presence identity (§21.1); with the §17.6 TCP listener unless the daemon runs without it.
+ * Only presence nodes listen on TCP: pairing, restore and mailbox identities never do.
+ */
+function presenceNodeOptions (ctx: DaemonContext, opts: DaemonOptions, relayPeer: PeerId, day: number): PeerNodeOptions {
+  return { privateKey: presenceKey(ctx.identity, relayPeer, day), ...ctx.webrtc, ...(opts.directTcp === false ? {} : { directTcp: true }) }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ReachabilityState } from '../storage.js'
 import type { RestoreStatus } from './reachability.js'
 import type { ChatEvent } from '../chat/chat-service.js'
 import type { FileEvent } from '../files/file-transfers.js'
+import type { LinkKind } from '../dial-peer.js'
 
 /** Steps of the Connection Restore Protocol as a person may follow them (§9). */
 export type CrpStep =
@@ -33,7 +34,9 @@ export type DaemonEvent =
   | { event: 'presence-rotated', presenceId: string, day: number }
   | { event: 'relay', status: RelayStatus, relay: string }
   | { event: 'contact-state', id: string, name: string, state: ReachabilityState, restore?: RestoreStatus }
-  | { event: 'session', id: string, direct: boolean, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }
+  | { event: 'session', id: string, direct: boolean, link: LinkKind, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }
+  /** A TCP dial to the contact's addresses ended without a link (docs/protocol.md §17.6 item 3): it stays on the one it has. */
+  | { event: 'tcp-failed', id: string }
   | { event: 'crp', id: string, step: CrpStep, code?: string }
   | { event: 'address-update', id: string, direction: 'sent' | 'received', seq: number }
   // §18.1: a re-pairing brought a new permanent key for this contact; pending until accepted or rejected.

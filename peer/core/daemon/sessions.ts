@@ -19,7 +19,8 @@ import {
   CARD_UPDATE_TIMEOUT_MS, sendCardUpdate, answerCardUpdate, type CardUpdate, type SessionResult
 } from '../../../protocols/session/index.js'
 import { applyCardUpdate, checkCardUpdate } from '../card-update.js'
-import { connectToVerifiedPeer, isDirectConnection, type VerifiedPeerConnection } from '../dial-peer.js'
+import { connectToVerifiedPeer, isDirectConnection, linkKindOf, LINK_RANK, type LinkKind, type VerifiedPeerConnection } from '../dial-peer.js'
+import { isDirectTcpAddr } from '../peer-node.js'
 import { ContactBook, addressesNewestFirst, contactsNaming, mergeAddresses, peerIdTextOf } from '../contact-book.js'
 import type { ContactRecord, GiniStorage } from '../storage.js'
 import type { DaemonEventListener } from './events.js'
@@ -45,6 +46,8 @@ export interface ContactLink {
   contactId: string
   connection: Connection
   direct: boolean
+  /** TCP, WebRTC or relayed (docs/protocol.md §17.6). */
+  kind: LinkKind
   remoteAddr: string
 }
 
@@ -65,6 +68,13 @@ export interface SessionsInit {
   onOnline?: (id: string, link: ContactLink, via: SessionVia) => void
   /** A contact lost its last link. */
   onOffline?: (id: string) => void
+  /** Any new link of a contact, the first or a later one (after the SharedSecret was stored). */
+  onLink?: (id: string, link: ContactLink) => void
+  /**
+   * The contact's plain TCP addresses from a hello, reply or applied AddressUpdate (docs/protocol.md
+   * §17.6), possibly none: kept in memory by the caller, never merged into the stored addresses.
+   */
+  onTcpAddrs?: (id: string, multiaddrs: Multiaddr[]) => void
   /** §19 outbox: the own card's newest signed CardUpdate and its seq, if the profile ever changed. */
   ownCard?: () => Promise<{ seq: number, update: CardUpdate } | undefined>
 }
@@ -84,10 +94,10 @@ export class Sessions {
     return (this.links.get(id)?.size ?? 0) > 0
   }
 
-  /** The contact's best link (direct first), if online. */
+  /** The contact's best link (TCP, then WebRTC, then relayed: §17.6), if online. */
   linkOf (id: string): ContactLink | undefined {
     const all = [...(this.links.get(id) ?? [])]
-    return all.find(l => l.direct) ?? all[0]
+    return all.sort((a, b) => LINK_RANK[a.kind] - LINK_RANK[b.kind])[0]
   }
 
   linksOf (id: string): ContactLink[] {
@@ -227,7 +237,8 @@ export class Sessions {
   /** §8 as I on an open connection to the contact (a redial, or B's restored connection). */
   async initiate (id: string, connection: Connection, via: SessionVia, signal?: AbortSignal): Promise<boolean> {
     const contact = await this.init.book.get(id)
-    if (contact == null || this.stopped) return false
+    // §19: a blocked contact is not dialled; a dial under way when it was blocked (a TCP link, §17.6) stops here.
+    if (contact == null || this.stopped || refused(contact)) return false
     const bound = withTimeout(signal, SESSION_HANDSHAKE_TIMEOUT_MS)
     try {
       const stream = await connection.newStream(SESSION_PROTOCOL, { runOnLimitedConnection: connection.limits != null, signal: bound })
@@ -346,9 +357,10 @@ export class Sessions {
       // §8.4: "the receiver keeps the highest `seq` per contact, applies higher ones and ignores the rest".
       if ((c.addressSeqSeen ?? 0) >= seq) return false
       c.addressSeqSeen = seq
-      c.addresses = mergeAddresses(c.addresses, update.multiaddrs, this.init.ownIds(), now)
+      c.addresses = mergeAddresses(c.addresses, update.multiaddrs.filter(ma => !isDirectTcpAddr(ma)), this.init.ownIds(), now)
       applied = true
     })
+    if (applied) this.init.onTcpAddrs?.(id, this.tcpAddrsOf(update.multiaddrs))
     if (applied) this.init.emit({ event: 'address-update', id, direction: 'received', seq })
   }
 
@@ -357,34 +369,43 @@ export class Sessions {
     const now = this.init.clock.now()
     const secret = toHex(result.sharedSecret)
     sodium.memzero(result.sharedSecret)
+    let refusedNow = false
     const stored = await this.init.book.update(id, (c) => {
+      // Blocked or expired while §8 ran (§19): nothing stored, and it is hung up on.
+      if (refused(c)) { refusedNow = true; return false }
       c.sharedSecret = { current: secret, previous: c.sharedSecret.current }
-      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs, this.init.ownIds(), now)
+      c.addresses = mergeAddresses(c.addresses, result.peerMultiaddrs.filter(ma => !isDirectTcpAddr(ma)), this.init.ownIds(), now)
       c.lastSeenMs = now
       c.state = 'online'
       delete c.crp // "a success resets the count" (§9.4)
     })
+    if (refusedNow) {
+      await connection.close().catch(() => { connection.abort(new Error('hung up')) })
+      return false
+    }
     if (stored == null || this.stopped || connection.status !== 'open') {
       if (stored != null) this.markOffline(id)
       return stored != null
     }
+    this.init.onTcpAddrs?.(id, this.tcpAddrsOf(result.peerMultiaddrs))
     const link: ContactLink = {
-      contactId: id, connection, direct: isDirectConnection(connection), remoteAddr: connection.remoteAddr.toString()
+      contactId: id, connection, direct: isDirectConnection(connection), kind: linkKindOf(connection), remoteAddr: connection.remoteAddr.toString()
     }
     const set = this.links.get(id) ?? new Set<ContactLink>()
     const first = set.size === 0
     set.add(link)
     this.links.set(id, set)
     connection.addEventListener('close', () => { this.dropLink(link) }, { once: true })
-    this.init.emit({ event: 'session', id, direct: link.direct, remoteAddr: link.remoteAddr, via })
+    this.init.emit({ event: 'session', id, direct: link.direct, link: link.kind, remoteAddr: link.remoteAddr, via })
     if (first) this.init.onOnline?.(id, link, via)
+    this.init.onLink?.(id, link)
     // §19: a card the contact does not have yet goes out on the new session.
     if (first) void this.sendCard(id)
     return true
   }
 
-  /** The contact a confirmed session on this connection belongs to. */
-  private boundTo (connection: Connection): string | undefined {
+  /** The contact a confirmed session on this connection belongs to (§21.3), if any. */
+  boundTo (connection: Connection): string | undefined {
     for (const [id, set] of this.links) if ([...set].some(l => l.connection === connection)) return id
     return undefined
   }
@@ -442,6 +463,15 @@ export class Sessions {
       c.state = 'offline'
       c.lastSeenMs = this.init.clock.now()
     }).catch(() => {}).finally(() => { this.init.onOffline?.(id) })
+  }
+
+  /** §17.6 item 2: the plain TCP addresses among a contact's, each naming a peer id that is not one of ours (§21.2). */
+  private tcpAddrsOf (multiaddrs: Multiaddr[]): Multiaddr[] {
+    const own = this.init.ownIds()
+    return multiaddrs.filter(ma => {
+      const id = peerIdTextOf(ma.toString())
+      return isDirectTcpAddr(ma) && id != null && !own.has(id)
+    })
   }
 
   private ownAddrBytes (): Uint8Array[] {

@@ -7,7 +7,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { systemClock } from '../../../protocols/common/index.js'
 import { sodium } from '../../../protocols/crypto/index.js'
-import { isDirectConnection } from '../dial-peer.js'
+import { isDirectConnection, linkKindOf, LINK_RANK, type LinkKind } from '../dial-peer.js'
 import {
   FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
   FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
@@ -71,6 +71,8 @@ export interface FileEvent {
   sha256: string
   /** Receiver, in progress: bytes durable so far. */
   received?: number
+  /** Receiver, in progress: the link the pull runs on (docs/protocol.md §17.6). */
+  link?: LinkKind
   path?: string
   error?: string
 }
@@ -106,10 +108,13 @@ const STREAM_OPEN_TIMEOUT_MS = 10_000
  */
 export const FILES_PULL_RETRY_DELAYS_MS = [250, 1_000, 3_000, 10_000]
 
+/** A running pull, and the connection it runs on once it has one. */
+interface Pull { ctl: AbortController, done: Promise<void>, connection?: Connection }
+
 export class FileTransfers {
   private readonly init: FileTransfersInit
   private readonly records = new Map<string, TransferRecord>()
-  private readonly pulls = new Map<string, { ctl: AbortController, done: Promise<void> }>()
+  private readonly pulls = new Map<string, Pull>()
   private readonly retries = new Map<string, { attempt: number, handle?: unknown }>()
   private readonly sources = new Map<string, FileSourceHandle>()
   private loaded?: Promise<void>
@@ -193,14 +198,24 @@ export class FileTransfers {
     }
   }
 
-  /** A contact came online: resume every accepted download from it. */
+  /**
+   * A contact came online, or got a better link: resume every accepted download from it. A pull
+   * running on a worse link than the best one now (a TCP link came, §17.6 item 5) ends its stream at
+   * the last verified chunk and pulls on from there over the new link.
+   */
   linkUp (contactId: string): void {
     void this.load().then(() => {
+      const best = this.init.linkOf(contactId)?.connection
       for (const r of this.records.values()) {
-        if (r.contact === contactId && r.direction === 'in' && r.state === 'progress') {
-          this.cancelRetry(r.id)
-          this.startPull(r.id)
+        if (r.contact !== contactId || r.direction !== 'in' || r.state !== 'progress') continue
+        this.cancelRetry(r.id)
+        const running = this.pulls.get(r.id)
+        if (running?.connection != null && best != null && running.connection !== best &&
+          LINK_RANK[linkKindOf(best)] < LINK_RANK[linkKindOf(running.connection)]) {
+          running.ctl.abort(new Error('a better link came'))
+          continue // the pull's end starts the next one (startPull)
         }
+        this.startPull(r.id)
       }
     }).catch((err) => { log('resume failed: %s', err?.message) })
   }
@@ -282,16 +297,43 @@ export class FileTransfers {
     return { offer: r.offer, readAt: file.readAt }
   }
 
+  /**
+   * Starts the pull of `id` unless one runs. When a pull ends short of done or failed (its link
+   * closed, or a better one came) and the contact's best link is another connection, the pull goes
+   * on over that one from the recorded index (§17.4, §17.6 item 5); else it waits for a session.
+   */
   private startPull (id: string): void {
     if (this.stopped || this.pulls.has(id)) return
     const ctl = new AbortController()
-    const done = this.pull(id, ctl.signal)
+    const entry: Pull = { ctl, done: Promise.resolve() }
+    entry.done = this.pull(id, ctl.signal, entry)
       .then(() => { this.retries.delete(id) }, (err) => {
         log('pull ended: %s', err?.message)
-        if (!(err instanceof FileIntegrityError || err instanceof FileRefusedError)) this.retryLater(id)
+        // A link change (§17.6 item 5) is not a transient error of the link: pullOn below goes on.
+        if (!(err instanceof FileIntegrityError || err instanceof FileRefusedError) && !ctl.signal.aborted) this.retryLater(id)
       })
-      .finally(() => { this.pulls.delete(id) })
-    this.pulls.set(id, { ctl, done })
+      .finally(() => {
+        if (this.pulls.get(id) === entry) this.pulls.delete(id)
+        const used = entry.connection
+        if (used == null || this.stopped || this.records.get(id)?.state !== 'progress') return
+        // The stream may end a moment before its connection does: look again once it has.
+        if (used.status !== 'closed' && used === this.bestConnection(id)) used.addEventListener('close', () => { this.pullOn(id, used) }, { once: true })
+        else this.pullOn(id, used)
+      })
+    this.pulls.set(id, entry)
+  }
+
+  /** After a pull on `used` ended short: on, over the contact's best link, if that is another one. */
+  private pullOn (id: string, used: Connection): void {
+    const best = this.bestConnection(id)
+    if (this.records.get(id)?.state !== 'progress' || best == null || best === used) return
+    this.cancelRetry(id)
+    this.startPull(id)
+  }
+
+  private bestConnection (id: string): Connection | undefined {
+    const r = this.records.get(id)
+    return r == null ? undefined : this.init.linkOf(r.contact)?.connection
   }
 
   private retryLater (id: string): void {
@@ -313,12 +355,13 @@ export class FileTransfers {
     this.retries.delete(id)
   }
 
-  private async pull (id: string, signal: AbortSignal): Promise<void> {
+  private async pull (id: string, signal: AbortSignal, entry: Pull): Promise<void> {
     let r = this.records.get(id)
     if (r == null) return
     const link = this.init.linkOf(r.contact)
     if (link == null) return // resumed at the next session
     if (!this.pathAllowed(link.connection, r.offer.size)) { log('no direct link for a large file: waiting'); return }
+    entry.connection = link.connection
     const sink = await this.init.storage.openSink(r)
     try {
       const stream = await this.openStream(link)
@@ -377,7 +420,11 @@ export class FileTransfers {
     const e: FileEvent = {
       event: 'file', id: r.id, contact: r.contact, direction: r.direction, name: r.offer.name, size: r.offer.size, state: r.state, sha256: r.offer.sha256
     }
-    if (r.state === 'progress' && r.direction === 'in') e.received = Math.min(r.offer.size, r.next * r.offer.chunkBytes)
+    if (r.state === 'progress' && r.direction === 'in') {
+      e.received = Math.min(r.offer.size, r.next * r.offer.chunkBytes)
+      const on = this.pulls.get(r.id)?.connection
+      if (on != null) e.link = linkKindOf(on)
+    }
     if (r.path != null) e.path = r.path
     if (r.error != null) e.error = r.error
     this.init.emit(e)

@@ -26,6 +26,12 @@ describe('gini daemon words', () => {
     expect(words(relay('connected'))).to.equal('The relay is reachable again.')
   })
 
+  it('a session on the TCP link (§17.6) → "connected directly (TCP)"; on WebRTC → "(WebRTC)"', () => {
+    const words = daemonEventWords(id => id === 'B' ? 'Bob' : id)
+    expect(words({ event: 'session', id: 'B', direct: true, link: 'tcp', remoteAddr: '/ip4/10.0.0.2/tcp/4100', via: 'dial' })).to.equal('Bob: connected directly (TCP).')
+    expect(words({ event: 'session', id: 'B', direct: true, link: 'webrtc', remoteAddr: '/webrtc', via: 'inbound' })).to.equal('Bob: connected directly (WebRTC).')
+  })
+
   it('§19 local edits → one line each, naming the contact by its card name and the new nickname', () => {
     const words = daemonEventWords(id => id === 'P' ? 'Bob' : id)
     expect(words({ event: 'contact-renamed', id: 'P', name: 'Bob', nickname: 'Bobby' })).to.equal('Bob: nickname now "Bobby".')

@@ -4,6 +4,7 @@
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { installDialerDtlsClientRole } from './webrtc-dtls-role.js'
+import { installLightMessageEvent } from './webrtc-message-event.js'
 import { nodeRtcConfiguration } from './webrtc-config.js'
 import { peerLibp2pOptions } from './peer-libp2p-options.js'
 import type { PeerNodeOptions } from '../core/peer-node.js'
@@ -11,6 +12,7 @@ import { IceServerSource, connectedRelayIceFetch } from '../core/ice-servers.js'
 
 export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2p> {
   installDialerDtlsClientRole()
+  installLightMessageEvent()
   // Without an explicit provider (daemon, restore runs): the configured servers plus those of the
   // relay this node is connected to, asked on /gini/ice/1 when a WebRTC connection needs them.
   // eslint-disable-next-line prefer-const -- `fallback` reads it, and may run before createLibp2p returns

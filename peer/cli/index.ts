@@ -10,6 +10,7 @@ import { createOutput } from './output.js'
 import { parseDurationMs } from '../../protocols/common/duration.js'
 import { MIN_MAILBOX_FETCH_INTERVAL_MS } from '../core/daemon/schedule.js'
 import { parseSizeBytes } from '../../protocols/common/size.js'
+import { installLightMessageEvent } from '../adapters/webrtc-message-event.js'
 
 function addGlobalOptions (cmd: Command): Command {
   return cmd
@@ -231,5 +232,7 @@ export async function main (argv: string[]): Promise<number> {
   return exitCode
 }
 
-// Run when executed (bin/gini.js imports this module).
+// Run when executed (bin/gini.js imports this module). The light MessageEvent replaces a global,
+// so only the `gini` process installs it, never the library an embedder loads.
+installLightMessageEvent()
 process.exit(await main(process.argv.slice(2)))

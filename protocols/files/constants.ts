@@ -26,6 +26,9 @@ export const FILES_NAME_MAX_BYTES = 255
 /** §17.4: a chunk whose hash does not match is fetched again at most this many times. */
 export const FILES_CHUNK_RETRIES = 3
 
+/** §17.4: a pull stream with requests outstanding and no frame for this long is ended and pulled again. */
+export const FILES_CHUNK_TIMEOUT_MS = 15_000
+
 /** §17.4: requests the receiver keeps in flight on one pull stream (the sender answers in order). */
 export const FILES_PULL_WINDOW = 16
 

@@ -5,7 +5,7 @@ import {
   ProtocolViolationError, errorFrame, readOrEnd, refuse, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
 } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
-import { FILES_CHUNK_RETRIES, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
+import { FILES_CHUNK_RETRIES, FILES_CHUNK_TIMEOUT_MS, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
 import { chunkLength, offerFromWire, offerToWire, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
 import { FileStatus, type FilesMessage } from './pb/files.js'
 
@@ -189,6 +189,8 @@ export interface PullOptions {
   checkpointEvery?: number
   retries?: number
   window?: number
+  /** No frame for this long with requests outstanding ends the pull (default FILES_CHUNK_TIMEOUT_MS). */
+  chunkTimeoutMs?: number
   signal?: AbortSignal
 }
 
@@ -220,7 +222,9 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
         await writeFrame(channel, { request: { fileId, index: requested } }, opts.signal)
         inFlight.push(requested++)
       }
-      const msg = await channel.read({ signal: opts.signal })
+      // A stalled sender must not hold the pull forever: §17.4's deadline per frame.
+      const frameDeadline = AbortSignal.timeout(opts.chunkTimeoutMs ?? FILES_CHUNK_TIMEOUT_MS)
+      const msg = await channel.read({ signal: opts.signal == null ? frameDeadline : AbortSignal.any([opts.signal, frameDeadline]) })
       if (msg.answer != null) {
         const status = STATUS_FROM_WIRE.get(msg.answer.status)
         throw new FileRefusedError(status ?? 'unknown-file')

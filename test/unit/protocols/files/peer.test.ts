@@ -183,6 +183,28 @@ describe('pulling a file (§17.4)', () => {
     expect(sink.checkpoints.at(-1)).to.equal(2)
   })
 
+  it('the sender stops answering after chunk 1, its stream left open → the pull ends at the frame deadline, chunks 0–1 checkpointed for a resume', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const requests: number[] = []
+    // Answers chunks 0 and 1, then reads requests and never answers (a stalled sender).
+    void (async () => {
+      for (;;) {
+        let msg: FilesMessage
+        try { msg = await s.read() } catch { return }
+        const i = msg.request!.index
+        requests.push(i)
+        if (i < 2) await s.write({ chunk: { index: i, data: data.slice(i * CHUNK, (i + 1) * CHUNK) as Uint8Array<ArrayBuffer> } })
+      }
+    })()
+    const sink = new MemorySink()
+    const err = await within(10_000, pullFile(r, offer, sink, { from: 0, window: 1, chunkTimeoutMs: 200 }).catch(e => e))
+    expect(err).to.be.instanceOf(Error)
+    expect((err as Error).name).to.be.oneOf(['TimeoutError', 'AbortError'])
+    expect(requests).to.deep.equal([0, 1, 2])
+    expect(sink.chunks).to.have.length(2)
+    expect(sink.checkpoints.at(-1)).to.equal(2)
+  })
+
   it('every chunk right but the offer\'s whole-file hash wrong → FileIntegrityError at the end', async () => {
     const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
     void handServer(s, data, () => false, [])

@@ -97,7 +97,7 @@ export interface PairingResult {
   configured: [creator: number, joiner: number]
   causeKind?: PairingCause
   ok: boolean
-  /** The CLI's error code, or the harness's: PEER_KILLED, HARNESS_TIMEOUT, INTERRUPTED, EXIT_<n>, SIGNAL_<s>. */
+  /** The CLI's error code, or the harness's: PEER_KILLED, HARNESS_TIMEOUT, NO_FLASH_CODE, INTERRUPTED, EXIT_<n>, SIGNAL_<s>. */
   code?: string
   /** Which process reported `code` first. */
   side?: 'creator' | 'joiner' | 'harness'
@@ -428,9 +428,13 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       try {
         await creator.waitFor(o => o.event === 'flash-code', Math.min(START_TIMEOUT_MS, pairingTimeoutMs))
       } catch {
+        const stalled = creator.running
         creator.kill()
         await creator.exited
-        return { ...base, ...failure(base, startedAt, creator, undefined, 'creator') }
+        const f = failure(base, startedAt, creator, undefined, 'creator')
+        // Still running without a code: say so, with the last thing it printed (not a pairing timeout).
+        if (stalled && f.code === 'HARNESS_TIMEOUT') return { ...base, ...f, code: 'NO_FLASH_CODE', message: `gini invite showed no code within ${Math.min(START_TIMEOUT_MS, pairingTimeoutMs)} ms; ${creator.tail()}` }
+        return { ...base, ...f }
       }
       const code: string = creator.lines.find(l => l.obj.event === 'flash-code')!.obj.code
       base.relay = pairingRelay(code)

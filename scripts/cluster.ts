@@ -7,7 +7,8 @@
 // goes to its code's HRW top relay; the report counts the pairings per relay (relaysUsed).
 // Faults: --kill-peers K (SIGKILL K peer processes mid-pairing); with R ≥ 2, --kill-relays K (SIGKILL
 // K relays other than r0) and --add-relays A (start A relays bootstrapping from r0), both once
-// --faults-after N pairings ended (default a third).
+// --faults-after N pairings ended (default a third). --anchor-pairs P adds P pairings through one
+// more relay on its own, spread among the others: pairing time through the network vs one relay.
 import { parseArgs } from 'node:util'
 import { runCluster, type ClusterOptions } from './cluster/run.js'
 import { PATTERNS, type Pattern } from './cluster/pattern.js'
@@ -16,7 +17,7 @@ import { killAll } from './lib/json-process.js'
 
 const USAGE = `Usage: npm run cluster -- --relays R --peers M [--pairs P] [--pattern random|ring|all-to-one]
                  [--concurrency N] [--seed S] [--kill-peers K]
-                 [--kill-relays K] [--add-relays A] [--faults-after N]
+                 [--kill-relays K] [--add-relays A] [--faults-after N] [--anchor-pairs P]
                  [--pairing-timeout SECONDS] [--json]`
 
 function int (name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -40,6 +41,7 @@ try {
       'kill-relays': { type: 'string' },
       'add-relays': { type: 'string' },
       'faults-after': { type: 'string' },
+      'anchor-pairs': { type: 'string' },
       'pairing-timeout': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
@@ -77,6 +79,7 @@ const options: ClusterOptions = {
   killRelays: int('kill-relays', parsed['kill-relays']),
   addRelays: int('add-relays', parsed['add-relays']),
   faultsAfter: int('faults-after', parsed['faults-after']),
+  anchorPairs: int('anchor-pairs', parsed['anchor-pairs']),
   pairingTimeoutMs: parsed['pairing-timeout'] != null ? int('pairing-timeout', parsed['pairing-timeout'])! * 1000 : undefined,
   signal: abort.signal,
   onProgress: (p) => {

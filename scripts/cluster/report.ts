@@ -19,6 +19,9 @@ export function humanReport (r: ClusterReport): string {
     `  relays used: ${r.relaysUsed.distinct} (completed per relay: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
       (r.relays > 1 ? `; relay lists agreed ${(r.listConvergedMs / 1000).toFixed(1)} s after start` : ''),
     `  time to pair (gini accept spawned → both contact-added): p50 ${fmtMs(r.pairMs.p50)} ms, p95 ${fmtMs(r.pairMs.p95)} ms, min ${fmtMs(r.pairMs.min)} / max ${fmtMs(r.pairMs.max)} ms`,
+    ...(r.anchor != null
+      ? [`  anchor, one relay on its own, same run: ${r.anchor.succeeded}/${r.anchor.pairings} succeeded, p50 ${fmtMs(r.anchor.pairMs.p50)} ms, p95 ${fmtMs(r.anchor.pairMs.p95)} ms; network p50 / anchor p50 = ${r.anchor.p50Ratio}×`]
+      : []),
     `  connection paths: ${Object.entries(r.paths).map(([p, n]) => `${p} ${n}`).join(', ') || '–'}`,
     ...r.relayStats.map(s => `  relay r${s.index}: RSS ${s.rssMB} MB (peak ${s.peakRssMB} MB), CPU ${s.cpuSeconds} s = ${s.cpuPercent}% of one core, ` +
       `${s.pairings.completed} completed / ${s.pairings.created} created${s.added ? ' — added mid-run' : ''}${s.killed ? ' — killed by the harness' : ''}`),
@@ -47,6 +50,7 @@ export function jsonReport (r: ClusterReport): string {
     byCause: r.byCause,
     relaysUsed: r.relaysUsed,
     listConvergedMs: r.listConvergedMs,
+    anchor: r.anchor,
     pairings: r.pairings,
     relays: r.relays,
     peers: r.peers,

@@ -65,6 +65,12 @@ export interface ClusterOptions {
   faultsAfter?: number
   /** The relays' `--list-refresh` (default LIST_REFRESH_MS). */
   listRefreshMs?: number
+  /**
+   * The anchor (needs R ≥ 2): this many more pairings, spread among the others, through one more
+   * relay on its own, so that pairing time through the network and through one relay are measured
+   * under the same load. Reported apart (`anchor`), never in the counts above.
+   */
+  anchorPairs?: number
   pairingTimeoutMs?: number
   runTimeoutMs?: number
   signal?: AbortSignal
@@ -159,6 +165,8 @@ export interface ClusterReport {
   relaysUsed: RelaysUsed
   /** Relays started → every relay lists all R (0 for one relay). */
   listConvergedMs: number
+  /** `anchorPairs`: the pairings through one relay on its own, and network p50 / anchor p50. */
+  anchor?: { pairings: number, succeeded: number, failed: Record<string, number>, pairMs: Summary, p50Ratio: number }
   pairMs: Summary
   paths: Record<string, number>
   relayStats: RelayStats[]
@@ -196,7 +204,12 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   const random = seededRandom(seed)
   if (!Number.isSafeInteger(opts.relays) || opts.relays < 1) throw new RangeError('--relays must be at least 1')
   if (!Number.isSafeInteger(opts.peers) || opts.peers < 2) throw new RangeError('--peers must be at least 2')
-  const pairs = makePairs(pattern, opts.peers, opts.pairs ?? defaultPairs(pattern, opts.peers), random)
+  const mainCount = opts.pairs ?? defaultPairs(pattern, opts.peers)
+  const anchorCount = opts.anchorPairs ?? 0
+  if (anchorCount > 0 && opts.relays < 2) throw new RangeError('--anchor-pairs needs --relays 2 or more (it compares a relay network with one relay)')
+  const drawn = makePairs(pattern, opts.peers, mainCount + anchorCount, random)
+  const pairs = drawn.slice(0, mainCount)
+  const anchorPairs = drawn.slice(mainCount)
   const killRelays = opts.killRelays ?? 0
   const addRelays = opts.addRelays ?? 0
   if ((killRelays > 0 || addRelays > 0) && opts.relays < 2) throw new RangeError('--kill-relays and --add-relays need --relays 2 or more (a relay network)')
@@ -218,6 +231,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   const dir = await mkdtemp(join(tmpdir(), 'gini-cluster-'))
   const relays: RelayProc[] = []
   const results: PairingResult[] = []
+  const anchorResults: PairingResult[] = []
+  let anchor: RelayProc | undefined
   const faults: Fault[] = []
   const live = new Set<JsonProcess>()
   let running = 0
@@ -270,12 +285,17 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       progress('peers', ++initialised, opts.peers)
     })
     setupMs = performance.now() - t0
+    if (anchorCount > 0) anchor = await startRelay(-1, false)
     await readAll()
     for (const r of relays) r.base = { ...r.last }
 
     // 3. Pairings: at most `concurrency` at once, a peer in at most one.
     const busy = new Set<number>()
-    const queue = pairs.map((pair, index) => ({ pair, index }))
+    const queue = pairs.map((pair, index) => ({ pair, index, anchored: false }))
+    // Anchor pairings spread evenly through the queue, so both kinds run under the same load.
+    for (const [k, pair] of anchorPairs.entries()) {
+      queue.splice(Math.min(queue.length, Math.round((k + 0.5) * mainCount / anchorCount) + k), 0, { pair, index: k, anchored: true })
+    }
     const inFlight = new Set<Promise<void>>()
     if (faultsAfter === 0 && (killRelays > 0 || addRelays > 0)) faultTask = faultsCaught()
     while ((queue.length > 0 || inFlight.size > 0)) {
@@ -283,10 +303,11 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       while (inFlight.size < concurrency) {
         const next = queue.findIndex(q => !busy.has(q.pair[0]) && !busy.has(q.pair[1]))
         if (next < 0) break
-        const { pair, index } = queue.splice(next, 1)[0]
+        const { pair, index, anchored } = queue.splice(next, 1)[0]
         busy.add(pair[0]).add(pair[1])
         running++
-        const task = runPairing(index, pair).then((r) => {
+        const task = runPairing(index, pair, anchored).then((r) => {
+          if (anchored) { anchorResults.push(r); return }
           results.push(r)
           if (faultTask == null && results.length >= faultsAfter && (killRelays > 0 || addRelays > 0)) faultTask = faultsCaught()
         }).finally(() => {
@@ -301,12 +322,12 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     }
     if (inFlight.size > 0) {
       // Interrupted or out of time: end what runs, and let each pairing record how it ended.
-      for (const p of live) if (!relays.some(r => r?.proc === p)) p.kill('SIGKILL')
+      for (const p of live) if (!relays.some(r => r?.proc === p) && anchor?.proc !== p) p.kill('SIGKILL')
       await Promise.allSettled([...inFlight])
     }
     // Interrupted or out of time: whatever did not finish.
     for (const q of queue) {
-      results.push({ index: q.index, creator: q.pair[0], joiner: q.pair[1], relay: -1, configured: [configuredRelay(q.pair[0]), configuredRelay(q.pair[1])], ok: false, code: 'INTERRUPTED', causeKind: 'interrupted', side: 'harness', message: 'not started' })
+      (q.anchored ? anchorResults : results).push({ index: q.index, creator: q.pair[0], joiner: q.pair[1], relay: -1, configured: [configuredRelay(q.pair[0]), configuredRelay(q.pair[1])], ok: false, code: 'INTERRUPTED', causeKind: 'interrupted', side: 'harness', message: 'not started' })
     }
     // The added relays' listing is measured to its end (bounded by LIST_CONVERGE_MS).
     if (faultTask != null && !stop.aborted) await faultTask
@@ -315,8 +336,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     clearInterval(ticker)
     clearInterval(poller)
     progress('stopping', results.length, pairs.length)
-    for (const p of live) if (!relays.some(r => r?.proc === p)) p.kill('SIGKILL')
-    await Promise.all(relays.filter(r => r != null).map(async (r) => {
+    for (const p of live) if (!relays.some(r => r?.proc === p) && anchor?.proc !== p) p.kill('SIGKILL')
+    await Promise.all([...relays.filter(r => r != null), ...(anchor != null ? [anchor] : [])].map(async (r) => {
       r.sampler.sample()
       r.proc.kill('SIGTERM')
       await r.proc.waitExit(STOP_GRACE_MS)
@@ -328,9 +349,11 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   const durationMs = performance.now() - t0
   return buildReport()
 
+  /** Relay `index` (127.0.0.<index + 1> in a network); -1 is the anchor, a relay on its own at 127.0.0.254. */
   async function startRelay (index: number, added: boolean): Promise<RelayProc> {
-    const args = [GINI_RELAY, '--json', '--data', join(dir, 'relays', `r${index}`), '--listen', `/ip4/127.0.0.${networked ? index + 1 : 1}/tcp/0`, '--metrics', '127.0.0.1:0']
-    if (networked) {
+    const host = index < 0 ? '127.0.0.254' : `127.0.0.${networked ? index + 1 : 1}`
+    const args = [GINI_RELAY, '--json', '--data', join(dir, 'relays', index < 0 ? 'anchor' : `r${index}`), '--listen', `/ip4/${host}/tcp/0`, '--metrics', '127.0.0.1:0']
+    if (networked && index >= 0) {
       args.push('--list-refresh', `${listRefreshMs}ms`, '--drain-timeout', `${DRAIN_MS}ms`)
       if (index > 0) args.push('--bootstrap', relays[0].addr)
     }
@@ -417,11 +440,12 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     return rankRelays(entries, code)[0].index
   }
 
-  async function runPairing (index: number, [a, b]: PeerPair): Promise<PairingResult> {
+  async function runPairing (index: number, [a, b]: PeerPair, anchored = false): Promise<PairingResult> {
     const configured: [number, number] = [configuredRelay(a), configuredRelay(b)]
     const startedAt = performance.now()
     const base = { index, creator: a, joiner: b, configured, relay: -1 }
-    const creator = spawn([GINI, '--data', peerDir(dir, a), '--relay', relays[configured[0]].addr, 'invite', '--json'])
+    const relayOf = (k: 0 | 1): string => anchored ? anchor!.addr : relays[configured[k]].addr
+    const creator = spawn([GINI, '--data', peerDir(dir, a), '--relay', relayOf(0), 'invite', '--json'])
     let joiner: JsonProcess | undefined
     const deadline = setTimeout(() => { creator.kill(); joiner?.kill() }, pairingTimeoutMs)
     try {
@@ -431,14 +455,14 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         const stalled = creator.running
         creator.kill()
         await creator.exited
-        const f = failure(base, startedAt, creator, undefined, 'creator')
+        const f = failure(base, startedAt, creator, undefined, 'creator', anchored)
         // Still running without a code: say so, with the last thing it printed (not a pairing timeout).
         if (stalled && f.code === 'HARNESS_TIMEOUT') return { ...base, ...f, code: 'NO_FLASH_CODE', message: `gini invite showed no code within ${Math.min(START_TIMEOUT_MS, pairingTimeoutMs)} ms; ${creator.tail()}` }
         return { ...base, ...f }
       }
       const code: string = creator.lines.find(l => l.obj.event === 'flash-code')!.obj.code
-      base.relay = pairingRelay(code)
-      joiner = spawn([GINI, '--data', peerDir(dir, b), '--relay', relays[configured[1]].addr, 'accept', code, '--json'])
+      base.relay = anchored ? -1 : pairingRelay(code)
+      joiner = spawn([GINI, '--data', peerDir(dir, b), '--relay', relayOf(1), 'accept', code, '--json'])
       const victim = victims.get(index)
       if (victim != null) {
         const target = victim === 'creator' ? creator : joiner
@@ -456,7 +480,7 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
           return { ...base, ok: true, causeKind: 'ok', pairMs: Math.max(...added as number[]) - joiner.startedAt, path: connected?.path }
         }
       }
-      return { ...base, ...failure(base, startedAt, creator, joiner, undefined) }
+      return { ...base, ...failure(base, startedAt, creator, joiner, undefined, anchored) }
     } finally {
       clearTimeout(deadline)
       creator.kill()
@@ -476,7 +500,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   }
 
   /** The relay fault behind a failed pairing, if any: its pairing relay, else a configured one, killed before it ended. */
-  function relayFault (base: { relay: number, configured: [number, number], creator: number, joiner: number }, startedAt: number): { cause: string, causeKind: PairingCause } | undefined {
+  function relayFault (base: { relay: number, configured: [number, number], creator: number, joiner: number }, startedAt: number, anchored: boolean): { cause: string, causeKind: PairingCause } | undefined {
+    if (anchored) return undefined
     const pairingAt = relays[base.relay]
     if (pairingAt?.killed === true) return { cause: `pairing relay r${pairingAt.index} was killed by the harness`, causeKind: 'pairing-relay-killed' }
     for (const [k, peer] of [base.creator, base.joiner].entries()) {
@@ -489,10 +514,10 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     return undefined
   }
 
-  function failure (base: { index: number, relay: number, configured: [number, number], creator: number, joiner: number }, startedAt: number, creator: JsonProcess, joiner: JsonProcess | undefined, only?: 'creator'): Omit<PairingResult, 'index' | 'creator' | 'joiner' | 'relay' | 'configured'> {
+  function failure (base: { index: number, relay: number, configured: [number, number], creator: number, joiner: number }, startedAt: number, creator: JsonProcess, joiner: JsonProcess | undefined, only?: 'creator', anchored = false): Omit<PairingResult, 'index' | 'creator' | 'joiner' | 'relay' | 'configured'> {
     const sides: Array<['creator' | 'joiner', JsonProcess]> = [['creator', creator]]
     if (joiner != null && only == null) sides.push(['joiner', joiner])
-    const fault = relayFault(base, startedAt)
+    const fault = relayFault(base, startedAt, anchored)
     const because = fault ?? { causeKind: 'other' as const }
     if (stop.aborted) return { ok: false, code: 'INTERRUPTED', causeKind: 'interrupted', side: 'harness', message: opts.signal?.aborted === true ? 'interrupted' : 'run timeout' }
     const killed = sides.find(([, p]) => p.killedOnPurpose)
@@ -521,6 +546,15 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       }
     }
     return { ok: false, code: 'NO_CONTACT_ADDED', side: 'harness', message: 'both exited 0 without contact-added', ...because }
+  }
+
+  function anchorSummary (networkOk: PairingResult[]): NonNullable<ClusterReport['anchor']> {
+    const ok = anchorResults.filter(r => r.ok)
+    const failed: Record<string, number> = {}
+    for (const r of anchorResults) if (!r.ok) failed[r.code!] = (failed[r.code!] ?? 0) + 1
+    const pairMs = rounded(summarize(ok.map(r => r.pairMs!)))
+    const net = summarize(networkOk.map(r => r.pairMs!))
+    return { pairings: anchorCount, succeeded: ok.length, failed, pairMs, p50Ratio: Math.round(100 * net.p50 / pairMs.p50) / 100 }
   }
 
   function buildReport (): ClusterReport {
@@ -569,7 +603,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       faults,
       setupMs: Math.round(setupMs),
       durationMs: Math.round(durationMs),
-      interrupted: opts.signal?.aborted === true || runDeadline.aborted
+      interrupted: opts.signal?.aborted === true || runDeadline.aborted,
+      ...(anchorCount > 0 ? { anchor: anchorSummary(ok) } : {})
     }
   }
 }

@@ -28,8 +28,8 @@ describe('cluster harness (npm run cluster)', function () {
     expect(liveCount(), 'no process left behind').to.equal(0)
   })
 
-  it('3 relays as one network, one killed and one added mid-run → pairings spread by HRW, counted per relay, every failure named by its relay fault', async () => {
-    const report = await runCluster({ relays: 3, peers: 8, pairs: 4, killRelays: 1, addRelays: 1, faultsAfter: 1, seed: 7, concurrency: 2 })
+  it('3 relays as one network, one killed and one added mid-run, one anchor pairing → pairings spread by HRW, counted per relay, every failure named by its relay fault', async () => {
+    const report = await runCluster({ relays: 3, peers: 8, pairs: 4, killRelays: 1, addRelays: 1, faultsAfter: 1, anchorPairs: 1, seed: 7, concurrency: 2 })
     const killed = report.faults.filter(f => f.kind === 'relay-killed')
     const added = report.faults.filter(f => f.kind === 'relay-added')
     expect(killed, JSON.stringify(report.faults)).to.have.length(1)
@@ -48,6 +48,9 @@ describe('cluster harness (npm run cluster)', function () {
     expect(Object.values(report.byCause).reduce((x, y) => x + y, 0)).to.equal(4)
     for (const f of report.failures) expect(f.causeKind, JSON.stringify(f)).to.be.oneOf(['pairing-relay-killed', 'configured-relay-killed'])
     expect(report.succeeded).to.be.greaterThan(0)
+    // The anchor pairing went through the relay on its own, outside the network's counts.
+    expect(report.anchor, JSON.stringify(report.anchor)).to.deep.include({ pairings: 1, succeeded: 1, failed: {} })
+    expect(report.anchor!.p50Ratio).to.be.greaterThan(0)
     expect(liveCount()).to.equal(0)
   })
 

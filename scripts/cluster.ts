@@ -3,7 +3,12 @@
 // loopback, pairs them in the pattern, shows a live progress line on stderr and ends with a report:
 // successes, failures by error code, time-to-pair percentiles, relay RSS/CPU. With --json the last
 // stdout line is one JSON object. Ctrl-C stops everything and still prints the report.
-// Faults: --kill-peers K (SIGKILL K peer processes mid-pairing), --kill-relay I [--kill-relay-after N].
+// With R ≥ 2 the relays form one network (r0 --network, the others --bootstrap r0) and each pairing
+// goes to its code's HRW top relay; the report counts the pairings per relay (relaysUsed).
+// Faults: --kill-peers K (SIGKILL K peer processes mid-pairing); with R ≥ 2, --kill-relays K (SIGKILL
+// K relays other than r0) and --add-relays A (start A relays bootstrapping from r0), both once
+// --faults-after N pairings ended (default a third). --anchor-pairs P adds P pairings through one
+// more relay on its own, spread among the others: pairing time through the network vs one relay.
 import { parseArgs } from 'node:util'
 import { runCluster, type ClusterOptions } from './cluster/run.js'
 import { PATTERNS, type Pattern } from './cluster/pattern.js'
@@ -11,7 +16,8 @@ import { humanReport, jsonReport, progressLine } from './cluster/report.js'
 import { killAll } from './lib/json-process.js'
 
 const USAGE = `Usage: npm run cluster -- --relays R --peers M [--pairs P] [--pattern random|ring|all-to-one]
-                 [--concurrency N] [--seed S] [--kill-peers K] [--kill-relay I [--kill-relay-after N]]
+                 [--concurrency N] [--seed S] [--kill-peers K]
+                 [--kill-relays K] [--add-relays A] [--faults-after N] [--anchor-pairs P]
                  [--pairing-timeout SECONDS] [--json]`
 
 function int (name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -32,8 +38,10 @@ try {
       concurrency: { type: 'string', default: '4' },
       seed: { type: 'string' },
       'kill-peers': { type: 'string' },
-      'kill-relay': { type: 'string' },
-      'kill-relay-after': { type: 'string' },
+      'kill-relays': { type: 'string' },
+      'add-relays': { type: 'string' },
+      'faults-after': { type: 'string' },
+      'anchor-pairs': { type: 'string' },
       'pairing-timeout': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
@@ -68,8 +76,10 @@ const options: ClusterOptions = {
   concurrency: int('concurrency', parsed.concurrency),
   seed: int('seed', parsed.seed),
   killPeers: int('kill-peers', parsed['kill-peers']),
-  killRelay: int('kill-relay', parsed['kill-relay']),
-  killRelayAfter: int('kill-relay-after', parsed['kill-relay-after']),
+  killRelays: int('kill-relays', parsed['kill-relays']),
+  addRelays: int('add-relays', parsed['add-relays']),
+  faultsAfter: int('faults-after', parsed['faults-after']),
+  anchorPairs: int('anchor-pairs', parsed['anchor-pairs']),
   pairingTimeoutMs: parsed['pairing-timeout'] != null ? int('pairing-timeout', parsed['pairing-timeout'])! * 1000 : undefined,
   signal: abort.signal,
   onProgress: (p) => {

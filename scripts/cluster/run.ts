@@ -2,6 +2,9 @@
 // dir used by `gini` CLI processes, paired in a pattern. Every wait is bounded, every process is
 // tracked and ended, and each pairing ends as a success or a failure with the error code the CLI
 // reported (or the fault the harness injected). The integration tests call runCluster() directly.
+// With R ≥ 2 the relays form one network (docs/protocol.md §22.1): r0 runs with `--network`, the
+// others bootstrap from it, each on its own 127.0.0.x address (one relay per network, §22.2). Each
+// peer is configured with one relay (round-robin) and pairs wherever the code's HRW rank says.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +12,10 @@ import { fileURLToPath } from 'node:url'
 import { JsonProcess } from '../lib/json-process.js'
 import { ProcSampler, MB } from '../lib/proc-stats.js'
 import { summarize, rounded, type Summary } from '../lib/stats.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { ready } from '../../protocols/crypto/index.js'
+import { rankRelays } from '../../protocols/gss-list/index.js'
 import { makePairs, defaultPairs, seededRandom, shuffle, type Pattern, type PeerPair } from './pattern.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -27,6 +34,17 @@ export const RUN_TIMEOUT_MS = 15 * 60_000
 const INIT_CONCURRENCY = 4
 /** A relay gets this long to stop on SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 10_000
+/** Relay list rounds in the harness (`--list-refresh`): a killed relay is dropped after 2 missed rounds (§22.1). */
+export const LIST_REFRESH_MS = 2_000
+/** A relay network's lists agree within a few rounds; bounded, not a hang. */
+export const LIST_CONVERGE_MS = 60_000
+/** How often the harness reads every relay's /metrics while it waits for lists or runs pairings. */
+const METRICS_POLL_MS = 250
+const METRICS_TIMEOUT_MS = 2_000
+/** A relay network stops fast at the end: pending pairings are the harness's own, already ended. */
+const DRAIN_MS = 2_000
+/** Each relay gets 127.0.0.<index + 1>: its own network in the list's deduplication (§22.2). */
+export const MAX_RELAYS = 200
 
 export interface ClusterOptions {
   relays: number
@@ -39,9 +57,20 @@ export interface ClusterOptions {
   seed?: number
   /** Fault: kill this many peer processes (SIGKILL) mid-pairing, right after their pairing matched. */
   killPeers?: number
-  /** Fault: kill relay #i (SIGKILL) once `killRelayAfter` of its pairings showed their code. */
-  killRelay?: number
-  killRelayAfter?: number
+  /** Fault: SIGKILL this many relays other than r0 once `faultsAfter` pairings ended (needs R ≥ 2). */
+  killRelays?: number
+  /** Fault: start this many new relays bootstrapping from r0 once `faultsAfter` pairings ended (needs R ≥ 2). */
+  addRelays?: number
+  /** Pairings ended before the relay faults (default: a third of them). */
+  faultsAfter?: number
+  /** The relays' `--list-refresh` (default LIST_REFRESH_MS). */
+  listRefreshMs?: number
+  /**
+   * The anchor (needs R ≥ 2): this many more pairings, spread among the others, through one more
+   * relay on its own, so that pairing time through the network and through one relay are measured
+   * under the same load. Reported apart (`anchor`), never in the counts above.
+   */
+  anchorPairs?: number
   pairingTimeoutMs?: number
   runTimeoutMs?: number
   signal?: AbortSignal
@@ -61,13 +90,20 @@ export interface ClusterProgress {
 
 export type ConnectionPath = 'direct' | 'turn' | 'relayed'
 
+/** Why a pairing ended as it did: `ok`, a fault the harness injected, or `other` (see `code`). */
+export type PairingCause = 'ok' | 'peer-killed' | 'pairing-relay-killed' | 'configured-relay-killed' | 'interrupted' | 'other'
+
 export interface PairingResult {
   index: number
   creator: number
   joiner: number
+  /** The relay the pairing was at: the code's top relay by HRW (§22.2) over the relays listed then. */
   relay: number
+  /** The relays the creator and the joiner were configured with (`--relay`). */
+  configured: [creator: number, joiner: number]
+  causeKind?: PairingCause
   ok: boolean
-  /** The CLI's error code, or the harness's: PEER_KILLED, HARNESS_TIMEOUT, INTERRUPTED, EXIT_<n>, SIGNAL_<s>. */
+  /** The CLI's error code, or the harness's: PEER_KILLED, HARNESS_TIMEOUT, NO_FLASH_CODE, INTERRUPTED, EXIT_<n>, SIGNAL_<s>. */
   code?: string
   /** Which process reported `code` first. */
   side?: 'creator' | 'joiner' | 'harness'
@@ -89,14 +125,31 @@ export interface RelayStats {
   /** CPU time over the run's wall time, in % of one core. */
   cpuPercent: number
   killed: boolean
+  /** Added mid-run (`--add-relays`). */
+  added: boolean
+  /** Its gini_gss_pairings_total over the run (the last reading before it was killed, if it was). */
+  pairings: { created: number, completed: number }
 }
 
 export interface Fault {
-  kind: 'peer-killed' | 'relay-killed'
+  kind: 'peer-killed' | 'relay-killed' | 'relay-added'
   atMs: number
   pairing?: number
   peer?: number
   relay?: number
+  /** relay-killed: spawn → every live relay lists one fewer; relay-added: spawn → every live relay lists it. Null: not within LIST_CONVERGE_MS. */
+  listedEverywhereMs?: number | null
+  /** relay-added: the relay did not start. */
+  error?: string
+}
+
+export interface RelaysUsed {
+  /** Relays where at least one pairing completed (their gini_gss_pairings_total{outcome="completed"}). */
+  distinct: number
+  /** Completed pairings per relay, from the relays' own counters: `r<i>` → count. */
+  perRelay: Record<string, number>
+  /** The same by the harness's HRW attribution of the successful pairings. */
+  predicted: Record<string, number>
 }
 
 export interface ClusterReport {
@@ -107,6 +160,13 @@ export interface ClusterReport {
   pairings: number
   succeeded: number
   failed: Record<string, number>
+  /** Every pairing by why it ended (PairingCause). */
+  byCause: Record<string, number>
+  relaysUsed: RelaysUsed
+  /** Relays started → every relay lists all R (0 for one relay). */
+  listConvergedMs: number
+  /** `anchorPairs`: the pairings through one relay on its own, and network p50 / anchor p50. */
+  anchor?: { pairings: number, succeeded: number, failed: Record<string, number>, pairMs: Summary, p50Ratio: number }
   pairMs: Summary
   paths: Record<string, number>
   relayStats: RelayStats[]
@@ -120,11 +180,23 @@ export interface ClusterReport {
 interface RelayProc {
   index: number
   proc: JsonProcess
+  /** Its first address, ending in /p2p/<peer id>. */
   addr: string
+  peerId: string
+  metricsUrl?: string
   sampler: ProcSampler
-  started: number
   killed: boolean
+  /** When it was killed (performance.now()). */
+  killedAt?: number
+  added: boolean
+  /** In the harness's view of the list: from the start, or once every live relay lists it. */
+  listed: boolean
+  /** Last /metrics reading and the one at the start of pairing. */
+  last: RelayMetricsReading
+  base: RelayMetricsReading
 }
+
+interface RelayMetricsReading { listRelays: number, created: number, completed: number }
 
 export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> {
   const pattern = opts.pattern ?? 'random'
@@ -132,11 +204,26 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   const random = seededRandom(seed)
   if (!Number.isSafeInteger(opts.relays) || opts.relays < 1) throw new RangeError('--relays must be at least 1')
   if (!Number.isSafeInteger(opts.peers) || opts.peers < 2) throw new RangeError('--peers must be at least 2')
-  const pairs = makePairs(pattern, opts.peers, opts.pairs ?? defaultPairs(pattern, opts.peers), random)
-  if (opts.killRelay != null && (opts.killRelay < 0 || opts.killRelay >= opts.relays)) throw new RangeError('--kill-relay must name a relay index (0-based)')
+  const mainCount = opts.pairs ?? defaultPairs(pattern, opts.peers)
+  const anchorCount = opts.anchorPairs ?? 0
+  if (anchorCount > 0 && opts.relays < 2) throw new RangeError('--anchor-pairs needs --relays 2 or more (it compares a relay network with one relay)')
+  const drawn = makePairs(pattern, opts.peers, mainCount + anchorCount, random)
+  const pairs = drawn.slice(0, mainCount)
+  const anchorPairs = drawn.slice(mainCount)
+  const killRelays = opts.killRelays ?? 0
+  const addRelays = opts.addRelays ?? 0
+  if ((killRelays > 0 || addRelays > 0) && opts.relays < 2) throw new RangeError('--kill-relays and --add-relays need --relays 2 or more (a relay network)')
+  if (killRelays > opts.relays - 1) throw new RangeError(`--kill-relays must be at most ${opts.relays - 1} (r0 stays up: the others bootstrap from it)`)
+  if (opts.relays + addRelays > MAX_RELAYS) throw new RangeError(`--relays plus --add-relays must be at most ${MAX_RELAYS} (one 127.0.0.x address each)`)
+  const faultsAfter = opts.faultsAfter ?? Math.floor(pairs.length / 3)
+  if (faultsAfter > pairs.length) throw new RangeError(`--faults-after must be at most the number of pairings (${pairs.length})`)
+  const networked = opts.relays >= 2
+  const listRefreshMs = opts.listRefreshMs ?? LIST_REFRESH_MS
   const concurrency = Math.max(1, opts.concurrency ?? 4)
   const pairingTimeoutMs = opts.pairingTimeoutMs ?? PAIRING_TIMEOUT_MS
   const victims = pickVictims(pairs.length, opts.killPeers ?? 0, random)
+  const relayVictims = shuffle(Array.from({ length: opts.relays - 1 }, (_, i) => i + 1), random).slice(0, killRelays)
+  await ready()
 
   const t0 = performance.now()
   const runDeadline = AbortSignal.timeout(opts.runTimeoutMs ?? RUN_TIMEOUT_MS)
@@ -144,10 +231,14 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   const dir = await mkdtemp(join(tmpdir(), 'gini-cluster-'))
   const relays: RelayProc[] = []
   const results: PairingResult[] = []
+  const anchorResults: PairingResult[] = []
+  let anchor: RelayProc | undefined
   const faults: Fault[] = []
   const live = new Set<JsonProcess>()
   let running = 0
   let setupMs = 0
+  let listConvergedMs = 0
+  let faultTask: Promise<void> | undefined
 
   const progress = (phase: ClusterProgress['phase'], done: number, total: number): void => {
     opts.onProgress?.({
@@ -157,27 +248,32 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       succeeded: results.filter(r => r.ok).length,
       failed: results.filter(r => !r.ok).length,
       running,
-      relaysUp: relays.filter(r => r.proc.running).length,
-      relayRssMB: relays.reduce((sum, r) => sum + (r.sampler.last?.rssBytes ?? 0), 0) / MB
+      relaysUp: relays.filter(r => r?.proc.running).length,
+      relayRssMB: relays.reduce((sum, r) => sum + (r?.sampler.last?.rssBytes ?? 0), 0) / MB
     })
   }
-  const spawn = (args: string[]): JsonProcess => {
-    const p = new JsonProcess(process.execPath, args, { env: { GINI_DATA: undefined, GINI_RELAY: undefined } })
+  const spawn = (args: string[], env: Record<string, string> = {}): JsonProcess => {
+    const p = new JsonProcess(process.execPath, args, { env: { GINI_DATA: undefined, GINI_RELAY: undefined, GINI_RELAY_NETWORK: undefined, ...env } })
     live.add(p)
     void p.exited.then(() => live.delete(p))
     return p
   }
   const ticker = setInterval(() => { progress('pairing', results.length, pairs.length) }, 500)
   ticker.unref()
+  // The relays' counters, read on and off so that a killed relay's last reading is recent.
+  const poller = setInterval(() => { void readAll() }, METRICS_POLL_MS * 8)
+  poller.unref()
 
   try {
-    // 1. Relays.
+    // 1. Relays: one on its own, or a network that every relay lists in full before pairing starts.
     progress('relays', 0, opts.relays)
-    await Promise.all(Array.from({ length: opts.relays }, async (_, index) => {
-      const proc = spawn([GINI_RELAY, '--json', '--data', join(dir, 'relays', `r${index}`), '--listen', '/ip4/127.0.0.1/tcp/0'])
-      const listening = await proc.waitFor(o => o.event === 'listening', START_TIMEOUT_MS)
-      relays[index] = { index, proc, addr: listening.obj.addrs[0], sampler: new ProcSampler(proc.child.pid!), started: 0, killed: false }
-    }))
+    relays[0] = await startRelay(0, false)
+    await Promise.all(Array.from({ length: opts.relays - 1 }, async (_, i) => { relays[i + 1] = await startRelay(i + 1, false) }))
+    if (networked) {
+      const converged = await untilLists(() => relays, opts.relays)
+      if (converged == null) throw new Error(`the ${opts.relays} relays did not all list each other within ${LIST_CONVERGE_MS} ms (lists: ${relays.map(r => r.last.listRelays).join(', ')})`)
+      listConvergedMs = converged
+    }
 
     // 2. Peers: one data dir each, initialised by the CLI itself.
     let initialised = 0
@@ -189,20 +285,32 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       progress('peers', ++initialised, opts.peers)
     })
     setupMs = performance.now() - t0
+    if (anchorCount > 0) anchor = await startRelay(-1, false)
+    await readAll()
+    for (const r of relays) r.base = { ...r.last }
 
     // 3. Pairings: at most `concurrency` at once, a peer in at most one.
     const busy = new Set<number>()
-    const queue = pairs.map((pair, index) => ({ pair, index }))
+    const queue = pairs.map((pair, index) => ({ pair, index, anchored: false }))
+    // Anchor pairings spread evenly through the queue, so both kinds run under the same load.
+    for (const [k, pair] of anchorPairs.entries()) {
+      queue.splice(Math.min(queue.length, Math.round((k + 0.5) * mainCount / anchorCount) + k), 0, { pair, index: k, anchored: true })
+    }
     const inFlight = new Set<Promise<void>>()
+    if (faultsAfter === 0 && (killRelays > 0 || addRelays > 0)) faultTask = faultsCaught()
     while ((queue.length > 0 || inFlight.size > 0)) {
       if (stop.aborted) break
       while (inFlight.size < concurrency) {
         const next = queue.findIndex(q => !busy.has(q.pair[0]) && !busy.has(q.pair[1]))
         if (next < 0) break
-        const { pair, index } = queue.splice(next, 1)[0]
+        const { pair, index, anchored } = queue.splice(next, 1)[0]
         busy.add(pair[0]).add(pair[1])
         running++
-        const task = runPairing(index, pair).then((r) => { results.push(r) }).finally(() => {
+        const task = runPairing(index, pair, anchored).then((r) => {
+          if (anchored) { anchorResults.push(r); return }
+          results.push(r)
+          if (faultTask == null && results.length >= faultsAfter && (killRelays > 0 || addRelays > 0)) faultTask = faultsCaught()
+        }).finally(() => {
           busy.delete(pair[0]); busy.delete(pair[1]); running--
           inFlight.delete(task)
           progress('pairing', results.length, pairs.length)
@@ -214,50 +322,147 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     }
     if (inFlight.size > 0) {
       // Interrupted or out of time: end what runs, and let each pairing record how it ended.
-      for (const p of live) if (!relays.some(r => r?.proc === p)) p.kill('SIGKILL')
+      for (const p of live) if (!relays.some(r => r?.proc === p) && anchor?.proc !== p) p.kill('SIGKILL')
       await Promise.allSettled([...inFlight])
     }
     // Interrupted or out of time: whatever did not finish.
-    for (const q of queue) results.push({ index: q.index, creator: q.pair[0], joiner: q.pair[1], relay: q.index % opts.relays, ok: false, code: 'INTERRUPTED', side: 'harness', message: 'not started' })
+    for (const q of queue) {
+      (q.anchored ? anchorResults : results).push({ index: q.index, creator: q.pair[0], joiner: q.pair[1], relay: -1, configured: [configuredRelay(q.pair[0]), configuredRelay(q.pair[1])], ok: false, code: 'INTERRUPTED', causeKind: 'interrupted', side: 'harness', message: 'not started' })
+    }
+    // The added relays' listing is measured to its end (bounded by LIST_CONVERGE_MS).
+    if (faultTask != null && !stop.aborted) await faultTask
+    await readAll()
   } finally {
     clearInterval(ticker)
+    clearInterval(poller)
     progress('stopping', results.length, pairs.length)
-    for (const p of live) p.kill('SIGKILL')
-    await Promise.all(relays.filter(r => r != null).map(async (r) => {
+    for (const p of live) if (!relays.some(r => r?.proc === p) && anchor?.proc !== p) p.kill('SIGKILL')
+    await Promise.all([...relays.filter(r => r != null), ...(anchor != null ? [anchor] : [])].map(async (r) => {
       r.sampler.sample()
       r.proc.kill('SIGTERM')
       await r.proc.waitExit(STOP_GRACE_MS)
       r.sampler.stop()
     }))
+    for (const p of live) p.kill('SIGKILL')
     await rm(dir, { recursive: true, force: true }).catch(() => {})
   }
   const durationMs = performance.now() - t0
   return buildReport()
 
-  async function runPairing (index: number, [a, b]: PeerPair): Promise<PairingResult> {
-    const relay = relays[index % relays.length]
-    const base = { index, creator: a, joiner: b, relay: relay.index }
-    const creator = spawn([GINI, '--data', peerDir(dir, a), '--relay', relay.addr, 'invite', '--json'])
+  /** Relay `index` (127.0.0.<index + 1> in a network); -1 is the anchor, a relay on its own at 127.0.0.254. */
+  async function startRelay (index: number, added: boolean): Promise<RelayProc> {
+    const host = index < 0 ? '127.0.0.254' : `127.0.0.${networked ? index + 1 : 1}`
+    const args = [GINI_RELAY, '--json', '--data', join(dir, 'relays', index < 0 ? 'anchor' : `r${index}`), '--listen', `/ip4/${host}/tcp/0`, '--metrics', '127.0.0.1:0']
+    if (networked && index >= 0) {
+      args.push('--list-refresh', `${listRefreshMs}ms`, '--drain-timeout', `${DRAIN_MS}ms`)
+      if (index > 0) args.push('--bootstrap', relays[0].addr)
+    }
+    // r0 takes `--network` from its environment: gini-relay's bare `--network` flag is refused
+    // today ("argument 'undefined' is invalid", relay/settings.ts parses flags as true/false only).
+    const proc = spawn(args, networked && index === 0 ? { GINI_RELAY_NETWORK: '1' } : {})
+    const listening = (await proc.waitFor(o => o.event === 'listening', START_TIMEOUT_MS)).obj
+    const first = String(listening.addrs[0])
+    const addr = first.includes('/p2p/') ? first : `${first}/p2p/${String(listening.peerId)}`
+    const zero = { listRelays: 0, created: 0, completed: 0 }
+    return { index, proc, addr, peerId: listening.peerId, metricsUrl: listening.metrics, sampler: new ProcSampler(proc.child.pid!), killed: false, added, listed: !added, last: zero, base: { ...zero } }
+  }
+
+  /** Reads every live relay's /metrics into `last` (a relay that does not answer keeps its last reading). */
+  async function readAll (): Promise<void> {
+    await Promise.all(relays.filter(r => r != null && !r.killed).map(async (r) => {
+      const m = await readMetrics(r.metricsUrl)
+      if (m != null && !r.killed) r.last = m
+    }))
+  }
+
+  /** Polls until every live relay lists `count()` relays; the ms it took from now, or null after LIST_CONVERGE_MS. */
+  async function untilLists (which: () => RelayProc[], count: number): Promise<number | null> {
+    const start = performance.now()
+    for (let round = 0; round < LIST_CONVERGE_MS / METRICS_POLL_MS && !stop.aborted; round++) {
+      await readAll()
+      const up = which().filter(r => !r.killed)
+      if (up.every(r => r.last.listRelays === count)) return Math.round(performance.now() - start)
+      await sleep(METRICS_POLL_MS)
+    }
+    return null
+  }
+
+  /** A relay that fails to start mid-run is a fault of the run, named in the report; pairings go on. */
+  async function faultsCaught (): Promise<void> {
+    await relayFaults().catch((err: any) => { faults.push({ kind: 'relay-added', atMs: Math.round(performance.now() - t0), error: String(err?.message ?? err) }) })
+  }
+
+  /** `--kill-relays` then `--add-relays`, each measured until every live relay's list shows it. */
+  async function relayFaults (): Promise<void> {
+    const liveCount = (): number => relays.filter(r => !r.killed).length
+    if (relayVictims.length > 0) {
+      await readAll()
+      const killedAt = performance.now()
+      const killed: Fault[] = []
+      for (const i of relayVictims) {
+        const r = relays[i]
+        r.sampler.sample()
+        r.killed = true
+        r.killedAt = performance.now()
+        r.proc.killedOnPurpose = true
+        r.proc.kill('SIGKILL')
+        const f: Fault = { kind: 'relay-killed', relay: i, atMs: Math.round(r.killedAt - t0) }
+        faults.push(f)
+        killed.push(f)
+      }
+      const dropped = await untilLists(() => relays, liveCount())
+      for (const f of killed) f.listedEverywhereMs = dropped == null ? null : Math.round(performance.now() - killedAt)
+    }
+    if (addRelays > 0 && !stop.aborted) {
+      const spawnedAt = performance.now()
+      const fresh = await Promise.all(Array.from({ length: addRelays }, async (_, j) => {
+        const index = opts.relays + j
+        const r = await startRelay(index, true)
+        relays[index] = r
+        faults.push({ kind: 'relay-added', relay: index, atMs: Math.round(performance.now() - t0) })
+        return r
+      }))
+      const listed = await untilLists(() => relays, liveCount())
+      for (const r of fresh) r.listed = listed != null
+      for (const f of faults) if (f.kind === 'relay-added') f.listedEverywhereMs = listed == null ? null : Math.round(performance.now() - spawnedAt)
+    }
+  }
+
+  function configuredRelay (peer: number): number {
+    return peer % opts.relays
+  }
+
+  /** §22.2: the code's top relay by HRW over the relays listed now (killed ones left out: a creator redraws away from them). */
+  function pairingRelay (code: string): number {
+    const listed = relays.filter(r => r != null && r.listed && !r.killed)
+    if (!networked || listed.length <= 1) return listed[0]?.index ?? 0
+    const entries = listed.map(r => ({ peerId: peerIdFromString(r.peerId), multiaddrs: [multiaddr(r.addr)], firstSeenMs: 0, index: r.index }))
+    return rankRelays(entries, code)[0].index
+  }
+
+  async function runPairing (index: number, [a, b]: PeerPair, anchored = false): Promise<PairingResult> {
+    const configured: [number, number] = [configuredRelay(a), configuredRelay(b)]
+    const startedAt = performance.now()
+    const base = { index, creator: a, joiner: b, configured, relay: -1 }
+    const relayOf = (k: 0 | 1): string => anchored ? anchor!.addr : relays[configured[k]].addr
+    const creator = spawn([GINI, '--data', peerDir(dir, a), '--relay', relayOf(0), 'invite', '--json'])
     let joiner: JsonProcess | undefined
     const deadline = setTimeout(() => { creator.kill(); joiner?.kill() }, pairingTimeoutMs)
     try {
       try {
         await creator.waitFor(o => o.event === 'flash-code', Math.min(START_TIMEOUT_MS, pairingTimeoutMs))
       } catch {
+        const stalled = creator.running
         creator.kill()
         await creator.exited
-        return { ...base, ...failure(creator, undefined, index, 'creator') }
-      }
-      relay.started++
-      if (opts.killRelay === relay.index && !relay.killed && relay.started >= (opts.killRelayAfter ?? 1)) {
-        relay.killed = true
-        relay.sampler.sample()
-        relay.proc.killedOnPurpose = true
-        relay.proc.kill('SIGKILL')
-        faults.push({ kind: 'relay-killed', relay: relay.index, atMs: Math.round(performance.now() - t0) })
+        const f = failure(base, startedAt, creator, undefined, 'creator', anchored)
+        // Still running without a code: say so, with the last thing it printed (not a pairing timeout).
+        if (stalled && f.code === 'HARNESS_TIMEOUT') return { ...base, ...f, code: 'NO_FLASH_CODE', message: `gini invite showed no code within ${Math.min(START_TIMEOUT_MS, pairingTimeoutMs)} ms; ${creator.tail()}` }
+        return { ...base, ...f }
       }
       const code: string = creator.lines.find(l => l.obj.event === 'flash-code')!.obj.code
-      joiner = spawn([GINI, '--data', peerDir(dir, b), '--relay', relay.addr, 'accept', code, '--json'])
+      base.relay = anchored ? -1 : pairingRelay(code)
+      joiner = spawn([GINI, '--data', peerDir(dir, b), '--relay', relayOf(1), 'accept', code, '--json'])
       const victim = victims.get(index)
       if (victim != null) {
         const target = victim === 'creator' ? creator : joiner
@@ -272,10 +477,10 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         const added = [creator, joiner].map(p => p.lines.find(l => l.obj.event === 'contact-added')?.at)
         const connected = joiner.lines.find(l => l.obj.event === 'connected')?.obj
         if (added.every(t => t != null)) {
-          return { ...base, ok: true, pairMs: Math.max(...added as number[]) - joiner.startedAt, path: connected?.path }
+          return { ...base, ok: true, causeKind: 'ok', pairMs: Math.max(...added as number[]) - joiner.startedAt, path: connected?.path }
         }
       }
-      return { ...base, ...failure(creator, joiner, index, undefined) }
+      return { ...base, ...failure(base, startedAt, creator, joiner, undefined, anchored) }
     } finally {
       clearTimeout(deadline)
       creator.kill()
@@ -294,15 +499,30 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     await Promise.all([x.exited, y.exited])
   }
 
-  function failure (creator: JsonProcess, joiner: JsonProcess | undefined, index: number, only?: 'creator'): Omit<PairingResult, 'index' | 'creator' | 'joiner' | 'relay'> {
+  /** The relay fault behind a failed pairing, if any: its pairing relay, else a configured one, killed before it ended. */
+  function relayFault (base: { relay: number, configured: [number, number], creator: number, joiner: number }, startedAt: number, anchored: boolean): { cause: string, causeKind: PairingCause } | undefined {
+    if (anchored) return undefined
+    const pairingAt = relays[base.relay]
+    if (pairingAt?.killed === true) return { cause: `pairing relay r${pairingAt.index} was killed by the harness`, causeKind: 'pairing-relay-killed' }
+    for (const [k, peer] of [base.creator, base.joiner].entries()) {
+      const c = relays[base.configured[k]]
+      if (c.killed) {
+        const before = c.killedAt! <= startedAt
+        return { cause: `configured relay r${c.index} of p${peer} was killed by the harness${before ? ' before the pairing (the peer knows no other relay)' : ' during the pairing'}`, causeKind: 'configured-relay-killed' }
+      }
+    }
+    return undefined
+  }
+
+  function failure (base: { index: number, relay: number, configured: [number, number], creator: number, joiner: number }, startedAt: number, creator: JsonProcess, joiner: JsonProcess | undefined, only?: 'creator', anchored = false): Omit<PairingResult, 'index' | 'creator' | 'joiner' | 'relay' | 'configured'> {
     const sides: Array<['creator' | 'joiner', JsonProcess]> = [['creator', creator]]
     if (joiner != null && only == null) sides.push(['joiner', joiner])
-    const relay = relays[index % relays.length]
-    const relayCause = relay.killed ? `relay r${relay.index} was killed by the harness` : undefined
-    if (stop.aborted) return { ok: false, code: 'INTERRUPTED', side: 'harness', message: opts.signal?.aborted === true ? 'interrupted' : 'run timeout' }
+    const fault = relayFault(base, startedAt, anchored)
+    const because = fault ?? { causeKind: 'other' as const }
+    if (stop.aborted) return { ok: false, code: 'INTERRUPTED', causeKind: 'interrupted', side: 'harness', message: opts.signal?.aborted === true ? 'interrupted' : 'run timeout' }
     const killed = sides.find(([, p]) => p.killedOnPurpose)
     if (killed != null) {
-      return { ok: false, code: 'PEER_KILLED', side: killed[0], message: `the ${killed[0]} process was killed mid-pairing`, cause: `peer ${killed[0] === 'creator' ? 'p' + String(pairs[index][0]) : 'p' + String(pairs[index][1])} killed by the harness after matched` }
+      return { ok: false, code: 'PEER_KILLED', causeKind: 'peer-killed', side: killed[0], message: `the ${killed[0]} process was killed mid-pairing`, cause: `peer ${killed[0] === 'creator' ? 'p' + String(base.creator) : 'p' + String(base.joiner)} killed by the harness after matched` }
     }
     // The first error event by arrival time names the failure.
     const errors = sides
@@ -311,7 +531,7 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       .sort((x, y) => x.line!.at - y.line!.at)
     if (errors.length > 0) {
       const e = errors[0]
-      return { ok: false, code: e.line!.obj.code ?? 'FAILED', side: e.side, message: e.line!.obj.message, ...(relayCause != null ? { cause: relayCause } : {}) }
+      return { ok: false, code: e.line!.obj.code ?? 'FAILED', side: e.side, message: e.line!.obj.message, ...because }
     }
     const bad = sides.find(([, p]) => p.exitCode !== 0)
     if (bad != null) {
@@ -322,10 +542,19 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         code: timedOut ? 'HARNESS_TIMEOUT' : p.signal != null ? `SIGNAL_${p.signal}` : `EXIT_${String(p.exitCode)}`,
         side: timedOut ? 'harness' : side,
         message: timedOut ? `no result within ${pairingTimeoutMs} ms` : p.tail(),
-        ...(relayCause != null ? { cause: relayCause } : {})
+        ...because
       }
     }
-    return { ok: false, code: 'NO_CONTACT_ADDED', side: 'harness', message: 'both exited 0 without contact-added' }
+    return { ok: false, code: 'NO_CONTACT_ADDED', side: 'harness', message: 'both exited 0 without contact-added', ...because }
+  }
+
+  function anchorSummary (networkOk: PairingResult[]): NonNullable<ClusterReport['anchor']> {
+    const ok = anchorResults.filter(r => r.ok)
+    const failed: Record<string, number> = {}
+    for (const r of anchorResults) if (!r.ok) failed[r.code!] = (failed[r.code!] ?? 0) + 1
+    const pairMs = rounded(summarize(ok.map(r => r.pairMs!)))
+    const net = summarize(networkOk.map(r => r.pairMs!))
+    return { pairings: anchorCount, succeeded: ok.length, failed, pairMs, p50Ratio: Math.round(100 * net.p50 / pairMs.p50) / 100 }
   }
 
   function buildReport (): ClusterReport {
@@ -333,8 +562,18 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     const ok = results.filter(r => r.ok)
     const failed: Record<string, number> = {}
     for (const r of results) if (!r.ok) failed[r.code!] = (failed[r.code!] ?? 0) + 1
+    const byCause: Record<string, number> = {}
+    for (const r of results) byCause[r.causeKind ?? 'other'] = (byCause[r.causeKind ?? 'other'] ?? 0) + 1
     const paths: Record<string, number> = {}
     for (const r of ok) paths[r.path ?? 'unknown'] = (paths[r.path ?? 'unknown'] ?? 0) + 1
+    const all = relays.filter(r => r != null)
+    const perRelay: Record<string, number> = {}
+    for (const r of all) {
+      const n = r.last.completed - r.base.completed
+      if (n > 0) perRelay[`r${r.index}`] = n
+    }
+    const predicted: Record<string, number> = {}
+    for (const r of ok) predicted[`r${r.relay}`] = (predicted[`r${r.relay}`] ?? 0) + 1
     return {
       relays: opts.relays,
       peers: opts.peers,
@@ -343,9 +582,12 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       pairings: pairs.length,
       succeeded: ok.length,
       failed,
+      byCause,
+      relaysUsed: { distinct: Object.keys(perRelay).length, perRelay, predicted },
+      listConvergedMs,
       pairMs: rounded(summarize(ok.map(r => r.pairMs!))),
       paths,
-      relayStats: relays.filter(r => r != null).map(r => ({
+      relayStats: all.map(r => ({
         index: r.index,
         addr: r.addr,
         pid: r.sampler.pid,
@@ -353,15 +595,39 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         peakRssMB: round1((r.sampler.last?.peakRssBytes ?? 0) / MB),
         cpuSeconds: round1(r.sampler.last?.cpuSeconds ?? 0),
         cpuPercent: round1(100 * (r.sampler.last?.cpuSeconds ?? 0) / (durationMs / 1000)),
-        killed: r.killed
+        killed: r.killed,
+        added: r.added,
+        pairings: { created: r.last.created - r.base.created, completed: r.last.completed - r.base.completed }
       })),
       failures: results.filter(r => !r.ok),
       faults,
       setupMs: Math.round(setupMs),
       durationMs: Math.round(durationMs),
-      interrupted: opts.signal?.aborted === true || runDeadline.aborted
+      interrupted: opts.signal?.aborted === true || runDeadline.aborted,
+      ...(anchorCount > 0 ? { anchor: anchorSummary(ok) } : {})
     }
   }
+}
+
+/** A relay's list size and pairing counters from its /metrics; undefined when it does not answer. */
+export async function readMetrics (url: string | undefined): Promise<RelayMetricsReading | undefined> {
+  if (url == null) return undefined
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(METRICS_TIMEOUT_MS) })
+    const text = await res.text()
+    const value = (re: RegExp): number => { const m = re.exec(text); return m == null ? 0 : Number(m[1]) }
+    return {
+      listRelays: value(/^gini_gss_list_relays (\d+)/m),
+      created: value(/^gini_gss_pairings_total\{outcome="created"\} (\d+)/m),
+      completed: value(/^gini_gss_pairings_total\{outcome="completed"\} (\d+)/m)
+    }
+  } catch {
+    return undefined
+  }
+}
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, ms))
 }
 
 function peerDir (dir: string, i: number): string {

@@ -23,22 +23,42 @@ describe('cluster harness (npm run cluster)', function () {
     expect(report.pairMs.p50).to.be.greaterThan(0)
     expect(report.relayStats[0].peakRssMB).to.be.greaterThan(10)
     expect(report.relayStats[0].cpuSeconds).to.be.greaterThan(0)
+    expect(report.relaysUsed).to.deep.include({ distinct: 1, perRelay: { r0: 2 } })
+    expect(report.byCause).to.deep.equal({ ok: 2, 'peer-killed': 1 })
     expect(liveCount(), 'no process left behind').to.equal(0)
   })
 
-  it('relay killed during the run → the report lists each pairing it took down, with the error the CLI gave', async () => {
-    // Two relays; relay 0 dies as soon as its first pairing showed a code. Pairings 0 and 2 go to r0, 1 to r1.
-    const report = await runCluster({ relays: 2, peers: 6, pairs: 3, killRelay: 0, killRelayAfter: 1, seed: 7, concurrency: 1 })
-    expect(report.relayStats[0].killed).to.equal(true)
-    const onR0 = report.failures.filter(f => f.relay === 0)
-    expect(onR0.length, JSON.stringify(report)).to.equal(2)
-    for (const f of onR0) {
-      expect(f.cause).to.match(/relay r0 was killed/)
-      expect(f.code).to.be.a('string').and.not.equal('HARNESS_TIMEOUT')
-    }
-    expect(report.failures.filter(f => f.relay === 1)).to.deep.equal([])
-    expect(report.succeeded).to.equal(1)
+  it('3 relays as one network, one killed and one added mid-run, one anchor pairing → pairings spread by HRW, counted per relay, every failure named by its relay fault', async () => {
+    const report = await runCluster({ relays: 3, peers: 8, pairs: 4, killRelays: 1, addRelays: 1, faultsAfter: 1, anchorPairs: 1, seed: 7, concurrency: 2 })
+    const killed = report.faults.filter(f => f.kind === 'relay-killed')
+    const added = report.faults.filter(f => f.kind === 'relay-added')
+    expect(killed, JSON.stringify(report.faults)).to.have.length(1)
+    expect(killed[0].relay).to.be.oneOf([1, 2])
+    expect(killed[0].listedEverywhereMs, 'every live relay dropped the killed one').to.be.a('number')
+    expect(added, JSON.stringify(report.faults)).to.have.length(1)
+    expect(added[0]).to.include({ relay: 3 })
+    expect(added[0].listedEverywhereMs, 'every live relay lists the added one').to.be.a('number')
+    expect(report.relayStats.map(s => s.added)).to.deep.equal([false, false, false, true])
+    expect(report.relayStats[killed[0].relay!].killed).to.equal(true)
+    // The relays' own counters account for every success, and agree with the harness's HRW attribution.
+    const counted = Object.values(report.relaysUsed.perRelay).reduce((x, y) => x + y, 0)
+    expect(counted, JSON.stringify(report.relaysUsed)).to.equal(report.succeeded)
+    expect(report.relaysUsed.perRelay).to.deep.equal(report.relaysUsed.predicted)
+    expect(report.relaysUsed.distinct).to.equal(Object.keys(report.relaysUsed.perRelay).length)
+    expect(Object.values(report.byCause).reduce((x, y) => x + y, 0)).to.equal(4)
+    for (const f of report.failures) expect(f.causeKind, JSON.stringify(f)).to.be.oneOf(['pairing-relay-killed', 'configured-relay-killed'])
+    expect(report.succeeded).to.be.greaterThan(0)
+    // The anchor pairing went through the relay on its own, outside the network's counts.
+    expect(report.anchor, JSON.stringify(report.anchor)).to.deep.include({ pairings: 1, succeeded: 1, failed: {} })
+    expect(report.anchor!.p50Ratio).to.be.greaterThan(0)
     expect(liveCount()).to.equal(0)
+  })
+
+  it('--kill-relays with one relay → RangeError before anything starts', async () => {
+    let error: unknown
+    try { await runCluster({ relays: 1, peers: 2, killRelays: 1 }) } catch (err) { error = err }
+    expect(error).to.be.instanceOf(RangeError)
+    expect(String(error)).to.match(/need --relays 2 or more/)
   })
 
   it('CLI --json → the last stdout line is one JSON object with succeeded, failed and pairMs {p50, p95}', async () => {

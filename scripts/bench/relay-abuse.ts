@@ -8,7 +8,8 @@
 // Every phase runs --repeat times (default 3), each on a fresh relay process, interleaved (repeat 1
 // of every phase, then repeat 2, …). Each phase first times the legitimate pairing from 127.0.0.2
 // (relay-capacity.ts's onePairing; for phase 1 the honest Join → Matched) on its idle fresh relay,
-// then during the attack and while the attackers hold what they got, so a ratio compares samples
+// then during the attack (from 1 s after every attacker process said it is under way, so the
+// attackers' own start is not what is timed) and while they hold what they got, so a ratio compares samples
 // taken seconds apart at the same load. A cell is the median of the per-repeat medians with their
 // min–max. The relay runs from the build given as the positional argument (default: this one), so
 // an older build can be measured the same way. Prints one JSON line per phase and repeat, then the
@@ -118,6 +119,14 @@ async function legitPairings (addr: Multiaddr): Promise<{ medianMs: number, fail
   return { medianMs: round(median(ms)), failed }
 }
 
+let saidAttacking = false
+/** Attacker process: says once that its attack is under way (its node is up, the first dial goes out), so the benchmark times the attack, not the attacker's start. */
+function attacking (): void {
+  if (saidAttacking || !ATTACK_MODE) return
+  saidAttacking = true
+  console.log(JSON.stringify({ event: 'attacking' }))
+}
+
 async function stopAll (list: Libp2p[]): Promise<void> {
   await Promise.all(list.splice(0).map(async n => { await Promise.resolve(n.stop()).catch(() => {}) }))
 }
@@ -125,6 +134,7 @@ async function stopAll (list: Libp2p[]): Promise<void> {
 /** Attack 2: as many as CONNECTION_ATTEMPTS connections from one identity at 127.0.0.1. */
 async function connectionFlood (addr: Multiaddr): Promise<{ kept: number, refused: number, seconds: number }> {
   const flooder = await client()
+  attacking()
   let open = 0
   let refused = 0
   const c0 = performance.now()
@@ -150,6 +160,7 @@ async function pendingTableFlood (addr: Multiaddr): Promise<{ created: number, r
   await Promise.all(Array.from({ length: CREATE_IDENTITIES }, async () => {
     const node = await client().catch(() => undefined)
     if (node == null) return
+    attacking()
     while (sent < CREATE_ATTEMPTS && performance.now() - t0 < CREATE_FLOOD_MS) {
       sent++
       try {
@@ -179,6 +190,7 @@ async function idleStreams (addr: Multiaddr): Promise<{ opened: number, refused:
   let attempts = 0
   const t0 = performance.now()
   let node = await client()
+  attacking()
   let onThis = 0
   while (attempts < IDLE_STREAMS && performance.now() - t0 < IDLE_STREAM_MS) {
     attempts++
@@ -232,6 +244,8 @@ interface PhaseResult {
   /** While the attackers hold what they got (not for the length-prefix flood). */
   held?: { medianMs: number, failed: number }
   attacker: unknown
+  /** The relay's CPU time over the idle / during / held pairings divided by their wall time (1 = one core all the time); not for the length-prefix flood. */
+  relayCoreShare?: { idle: number, during: number, held: number }
   /** max(during, held) / idle, both from this repeat. */
   ratio: number
 }
@@ -282,20 +296,28 @@ async function lengthPrefixPhase (addr: Multiaddr, sampler: ProcSampler): Promis
 
 /** Attacks 2–5 on their own relay: the legitimate pairing idle, during the attack, and while the attackers hold their gains. */
 async function attackPhase (phase: Exclude<PhaseName, 'length-prefix'>, addr: Multiaddr, sampler: ProcSampler): Promise<Omit<PhaseResult, 'phase' | 'repeat' | 'load' | 'relayRssMB' | 'relayCpuSeconds'> & { rssBefore: number }> {
-  const idle = await legitPairings(addr)
+  // The relay's CPU time over a window divided by its length: 1 = one core busy all the time.
+  const share = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const c0 = sampler.sample()!.cpuSeconds
+    const w0 = performance.now()
+    const r = await fn()
+    return [r, Math.round(100 * (sampler.sample()!.cpuSeconds - c0) / ((performance.now() - w0) / 1000)) / 100]
+  }
+  const [idle, idleShare] = await share(async () => await legitPairings(addr))
   const rssBefore = sampler.sample()!.rssBytes
   // Each attacker is its own process, so its work never slows the legitimate pairing's client.
   const procs = PHASE_KINDS[phase].map(kind => new JsonProcess(process.execPath, [SELF, '--attack', kind, addr.toString()]))
   try {
     const attack = Promise.all(procs.map(async p => (await p.waitFor(o => o.event === 'result', CREATE_FLOOD_MS + 4 * STEP_MS)).obj.result))
     attack.catch(() => {})
-    // The legitimate pairings start while the attack is under way…
+    // The legitimate pairings start once every attacker is under way (not while its process starts)…
+    await Promise.all(procs.map(async p => await p.waitFor(o => o.event === 'attacking' || o.event === 'result', 3 * STEP_MS)))
     await sleep(1_000)
-    const during = await legitPairings(addr)
+    const [during, duringShare] = await share(async () => await legitPairings(addr))
     const attacker = await attack.catch((e: Error) => `attacker failed: ${e.message}`)
     // …and run again while the attackers still hold what they got (connections, rows, streams).
-    const held = await legitPairings(addr)
-    return { rssBefore, idle, during, held, attacker, ratio: round(Math.max(during.medianMs, held.medianMs) / idle.medianMs) }
+    const [held, heldShare] = await share(async () => await legitPairings(addr))
+    return { rssBefore, idle, during, held, attacker, relayCoreShare: { idle: idleShare, during: duringShare, held: heldShare }, ratio: round(Math.max(during.medianMs, held.medianMs) / idle.medianMs) }
   } finally {
     for (const p of procs) p.kill()
     await Promise.all(procs.map(async p => await p.exited))
@@ -355,11 +377,11 @@ function report (results: PhaseResult[], phases: PhaseName[], repeats: number, l
     `Command: \`${COMMAND}\` · ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${machine} · Node ${process.version} · \`uptime\` load average before: ${loads[0]}, after: ${loads[1]}`,
     '',
     `Each attack phase ran ${repeats} time${repeats === 1 ? '' : 's'}, each on a fresh relay process with its default limits; phases were interleaved (repeat 1 of every phase, then repeat 2, …). ` +
-      `Each attacker is its own process dialing from 127.0.0.1; the legitimate pairing (the relay's whole part of one: two fresh identities, Create/Join, CPace shares, MFCs, sealed offer/answer, Done, the relay's close) runs from 127.0.0.2 in the benchmark's process, ${LEGIT_RUNS} times on the fresh relay just before the attack (idle), ${LEGIT_RUNS} times during it and ${LEGIT_RUNS} times while the attackers still hold what they got. ` +
-      `A cell is the median of the ${repeats} per-repeat medians, with their min–max; a ratio is max(during, held) / idle within one repeat (samples seconds apart at the same load), then the median (min–max) over repeats. All processes share the machine's cores.`,
+      `Each attacker is its own process dialing from 127.0.0.1; the legitimate pairing (the relay's whole part of one: two fresh identities, Create/Join, CPace shares, MFCs, sealed offer/answer, Done, the relay's close) runs from 127.0.0.2 in the benchmark's process, ${LEGIT_RUNS} times on the fresh relay just before the attack (idle), ${LEGIT_RUNS} times during it (from 1 s after every attacker process is under way: its own start is not timed) and ${LEGIT_RUNS} times while the attackers still hold what they got. ` +
+      `A cell is the median of the ${repeats} per-repeat medians, with their min–max; a ratio is max(during, held) / idle within one repeat (samples seconds apart at the same load), then the median (min–max) over repeats. Relay CPU in those windows is the relay process's CPU time over each window divided by its length (1 = one core busy all the time; well under 1 while the pairing is slow means the relay was waiting for a CPU, not working). All processes share the machine's cores.`,
     '',
-    '| attack (from 127.0.0.1) | what the attacker got (per repeat) | relay RSS before → after (MB) | relay CPU (s) | legitimate pairing p50: idle / during / while held (ms) | ratio vs idle | 2× target |',
-    '|---|---|---|---|---|---|---|'
+    '| attack (from 127.0.0.1) | what the attacker got (per repeat) | relay RSS before → after (MB) | relay CPU (s) | legitimate pairing p50: idle / during / while held (ms) | relay CPU in those windows (cores) | ratio vs idle | 2× target |',
+    '|---|---|---|---|---|---|---|---|'
   ]
   for (const phase of phases) {
     const rs = results.filter(r => r.phase === phase)
@@ -373,9 +395,10 @@ function report (results: PhaseResult[], phases: PhaseName[], repeats: number, l
     const timing = phase === 'length-prefix'
       ? `honest Join → Matched: ${fmt(spread(rs.map(r => r.idle.medianMs)))} / ${fmt(spread(rs.map(r => r.during.medianMs)))} / –`
       : `${fmt(spread(rs.map(r => r.idle.medianMs)))} / ${fmt(spread(rs.map(r => r.during.medianMs)))} / ${fmt(spread(rs.map(r => r.held?.medianMs ?? NaN)))}`
-    lines.push(`| ${PHASE_TITLE[phase]} | ${got} | ${rss} | ${fmt(spread(rs.map(r => r.relayCpuSeconds)))} | ${timing}${failed > 0 ? ` (${failed} failed)` : ''} | ${fmt(spread(ratios), '×')} | ${target} |`)
+    const cores = phase === 'length-prefix' ? '–' : (['idle', 'during', 'held'] as const).map(w => fmt(spread(rs.map(r => r.relayCoreShare?.[w] ?? NaN)))).join(' / ')
+    lines.push(`| ${PHASE_TITLE[phase]} | ${got} | ${rss} | ${fmt(spread(rs.map(r => r.relayCpuSeconds)))} | ${timing}${failed > 0 ? ` (${failed} failed)` : ''} | ${cores} | ${fmt(spread(ratios), '×')} | ${target} |`)
   }
-  lines.push('| DHT record flood | — the relay runs no DHT (relay/create-relay.ts) | — | — | — | — | — |')
+  lines.push('| DHT record flood | — the relay runs no DHT (relay/create-relay.ts) | — | — | — | — | — | — |')
   const failedAll = results.reduce((n, r) => n + r.idle.failed + r.during.failed + (r.held?.failed ?? 0), 0)
   lines.push('', `${failedAll === 0 ? 'No legitimate pairing failed in any phase.' : `${failedAll} legitimate pairings failed (counted in their row).`} Load average (1 min) at the start of the phases: ${fmt(spread(results.map(r => r.load)))}.`)
   return lines.join('\n')

@@ -16,6 +16,8 @@
 // BENCHMARKS.md block, which it writes between the bench:abuse markers unless --no-write.
 // Usage: node dist/scripts/bench/relay-abuse.js [--repeat N] [--only streams,all] [--cpu-prof DIR] [--no-write] [path/to/dist]
 //   --cpu-prof DIR: the relay process writes a V8 CPU profile per phase and repeat into DIR.
+//   --attacker-nice N: the attacker processes run under `nice -n N`, so on a box of few cores they
+//     take less CPU from the relay (an attacker on other machines takes none).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -44,13 +46,14 @@ const ARGS = ATTACK_MODE
   ? undefined
   : parseArgs({
     allowPositionals: true,
-    options: { repeat: { type: 'string', default: '3' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'no-write': { type: 'boolean', default: false } }
+    options: { repeat: { type: 'string', default: '3' }, 'attacker-nice': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'no-write': { type: 'boolean', default: false } }
   })
 const DIST = resolve(ARGS?.positionals[0] ?? join(dirname(SELF), '..', '..'))
 /** At most MAX_REPEAT repeats: every loop of the benchmark is bounded. */
 const MAX_REPEAT = 20
 const REPEAT = Number(ARGS?.values.repeat ?? 3)
 const CPU_PROF_DIR = ARGS?.values['cpu-prof'] != null ? resolve(ARGS.values['cpu-prof']) : undefined
+const ATTACKER_NICE = ARGS?.values['attacker-nice'] != null ? Number(ARGS.values['attacker-nice']) : undefined
 const NO_WRITE = ARGS?.values['no-write'] === true
 const COMMAND = `npm run bench:abuse${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`
 const STEP_MS = 10_000
@@ -306,7 +309,12 @@ async function attackPhase (phase: Exclude<PhaseName, 'length-prefix'>, addr: Mu
   const [idle, idleShare] = await share(async () => await legitPairings(addr))
   const rssBefore = sampler.sample()!.rssBytes
   // Each attacker is its own process, so its work never slows the legitimate pairing's client.
-  const procs = PHASE_KINDS[phase].map(kind => new JsonProcess(process.execPath, [SELF, '--attack', kind, addr.toString()]))
+  const argv = [SELF, '--attack', '', addr.toString()]
+  const procs = PHASE_KINDS[phase].map(kind => {
+    argv[2] = kind
+    // --attacker-nice: the attackers yield the shared cores to the relay and the pairing (as an attacker on other machines would).
+    return ATTACKER_NICE != null ? new JsonProcess('nice', ['-n', String(ATTACKER_NICE), process.execPath, ...argv]) : new JsonProcess(process.execPath, [...argv])
+  })
   try {
     const attack = Promise.all(procs.map(async p => (await p.waitFor(o => o.event === 'result', CREATE_FLOOD_MS + 4 * STEP_MS)).obj.result))
     attack.catch(() => {})
@@ -453,6 +461,7 @@ async function runAttack (kind: string, addr: Multiaddr): Promise<void> {
 if (ATTACK_MODE) await runAttack(process.argv[3], multiaddr(process.argv[4]))
 else {
   if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > MAX_REPEAT) throw new Error(`--repeat must be a whole number from 1 to ${MAX_REPEAT}`)
+  if (ATTACKER_NICE != null && (!Number.isInteger(ATTACKER_NICE) || ATTACKER_NICE < 0 || ATTACKER_NICE > 19)) throw new Error('--attacker-nice must be a whole number from 0 to 19')
   if (CPU_PROF_DIR != null) mkdirSync(CPU_PROF_DIR, { recursive: true })
   await main()
 }

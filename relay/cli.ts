@@ -36,7 +36,8 @@ function program (): Command {
     const where = spec.flag.split(' ')[0]
     const option = new Option(spec.flag, helpText(spec)).argParser((value: string, previous: unknown) => {
       try {
-        const parsed = parseSetting(spec, value, where)
+        // A bare on/off flag (`--network`) reaches the parser with no value: it means on.
+        const parsed = spec.kind === 'flag' && value === undefined ? true : parseSetting(spec, value, where)
         return spec.kind === 'list' ? [...((previous as string[] | undefined) ?? []), ...(parsed as string[])] : parsed
       } catch (err: any) {
         throw new InvalidArgumentError(err.message)

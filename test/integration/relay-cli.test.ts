@@ -71,6 +71,14 @@ describe('gini-relay CLI', function () {
     expect(stderr).to.include('maxPending: expected a positive whole number, got "many"')
   })
 
+  it('a bare on/off flag (`--network`) → on: the relay starts (it used to exit 2, "expected true or false")', async () => {
+    const { proc, line } = await startCli(cleanup, ['--json', '--network', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', await tempDir()])
+    expect(line.event).to.equal('listening')
+    const exit = exitOf(proc)
+    proc.kill('SIGTERM')
+    expect(await exit).to.equal(0)
+  })
+
   it('--json × listening → one line {event, peerId, addrs with /p2p/}; SIGTERM → exit 0', async () => {
     const { proc, line } = await startCli(cleanup, ['--json', '--data', await tempDir()])
     expect(line.event).to.equal('listening')

@@ -4,7 +4,7 @@
 // connection that carries a confirmed session (§15.1), stored, then acknowledged.
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { systemClock, type Clock } from '../../../protocols/common/index.js'
+import type { Clock } from '../../../protocols/common/index.js'
 import { sodium, toHex } from '../../../protocols/crypto/index.js'
 import {
   CHAT_ID_BYTES, CHAT_MAX_OUTBOUND_STREAMS, CHAT_PROTOCOL, ChatSender, chatChannel, contentProblem, receiveChat,
@@ -12,6 +12,7 @@ import {
 } from '../../../protocols/chat/index.js'
 import type { MessageStore } from './message-store.js'
 import { KeyedQueue } from '../keyed-queue.js'
+import { RetryLadder } from '../retry-ladder.js'
 
 const log = logger('gini:chat')
 
@@ -55,7 +56,7 @@ export class ChatService {
   private readonly outbound = new Map<string, Outbound>()
   /** One queue per contact: flushes and sends never interleave, so envelopes go out in seq order. */
   private readonly queue = new KeyedQueue()
-  private readonly retries = new Map<string, { attempt: number, handle: unknown }>()
+  private readonly retries = new RetryLadder(CHAT_RETRY_DELAYS_MS)
   /** Envelopes left in the relay mailbox in this run (docs/protocol.md §16): deposited once, resent directly at the next session. */
   private readonly deposited = new Set<string>()
   private stopped = false
@@ -91,7 +92,7 @@ export class ChatService {
 
   /** A contact came online (a session was stored on `link`): write its whole outbox (§15.6). */
   linkUp (contactId: string): void {
-    this.cancelRetry(contactId)
+    this.retries.cancel(contactId)
     this.flush(contactId)
   }
 
@@ -103,22 +104,8 @@ export class ChatService {
   }
 
   private retryLater (contactId: string): void {
-    if (this.stopped || this.retries.get(contactId)?.handle != null) return
-    const attempt = this.retries.get(contactId)?.attempt ?? 0
-    if (attempt >= CHAT_RETRY_DELAYS_MS.length || this.init.linkOf(contactId) == null) return // the next session flushes
-    // A network step's deadline, in real time like the other dial and stream deadlines (the system
-    // clock's timers never keep a finished process alive).
-    const handle = systemClock.setTimeout(() => {
-      this.retries.set(contactId, { attempt: attempt + 1, handle: undefined })
-      this.flush(contactId)
-    }, CHAT_RETRY_DELAYS_MS[attempt])
-    this.retries.set(contactId, { attempt, handle })
-  }
-
-  private cancelRetry (contactId: string): void {
-    const r = this.retries.get(contactId)
-    if (r?.handle != null) systemClock.clearTimeout(r.handle)
-    this.retries.delete(contactId)
+    if (this.stopped || this.init.linkOf(contactId) == null) return // the next session flushes
+    this.retries.schedule(contactId, () => { this.flush(contactId) })
   }
 
   /** An inbound /gini/chat/1 stream. `contactId` for a restored connection on a run's node. */
@@ -128,7 +115,7 @@ export class ChatService {
       return
     }
     // The contact counts this connection as a session's: what we still owe it can go now.
-    if (this.retries.has(contactId)) { this.cancelRetry(contactId); this.flush(contactId) }
+    if (this.retries.has(contactId)) { this.retries.cancel(contactId); this.flush(contactId) }
     try {
       await receiveChat(chatChannel(stream), {
         store: async (record) => {
@@ -177,7 +164,7 @@ export class ChatService {
 
   async stop (): Promise<void> {
     this.stopped = true
-    for (const id of [...this.retries.keys()]) this.cancelRetry(id)
+    this.retries.cancelAll()
     for (const o of this.outbound.values()) o.sender.abort(new Error('stopping'))
     this.outbound.clear()
     await this.queue.idle()
@@ -231,7 +218,7 @@ export class ChatService {
   }
 
   private async acked (contactId: string, ids: string[]): Promise<void> {
-    if (this.retries.get(contactId)?.handle == null) this.retries.delete(contactId) // the stream works again
+    this.retries.succeeded(contactId) // the stream works again
     for (const id of await this.init.store.markDelivered(contactId, ids)) this.init.emit({ event: 'delivered', id, contact: contactId })
   }
 }

@@ -5,9 +5,9 @@
 // file access comes in through FileTransferStorage (peer/adapters/file-transfer-storage.ts in Node).
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { systemClock } from '../../../protocols/common/index.js'
 import { sodium } from '../../../protocols/crypto/index.js'
 import { isDirectConnection, linkKindOf, LINK_RANK, type LinkKind } from '../dial-peer.js'
+import { RetryLadder } from '../retry-ladder.js'
 import {
   FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
   FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
@@ -115,7 +115,7 @@ export class FileTransfers {
   private readonly init: FileTransfersInit
   private readonly records = new Map<string, TransferRecord>()
   private readonly pulls = new Map<string, Pull>()
-  private readonly retries = new Map<string, { attempt: number, handle?: unknown }>()
+  private readonly retries = new RetryLadder(FILES_PULL_RETRY_DELAYS_MS)
   private readonly sources = new Map<string, FileSourceHandle>()
   private loaded?: Promise<void>
   private stopped = false
@@ -208,7 +208,7 @@ export class FileTransfers {
       const best = this.init.linkOf(contactId)?.connection
       for (const r of this.records.values()) {
         if (r.contact !== contactId || r.direction !== 'in' || r.state !== 'progress') continue
-        this.cancelRetry(r.id)
+        this.retries.cancel(r.id)
         const running = this.pulls.get(r.id)
         if (running?.connection != null && best != null && running.connection !== best &&
           LINK_RANK[linkKindOf(best)] < LINK_RANK[linkKindOf(running.connection)]) {
@@ -259,7 +259,7 @@ export class FileTransfers {
 
   async stop (): Promise<void> {
     this.stopped = true
-    for (const id of [...this.retries.keys()]) this.cancelRetry(id)
+    this.retries.cancelAll()
     for (const p of this.pulls.values()) p.ctl.abort(new Error('stopping'))
     await Promise.allSettled([...this.pulls.values()].map(async p => { await p.done }))
     for (const s of this.sources.values()) await s.close().catch(() => {})
@@ -307,7 +307,7 @@ export class FileTransfers {
     const ctl = new AbortController()
     const entry: Pull = { ctl, done: Promise.resolve() }
     entry.done = this.pull(id, ctl.signal, entry)
-      .then(() => { this.retries.delete(id) }, (err) => {
+      .then(() => { this.retries.succeeded(id) }, (err) => {
         log('pull ended: %s', err?.message)
         // A link change (§17.6 item 5) is not a transient error of the link: pullOn below goes on.
         if (!(err instanceof FileIntegrityError || err instanceof FileRefusedError) && !ctl.signal.aborted) this.retryLater(id)
@@ -327,7 +327,7 @@ export class FileTransfers {
   private pullOn (id: string, used: Connection): void {
     const best = this.bestConnection(id)
     if (this.records.get(id)?.state !== 'progress' || best == null || best === used) return
-    this.cancelRetry(id)
+    this.retries.cancel(id)
     this.startPull(id)
   }
 
@@ -338,21 +338,8 @@ export class FileTransfers {
 
   private retryLater (id: string): void {
     const r = this.records.get(id)
-    if (this.stopped || r?.state !== 'progress' || this.retries.get(id)?.handle != null) return
-    const attempt = this.retries.get(id)?.attempt ?? 0
-    if (attempt >= FILES_PULL_RETRY_DELAYS_MS.length || this.init.linkOf(r.contact) == null) return // the next session resumes it
-    // Real time, like the stream deadlines: a network step, not a schedule.
-    const handle = systemClock.setTimeout(() => {
-      this.retries.set(id, { attempt: attempt + 1 })
-      this.startPull(id)
-    }, FILES_PULL_RETRY_DELAYS_MS[attempt])
-    this.retries.set(id, { attempt, handle })
-  }
-
-  private cancelRetry (id: string): void {
-    const r = this.retries.get(id)
-    if (r?.handle != null) systemClock.clearTimeout(r.handle)
-    this.retries.delete(id)
+    if (this.stopped || r?.state !== 'progress' || this.init.linkOf(r.contact) == null) return // the next session resumes it
+    this.retries.schedule(id, () => { this.startPull(id) })
   }
 
   private async pull (id: string, signal: AbortSignal, entry: Pull): Promise<void> {

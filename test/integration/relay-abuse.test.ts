@@ -17,6 +17,7 @@ import { IDLE_CONNECTION_TIMEOUT_MS, IDLE_SWEEP_INTERVAL_MS, KAD_PROTOCOL, MAX_C
 import { Cleanup, WAIT_MS, bytes, clientNode, completePairing, create, expectEnd, expectErrorThenEnd, freshLookup, next, openFc, pair, startRelay, waitFor, type Fc } from '../helpers/relay-clients.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import type { Relay } from '../../relay/index.js'
+import { metricValue } from '../helpers/relay-network.js'
 
 const FLOOD_BYTES = 3 * 1024 * 1024
 
@@ -133,9 +134,7 @@ describe('relay abuse: no DHT on the public relay', function () {
 
 /** The relay's rejection counter for one limit (0 when it never fired). */
 async function rejections (relay: Relay, limit: string): Promise<number> {
-  const text = await (await fetch(`${relay.metricsUrl!}/metrics`)).text()
-  const m = new RegExp(`gini_relay_limit_rejections_total\\{limit="${limit}"\\} (\\d+)`).exec(text)
-  return m == null ? 0 : Number(m[1])
+  return await metricValue(relay, `gini_relay_limit_rejections_total{limit="${limit}"}`)
 }
 
 const METRICS = { host: '127.0.0.1', port: 0 }

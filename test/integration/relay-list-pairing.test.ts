@@ -11,61 +11,19 @@ import { rankRelays } from '../../protocols/gss-list/index.js'
 import { generateFlashCode } from '../../protocols/crypto/index.js'
 import { RelayUnreachableError } from '../../protocols/common/index.js'
 import { Cleanup } from '../helpers/relay-clients.js'
+import { listed, metricValue, networkRelay as sharedNetworkRelay, untilLists as until } from '../helpers/relay-network.js'
 import { makePeer, codeFrom, type TestPeer } from '../helpers/peers.js'
 import type { GiniNodeInit } from '../../peer/core/gini-node.js'
 
 /** Departures are seen only after missed rounds: long here, so a killed relay stays listed for the test. */
 const REFRESH_MS = 60_000
-/** A list converges within a few rounds (a new DHT peer starts one at once); bounded, not a hang. */
-const CONVERGE_MS = 30_000
-const MAX_CHANGES = 1_000
+
+const networkRelay = async (cleanup: Cleanup, host: string, bootstrap: Relay[], opts: RelayOptions = {}): Promise<Relay> =>
+  await sharedNetworkRelay(cleanup, host, bootstrap, { listRefreshMs: REFRESH_MS, ...opts })
+/** One gini_gss_pairings_total counter of the relay (0 when never counted). */
+const pairings = async (relay: Relay, outcome: string): Promise<number> => await metricValue(relay, `gini_gss_pairings_total{outcome="${outcome}"}`)
 /** Codes drawn, at most, to find one that ranks the relays as a test needs (each draw: 1/6 here). */
 const MAX_DRAWS = 1_000
-
-async function networkRelay (cleanup: Cleanup, host: string, bootstrap: Relay[], opts: RelayOptions = {}): Promise<Relay> {
-  const relay = await createRelay({
-    listen: [`/ip4/${host}/tcp/0`],
-    bootstrap: bootstrap.map(r => r.multiaddrs[0].toString()),
-    network: true,
-    listRefreshMs: REFRESH_MS,
-    drainMs: 5_000,
-    metrics: { port: 0 },
-    rateLimit: false,
-    ...opts
-  })
-  cleanup.add(async () => { await relay.stop() })
-  return relay
-}
-
-function listed (relay: Relay): string[] {
-  return relay.network.relays().map(e => e.peerId.toString()).sort()
-}
-
-/** Resolves once `cond` holds, looked at on every change of the relays' lists; bounded in time and count. */
-async function until (relays: Relay[], cond: () => boolean, what: string): Promise<void> {
-  if (cond()) return
-  const unsubscribe: Array<() => void> = []
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let changes = 0
-      const timer = setTimeout(() => { reject(new Error(`timed out waiting for ${what}`)) }, CONVERGE_MS)
-      const look = (): void => {
-        if (++changes > MAX_CHANGES) { clearTimeout(timer); reject(new Error(`${what}: still not after ${MAX_CHANGES} list changes`)); return }
-        if (cond()) { clearTimeout(timer); resolve() }
-      }
-      for (const r of relays) unsubscribe.push(r.network.onChange(look))
-    })
-  } finally {
-    for (const u of unsubscribe) u()
-  }
-}
-
-/** One gini_gss_pairings_total counter of the relay (0 when never counted). */
-async function pairings (relay: Relay, outcome: string): Promise<number> {
-  const text = await (await fetch(`${relay.metricsUrl!}/metrics`)).text()
-  const m = new RegExp(`gini_gss_pairings_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)
-  return m == null ? 0 : Number(m[1])
-}
 
 /** A fresh code whose HRW order over `relays` is exactly `order` in its first places. */
 function codeRanking (relays: Relay[], order: Relay[]): string {

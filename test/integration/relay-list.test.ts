@@ -6,61 +6,14 @@ import { createRelay, type Relay, type RelayOptions } from '../../relay/index.js
 import { gssListChannel, requestRelayList, rankRelays, GSS_LIST_PROTOCOL } from '../../protocols/gss-list/index.js'
 import { KAD_PROTOCOL } from '../../relay/constants.js'
 import { Cleanup, clientNode, WAIT_MS } from '../helpers/relay-clients.js'
+import { listed, metricValue, networkRelay as sharedNetworkRelay, untilLists as until } from '../helpers/relay-network.js'
 
 /** How often the relays rebuild their list here (10 s in production). */
 const REFRESH_MS = 500
-/** A list converges within a few rounds; bounded so a broken network fails the test, not hangs it. */
-const CONVERGE_MS = 30_000
-/** …and within this many changes of the lists watched. */
-const MAX_CHANGES = 1_000
 
-async function networkRelay (cleanup: Cleanup, host: string, bootstrap: Relay[], opts: RelayOptions = {}): Promise<Relay> {
-  const relay = await createRelay({
-    listen: [`/ip4/${host}/tcp/0`],
-    bootstrap: bootstrap.map(r => r.multiaddrs[0].toString()),
-    network: true,
-    listRefreshMs: REFRESH_MS,
-    drainMs: 5_000,
-    metrics: { port: 0 },
-    rateLimit: false,
-    ...opts
-  })
-  cleanup.add(async () => { await relay.stop() })
-  return relay
-}
-
-/** Relays of `relay`'s list, by peer id. */
-function listed (relay: Relay): string[] {
-  return relay.network.relays().map(e => e.peerId.toString()).sort()
-}
-
-/**
- * Resolves once `cond` holds, looked at again on every `change` of the relays' lists. Bounded: a
- * network that never gets there fails the test after CONVERGE_MS (or MAX_CHANGES changes), not hangs it.
- */
-async function until (relays: Relay[], cond: () => boolean, what: string, ms = CONVERGE_MS): Promise<void> {
-  if (cond()) return
-  const unsubscribe: Array<() => void> = []
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let changes = 0
-      const timer = setTimeout(() => { reject(new Error(`timed out waiting for ${what}`)) }, ms)
-      const look = (): void => {
-        if (++changes > MAX_CHANGES) { clearTimeout(timer); reject(new Error(`${what}: still not after ${MAX_CHANGES} list changes`)); return }
-        if (cond()) { clearTimeout(timer); resolve() }
-      }
-      for (const r of relays) unsubscribe.push(r.network.onChange(look))
-    })
-  } finally {
-    for (const u of unsubscribe) u()
-  }
-}
-
-async function rejections (relay: Relay, limit: string): Promise<number> {
-  const text = await (await fetch(`${relay.metricsUrl!}/metrics`)).text()
-  const m = new RegExp(`gini_relay_limit_rejections_total\\{limit="${limit}"\\} (\\d+)`).exec(text)
-  return m == null ? 0 : Number(m[1])
-}
+const networkRelay = async (cleanup: Cleanup, host: string, bootstrap: Relay[], opts: RelayOptions = {}): Promise<Relay> =>
+  await sharedNetworkRelay(cleanup, host, bootstrap, { listRefreshMs: REFRESH_MS, ...opts })
+const rejections = async (relay: Relay, limit: string): Promise<number> => await metricValue(relay, `gini_relay_limit_rejections_total{limit="${limit}"}`)
 
 describe('relay list: relays form one network (docs/protocol.md §22.1)', function () {
   this.timeout(120_000)

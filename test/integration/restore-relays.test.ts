@@ -6,61 +6,26 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { createRelay, type Relay } from '../../relay/index.js'
+import type { Relay } from '../../relay/index.js'
 import { rankRelays } from '../../protocols/gss-list/index.js'
 import { crpToken, fromHex } from '../../protocols/crypto/index.js'
 import { FileStorage } from '../../peer/index.js'
 import { Cleanup } from '../helpers/relay-clients.js'
+import { metricValue, networkRelay as sharedNetworkRelay, untilLists } from '../helpers/relay-network.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { daemonPeer, isState, pair, waitForEvent, type DaemonPeer } from '../helpers/daemons.js'
 
 const UNREACHABLE_AFTER_MS = 2_000
 /** Departures are seen only after missed rounds: long here, so the lists stay as they are. */
 const REFRESH_MS = 60_000
-/** A list converges within a few rounds; bounded, not a hang. */
-const CONVERGE_MS = 30_000
-const MAX_CHANGES = 1_000
 
-async function networkRelay (cleanup: Cleanup, host: string, bootstrap: Relay[]): Promise<Relay> {
-  const relay = await createRelay({
-    listen: [`/ip4/${host}/tcp/0`],
-    bootstrap: bootstrap.map(r => r.multiaddrs[0].toString()),
-    network: true,
-    listRefreshMs: REFRESH_MS,
-    drainMs: 5_000,
-    metrics: { port: 0 },
-    rateLimit: false
-  })
-  cleanup.add(async () => { await relay.stop() })
-  return relay
-}
-
-/** Resolves once every relay lists all of them; looked at on each list change, bounded in time and count. */
-async function converged (relays: Relay[]): Promise<void> {
-  const done = (): boolean => relays.every(r => r.network.relays().length === relays.length)
-  if (done()) return
-  const unsubscribe: Array<() => void> = []
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let changes = 0
-      const timer = setTimeout(() => { reject(new Error('timed out waiting for the lists to converge')) }, CONVERGE_MS)
-      const look = (): void => {
-        if (++changes > MAX_CHANGES) { clearTimeout(timer); reject(new Error('lists not converged after many changes')); return }
-        if (done()) { clearTimeout(timer); resolve() }
-      }
-      for (const r of relays) unsubscribe.push(r.network.onChange(look))
-    })
-  } finally {
-    for (const u of unsubscribe) u()
-  }
-}
-
+const networkRelay = async (cleanup: Cleanup, host: string, bootstrap: Relay[]): Promise<Relay> =>
+  await sharedNetworkRelay(cleanup, host, bootstrap, { listRefreshMs: REFRESH_MS })
+/** Resolves once every relay lists all of them; bounded in time and count. */
+const converged = async (relays: Relay[]): Promise<void> =>
+  await untilLists(relays, () => relays.every(r => r.network.relays().length === relays.length), 'the lists to converge')
 /** One gini_crp_events_total counter of the relay (0 when never counted). */
-async function crpEvents (relay: Relay, outcome: string): Promise<number> {
-  const text = await (await fetch(`${relay.metricsUrl!}/metrics`)).text()
-  const m = new RegExp(`gini_crp_events_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)
-  return m == null ? 0 : Number(m[1])
-}
+const crpEvents = async (relay: Relay, outcome: string): Promise<number> => await metricValue(relay, `gini_crp_events_total{outcome="${outcome}"}`)
 
 describe('the CRP across a network of relays (docs/protocol.md §22.4)', function () {
   this.timeout(120_000)

@@ -89,6 +89,12 @@ export interface AcceptFilesOptions {
   onDecline: (fileId: string) => Promise<void>
   /** Bytes served, per chunk. */
   onServed?: (fileId: string, index: number) => void
+  /**
+   * The receiver half-closed after this stream served the file's last chunk: it has every chunk
+   * (§17.4 item 1). Only then is the file sent: a written chunk may still be in flight, and a
+   * sender that stopped at that point would cut it.
+   */
+  onReceived?: (fileId: string) => void
   signal?: AbortSignal
 }
 
@@ -142,6 +148,7 @@ async function serveChunks (
 ): Promise<void> {
   let msg: FilesMessage | undefined = first
   let source: ChunkSource | undefined
+  let servedLast = false
   for (;;) {
     const req = msg.request
     if (req == null || req.fileId.length !== FILES_ID_BYTES) return await violation()
@@ -154,13 +161,18 @@ async function serveChunks (
     if (await sha256Hex(data) !== source.offer.chunkSha256[req.index]) return await answerAndClose(channel, fileId, 'changed', opts.signal)
     await writeFrame(channel, { chunk: { index: req.index, data: data as Uint8Array<ArrayBuffer> } }, opts.signal)
     opts.onServed?.(fileId, req.index)
+    servedLast = req.index === source.offer.chunkCount - 1
     try {
       msg = await readOrEnd(channel, watch, opts.signal)
     } catch (err) {
       if (err instanceof ProtocolViolationError) await violation(err)
       throw err
     }
-    if (msg == null) { await channel.close(); return }
+    if (msg == null) {
+      await channel.close()
+      if (servedLast) opts.onReceived?.(fileId)
+      return
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-// A file storage whose chunk reads stop at a given chunk until released: the fault that holds a
-// transfer mid-way (test/integration/files.test.ts, files-tcp.test.ts).
+// A file storage whose chunk reads (sender) or chunk writes (receiver) stop at a given chunk until
+// released: the fault that holds a transfer mid-way (test/integration/files.test.ts, files-tcp.test.ts).
 import { FileStorage } from '../../peer/index.js'
 import type { FileTransferStorage } from '../../peer/core/files/file-transfers.js'
 import { FILES_CHUNK_BYTES } from '../../protocols/files/index.js'
@@ -10,10 +10,13 @@ export class GatedStorage extends FileStorage {
   hit?: () => void
   /** The chunk server's read of this chunk fails once (an I/O error on the sender's disk). */
   failOnceAt?: number
+  /** Receiver: the write of this chunk waits until released (`writeHit` is called when it is reached). */
+  writeGateAt?: number
+  writeHit?: () => void
   private release?: () => void
   readonly released = new Promise<void>((resolve) => { this.release = resolve })
 
-  open (): void { this.gateAt = undefined; this.release?.() }
+  open (): void { this.gateAt = undefined; this.writeGateAt = undefined; this.release?.() }
 
   override async openFileTransfers (): Promise<FileTransferStorage> {
     const inner = await super.openFileTransfers()
@@ -21,7 +24,19 @@ export class GatedStorage extends FileStorage {
       list: async () => await inner.list(),
       save: async (r) => { await inner.save(r) },
       preparePart: async (r, dir) => { await inner.preparePart(r, dir) },
-      openSink: async (r) => await inner.openSink(r),
+      openSink: async (r) => {
+        const sink = await inner.openSink(r)
+        return {
+          write: async (index, data) => {
+            if (this.writeGateAt === index) { this.writeHit?.(); await this.released }
+            await sink.write(index, data)
+          },
+          checkpoint: async (next) => { await sink.checkpoint(next) },
+          sha256: async () => await sink.sha256(),
+          finish: async () => await sink.finish(),
+          close: async () => { await sink.close() }
+        }
+      },
       openSource: async (ref) => {
         const src = await inner.openSource(ref)
         return {

@@ -1,5 +1,5 @@
 // /gini/files/1 between two real daemons over loopback (docs/protocol.md §17): a 5 MiB file arrives
-// whole with the offer's SHA-256; a transfer cut by the sender's daemon stopping resumes after both
+// whole with the offer's SHA-256, counted as sent only once the receiver has it all; a transfer cut by the sender's daemon stopping resumes after both
 // restart and still matches; a read error at the sender costs one retry; a file over the receiver's limit is refused with the limit named; a
 // stranger's stream is reset.
 import { expect } from 'chai'
@@ -30,12 +30,13 @@ describe('files between two daemons (/gini/files/1)', function () {
   afterEach(async () => { while (cleanups.length > 0) await cleanups.pop()!().catch(() => {}) })
 
   let gate: GatedStorage | undefined
+  let bobGate: GatedStorage | undefined
 
   async function pairedOnline (bobFiles?: { maxBytes?: number }): Promise<[DaemonPeer, DaemonPeer, string, string]> {
     const clock = new FakeClock(Date.now())
     const alice = await daemonPeer('Alice', clock, (dir) => { gate = new GatedStorage(dir); return gate })
     cleanups.push(alice.cleanup)
-    const bob = await daemonPeer('Bob', clock)
+    const bob = await daemonPeer('Bob', clock, (dir) => { bobGate = new GatedStorage(dir); return bobGate })
     cleanups.push(bob.cleanup)
     await pair(alice, bob, relayAddr)
     await alice.start({ relays: [relayAddr] })
@@ -74,6 +75,24 @@ describe('files between two daemons (/gini/files/1)', function () {
     expect(done.path).to.equal(join(bob.dir, 'downloads', 'holiday.bin'))
     expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(sha256)
     await waitForEvent(alice.log, isFile('done', 'out'))
+  })
+
+  it('the receiver still writing the last chunk → the sender does not count the file sent (a CLI sender would exit and cut it); once written → both done', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path, sha256 } = await fileOf(alice, 'last.bin', 3 * FILES_CHUNK_BYTES - 1000)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    const hit = new Promise<void>((resolve) => { bobGate!.writeHit = resolve })
+    bobGate!.writeGateAt = 2
+    await bob.daemon!.files!.accept(sent.id)
+    await hit
+    // The last chunk left the sender (it reached the receiver's write): that alone is not sent (§17.4 item 1).
+    expect((await alice.daemon!.files!.get(sent.id))?.state).to.equal('progress')
+    bobGate!.open()
+    const done = await waitForEvent(bob.log, isFile('done'), 60_000) as any
+    expect(createHash('sha256').update(await readFile(done.path)).digest('hex')).to.equal(sha256)
+    await waitForEvent(alice.log, isFile('done', 'out'))
+    expect((await alice.daemon!.files!.get(sent.id))?.state).to.equal('done')
   })
 
   it('the sender stops mid-way → both restart, the receiver resumes at its first missing chunk; the SHA-256 matches', async () => {

@@ -240,9 +240,9 @@ export class FileTransfers {
           const r = this.records.get(fileId)
           if (r?.direction === 'out' && r.contact === contactId && r.state !== 'done') await this.put({ ...r, state: 'failed', error: 'The contact declined the file.' })
         },
-        onServed: (fileId, index) => {
+        onReceived: (fileId) => {
           const r = this.records.get(fileId)
-          if (r == null || index !== r.offer.chunkCount - 1 || r.state === 'done') return
+          if (r == null || r.direction !== 'out' || r.contact !== contactId || r.state === 'done') return
           void this.put({ ...r, state: 'done', next: r.offer.chunkCount }).catch(() => {})
           const file = this.sources.get(fileId)
           this.sources.delete(fileId)

@@ -122,20 +122,42 @@ describe('pulling a file (§17.4)', () => {
 
     const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
     const served: number[] = []
+    const received: string[] = []
     const server = acceptFiles(s, {
       onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
       source: async (id) => id === offer.id ? { offer, readAt: readerOf(data) } : undefined,
       onDecline: async () => {},
-      onServed: (_id, i) => served.push(i)
+      onServed: (_id, i) => served.push(i),
+      onReceived: (id) => received.push(id)
     })
     const sink = new MemorySink()
     const progress: number[] = []
     await within(10_000, pullFile(r, offer, sink, { from: 0, onProgress: p => progress.push(p.received) }))
     await within(5_000, server)
     expect(served).to.deep.equal([0, 1, 2, 3, 4, 5])
+    expect(received).to.deep.equal([offer.id])
     expect(await sink.sha256()).to.equal(offer.sha256)
     expect(progress.at(-1)).to.equal(data.length)
     expect(sink.checkpoints.at(-1)).to.equal(6)
+  })
+
+  it('the last chunk served, but the receiver resets (its whole-file hash failed) → the sender does not count the file received', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const served: number[] = []
+    const received: string[] = []
+    const server = acceptFiles(s, {
+      onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
+      source: async (id) => id === offer.id ? { offer, readAt: readerOf(data) } : undefined,
+      onDecline: async () => {},
+      onServed: (_id, i) => served.push(i),
+      onReceived: (id) => received.push(id)
+    })
+    const sink = new MemorySink()
+    sink.sha256 = async () => '00'.repeat(32)
+    await within(10_000, pullFile(r, offer, sink, { from: 0 }).then(() => { throw new Error('the pull should fail') }, (err) => { expect(err).to.be.instanceOf(FileIntegrityError) }))
+    await within(5_000, server.catch(() => {}))
+    expect(served.at(-1)).to.equal(5)
+    expect(received).to.deep.equal([])
   })
 
   it('resume with chunks 0–2 on disk → the first request is for chunk 3; the whole file matches', async () => {

@@ -18,6 +18,9 @@
 //   --cpu-prof DIR: the relay process writes a V8 CPU profile per phase and repeat into DIR.
 //   --attacker-nice N: the attacker processes run under `nice -n N`, so on a box of few cores they
 //     take less CPU from the relay (an attacker on other machines takes none).
+//   --attacker-cpus LIST, --relay-cpus LIST (taskset(1) CPU lists, e.g. 1 and 0): the attackers run
+//     on LIST only; this process (the legitimate pairing) and the relay it starts on the other LIST,
+//     so the attack's own CPU is not taken from the relay, as with an attacker on other machines.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -46,7 +49,7 @@ const ARGS = ATTACK_MODE
   ? undefined
   : parseArgs({
     allowPositionals: true,
-    options: { repeat: { type: 'string', default: '3' }, 'attacker-nice': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'no-write': { type: 'boolean', default: false } }
+    options: { repeat: { type: 'string', default: '3' }, 'attacker-nice': { type: 'string' }, 'attacker-cpus': { type: 'string' }, 'relay-cpus': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'no-write': { type: 'boolean', default: false } }
   })
 const DIST = resolve(ARGS?.positionals[0] ?? join(dirname(SELF), '..', '..'))
 /** At most MAX_REPEAT repeats: every loop of the benchmark is bounded. */
@@ -54,6 +57,8 @@ const MAX_REPEAT = 20
 const REPEAT = Number(ARGS?.values.repeat ?? 3)
 const CPU_PROF_DIR = ARGS?.values['cpu-prof'] != null ? resolve(ARGS.values['cpu-prof']) : undefined
 const ATTACKER_NICE = ARGS?.values['attacker-nice'] != null ? Number(ARGS.values['attacker-nice']) : undefined
+const ATTACKER_CPUS = ARGS?.values['attacker-cpus']
+const RELAY_CPUS = ARGS?.values['relay-cpus']
 const NO_WRITE = ARGS?.values['no-write'] === true
 const COMMAND = `npm run bench:abuse${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`
 const STEP_MS = 10_000
@@ -313,7 +318,9 @@ async function attackPhase (phase: Exclude<PhaseName, 'length-prefix'>, addr: Mu
   const procs = PHASE_KINDS[phase].map(kind => {
     argv[2] = kind
     // --attacker-nice: the attackers yield the shared cores to the relay and the pairing (as an attacker on other machines would).
-    return ATTACKER_NICE != null ? new JsonProcess('nice', ['-n', String(ATTACKER_NICE), process.execPath, ...argv]) : new JsonProcess(process.execPath, [...argv])
+    // --attacker-cpus: and on cores of their own.
+    const command = [...(ATTACKER_CPUS != null ? ['taskset', '-c', ATTACKER_CPUS] : []), ...(ATTACKER_NICE != null ? ['nice', '-n', String(ATTACKER_NICE)] : []), process.execPath, ...argv]
+    return new JsonProcess(command[0], command.slice(1))
   })
   try {
     const attack = Promise.all(procs.map(async p => (await p.waitFor(o => o.event === 'result', CREATE_FLOOD_MS + 4 * STEP_MS)).obj.result))
@@ -462,6 +469,11 @@ if (ATTACK_MODE) await runAttack(process.argv[3], multiaddr(process.argv[4]))
 else {
   if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > MAX_REPEAT) throw new Error(`--repeat must be a whole number from 1 to ${MAX_REPEAT}`)
   if (ATTACKER_NICE != null && (!Number.isInteger(ATTACKER_NICE) || ATTACKER_NICE < 0 || ATTACKER_NICE > 19)) throw new Error('--attacker-nice must be a whole number from 0 to 19')
+  for (const [flag, list] of [['--attacker-cpus', ATTACKER_CPUS], ['--relay-cpus', RELAY_CPUS]]) {
+    if (list != null && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(list)) throw new Error(`${flag} takes a CPU list such as 0 or 1-3 (taskset -c)`)
+  }
+  // --relay-cpus: every thread of this process, and so the relay processes it starts, on those CPUs.
+  if (RELAY_CPUS != null) execFileSync('taskset', ['-a', '-p', '-c', RELAY_CPUS, String(process.pid)], { stdio: 'ignore' })
   if (CPU_PROF_DIR != null) mkdirSync(CPU_PROF_DIR, { recursive: true })
   await main()
 }

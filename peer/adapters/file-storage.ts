@@ -1,17 +1,19 @@
-// GiniStorage on a data directory. Every write is durable and atomic: a temp file is written and
-// fsynced, renamed over the target, and the directory fsynced, so a crash leaves the old file or
-// the new one, never a torn or empty one. Secret files are owner-only (0600) inside an owner-only
-// directory (0700). A contact file that cannot be read is set aside, never reset. `lock()` makes a
-// process the data dir's only writer.
-import { chmod, link, mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
+// GiniStorage on a data directory. Every file write is durable and atomic: a temp file is written
+// and fsynced, renamed over the target, and the directory fsynced, so a crash leaves the old file or
+// the new one, never a torn or empty one. Contacts live in one SQLite database,
+// `<data>/contacts.sqlite` (peer/adapters/sqlite-contact-store.ts); a data dir of an older version,
+// with a file per contact in `contacts/`, is imported into it on first open. Secret files are
+// owner-only (0600) inside an owner-only directory (0700). A damaged file, database or contact row
+// is named and set aside, never reset. `lock()` makes a process the data dir's only writer.
+import { chmod, link, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { existsSync, readFileSync, unlinkSync } from 'node:fs'
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { ContactRecord, GiniStorage, IdentityRecord, KnownRelaysRecord, NodeState } from '../core/storage.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 import type { ManualContactRecord } from '../core/manual-contacts.js'
 import { MESSAGES_DB_FILE, SqliteMessageStore } from './sqlite-message-store.js'
+import { CONTACTS_DB_FILE, SqliteContactStore, isDamagedDatabase } from './sqlite-contact-store.js'
 import type { FileTransferStorage } from '../core/files/file-transfers.js'
 import { NodeFileTransferStorage } from './file-transfer-storage.js'
 
@@ -25,11 +27,15 @@ export const LOCK_FILE = 'lock'
 const LOCK_ATTEMPTS = 3
 /** §19 manual contact ids (as peer/core/manual-contacts.ts MANUAL_ID; kept here so this module loads no vCard code). */
 const MANUAL_ID = /^m[0-9a-f]{20}$/
-/** File reads or writes in flight at once in listContacts / putContacts. */
+/** File reads in flight at once when the contact files of an older data dir are imported. */
 const IO_PARALLEL = 32
+/** Where a data dir of an older version kept its contacts, one `<id>.json` (and `<id>.vcf`) each. */
+const OLD_CONTACTS_DIR = 'contacts'
+/** Where those files go once imported into the database: kept for the person, never read again. */
+export const IMPORTED_CONTACTS_PREFIX = 'contacts-imported-'
 
 export interface FileStorageOptions {
-  /** Told about a data dir that stays open to others, or a contact file set aside (default: process.emitWarning). */
+  /** Told about a data dir that stays open to others, a contact set aside, or old contact files imported (default: process.emitWarning). */
   onWarning?: (message: string) => void
 }
 
@@ -64,6 +70,7 @@ export class FileStorage implements GiniStorage {
   readonly dir: string
   private readonly warn: (message: string) => void
   private prepared?: Promise<void>
+  private contactsDb?: Promise<SqliteContactStore>
 
   constructor (dir: string, opts: FileStorageOptions = {}) {
     this.dir = dir
@@ -138,77 +145,43 @@ export class FileStorage implements GiniStorage {
     await this.write('profile.vcf', vcard)
   }
 
-  /** Every contact that reads; one that does not is set aside (see readContact) and the rest load. */
+  /** Every contact that reads; a row that does not is set aside (named in a warning) and the rest load. */
   async listContacts (): Promise<ContactRecord[]> {
-    await this.prepare()
-    let names: string[]
-    try {
-      names = await readdir(join(this.dir, 'contacts'))
-    } catch (err: any) {
-      if (err.code === 'ENOENT') return []
-      throw err
-    }
-    const contacts: ContactRecord[] = []
-    // IO_PARALLEL reads at a time: a restored data dir holds thousands of files.
-    await forEachLimited(names.filter(n => n.endsWith('.json')).sort(), IO_PARALLEL, async (name) => {
-      try {
-        const contact = await this.readContact(name)
-        if (contact != null) contacts.push(contact)
-      } catch (err) {
-        if (!(err instanceof CorruptFileError)) throw err
-        this.warn(err.message)
-      }
-    })
-    return contacts.sort((a, b) => a.pairedAtMs - b.pairedAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return await this.withContacts(false, [], (db) => db.list((id, reason) => { this.warn(new CorruptFileError(db.path, damagedRow(id, reason)).message) }))
   }
 
-  /** Throws CorruptFileError (after setting the file aside) when the contact's file does not read. */
+  /** Throws CorruptFileError (after setting the row aside) when the contact's record does not parse. */
   async getContact (id: string): Promise<ContactRecord | undefined> {
-    await this.prepare()
-    return await this.readContact(`${safeName(id)}.json`)
+    safeName(id)
+    return await this.withContacts(false, undefined, (db) => {
+      let damaged: string | undefined
+      const contact = db.get(id, (rowId, reason) => { damaged = damagedRow(rowId, reason) })
+      if (damaged != null) throw new CorruptFileError(db.path, damaged)
+      return contact
+    })
   }
 
   async putContact (contact: ContactRecord): Promise<void> {
-    // The .vcf beside the record is the plain card, for people and other tools.
-    await this.write(join('contacts', `${safeName(contact.id)}.vcf`), contact.vcard)
-    await this.write(join('contacts', `${safeName(contact.id)}.json`), JSON.stringify(contact, null, 2))
+    safeName(contact.id)
+    await this.withContacts(true, undefined, (db) => { db.put(contact) })
   }
 
-  /**
-   * As putContact for each, but as one batch with one flush instead of one fsync per file (a
-   * restore writes thousands): every file is written to a temp file, the file system is synced once
-   * (syncFileSystem), then each is renamed into place and the directory fsynced. So a crash never
-   * leaves a contact's file torn or empty: it has the old file or the whole new one.
-   */
+  /** As putContact for each, in one transaction: durable when it resolves, all or none after a crash. */
   async putContacts (contacts: ContactRecord[]): Promise<void> {
-    await this.prepare()
-    const dir = join(this.dir, 'contacts')
-    await mkdir(dir, { recursive: true, mode: DIR_MODE })
-    const files = contacts.flatMap(c => [
-      { target: join(dir, `${safeName(c.id)}.vcf`), data: c.vcard },
-      { target: join(dir, `${safeName(c.id)}.json`), data: JSON.stringify(c, null, 2) }
-    ])
-    const temps = files.map(f => `${f.target}.${randomBytes(6).toString('hex')}.tmp`)
-    try {
-      // Created 0600 (a umask can only narrow it): one open-write-close each, no separate chmod.
-      await forEachLimited(files, IO_PARALLEL, async (f, i) => { await writeFile(temps[i], f.data, { mode: SECRET_FILE_MODE, flag: 'wx' }) })
-      if (!await syncFileSystem(dir)) await forEachLimited(temps, IO_PARALLEL, fsyncFile)
-      await forEachLimited(files, IO_PARALLEL, async (f, i) => { await rename(temps[i], f.target) })
-    } catch (err) {
-      await forEachLimited(temps, IO_PARALLEL, async (t) => { await unlink(t).catch(() => {}) })
-      throw err
-    }
-    await syncDir(dir)
+    for (const c of contacts) safeName(c.id)
+    await this.withContacts(true, undefined, (db) => { db.putMany(contacts) })
   }
 
   async deleteContact (id: string): Promise<void> {
-    await this.prepare()
-    const dir = join(this.dir, 'contacts')
-    // The record (with the secrets) first: a crash between the two leaves only the plain card.
-    for (const name of [`${safeName(id)}.json`, `${safeName(id)}.vcf`]) {
-      await unlink(join(dir, name)).catch((err: any) => { if (err?.code !== 'ENOENT') throw err })
-    }
-    await syncDir(dir)
+    safeName(id)
+    await this.withContacts(false, undefined, (db) => { db.delete(id) })
+  }
+
+  /** Closes the contact database (opened again by the next contact call). */
+  async close (): Promise<void> {
+    const db = this.contactsDb
+    this.contactsDb = undefined
+    ;(await db?.catch(() => undefined))?.close()
   }
 
   /** §19: `manual-contacts/<id>.vcf`, the vCard itself; a file with a bad name is skipped. */
@@ -292,24 +265,110 @@ export class FileStorage implements GiniStorage {
   }
 
   /**
-   * A contact record, or undefined if there is none. One that cannot be read or parsed is renamed
-   * to `<name>.corrupt-<ms>` (kept for the person to inspect, never overwritten by a fresh record)
-   * and reported as a CorruptFileError naming both files.
+   * Runs `fn` on the contact database. Without `create`, a data dir with neither the database nor
+   * old contact files gives `none` (a read creates nothing). A database that SQLite finds damaged
+   * is closed, set aside as `contacts.sqlite.corrupt-<ms>` (with its -wal) and named in a
+   * CorruptFileError; the next call starts a new one.
    */
-  private async readContact (name: string): Promise<ContactRecord | undefined> {
-    const path = join(this.dir, 'contacts', name)
-    let contact: unknown
+  private async withContacts<T> (create: boolean, none: T, fn: (db: SqliteContactStore) => T): Promise<T> {
+    await this.prepare()
+    if (this.contactsDb == null && !create &&
+      !existsSync(join(this.dir, CONTACTS_DB_FILE)) && !existsSync(join(this.dir, OLD_CONTACTS_DIR))) return none
+    const opening = this.contactsDb ??= this.openContacts()
+    let db: SqliteContactStore
     try {
-      const raw = await readOptional(path)
-      if (raw == null) return undefined
-      contact = JSON.parse(raw.toString('utf8'))
-      if (typeof contact !== 'object' || contact == null || typeof (contact as ContactRecord).id !== 'string') throw new Error('not a contact record')
-    } catch (err: any) {
-      const aside = `${path}.corrupt-${Date.now()}`
-      await rename(path, aside)
-      throw new CorruptFileError(path, `${whatIsWrong(err)}; moved to ${aside}, the other contacts are unaffected`)
+      db = await opening
+    } catch (err) {
+      if (this.contactsDb === opening) this.contactsDb = undefined
+      throw err
     }
-    return contact as ContactRecord
+    try {
+      return fn(db)
+    } catch (err) {
+      if (!isDamagedDatabase(err)) throw err
+      if (this.contactsDb === opening) this.contactsDb = undefined
+      db.close()
+      throw await this.damagedDatabase(db.path, err)
+    }
+  }
+
+  /** Opens `<dir>/contacts.sqlite` (creating it) and imports the contact files of an older data dir. */
+  private async openContacts (): Promise<SqliteContactStore> {
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE })
+    const path = join(this.dir, CONTACTS_DB_FILE)
+    let db: SqliteContactStore
+    try {
+      db = SqliteContactStore.open(path)
+    } catch (err) {
+      throw isDamagedDatabase(err) ? await this.damagedDatabase(path, err) : err
+    }
+    try {
+      await this.importContactFiles(db)
+    } catch (err) {
+      db.close()
+      throw isDamagedDatabase(err) ? await this.damagedDatabase(path, err) : err
+    }
+    return db
+  }
+
+  /** Sets a damaged contact database aside (with its -wal and -shm) and returns the error naming both. */
+  private async damagedDatabase (path: string, err: unknown): Promise<CorruptFileError> {
+    const aside = `${path}.corrupt-${Date.now()}`
+    await rename(path, aside)
+    for (const suffix of ['-wal', '-shm']) {
+      await rename(path + suffix, aside + suffix).catch((e: any) => { if (e?.code !== 'ENOENT') throw e })
+    }
+    await syncDir(this.dir)
+    const what = String((err as { errstr?: unknown })?.errstr ?? 'damaged')
+    return new CorruptFileError(path, `SQLite says "${what}"; moved to ${aside}. Your contacts may be in it, or in a backup: restore one with \`gini restore\`.`, { cause: err })
+  }
+
+  /**
+   * A data dir of an older version: its `contacts/<id>.json` files go into the database in one
+   * transaction, marked as imported in the same transaction, and only then is the folder renamed to
+   * `contacts-imported-<ms>/` (kept, never deleted). A crash before the commit imports again on the
+   * next open; one after it finds the mark and only moves the folder. A file that does not parse is
+   * named in a warning and stays in the folder.
+   */
+  private async importContactFiles (db: SqliteContactStore): Promise<void> {
+    const old = join(this.dir, OLD_CONTACTS_DIR)
+    let names: string[]
+    try {
+      names = (await readdir(old)).filter(n => n.endsWith('.json')).sort()
+    } catch (err: any) {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return
+      throw err
+    }
+    let added: number | undefined
+    let total = 0
+    if (db.importedAtMs() == null) {
+      const records: ContactRecord[] = []
+      await forEachLimited(names, IO_PARALLEL, async (name) => {
+        const path = join(old, name)
+        try {
+          const raw = await readOptional(path)
+          if (raw == null) return
+          const c = JSON.parse(raw.toString('utf8'))
+          if (typeof c !== 'object' || c == null || typeof c.id !== 'string') throw new Error('not a contact record')
+          safeName(c.id)
+          records.push(c)
+        } catch (err) {
+          this.warn(`${path} is unreadable or corrupt: ${whatIsWrong(err)}; not imported, kept with the old contact files`)
+        }
+      })
+      total = records.length
+      added = db.importOnce(records, Date.now())
+    }
+    const aside = join(this.dir, `${IMPORTED_CONTACTS_PREFIX}${Date.now()}`)
+    try {
+      await rename(old, aside)
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return // another process moved it first
+      throw err
+    }
+    await syncDir(this.dir)
+    if (added != null) this.warn(`Imported ${total} contact file${total === 1 ? '' : 's'} from ${old} into ${db.path}${added === total ? '' : ` (${total - added} already there, kept)`}; the old files are kept in ${aside}`)
+    else this.warn(`The contact files in ${old} were imported into ${db.path} before; moved them to ${aside}`)
   }
 
   /** A JSON file of the data dir; one that does not parse is a CorruptFileError and stays where it is. */
@@ -327,13 +386,16 @@ export class FileStorage implements GiniStorage {
 
   /**
    * Moves the records a restore replaces (identity, card, node state, contacts) into a new
-   * `<dir>/replaced-<ms>/`, kept for the person; chat history stays. Returns that directory.
+   * `<dir>/replaced-<ms>/`, kept for the person; chat history stays. Returns that directory. The
+   * contact database is closed first (SQLite then folds its -wal into it).
    */
   async setAsideRecords (): Promise<string> {
     await this.prepare()
+    await this.close()
     const aside = join(this.dir, `replaced-${Date.now()}`)
     await mkdir(aside, { mode: DIR_MODE })
-    for (const name of ['identity.json', 'profile.vcf', 'node-state.json', 'contacts', 'manual-contacts']) {
+    const db = CONTACTS_DB_FILE
+    for (const name of ['identity.json', 'profile.vcf', 'node-state.json', db, `${db}-wal`, `${db}-shm`, OLD_CONTACTS_DIR, 'manual-contacts']) {
       try {
         await rename(join(this.dir, name), join(aside, name))
       } catch (err: any) {
@@ -401,31 +463,6 @@ async function writeDurably (path: string, data: string | Uint8Array): Promise<v
   } finally {
     await file.close()
   }
-}
-
-async function fsyncFile (path: string): Promise<void> {
-  const file = await open(path, 'r')
-  try {
-    await file.sync()
-  } finally {
-    await file.close()
-  }
-}
-
-/** How long the one flush of putContacts may take before the per-file fsyncs are used instead. */
-const SYNC_FS_TIMEOUT_MS = 120_000
-
-/**
- * Flushes the file system holding `dir` (Linux `syncfs(2)`, through coreutils `sync -f`): one call
- * instead of an fsync per file. False where that is not available; the caller then fsyncs each file.
- */
-async function syncFileSystem (dir: string): Promise<boolean> {
-  if (process.platform !== 'linux') return false
-  const sync = ['/usr/bin/sync', '/bin/sync'].find(p => existsSync(p))
-  if (sync == null) return false
-  return await new Promise<boolean>((resolve) => {
-    execFile(sync, ['-f', dir], { timeout: SYNC_FS_TIMEOUT_MS }, (err) => { resolve(err == null) })
-  })
 }
 
 /** fsync of a directory, so a rename into it survives a crash. Some platforms cannot: best effort there. */
@@ -526,6 +563,11 @@ function whatIsWrong (err: any): string {
 
 function describe (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+/** What CorruptFileError says of a contact row that does not parse (its id, never its content). */
+function damagedRow (id: string, reason: string): string {
+  return `the record of contact ${id} is ${reason}; moved to the table damaged_contacts, the other contacts are unaffected`
 }
 
 /** Peer ids are base58/base32 already; this guards against path tricks in a hand-edited id. */

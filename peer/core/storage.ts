@@ -1,4 +1,4 @@
-// The storage a GiniNode runs on: files (and SQLite for chat) in Node (adapters/file-storage.ts),
+// The storage a GiniNode runs on: files and SQLite (contacts, chat) in Node (adapters/file-storage.ts),
 // IndexedDB in the browser. Records are plain JSON-able objects so both adapters store them the same way.
 import type { FileTransferStorage } from './files/file-transfers.js'
 import type { MessageStore } from './chat/message-store.js'
@@ -121,8 +121,8 @@ export interface GiniStorage {
   getContact(id: string): Promise<ContactRecord | undefined>
   putContact(contact: ContactRecord): Promise<void>
   /**
-   * Many contacts at once (a restore, §20.1): each record as putContact writes it, durable when this
-   * resolves. Not one transaction: an interrupted call leaves some written, and is run again.
+   * Many contacts at once (a restore, §20.1): each record as putContact writes it, in one
+   * transaction, durable when this resolves: an interrupted call leaves all or none written.
    */
   putContacts(contacts: ContactRecord[]): Promise<void>
   /** Removes the contact's record (and with it its secrets); no record is no error. */

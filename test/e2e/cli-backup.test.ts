@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { FileStorage } from '../../peer/adapters/file-storage.js'
 
 const PASSPHRASE = 'e2e backup passphrase'
 
@@ -97,6 +98,11 @@ describe('gini backup / restore through a gini-relay process', function () {
     const replaced = JSON.parse(forced.lines.join(''))
     expect(replaced.replaced).to.include({ peerId: listening.peerId, contacts: 1 })
     expect(existsSync(join(replaced.replaced.keptIn, 'identity.json'))).to.equal(true)
+    // The replaced contacts: their database moved whole (its WAL folded in), readable where it is kept.
+    const kept = new FileStorage(replaced.replaced.keptIn)
+    expect((await kept.listContacts()).map(c => c.name)).to.deep.equal(['Bob'])
+    await kept.close()
+    expect((await contacts('restored')).map(c => c.name)).to.deep.equal(['Bob'])
 
     // The restored dir's daemon gets a session with Bob.
     const restoredDaemon = daemon('restored')

@@ -1,12 +1,14 @@
 // The §19 contact edits from the command line (README "CLI reference"): a gini-relay process,
 // Alice's `gini daemon` (her edits go through its control socket) and Bob without a daemon (his lock
 // the data dir for their duration). Only documented commands and their --json output are used.
+// Last, a data dir of the file-per-contact version: its contacts imported by the first command.
 import { expect } from 'chai'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
 import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
+import { writeOldDataDir } from '../helpers/old-data-dir.js'
 
 describe('gini contact rename / block / unblock / delete', function () {
   this.timeout(180_000)
@@ -92,5 +94,31 @@ describe('gini contact rename / block / unblock / delete', function () {
     expect(json(deleted.lines)[0]).to.include({ event: 'deleted', name: 'Bob' })
     expect(await contacts('alice')).to.deep.equal([])
     expect(await daemon.waitFor(o => o.event === 'contact-deleted')).to.deep.equal({ event: 'contact-deleted', id: bobId, name: 'Bob' })
+  })
+})
+
+describe('gini contacts on a data dir of the file-per-contact version (test/helpers/old-data-dir.ts)', function () {
+  this.timeout(60_000)
+  let dir: string
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'gini-contacts-old-')) })
+  after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('the first command imports the contact files and says where they were kept; the second lists the same without importing', async () => {
+    const data = join(dir, 'me')
+    expect((await runToEnd(GINI, ['--data', data, 'init', '--name', 'Me'])).code).to.equal(0)
+    await writeOldDataDir(join(dir, 'old'))
+    await cp(join(dir, 'old', 'contacts'), join(data, 'contacts'), { recursive: true })
+    const first = await runToEnd(GINI, ['--data', data, 'contacts', '--json'])
+    expect(first.code, first.stderr).to.equal(0)
+    const names = (JSON.parse(first.lines.join('')) as any[]).map(c => [c.name, c.nickname])
+    expect(names).to.deep.equal([['Alice', null], ['Bob', 'Bobby'], ['Carol', null]])
+    expect(first.stderr).to.include('Imported 3 contact files').and.include(join(data, 'contacts-imported-'))
+    expect(first.stderr).to.include('12D3KooWEeT5y6u7i8o9p1a2s3d4f5g6h7j8k9l1z2x3c4v5b6n7.json is unreadable or corrupt')
+    expect((await readdir(data)).filter(n => n.startsWith('contacts-imported-'))).to.have.length(1)
+
+    const second = await runToEnd(GINI, ['--data', data, 'contacts', '--json'])
+    expect(second.code, second.stderr).to.equal(0)
+    expect((JSON.parse(second.lines.join('')) as any[]).map(c => [c.name, c.nickname])).to.deep.equal(names)
+    expect(second.stderr).to.not.include('Imported')
   })
 })

@@ -3,10 +3,11 @@
 // lines are used. Real time here (processes), so the harness flags make the schedule short:
 // --unreachable-after 2s and --crp-schedule fast; every wait is bounded.
 import { expect } from 'chai'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
+import { FileStorage } from '../../peer/adapters/file-storage.js'
 
 const FAST_FIRST_INTERVAL_MS = 1_000
 
@@ -57,14 +58,19 @@ describe('gini daemon through gini-relay processes', function () {
   }
 
   /**
-   * The SharedSecret a data dir stores for its one contact, read from its contact file
-   * (peer/adapters/file-storage.ts). Only compared, never printed: no value goes into a message.
+   * The SharedSecret a data dir stores for its one contact, read from its contact database
+   * (peer/adapters/file-storage.ts) while the daemon may hold it open. Only compared, never printed:
+   * no value goes into a message.
    */
   async function storedSecret (who: string): Promise<{ current: string, previous?: string }> {
-    const contactsDir = join(dir, who, 'contacts')
-    const files = (await readdir(contactsDir)).filter(n => n.endsWith('.json'))
-    expect(files, `${who}: one contact file`).to.have.length(1)
-    return JSON.parse(await readFile(join(contactsDir, files[0]), 'utf8')).sharedSecret
+    const storage = new FileStorage(join(dir, who))
+    try {
+      const stored = await storage.listContacts()
+      expect(stored, `${who}: one contact`).to.have.length(1)
+      return stored[0].sharedSecret
+    } finally {
+      await storage.close()
+    }
   }
 
   /** Milliseconds from the later of two events to the later of two others, by arrival time. */

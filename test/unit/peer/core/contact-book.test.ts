@@ -1,8 +1,8 @@
 // The contact book's §19 parts (peer/core/contact-book.ts): which contact a query names, and the
 // local edits (nickname, blocking, deletion) on a real FileStorage in a temp dir.
 import { expect } from 'chai'
-import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FileStorage } from '../../../../peer/adapters/file-storage.js'
@@ -75,7 +75,15 @@ describe('peer/core/contact-book', () => {
       await storage.putContact(contact('Bob1', 'Bob'))
       await storage.putContact(contact('Carol1', 'Carol'))
     })
-    afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+    afterEach(async () => {
+      await storage.close()
+      await rm(dir, { recursive: true, force: true })
+    })
+    /** The contact ids the data dir's database holds, read with a connection of its own. */
+    const rowIds = (): string[] => {
+      const db = new DatabaseSync(join(dir, 'contacts.sqlite'))
+      try { return (db.prepare('SELECT id FROM contacts ORDER BY id').all() as Array<{ id: string }>).map(r => r.id) } finally { db.close() }
+    }
 
     it('rename stores a trimmed nickname; "" removes it; the card name stays', async () => {
       expect((await book.rename('Bob1', '  Bobby '))?.nickname).to.equal('Bobby')
@@ -96,13 +104,14 @@ describe('peer/core/contact-book', () => {
       expect(await book.rename('Nobody', 'x')).to.equal(undefined)
       expect(await book.setBlocked('Nobody', true)).to.equal(undefined)
       expect(await book.delete('Nobody')).to.equal(false)
-      expect((await readdir(join(dir, 'contacts'))).sort()).to.deep.equal(['Bob1.json', 'Bob1.vcf', 'Carol1.json', 'Carol1.vcf'])
+      expect((await new FileStorage(dir).listContacts()).map(c => c.id).sort()).to.deep.equal(['Bob1', 'Carol1'])
+      expect(rowIds()).to.deep.equal(['Bob1', 'Carol1'])
     })
 
-    it('delete removes the record (with its secrets) and the card file; the other contact stays', async () => {
+    it('delete removes the record (with its secrets and card) from the database; the other contact stays', async () => {
       expect(await book.delete('Bob1')).to.equal(true)
       expect(await storage.getContact('Bob1')).to.equal(undefined)
-      expect(existsSync(join(dir, 'contacts', 'Bob1.vcf'))).to.equal(false)
+      expect(rowIds()).to.deep.equal(['Carol1'])
       expect((await storage.listContacts()).map(c => c.id)).to.deep.equal(['Carol1'])
     })
   })

@@ -51,7 +51,9 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
       if (e.event === 'contact-state') names.set(e.id, e.name)
       if (e.event === 'contact-updated') names.set(e.id, e.name)
       if (e.event === 'contact-deleted') names.delete(e.id)
-      ctx.out.event(e as DaemonEvent & Record<string, unknown>, words(e))
+      // An offer the daemon takes by itself (--accept-files-up-to) needs no command from the user.
+      const auto = e.event === 'file' && e.direction === 'in' && e.state === 'offered' && opts.acceptFilesUpTo != null && e.size <= opts.acceptFilesUpTo
+      ctx.out.event(e as DaemonEvent & Record<string, unknown>, auto ? `${nameOf(e.contact)} sends ${e.name} (${e.size} bytes): accepting it (--accept-files-up-to).` : words(e))
     }
   })
   if (opts.acceptFilesUpTo != null) {

@@ -9,7 +9,7 @@ export * from './constants.js'
 export { buildOffer, chunkCountOf, chunkLength, offerFromWire, offerToWire, sanitizeFileName, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
 export {
   acceptFiles, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
-  type AcceptFilesOptions, type AnswerStatus, type ChunkSink, type ChunkSource, type FilesChannel, type PullOptions
+  type AcceptFilesOptions, type AnswerStatus, type ChunkHash, type ChunkSink, type ChunkSource, type FilesChannel, type PullOptions
 } from './peer.js'
 export { FilesMessage, FileOffer, FileAnswer, FileRequest, FileChunk, FileDecline, FileStatus } from './pb/files.js'
 

@@ -74,6 +74,12 @@ export async function sendDecline (channel: FilesChannel, fileId: string, signal
   await channel.close()
 }
 
+/**
+ * SHA-256 (hex) of one chunk. The default is WebCrypto (sha256Hex); a platform may pass a faster one
+ * (Node: node:crypto, synchronous, no copy and no thread-pool round trip per chunk).
+ */
+export type ChunkHash = (data: Uint8Array) => string | Promise<string>
+
 /** What the sender serves for one offered file. */
 export interface ChunkSource {
   offer: OfferRecord
@@ -89,8 +95,13 @@ export interface AcceptFilesOptions {
   onDecline: (fileId: string) => Promise<void>
   /** Bytes served, per chunk. */
   onServed?: (fileId: string, index: number) => void
+  /** Hash of each chunk served (default sha256Hex). */
+  hash?: ChunkHash
   signal?: AbortSignal
 }
+
+/** Chunks the sender reads (and hashes) ahead of the request it answers: the disk works while the link sends. */
+const SERVE_READ_AHEAD = 2
 
 /**
  * Acceptor of every `/gini/files/1` stream: the first frame says which it is (§17.3). An offer gets
@@ -140,18 +151,34 @@ async function serveChunks (
   channel: FilesChannel, first: FilesMessage, watch: ReturnType<typeof watchRemoteClose>, opts: AcceptFilesOptions,
   violation: (err?: GiniError) => Promise<never>
 ): Promise<void> {
+  const hash = opts.hash ?? sha256Hex
   let msg: FilesMessage | undefined = first
   let source: ChunkSource | undefined
+  // The receiver asks in order (§17.4), so the next chunks are read while this one is sent; a
+  // request for another index (a re-fetch, another file) drops what was read ahead.
+  let ahead = new Map<number, Promise<Prepared>>()
+  const prepare = (src: ChunkSource, index: number): Promise<Prepared> => {
+    const p = (async () => {
+      const data = await src.readAt(index * src.offer.chunkBytes, chunkLength(src.offer, index))
+      return { data, same: await hash(data) === src.offer.chunkSha256[index] }
+    })()
+    p.catch(() => {}) // read ahead and dropped: its error is nobody's; the one awaited throws
+    return p
+  }
   for (;;) {
     const req = msg.request
     if (req == null || req.fileId.length !== FILES_ID_BYTES) return await violation()
     const fileId = toHex(req.fileId)
-    if (source?.offer.id !== fileId) source = await opts.source(fileId)
+    if (source?.offer.id !== fileId) { source = await opts.source(fileId); ahead = new Map() }
     if (source == null) return await answerAndClose(channel, fileId, 'unknown-file', opts.signal)
     if (req.index >= source.offer.chunkCount) return await violation()
-    const data = await source.readAt(req.index * source.offer.chunkBytes, chunkLength(source.offer, req.index))
+    const current = ahead.get(req.index) ?? prepare(source, req.index)
+    const next = new Map<number, Promise<Prepared>>()
+    for (let i = req.index + 1; i <= req.index + SERVE_READ_AHEAD && i < source.offer.chunkCount; i++) next.set(i, ahead.get(i) ?? prepare(source, i))
+    ahead = next
+    const { data, same } = await current
     // A file edited after the offer would only fail at the receiver: say so instead.
-    if (await sha256Hex(data) !== source.offer.chunkSha256[req.index]) return await answerAndClose(channel, fileId, 'changed', opts.signal)
+    if (!same) return await answerAndClose(channel, fileId, 'changed', opts.signal)
     await writeFrame(channel, { chunk: { index: req.index, data: data as Uint8Array<ArrayBuffer> } }, opts.signal)
     opts.onServed?.(fileId, req.index)
     try {
@@ -164,6 +191,8 @@ async function serveChunks (
   }
 }
 
+interface Prepared { data: Uint8Array, same: boolean }
+
 async function answerAndClose (channel: FilesChannel, fileId: string, status: AnswerStatus, signal?: AbortSignal): Promise<void> {
   await writeFrame(channel, { answer: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer>, status: STATUS_TO_WIRE[status], maxBytes: 0n } }, signal)
   await channel.close()
@@ -173,11 +202,17 @@ async function answerAndClose (channel: FilesChannel, fileId: string, status: An
 
 /** Where the receiver puts verified chunks, in index order. */
 export interface ChunkSink {
-  /** Writes chunk `index` (already verified) at its offset. */
+  /**
+   * Takes chunk `index` (already verified) for its offset; it may still be on its way to storage
+   * when this resolves (the sink owns `data` from then on). Called in index order.
+   */
   write(index: number, data: Uint8Array): Promise<void>
-  /** Makes every chunk below `next` durable and records `next`, so a restart asks for `next` first. */
+  /**
+   * Makes every chunk below `next` durable and records `next`, so a restart asks for `next` first.
+   * Runs while later chunks are written; the pull starts no second one before it ends.
+   */
   checkpoint(next: number): Promise<void>
-  /** SHA-256 (hex) of everything written, read back from storage. */
+  /** SHA-256 (hex) of the whole file as stored: the chunks written, and any part kept from before. */
   sha256(): Promise<string>
 }
 
@@ -191,6 +226,8 @@ export interface PullOptions {
   window?: number
   /** No frame for this long with requests outstanding ends the pull (default FILES_CHUNK_TIMEOUT_MS). */
   chunkTimeoutMs?: number
+  /** Hash of each chunk received (default sha256Hex). */
+  hash?: ChunkHash
   signal?: AbortSignal
 }
 
@@ -206,6 +243,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
   const retriesMax = opts.retries ?? FILES_CHUNK_RETRIES
   const window = opts.window ?? FILES_PULL_WINDOW
   const every = opts.checkpointEvery ?? CHECKPOINT_EVERY_CHUNKS
+  const hash = opts.hash ?? sha256Hex
   const fileId = fromHex(offer.id) as Uint8Array<ArrayBuffer>
   const total = offer.size
   const received = (next: number): number => Math.min(total, next * offer.chunkBytes)
@@ -214,10 +252,26 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
   let requested = want
   const inFlight: number[] = []
   const retries = new Map<number, number>()
+  // One checkpoint at a time, in the background: the chunks after it keep coming meanwhile (the
+  // crash guarantee of §17.4 holds, since the sink records `next` only after those chunks are durable).
+  let running: Promise<void> | undefined
+  let checkpointFailed: { err: unknown } | undefined
+  const startCheckpoint = (next: number): void => {
+    running = sink.checkpoint(next).then(
+      () => { checkpointed = Math.max(checkpointed, next) },
+      (err) => { checkpointFailed ??= { err } }
+    ).finally(() => { running = undefined })
+  }
+  const checkpointNow = async (next: number, always: boolean): Promise<void> => {
+    await running
+    if (checkpointFailed != null) throw checkpointFailed.err
+    if (always || next > checkpointed) { await sink.checkpoint(next); checkpointed = next }
+  }
   const watch = watchRemoteClose(channel.stream)
   try {
     opts.onProgress?.({ received: received(want), total })
     while (want < offer.chunkCount) {
+      if (checkpointFailed != null) throw checkpointFailed.err
       while (requested < offer.chunkCount && inFlight.length < window) {
         await writeFrame(channel, { request: { fileId, index: requested } }, opts.signal)
         inFlight.push(requested++)
@@ -236,7 +290,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       }
       if (expected !== want) continue // requested before a bad chunk: it comes again in order
       const data = msg.chunk.data
-      if (data.length !== chunkLength(offer, want) || await sha256Hex(data) !== offer.chunkSha256[want]) {
+      if (data.length !== chunkLength(offer, want) || await hash(data) !== offer.chunkSha256[want]) {
         const n = (retries.get(want) ?? 0) + 1
         if (n > retriesMax) throw new FileIntegrityError(`Chunk ${want} failed its hash ${n} times; the transfer stopped.`)
         retries.set(want, n)
@@ -246,15 +300,14 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       await sink.write(want, data)
       want++
       opts.onProgress?.({ received: received(want), total })
-      if (want - checkpointed >= every) { await sink.checkpoint(want); checkpointed = want }
+      if (want - checkpointed >= every && running == null) startCheckpoint(want)
     }
-    await sink.checkpoint(want)
-    checkpointed = want
+    await checkpointNow(want, true)
     const whole = await sink.sha256()
     if (whole !== offer.sha256) throw new FileIntegrityError('The received file does not match the offer\'s SHA-256.')
     await channel.close()
   } catch (err) {
-    if (want > checkpointed) await sink.checkpoint(want).catch(() => {})
+    await checkpointNow(want, false).catch(() => {})
     channel.abort(err as Error)
     throw err
   } finally {

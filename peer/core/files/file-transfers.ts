@@ -11,7 +11,7 @@ import { RetryLadder } from '../retry-ladder.js'
 import {
   FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
   FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
-  type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt
+  type ChunkHash, type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt
 } from '../../../protocols/files/index.js'
 
 const log = logger('gini:files')
@@ -57,6 +57,8 @@ export interface FileTransferStorage {
   preparePart(record: TransferRecord, dir?: string): Promise<void>
   /** Opens the `.part` file, dropping whatever lies past `record.next` chunks. */
   openSink(record: TransferRecord): Promise<FileSinkHandle>
+  /** The platform's fastest SHA-256 of one chunk, for both ends (default: WebCrypto). */
+  chunkSha256?: ChunkHash
 }
 
 export interface FileEvent {
@@ -240,6 +242,7 @@ export class FileTransfers {
           const r = this.records.get(fileId)
           if (r?.direction === 'out' && r.contact === contactId && r.state !== 'done') await this.put({ ...r, state: 'failed', error: 'The contact declined the file.' })
         },
+        hash: this.init.storage.chunkSha256,
         onServed: (fileId, index) => {
           const r = this.records.get(fileId)
           if (r == null || index !== r.offer.chunkCount - 1 || r.state === 'done') return
@@ -360,7 +363,7 @@ export class FileTransfers {
           r = { ...this.records.get(id)!, next }
           await this.put(r)
         }
-      }, { from: r.next, signal })
+      }, { from: r.next, signal, hash: this.init.storage.chunkSha256 })
       const path = await sink.finish()
       await this.put({ ...r, state: 'done', path })
     } catch (err: any) {

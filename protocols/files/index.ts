@@ -8,7 +8,7 @@ import type { FilesChannel } from './peer.js'
 export * from './constants.js'
 export { buildOffer, chunkCountOf, chunkLength, offerFromWire, offerToWire, sanitizeFileName, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
 export {
-  acceptFiles, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
+  acceptFiles, chunkFrameParts, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
   type AcceptFilesOptions, type AnswerStatus, type ChunkHash, type ChunkSink, type ChunkSource, type FilesChannel, type PullOptions
 } from './peer.js'
 export { FilesMessage, FileOffer, FileAnswer, FileRequest, FileChunk, FileDecline, FileStatus } from './pb/files.js'

@@ -1,8 +1,10 @@
 // The two ends of `/gini/files/1` (docs/protocol.md §17.3, §17.4): the sender's offer and chunk
 // server, the receiver's answer and pull loop. Pure logic over FrameChannels: file bytes come and
 // go through injected readers and writers, so it runs over any stream and any storage.
+import type { Stream } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
 import {
-  ProtocolViolationError, errorFrame, readOrEnd, refuse, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
+  PeerLeftError, ProtocolViolationError, errorFrame, readOrEnd, refuse, varintLength, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
 } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
 import { FILES_CHUNK_RETRIES, FILES_CHUNK_TIMEOUT_MS, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
@@ -179,7 +181,7 @@ async function serveChunks (
     const { data, same } = await current
     // A file edited after the offer would only fail at the receiver: say so instead.
     if (!same) return await answerAndClose(channel, fileId, 'changed', opts.signal)
-    await writeFrame(channel, { chunk: { index: req.index, data: data as Uint8Array<ArrayBuffer> } }, opts.signal)
+    await writeChunk(channel, req.index, data, opts.signal)
     opts.onServed?.(fileId, req.index)
     try {
       msg = await readOrEnd(channel, watch, opts.signal)
@@ -192,6 +194,58 @@ async function serveChunks (
 }
 
 interface Prepared { data: Uint8Array, same: boolean }
+
+/**
+ * The length-prefixed `chunk{index, data}` frame (§17.2) as the bytes FilesMessage.encode writes, but
+ * with `data` as a part of its own rather than copied into one buffer: a header, then `data`.
+ */
+export function chunkFrameParts (index: number, data: Uint8Array): [Uint8Array, Uint8Array] {
+  // FileChunk: field 1 (index, varint, left out when 0), field 2 (data, bytes, left out when empty).
+  const chunkLen = (index !== 0 ? 1 + varintLength(index) : 0) + (data.length > 0 ? 1 + varintLength(data.length) + data.length : 0)
+  // FilesMessage: field 4 (chunk, length-delimited).
+  const messageLen = 1 + varintLength(chunkLen) + chunkLen
+  const header = new Uint8Array(varintLength(messageLen) + messageLen - data.length)
+  let at = 0
+  const varint = (n: number): void => {
+    while (n >= 0x80) { header[at++] = (n & 0x7f) | 0x80; n = Math.floor(n / 0x80) }
+    header[at++] = n
+  }
+  varint(messageLen)
+  header[at++] = 0x22
+  varint(chunkLen)
+  if (index !== 0) { header[at++] = 0x08; varint(index) }
+  if (data.length > 0) { header[at++] = 0x12; varint(data.length) }
+  return [header, data]
+}
+
+/** writeFrame for a chunk, without the copy of its bytes into an encoded message (chunkFrameParts). */
+async function writeChunk (channel: FilesChannel, index: number, data: Uint8Array, signal?: AbortSignal): Promise<void> {
+  try {
+    signal?.throwIfAborted()
+    if (!channel.stream.send(new Uint8ArrayList(...chunkFrameParts(index, data)))) await drained(channel.stream, signal)
+  } catch (err) {
+    if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : err
+    throw new PeerLeftError(undefined, { cause: err })
+  }
+}
+
+async function drained (stream: Stream, signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const end = (err?: unknown): void => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+      signal?.removeEventListener('abort', onAbort)
+      if (err == null) resolve()
+      else reject(err)
+    }
+    const onDrain = (): void => { end() }
+    const onClose = (evt: Event): void => { end((evt as Event & { error?: Error }).error ?? new Error('the stream closed')) }
+    const onAbort = (): void => { end(signal?.reason) }
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+    signal?.addEventListener('abort', onAbort)
+  })
+}
 
 async function answerAndClose (channel: FilesChannel, fileId: string, status: AnswerStatus, signal?: AbortSignal): Promise<void> {
   await writeFrame(channel, { answer: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer>, status: STATUS_TO_WIRE[status], maxBytes: 0n } }, signal)

@@ -7,6 +7,7 @@ import { link, mkdir, open, readFile, readdir, rename, stat, unlink, type FileHa
 import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import type { FileSinkHandle, FileSourceHandle, FileTransferStorage, TransferRecord } from '../core/files/file-transfers.js'
+import type { Sha256State } from '../../protocols/files/index.js'
 
 const DIR_MODE = 0o700
 const FILE_MODE = 0o600
@@ -20,8 +21,15 @@ export function nodeChunkSha256 (data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
 }
 
+/** A node:crypto SHA-256 fed piece by piece (the offer's whole-file hash). */
+export function nodeSha256State (): Sha256State {
+  const hash = createHash('sha256')
+  return { update: (data) => { hash.update(data) }, hex: () => hash.digest('hex') }
+}
+
 export class NodeFileTransferStorage implements FileTransferStorage {
   readonly chunkSha256 = nodeChunkSha256
+  readonly sha256State = nodeSha256State
 
   constructor (readonly stateDir: string, readonly downloadDir: string) {}
 

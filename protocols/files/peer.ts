@@ -8,7 +8,7 @@ import {
 } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
 import { FILES_CHUNK_RETRIES, FILES_CHUNK_TIMEOUT_MS, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
-import { chunkLength, offerFromWire, offerToWire, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
+import { chunkLength, offerFromWire, offerToWire, sha256Hex, type ChunkHash, type OfferRecord, type ReadAt } from './offer.js'
 import { FileStatus, type FilesMessage } from './pb/files.js'
 
 export type FilesChannel = FrameChannel<FilesMessage>
@@ -75,12 +75,6 @@ export async function sendDecline (channel: FilesChannel, fileId: string, signal
   await writeFrame(channel, { decline: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer> } }, signal)
   await channel.close()
 }
-
-/**
- * SHA-256 (hex) of one chunk. The default is WebCrypto (sha256Hex); a platform may pass a faster one
- * (Node: node:crypto, synchronous, no copy and no thread-pool round trip per chunk).
- */
-export type ChunkHash = (data: Uint8Array) => string | Promise<string>
 
 /** What the sender serves for one offered file. */
 export interface ChunkSource {

@@ -11,7 +11,7 @@ import { RetryLadder } from '../retry-ladder.js'
 import {
   FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
   FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
-  type ChunkHash, type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt
+  type ChunkHash, type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt, type Sha256State
 } from '../../../protocols/files/index.js'
 
 const log = logger('gini:files')
@@ -59,6 +59,8 @@ export interface FileTransferStorage {
   openSink(record: TransferRecord): Promise<FileSinkHandle>
   /** The platform's fastest SHA-256 of one chunk, for both ends (default: WebCrypto). */
   chunkSha256?: ChunkHash
+  /** The platform's fastest SHA-256 fed piece by piece, for the offer's whole-file hash (default: libsodium). */
+  sha256State?: () => Sha256State
 }
 
 export interface FileEvent {
@@ -151,7 +153,9 @@ export class FileTransfers {
     let offer: OfferRecord
     try {
       this.checkPath(link, file.size)
-      offer = await buildOffer(sodium.randombytes_buf(FILES_ID_BYTES), file.name, file.size, file.readAt)
+      offer = await buildOffer(sodium.randombytes_buf(FILES_ID_BYTES), file.name, file.size, file.readAt, undefined, {
+        chunk: this.init.storage.chunkSha256, whole: this.init.storage.sha256State
+      })
     } finally {
       await file.close()
     }

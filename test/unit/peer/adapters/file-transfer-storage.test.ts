@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { NodeFileTransferStorage } from '../../../../peer/adapters/file-transfer-storage.js'
+import { NodeFileTransferStorage, nodeChunkSha256, nodeSha256State } from '../../../../peer/adapters/file-transfer-storage.js'
 import type { TransferRecord } from '../../../../peer/core/files/file-transfers.js'
 import { buildOffer, sha256Hex } from '../../../../protocols/files/index.js'
 import { ready } from '../../../../protocols/crypto/index.js'
@@ -26,6 +26,12 @@ describe('NodeFileTransferStorage', () => {
     record = { id: offer.id, contact: 'c', direction: 'in', offer, state: 'progress', next: 0 }
   })
   afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('an offer built with node:crypto\'s hashes → the same offer as with the defaults (WebCrypto, libsodium)', async () => {
+    const read = async (o: number, l: number): Promise<Uint8Array> => data.slice(o, o + l)
+    const fast = await buildOffer(new Uint8Array(16).fill(1), 'photo.jpg', data.length, read, CHUNK, { chunk: nodeChunkSha256, whole: nodeSha256State })
+    expect(fast).to.deep.equal(record.offer)
+  })
 
   it('save, list → the same record; a torn state file is skipped, the others load', async () => {
     await storage.save(record)

@@ -1,10 +1,11 @@
-// `npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install]`: MiB/s of
+// `npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--only …]`: MiB/s of
 // /gini/files/1 (docs/protocol.md §17) for a 10 MiB and a 100 MiB file between two daemons, over
 // their direct TCP link (§17.6) and over WebRTC (the same daemons with the TCP listener off), side
 // by side in one run with Magic Wormhole's two clients (wormhole-william, Python `wormhole`) through
 // a local mailbox and transit relay in the bench's network namespace (scripts/bench/wormhole.ts,
 // scripts/bench/netns.ts, as `npm run bench` drives them). GiniConnect's time runs from accept to
-// the receiver's `done` (the pull, every chunk hash, the whole-file hash and the rename included).
+// the receiver's `done` (the pull, every chunk hash, the whole-file hash and the rename included),
+// with the CPU time both daemons used meanwhile (a measure the machine's load hardly moves).
 // Writes BENCHMARKS.md's `bench:files` block unless --no-write. Every wait is bounded. A
 // benchmark, not a test: nothing here asserts a speed, and a contender whose tool is missing says so.
 import { parseArgs } from 'node:util'
@@ -43,7 +44,7 @@ const { values } = parseArgs({
   }
 })
 if (values.help === true) {
-  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install]
+  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--only LIST]
   --sizes       file sizes in MiB (at most 4, each at most 1024; default 10,100)
   --runs N      transfers per size and contender, the median reported (1-20; default 3)
   --no-write    print the section, leave BENCHMARKS.md alone
@@ -67,7 +68,8 @@ const t0 = performance.now()
 const load0 = loadavg()
 const say = (line: string): void => { process.stderr.write(`[bench:files +${((performance.now() - t0) / 1000).toFixed(0)}s] ${line}\n`) }
 
-type Row = { ok: true, mibPerSecond: number[], note?: string } | { ok: false, why: string }
+/** `cpuSeconds`: per sample, CPU time both GiniConnect daemons used during the transfer (user + system). */
+type Row = { ok: true, mibPerSecond: number[], cpuSeconds?: number[], note?: string } | { ok: false, why: string }
 const median = (xs: number[]): number => pct(xs, 50)
 
 /** CPU seconds (user + system, every thread) a process has used so far, from /proc; NaN where there is none. */
@@ -129,6 +131,7 @@ async function benchGini (link: LinkKind): Promise<Record<number, Row>> {
     await until(() => a.linkOf(bobId)?.kind === link && b.linkOf(aliceId)?.kind === link, ONLINE_LIMIT_MS, `${link} link both ways`)
     for (const mib of SIZES_MIB) {
       const rates: number[] = []
+      const cpus: number[] = []
       try {
         for (let i = 0; i < RUNS; i++) {
           const offer = await a.files!.offer(bobId, payload.get(mib)!)
@@ -143,10 +146,11 @@ async function benchGini (link: LinkKind): Promise<Record<number, Row>> {
           if (used.size !== 1 || !used.has(link)) throw new Error(`the pull ran over ${[...used].join(', ') || 'no named link'}, not only ${link}`)
           const cpu = process.cpuUsage(cpu0)
           rates.push(mib / seconds)
+          cpus.push((cpu.user + cpu.system) / 1e6)
           say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (both daemons)`)
           if (end.path != null) await rm(end.path, { force: true })
         }
-        out[mib] = { ok: true, mibPerSecond: rates }
+        out[mib] = { ok: true, mibPerSecond: rates, cpuSeconds: cpus }
       } catch (err: any) {
         say(`gini ${link} ${mib} MiB: ${String(err?.message ?? err)}`)
         out[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) }
@@ -190,6 +194,7 @@ async function benchGiniProcesses (link: LinkKind): Promise<Record<number, Row>>
     for (const p of [a, b]) await p.waitFor(o => o.event === 'session' && o.link === link, ONLINE_LIMIT_MS)
     for (const mib of SIZES_MIB) {
       const rates: number[] = []
+      const cpus: number[] = []
       try {
         for (let i = 0; i < RUNS; i++) {
           const from = b.lines.length
@@ -205,11 +210,12 @@ async function benchGiniProcesses (link: LinkKind): Promise<Record<number, Row>>
           const used = new Set(b.lines.flatMap(l => l.obj.event === 'file' && l.obj.id === id && l.obj.link != null ? [l.obj.link as string] : []))
           if (used.size !== 1 || !used.has(link)) throw new Error(`the pull ran over ${[...used].join(', ') || 'no named link'}, not only ${link}`)
           rates.push(mib / seconds)
+          cpus.push(cpu[0] + cpu[1])
           say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s, CPU sender ${cpu[0].toFixed(2)} s, receiver ${cpu[1].toFixed(2)} s`)
           await send.waitExit(limitMs(mib))
           if (done.obj.path != null) await rm(done.obj.path, { force: true })
         }
-        out[mib] = { ok: true, mibPerSecond: rates }
+        out[mib] = { ok: true, mibPerSecond: rates, cpuSeconds: cpus.filter(Number.isFinite) }
       } catch (err: any) {
         say(`gini ${link} ${mib} MiB: ${String(err?.message ?? err)}`)
         out[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) }
@@ -350,6 +356,10 @@ function markdown (): string {
       'Python `wormhole`: its own `rx file` span. Both wormhole clients in the bench namespace with a local mailbox and transit relay, direct transit between the namespace\'s veth addresses. ' +
       `Versions: wormhole-william ${results.versions['wormhole-william']}, magic-wormhole ${results.versions['magic-wormhole']}.`
   ]
+  const cpuOf = (r: Row | undefined): string => r?.ok === true && r.cpuSeconds != null && r.cpuSeconds.length > 0 ? `${median(r.cpuSeconds).toFixed(2)} s` : '–'
+  lines.push('', 'CPU time both GiniConnect daemons used per transfer (user + system, every thread; median): ' +
+    SIZES_MIB.map(mib => `${mib} MiB: TCP ${cpuOf(tcp[mib])}, WebRTC ${cpuOf(webrtc[mib])}`).join('; ') +
+    '. It moves less with the machine\'s load than the rates do.')
   const notes = [...SIZES_MIB.flatMap(mib => [go[mib], python[mib]].flatMap(r => r?.ok === true && r.note != null && r === go[mib] ? [`wormhole-william ${mib} MiB: ${r.note}`] : []))]
   if (notes.length > 0) lines.push('', notes.join('; ') + '.')
   return lines.join('\n')

@@ -91,12 +91,12 @@ export interface AcceptFilesOptions {
   onDecline: (fileId: string) => Promise<void>
   /** Bytes served, per chunk. */
   onServed?: (fileId: string, index: number) => void
-  /** Hash of each chunk served (default sha256Hex). */
+  /** Hash of a chunk asked for again (default sha256Hex). */
   hash?: ChunkHash
   signal?: AbortSignal
 }
 
-/** Chunks the sender reads (and hashes) ahead of the request it answers: the disk works while the link sends. */
+/** Chunks the sender reads ahead of the request it answers: the disk works while the link sends. */
 const SERVE_READ_AHEAD = 2
 
 /**
@@ -152,29 +152,31 @@ async function serveChunks (
   let source: ChunkSource | undefined
   // The receiver asks in order (§17.4), so the next chunks are read while this one is sent; a
   // request for another index (a re-fetch, another file) drops what was read ahead.
-  let ahead = new Map<number, Promise<Prepared>>()
-  const prepare = (src: ChunkSource, index: number): Promise<Prepared> => {
-    const p = (async () => {
-      const data = await src.readAt(index * src.offer.chunkBytes, chunkLength(src.offer, index))
-      return { data, same: await hash(data) === src.offer.chunkSha256[index] }
-    })()
+  let ahead = new Map<number, Promise<Uint8Array>>()
+  const prepare = (src: ChunkSource, index: number): Promise<Uint8Array> => {
+    const p = src.readAt(index * src.offer.chunkBytes, chunkLength(src.offer, index))
     p.catch(() => {}) // read ahead and dropped: its error is nobody's; the one awaited throws
     return p
   }
+  // The receiver checks every chunk (§17.4 item 3): a chunk is hashed here only when it is asked
+  // for again on this stream (the receiver found it wrong), to tell an edited file (CHANGED).
+  let servedUpTo = -1
   for (;;) {
     const req = msg.request
     if (req == null || req.fileId.length !== FILES_ID_BYTES) return await violation()
     const fileId = toHex(req.fileId)
-    if (source?.offer.id !== fileId) { source = await opts.source(fileId); ahead = new Map() }
+    if (source?.offer.id !== fileId) { source = await opts.source(fileId); ahead = new Map(); servedUpTo = -1 }
     if (source == null) return await answerAndClose(channel, fileId, 'unknown-file', opts.signal)
     if (req.index >= source.offer.chunkCount) return await violation()
     const current = ahead.get(req.index) ?? prepare(source, req.index)
-    const next = new Map<number, Promise<Prepared>>()
+    const next = new Map<number, Promise<Uint8Array>>()
     for (let i = req.index + 1; i <= req.index + SERVE_READ_AHEAD && i < source.offer.chunkCount; i++) next.set(i, ahead.get(i) ?? prepare(source, i))
     ahead = next
-    const { data, same } = await current
-    // A file edited after the offer would only fail at the receiver: say so instead.
-    if (!same) return await answerAndClose(channel, fileId, 'changed', opts.signal)
+    const data = await current
+    if (req.index <= servedUpTo && await hash(data) !== source.offer.chunkSha256[req.index]) {
+      return await answerAndClose(channel, fileId, 'changed', opts.signal)
+    }
+    servedUpTo = Math.max(servedUpTo, req.index)
     await writeChunk(channel, req.index, data, opts.signal)
     opts.onServed?.(fileId, req.index)
     try {
@@ -186,8 +188,6 @@ async function serveChunks (
     if (msg == null) { await channel.close(); return }
   }
 }
-
-interface Prepared { data: Uint8Array, same: boolean }
 
 /**
  * The length-prefixed `chunk{index, data}` frame (§17.2) as the bytes FilesMessage.encode writes, but

@@ -195,7 +195,7 @@ describe('pulling a file (§17.4)', () => {
     expect(err.message).to.include('ENOSPC')
   })
 
-  it('the file changes on the sender\'s side after the offer → the pull fails with CHANGED; chunks read ahead are not sent', async () => {
+  it('the file changes on the sender\'s side after the offer → the receiver finds chunk 3 wrong, asks again, and the pull fails with CHANGED', async () => {
     const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
     const edited = data.slice()
     edited[3 * CHUNK] ^= 0xff
@@ -207,12 +207,33 @@ describe('pulling a file (§17.4)', () => {
       onDecline: async () => {},
       onServed: (_id, i) => served.push(i)
     }).catch(() => {})
-    const err = await within(10_000, pullFile(r, offer, new MemorySink(), { from: 0 }).catch(e => e))
+    const sink = new MemorySink()
+    const err = await within(10_000, pullFile(r, offer, sink, { from: 0 }).catch(e => e))
     await within(5_000, server)
     expect(err.name).to.equal('FileRefusedError')
     expect(err.status).to.equal('changed')
-    expect(served).to.deep.equal([0, 1, 2])
-    expect(reads).to.include(4) // read ahead of the request it answered
+    expect(served.slice(0, 4)).to.deep.equal([0, 1, 2, 3]) // served unhashed the first time
+    expect(served.filter(i => i === 3)).to.have.length(1) // not a second time
+    expect(sink.chunks).to.have.length(3) // nothing wrong written
+    expect(reads).to.include(5) // read ahead of the requests it answered
+  })
+
+  it('a chunk asked for again that is right (corrupted on the way) → served again, the pull completes', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    let flipped = false
+    const served: number[] = []
+    const server = acceptFiles(s, {
+      onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
+      // The first read of chunk 2 comes back damaged (a bad read); the file itself is unchanged.
+      source: async () => ({ offer, readAt: async (o, l) => { const d = data.slice(o, o + l); if (o === 2 * CHUNK && !flipped) { flipped = true; d[0] ^= 1 } return d } }),
+      onDecline: async () => {},
+      onServed: (_id, i) => served.push(i)
+    })
+    const sink = new MemorySink()
+    await within(10_000, pullFile(r, offer, sink, { from: 0, window: 1 }))
+    await within(5_000, server)
+    expect(served).to.deep.equal([0, 1, 2, 2, 3, 4, 5])
+    expect(await sink.sha256()).to.equal(offer.sha256)
   })
 
   it('resume with chunks 0–2 on disk → the first request is for chunk 3; the whole file matches', async () => {

@@ -1,14 +1,16 @@
-// `npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install]`: MiB/s of
+// `npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--only …]`: MiB/s of
 // /gini/files/1 (docs/protocol.md §17) for a 10 MiB and a 100 MiB file between two daemons, over
 // their direct TCP link (§17.6) and over WebRTC (the same daemons with the TCP listener off), side
 // by side in one run with Magic Wormhole's two clients (wormhole-william, Python `wormhole`) through
 // a local mailbox and transit relay in the bench's network namespace (scripts/bench/wormhole.ts,
 // scripts/bench/netns.ts, as `npm run bench` drives them). GiniConnect's time runs from accept to
-// the receiver's `done` (the pull, every chunk hash, the whole-file hash and the rename included).
+// the receiver's `done` (the pull, every chunk hash, the whole-file hash and the rename included),
+// with the CPU time both daemons used meanwhile (a measure the machine's load hardly moves).
 // Writes BENCHMARKS.md's `bench:files` block unless --no-write. Every wait is bounded. A
 // benchmark, not a test: nothing here asserts a speed, and a contender whose tool is missing says so.
 import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir, cpus, loadavg, totalmem, release } from 'node:os'
 import { join } from 'node:path'
@@ -37,21 +39,25 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
+    only: { type: 'string', default: 'tcp,webrtc,wormhole-william,python' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
 if (values.help === true) {
-  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install]
+  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--only LIST]
   --sizes       file sizes in MiB (at most 4, each at most 1024; default 10,100)
   --runs N      transfers per size and contender, the median reported (1-20; default 3)
   --no-write    print the section, leave BENCHMARKS.md alone
   --no-install  do not apt-get install missing wormhole packages (their rows then say so)
-  --in-process  both GiniConnect daemons in this process (one JS thread) instead of two \`gini daemon\` processes`)
+  --in-process  both GiniConnect daemons in this process (one JS thread) instead of two \`gini daemon\` processes
+  --only LIST   the columns to measure, of tcp,webrtc,wormhole-william,python (default all; the others say "not measured")`)
   process.exit(0)
 }
 const SIZES_MIB = values.sizes.split(',').map(Number).filter(n => n > 0 && n <= 1024).slice(0, 4)
 const RUNS = Math.min(20, Math.max(1, Number(values.runs)))
 const IN_PROCESS = values['in-process'] === true
+const ONLY = new Set(values.only.split(',').map(s => s.trim()))
+const skipped = (): Record<number, Row> => Object.fromEntries(SIZES_MIB.map(mib => [mib, { ok: false, why: 'not measured (--only)' } satisfies Row]))
 /** Bound on one transfer (or one wormhole step), whatever the size: 1 MiB/s at worst. */
 const limitMs = (mib: number): number => 30_000 + mib * 1_000
 const ONLINE_LIMIT_MS = 30_000
@@ -62,8 +68,19 @@ const t0 = performance.now()
 const load0 = loadavg()
 const say = (line: string): void => { process.stderr.write(`[bench:files +${((performance.now() - t0) / 1000).toFixed(0)}s] ${line}\n`) }
 
-type Row = { ok: true, mibPerSecond: number[], note?: string } | { ok: false, why: string }
+/** `cpuSeconds`: per sample, CPU time both GiniConnect daemons used during the transfer (user + system). */
+type Row = { ok: true, mibPerSecond: number[], cpuSeconds?: number[], note?: string } | { ok: false, why: string }
 const median = (xs: number[]): number => pct(xs, 50)
+
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc; NaN where there is none. */
+function cpuSecondsOf (pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN
+  }
+}
 
 async function waitFor (log: DaemonEvent[], pred: (e: DaemonEvent) => boolean, ms: number, what: string): Promise<DaemonEvent> {
   const deadline = Date.now() + ms
@@ -114,22 +131,26 @@ async function benchGini (link: LinkKind): Promise<Record<number, Row>> {
     await until(() => a.linkOf(bobId)?.kind === link && b.linkOf(aliceId)?.kind === link, ONLINE_LIMIT_MS, `${link} link both ways`)
     for (const mib of SIZES_MIB) {
       const rates: number[] = []
+      const cpus: number[] = []
       try {
         for (let i = 0; i < RUNS; i++) {
           const offer = await a.files!.offer(bobId, payload.get(mib)!)
           await waitFor(bLog, e => e.event === 'file' && e.id === offer.id && e.state === 'offered', ONLINE_LIMIT_MS, 'offer')
           const start = performance.now()
+          const cpu0 = process.cpuUsage()
           await b.files!.accept(offer.id)
           const end = await waitFor(bLog, e => e.event === 'file' && e.id === offer.id && (e.state === 'done' || e.state === 'failed'), limitMs(mib), `${mib} MiB over ${link}`)
           const seconds = (performance.now() - start) / 1000
           if (end.event !== 'file' || end.state !== 'done') throw new Error(`transfer failed: ${end.event === 'file' ? end.error ?? '' : ''}`)
           const used = new Set(bLog.flatMap(e => e.event === 'file' && e.id === offer.id && e.link != null ? [e.link] : []))
           if (used.size !== 1 || !used.has(link)) throw new Error(`the pull ran over ${[...used].join(', ') || 'no named link'}, not only ${link}`)
+          const cpu = process.cpuUsage(cpu0)
           rates.push(mib / seconds)
-          say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s`)
+          cpus.push((cpu.user + cpu.system) / 1e6)
+          say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (both daemons)`)
           if (end.path != null) await rm(end.path, { force: true })
         }
-        out[mib] = { ok: true, mibPerSecond: rates }
+        out[mib] = { ok: true, mibPerSecond: rates, cpuSeconds: cpus }
       } catch (err: any) {
         say(`gini ${link} ${mib} MiB: ${String(err?.message ?? err)}`)
         out[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) }
@@ -143,7 +164,6 @@ async function benchGini (link: LinkKind): Promise<Record<number, Row>> {
   return out
 }
 
-say(`GiniConnect over TCP: ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
 /**
  * The product as people run it: two `gini daemon --json` processes (`--no-direct-tcp` for the WebRTC
  * column) on data dirs paired in this process beforehand, a local relay, `gini send-file` through the
@@ -174,24 +194,28 @@ async function benchGiniProcesses (link: LinkKind): Promise<Record<number, Row>>
     for (const p of [a, b]) await p.waitFor(o => o.event === 'session' && o.link === link, ONLINE_LIMIT_MS)
     for (const mib of SIZES_MIB) {
       const rates: number[] = []
+      const cpus: number[] = []
       try {
         for (let i = 0; i < RUNS; i++) {
           const from = b.lines.length
           const send = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'alice'), '--json', 'send-file', bobId, payload.get(mib)!])
           procs.push(send)
           const offered = await b.waitFor(o => o.event === 'file' && o.direction === 'in' && o.state === 'offered' && b.lines.findIndex(l => l.obj === o) >= from, ONLINE_LIMIT_MS)
+          const cpu0 = [cpuSecondsOf(a.child.pid), cpuSecondsOf(b.child.pid)]
           const id: string = offered.obj.id
           const done = await b.waitFor(o => o.event === 'file' && o.id === id && (o.state === 'done' || o.state === 'failed'), limitMs(mib))
+          const cpu = [cpuSecondsOf(a.child.pid) - cpu0[0], cpuSecondsOf(b.child.pid) - cpu0[1]]
           if (done.obj.state !== 'done') throw new Error(`transfer failed: ${String(done.obj.error ?? '')}`)
           const seconds = (done.at - offered.at) / 1000
           const used = new Set(b.lines.flatMap(l => l.obj.event === 'file' && l.obj.id === id && l.obj.link != null ? [l.obj.link as string] : []))
           if (used.size !== 1 || !used.has(link)) throw new Error(`the pull ran over ${[...used].join(', ') || 'no named link'}, not only ${link}`)
           rates.push(mib / seconds)
-          say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s`)
+          cpus.push(cpu[0] + cpu[1])
+          say(`  gini ${link} ${mib} MiB #${i + 1}: ${(mib / seconds).toFixed(1)} MiB/s, CPU sender ${cpu[0].toFixed(2)} s, receiver ${cpu[1].toFixed(2)} s`)
           await send.waitExit(limitMs(mib))
           if (done.obj.path != null) await rm(done.obj.path, { force: true })
         }
-        out[mib] = { ok: true, mibPerSecond: rates }
+        out[mib] = { ok: true, mibPerSecond: rates, cpuSeconds: cpus.filter(Number.isFinite) }
       } catch (err: any) {
         say(`gini ${link} ${mib} MiB: ${String(err?.message ?? err)}`)
         out[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) }
@@ -210,9 +234,10 @@ const orFailed = async (link: LinkKind): Promise<Record<number, Row>> => await (
   say(`gini ${link}: ${String(err?.message ?? err)}`)
   return Object.fromEntries(SIZES_MIB.map(mib => [mib, { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) } satisfies Row]))
 })
-const tcp = await orFailed('tcp')
+say(`GiniConnect over TCP: ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
+const tcp = ONLY.has('tcp') ? await orFailed('tcp') : skipped()
 say(`GiniConnect over WebRTC: ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
-const webrtc = await orFailed('webrtc')
+const webrtc = ONLY.has('webrtc') ? await orFailed('webrtc') : skipped()
 await releaseWebRtc().catch(() => {})
 
 // Magic Wormhole, in the namespace `npm run bench` uses (wormhole-william's transit relay is
@@ -224,7 +249,8 @@ const go: Record<number, Row> = {}
 const python: Record<number, Row> = {}
 const missing = (pkg: string): Row => ({ ok: false, why: `${pkg} not installed` })
 const servicesOk = has['python3-magic-wormhole-mailbox-server'] && has['magic-wormhole-transit-relay']
-const ns = BenchNamespace.available() ? new BenchNamespace() : undefined
+const wantWormhole = ONLY.has('wormhole-william') || ONLY.has('python')
+const ns = wantWormhole && BenchNamespace.available() ? new BenchNamespace() : undefined
 try {
   ns?.create()
   const servers = ns != null && servicesOk ? await startWormholeServers({ netns: ns.name }).catch((err) => { say(`wormhole servers: ${String(err)}`); return undefined }) : undefined
@@ -232,13 +258,19 @@ try {
     for (const mib of SIZES_MIB) {
       const file = payload.get(mib)!
       const stepTimeoutMs = limitMs(mib)
+      if (!wantWormhole) {
+        go[mib] = skipped()[mib]
+        python[mib] = skipped()[mib]
+        continue
+      }
       if (servers == null || ns == null) {
         const why = ns == null ? 'no network namespace (run as root)' : 'mailbox server or transit relay not installed or not starting'
         go[mib] = { ok: false, why }
         python[mib] = { ok: false, why }
         continue
       }
-      if (!has['wormhole-william']) go[mib] = missing('wormhole-william')
+      if (!ONLY.has('wormhole-william')) go[mib] = skipped()[mib]
+      else if (!has['wormhole-william']) go[mib] = missing('wormhole-william')
       else {
         try {
           say(`wormhole-william: ${RUNS} × ${mib} MiB and × 1 B`)
@@ -251,7 +283,8 @@ try {
             : { ok: false, why: 'the 1 B runs took longer than the large ones' }
         } catch (err: any) { go[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) } }
       }
-      if (!has['magic-wormhole']) python[mib] = missing('magic-wormhole')
+      if (!ONLY.has('python')) python[mib] = skipped()[mib]
+      else if (!has['magic-wormhole']) python[mib] = missing('magic-wormhole')
       else {
         try {
           say(`wormhole (Python): ${RUNS} × ${mib} MiB`)
@@ -323,6 +356,10 @@ function markdown (): string {
       'Python `wormhole`: its own `rx file` span. Both wormhole clients in the bench namespace with a local mailbox and transit relay, direct transit between the namespace\'s veth addresses. ' +
       `Versions: wormhole-william ${results.versions['wormhole-william']}, magic-wormhole ${results.versions['magic-wormhole']}.`
   ]
+  const cpuOf = (r: Row | undefined): string => r?.ok === true && r.cpuSeconds != null && r.cpuSeconds.length > 0 ? `${median(r.cpuSeconds).toFixed(2)} s` : '–'
+  lines.push('', 'CPU time both GiniConnect daemons used per transfer (user + system, every thread; median): ' +
+    SIZES_MIB.map(mib => `${mib} MiB: TCP ${cpuOf(tcp[mib])}, WebRTC ${cpuOf(webrtc[mib])}`).join('; ') +
+    '. It moves less with the machine\'s load than the rates do.')
   const notes = [...SIZES_MIB.flatMap(mib => [go[mib], python[mib]].flatMap(r => r?.ok === true && r.note != null && r === go[mib] ? [`wormhole-william ${mib} MiB: ${r.note}`] : []))]
   if (notes.length > 0) lines.push('', notes.join('; ') + '.')
   return lines.join('\n')

@@ -4,16 +4,33 @@
 // existing file (" (1)", " (2)", … instead).
 import { createReadStream } from 'node:fs'
 import { link, mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import type { FileSinkHandle, FileSourceHandle, FileTransferStorage, TransferRecord } from '../core/files/file-transfers.js'
+import type { Sha256State } from '../../protocols/files/index.js'
 
 const DIR_MODE = 0o700
 const FILE_MODE = 0o600
 /** Names tried before giving up on a free one (" (1)" … " (999)"). */
 const UNIQUE_NAME_ATTEMPTS = 1000
+/** Chunk writes a sink keeps on their way to the file at once (each holds its chunk's bytes). */
+const WRITES_IN_FLIGHT = 4
+
+/** SHA-256 (hex) of one chunk: node:crypto hashes in place, synchronously (no copy, no thread-pool hop). */
+export function nodeChunkSha256 (data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/** A node:crypto SHA-256 fed piece by piece (the offer's whole-file hash). */
+export function nodeSha256State (): Sha256State {
+  const hash = createHash('sha256')
+  return { update: (data) => { hash.update(data) }, hex: () => hash.digest('hex') }
+}
 
 export class NodeFileTransferStorage implements FileTransferStorage {
+  readonly chunkSha256 = nodeChunkSha256
+  readonly sha256State = nodeSha256State
+
   constructor (readonly stateDir: string, readonly downloadDir: string) {}
 
   async list (): Promise<TransferRecord[]> {
@@ -55,7 +72,7 @@ export class NodeFileTransferStorage implements FileTransferStorage {
       name: basename(ref),
       size,
       readAt: async (offset, length) => {
-        const buf = Buffer.alloc(length)
+        const buf = Buffer.allocUnsafe(length) // every byte is read into, or cut off below
         let got = 0
         while (got < length) {
           const { bytesRead } = await file.read(buf, got, length - got, offset + got)
@@ -89,14 +106,51 @@ export class NodeFileTransferStorage implements FileTransferStorage {
     }
     const { chunkBytes } = record.offer
     // Chunks past the last checkpoint may be torn: the pull asks for them again.
-    await file.truncate(Math.min(record.next * chunkBytes, record.offer.size))
+    const kept = Math.min(record.next * chunkBytes, record.offer.size)
+    await file.truncate(kept)
+    // The whole-file hash (§17.4 item 5) runs as chunks come, in order, from an empty part; a resumed
+    // part (whose prefix node:crypto cannot pick up from a saved state) is read back at the end instead.
+    let running: Hash | undefined = kept === 0 ? createHash('sha256') : undefined
+    let nextIndex = record.next
+    // Writes go on while the next chunks arrive; a checkpoint waits for those issued before it.
+    const writes = new Set<Promise<void>>()
+    let failed: { err: unknown } | undefined
+    const settle = async (all: Iterable<Promise<void>>): Promise<void> => {
+      await Promise.all(all)
+      if (failed != null) throw failed.err
+    }
     let closed = false
-    const close = async (): Promise<void> => { if (!closed) { closed = true; await file.close() } }
+    const close = async (): Promise<void> => {
+      if (closed) return
+      closed = true
+      await Promise.all(writes)
+      await file.close()
+    }
     return {
-      write: async (index, data) => { await file.write(data, 0, data.length, index * chunkBytes) },
-      checkpoint: async () => { await file.datasync() },
-      sha256: async () => await hashFile(part),
+      write: async (index, data) => {
+        if (failed != null) throw failed.err
+        if (index === nextIndex) running?.update(data)
+        else running = undefined // not in order: only a read back can tell
+        nextIndex = index + 1
+        const w: Promise<void> = file.write(data, 0, data.length, index * chunkBytes).then(
+          () => {}, (err) => { failed ??= { err } }
+        ).finally(() => { writes.delete(w) })
+        writes.add(w)
+        if (writes.size >= WRITES_IN_FLIGHT) await Promise.race(writes)
+      },
+      checkpoint: async () => {
+        await settle([...writes])
+        await file.datasync()
+      },
+      sha256: async () => {
+        await settle([...writes])
+        if (running == null) return await hashFile(part)
+        const digest = running.digest('hex')
+        running = undefined // a digest ends the hash; asked again, the file is read back
+        return digest
+      },
       finish: async () => {
+        await settle([...writes])
         await file.sync()
         await close()
         const dir = join(part, '..')

@@ -6,9 +6,12 @@ import { FilesMessage } from './pb/files.js'
 import type { FilesChannel } from './peer.js'
 
 export * from './constants.js'
-export { buildOffer, chunkCountOf, chunkLength, offerFromWire, offerToWire, sanitizeFileName, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
 export {
-  acceptFiles, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
+  buildOffer, chunkCountOf, chunkLength, offerFromWire, offerToWire, sanitizeFileName, sha256Hex,
+  type ChunkHash, type OfferHashing, type OfferRecord, type ReadAt, type Sha256State
+} from './offer.js'
+export {
+  acceptFiles, chunkFrameParts, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
   type AcceptFilesOptions, type AnswerStatus, type ChunkSink, type ChunkSource, type FilesChannel, type PullOptions
 } from './peer.js'
 export { FilesMessage, FileOffer, FileAnswer, FileRequest, FileChunk, FileDecline, FileStatus } from './pb/files.js'

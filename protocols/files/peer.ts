@@ -1,12 +1,14 @@
 // The two ends of `/gini/files/1` (docs/protocol.md §17.3, §17.4): the sender's offer and chunk
 // server, the receiver's answer and pull loop. Pure logic over FrameChannels: file bytes come and
 // go through injected readers and writers, so it runs over any stream and any storage.
+import type { Stream } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
 import {
-  ProtocolViolationError, errorFrame, readOrEnd, refuse, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
+  PeerLeftError, ProtocolViolationError, errorFrame, readOrEnd, refuse, varintLength, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
 } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
 import { FILES_CHUNK_RETRIES, FILES_CHUNK_TIMEOUT_MS, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
-import { chunkLength, offerFromWire, offerToWire, sha256Hex, type OfferRecord, type ReadAt } from './offer.js'
+import { chunkLength, offerFromWire, offerToWire, sha256Hex, type ChunkHash, type OfferRecord, type ReadAt } from './offer.js'
 import { FileStatus, type FilesMessage } from './pb/files.js'
 
 export type FilesChannel = FrameChannel<FilesMessage>
@@ -95,8 +97,13 @@ export interface AcceptFilesOptions {
    * sender that stopped at that point would cut it.
    */
   onReceived?: (fileId: string) => void
+  /** Hash of a chunk asked for again (default sha256Hex). */
+  hash?: ChunkHash
   signal?: AbortSignal
 }
+
+/** Chunks the sender reads ahead of the request it answers: the disk works while the link sends. */
+const SERVE_READ_AHEAD = 2
 
 /**
  * Acceptor of every `/gini/files/1` stream: the first frame says which it is (§17.3). An offer gets
@@ -146,20 +153,38 @@ async function serveChunks (
   channel: FilesChannel, first: FilesMessage, watch: ReturnType<typeof watchRemoteClose>, opts: AcceptFilesOptions,
   violation: (err?: GiniError) => Promise<never>
 ): Promise<void> {
+  const hash = opts.hash ?? sha256Hex
   let msg: FilesMessage | undefined = first
   let source: ChunkSource | undefined
   let servedLast = false
+  // The receiver asks in order (§17.4), so the next chunks are read while this one is sent; a
+  // request for another index (a re-fetch, another file) drops what was read ahead.
+  let ahead = new Map<number, Promise<Uint8Array>>()
+  const prepare = (src: ChunkSource, index: number): Promise<Uint8Array> => {
+    const p = src.readAt(index * src.offer.chunkBytes, chunkLength(src.offer, index))
+    p.catch(() => {}) // read ahead and dropped: its error is nobody's; the one awaited throws
+    return p
+  }
+  // The receiver checks every chunk (§17.4 item 3): a chunk is hashed here only when it is asked
+  // for again on this stream (the receiver found it wrong), to tell an edited file (CHANGED).
+  let servedUpTo = -1
   for (;;) {
     const req = msg.request
     if (req == null || req.fileId.length !== FILES_ID_BYTES) return await violation()
     const fileId = toHex(req.fileId)
-    if (source?.offer.id !== fileId) source = await opts.source(fileId)
+    if (source?.offer.id !== fileId) { source = await opts.source(fileId); ahead = new Map(); servedUpTo = -1 }
     if (source == null) return await answerAndClose(channel, fileId, 'unknown-file', opts.signal)
     if (req.index >= source.offer.chunkCount) return await violation()
-    const data = await source.readAt(req.index * source.offer.chunkBytes, chunkLength(source.offer, req.index))
-    // A file edited after the offer would only fail at the receiver: say so instead.
-    if (await sha256Hex(data) !== source.offer.chunkSha256[req.index]) return await answerAndClose(channel, fileId, 'changed', opts.signal)
-    await writeFrame(channel, { chunk: { index: req.index, data: data as Uint8Array<ArrayBuffer> } }, opts.signal)
+    const current = ahead.get(req.index) ?? prepare(source, req.index)
+    const next = new Map<number, Promise<Uint8Array>>()
+    for (let i = req.index + 1; i <= req.index + SERVE_READ_AHEAD && i < source.offer.chunkCount; i++) next.set(i, ahead.get(i) ?? prepare(source, i))
+    ahead = next
+    const data = await current
+    if (req.index <= servedUpTo && await hash(data) !== source.offer.chunkSha256[req.index]) {
+      return await answerAndClose(channel, fileId, 'changed', opts.signal)
+    }
+    servedUpTo = Math.max(servedUpTo, req.index)
+    await writeChunk(channel, req.index, data, opts.signal)
     opts.onServed?.(fileId, req.index)
     servedLast = req.index === source.offer.chunkCount - 1
     try {
@@ -176,6 +201,58 @@ async function serveChunks (
   }
 }
 
+/**
+ * The length-prefixed `chunk{index, data}` frame (§17.2) as the bytes FilesMessage.encode writes, but
+ * with `data` as a part of its own rather than copied into one buffer: a header, then `data`.
+ */
+export function chunkFrameParts (index: number, data: Uint8Array): [Uint8Array, Uint8Array] {
+  // FileChunk: field 1 (index, varint, left out when 0), field 2 (data, bytes, left out when empty).
+  const chunkLen = (index !== 0 ? 1 + varintLength(index) : 0) + (data.length > 0 ? 1 + varintLength(data.length) + data.length : 0)
+  // FilesMessage: field 4 (chunk, length-delimited).
+  const messageLen = 1 + varintLength(chunkLen) + chunkLen
+  const header = new Uint8Array(varintLength(messageLen) + messageLen - data.length)
+  let at = 0
+  const varint = (n: number): void => {
+    while (n >= 0x80) { header[at++] = (n & 0x7f) | 0x80; n = Math.floor(n / 0x80) }
+    header[at++] = n
+  }
+  varint(messageLen)
+  header[at++] = 0x22
+  varint(chunkLen)
+  if (index !== 0) { header[at++] = 0x08; varint(index) }
+  if (data.length > 0) { header[at++] = 0x12; varint(data.length) }
+  return [header, data]
+}
+
+/** writeFrame for a chunk, without the copy of its bytes into an encoded message (chunkFrameParts). */
+async function writeChunk (channel: FilesChannel, index: number, data: Uint8Array, signal?: AbortSignal): Promise<void> {
+  try {
+    signal?.throwIfAborted()
+    if (!channel.stream.send(new Uint8ArrayList(...chunkFrameParts(index, data)))) await drained(channel.stream, signal)
+  } catch (err) {
+    if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : err
+    throw new PeerLeftError(undefined, { cause: err })
+  }
+}
+
+async function drained (stream: Stream, signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const end = (err?: unknown): void => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+      signal?.removeEventListener('abort', onAbort)
+      if (err == null) resolve()
+      else reject(err)
+    }
+    const onDrain = (): void => { end() }
+    const onClose = (evt: Event): void => { end((evt as Event & { error?: Error }).error ?? new Error('the stream closed')) }
+    const onAbort = (): void => { end(signal?.reason) }
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+    signal?.addEventListener('abort', onAbort)
+  })
+}
+
 async function answerAndClose (channel: FilesChannel, fileId: string, status: AnswerStatus, signal?: AbortSignal): Promise<void> {
   await writeFrame(channel, { answer: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer>, status: STATUS_TO_WIRE[status], maxBytes: 0n } }, signal)
   await channel.close()
@@ -185,11 +262,17 @@ async function answerAndClose (channel: FilesChannel, fileId: string, status: An
 
 /** Where the receiver puts verified chunks, in index order. */
 export interface ChunkSink {
-  /** Writes chunk `index` (already verified) at its offset. */
+  /**
+   * Takes chunk `index` (already verified) for its offset; it may still be on its way to storage
+   * when this resolves (the sink owns `data` from then on). Called in index order.
+   */
   write(index: number, data: Uint8Array): Promise<void>
-  /** Makes every chunk below `next` durable and records `next`, so a restart asks for `next` first. */
+  /**
+   * Makes every chunk below `next` durable and records `next`, so a restart asks for `next` first.
+   * Runs while later chunks are written; the pull starts no second one before it ends.
+   */
   checkpoint(next: number): Promise<void>
-  /** SHA-256 (hex) of everything written, read back from storage. */
+  /** SHA-256 (hex) of the whole file as stored: the chunks written, and any part kept from before. */
   sha256(): Promise<string>
 }
 
@@ -203,6 +286,8 @@ export interface PullOptions {
   window?: number
   /** No frame for this long with requests outstanding ends the pull (default FILES_CHUNK_TIMEOUT_MS). */
   chunkTimeoutMs?: number
+  /** Hash of each chunk received (default sha256Hex). */
+  hash?: ChunkHash
   signal?: AbortSignal
 }
 
@@ -218,6 +303,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
   const retriesMax = opts.retries ?? FILES_CHUNK_RETRIES
   const window = opts.window ?? FILES_PULL_WINDOW
   const every = opts.checkpointEvery ?? CHECKPOINT_EVERY_CHUNKS
+  const hash = opts.hash ?? sha256Hex
   const fileId = fromHex(offer.id) as Uint8Array<ArrayBuffer>
   const total = offer.size
   const received = (next: number): number => Math.min(total, next * offer.chunkBytes)
@@ -226,10 +312,26 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
   let requested = want
   const inFlight: number[] = []
   const retries = new Map<number, number>()
+  // One checkpoint at a time, in the background: the chunks after it keep coming meanwhile (the
+  // crash guarantee of §17.4 holds, since the sink records `next` only after those chunks are durable).
+  let running: Promise<void> | undefined
+  let checkpointFailed: { err: unknown } | undefined
+  const startCheckpoint = (next: number): void => {
+    running = sink.checkpoint(next).then(
+      () => { checkpointed = Math.max(checkpointed, next) },
+      (err) => { checkpointFailed ??= { err } }
+    ).finally(() => { running = undefined })
+  }
+  const checkpointNow = async (next: number, always: boolean): Promise<void> => {
+    await running
+    if (checkpointFailed != null) throw checkpointFailed.err
+    if (always || next > checkpointed) { await sink.checkpoint(next); checkpointed = next }
+  }
   const watch = watchRemoteClose(channel.stream)
   try {
     opts.onProgress?.({ received: received(want), total })
     while (want < offer.chunkCount) {
+      if (checkpointFailed != null) throw checkpointFailed.err
       while (requested < offer.chunkCount && inFlight.length < window) {
         await writeFrame(channel, { request: { fileId, index: requested } }, opts.signal)
         inFlight.push(requested++)
@@ -248,7 +350,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       }
       if (expected !== want) continue // requested before a bad chunk: it comes again in order
       const data = msg.chunk.data
-      if (data.length !== chunkLength(offer, want) || await sha256Hex(data) !== offer.chunkSha256[want]) {
+      if (data.length !== chunkLength(offer, want) || await hash(data) !== offer.chunkSha256[want]) {
         const n = (retries.get(want) ?? 0) + 1
         if (n > retriesMax) throw new FileIntegrityError(`Chunk ${want} failed its hash ${n} times; the transfer stopped.`)
         retries.set(want, n)
@@ -258,15 +360,14 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       await sink.write(want, data)
       want++
       opts.onProgress?.({ received: received(want), total })
-      if (want - checkpointed >= every) { await sink.checkpoint(want); checkpointed = want }
+      if (want - checkpointed >= every && running == null) startCheckpoint(want)
     }
-    await sink.checkpoint(want)
-    checkpointed = want
+    await checkpointNow(want, true)
     const whole = await sink.sha256()
     if (whole !== offer.sha256) throw new FileIntegrityError('The received file does not match the offer\'s SHA-256.')
     await channel.close()
   } catch (err) {
-    if (want > checkpointed) await sink.checkpoint(want).catch(() => {})
+    await checkpointNow(want, false).catch(() => {})
     channel.abort(err as Error)
     throw err
   } finally {

@@ -11,7 +11,7 @@ import { RetryLadder } from '../retry-ladder.js'
 import {
   FILES_DEFAULT_MAX_BYTES, FILES_ID_BYTES, FILES_MAX_PENDING_OFFERS, FILES_MAX_OUTBOUND_STREAMS, FILES_PROTOCOL, FILES_RELAYED_MAX_BYTES,
   FileIntegrityError, FileRefusedError, acceptFiles, buildOffer, filesChannel, pullFile, sendDecline, sendOffer,
-  type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt
+  type ChunkHash, type ChunkSink, type ChunkSource, type OfferRecord, type ReadAt, type Sha256State
 } from '../../../protocols/files/index.js'
 
 const log = logger('gini:files')
@@ -57,6 +57,10 @@ export interface FileTransferStorage {
   preparePart(record: TransferRecord, dir?: string): Promise<void>
   /** Opens the `.part` file, dropping whatever lies past `record.next` chunks. */
   openSink(record: TransferRecord): Promise<FileSinkHandle>
+  /** The platform's fastest SHA-256 of one chunk, for both ends (default: WebCrypto). */
+  chunkSha256?: ChunkHash
+  /** The platform's fastest SHA-256 fed piece by piece, for the offer's whole-file hash (default: libsodium). */
+  sha256State?: () => Sha256State
 }
 
 export interface FileEvent {
@@ -149,7 +153,9 @@ export class FileTransfers {
     let offer: OfferRecord
     try {
       this.checkPath(link, file.size)
-      offer = await buildOffer(sodium.randombytes_buf(FILES_ID_BYTES), file.name, file.size, file.readAt)
+      offer = await buildOffer(sodium.randombytes_buf(FILES_ID_BYTES), file.name, file.size, file.readAt, undefined, {
+        chunk: this.init.storage.chunkSha256, whole: this.init.storage.sha256State
+      })
     } finally {
       await file.close()
     }
@@ -240,6 +246,7 @@ export class FileTransfers {
           const r = this.records.get(fileId)
           if (r?.direction === 'out' && r.contact === contactId && r.state !== 'done') await this.put({ ...r, state: 'failed', error: 'The contact declined the file.' })
         },
+        hash: this.init.storage.chunkSha256,
         onReceived: (fileId) => {
           const r = this.records.get(fileId)
           if (r == null || r.direction !== 'out' || r.contact !== contactId || r.state === 'done') return
@@ -360,7 +367,7 @@ export class FileTransfers {
           r = { ...this.records.get(id)!, next }
           await this.put(r)
         }
-      }, { from: r.next, signal })
+      }, { from: r.next, signal, hash: this.init.storage.chunkSha256 })
       const path = await sink.finish()
       await this.put({ ...r, state: 'done', path })
     } catch (err: any) {

@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { NodeFileTransferStorage } from '../../../../peer/adapters/file-transfer-storage.js'
+import { NodeFileTransferStorage, nodeChunkSha256, nodeSha256State } from '../../../../peer/adapters/file-transfer-storage.js'
 import type { TransferRecord } from '../../../../peer/core/files/file-transfers.js'
 import { buildOffer, sha256Hex } from '../../../../protocols/files/index.js'
 import { ready } from '../../../../protocols/crypto/index.js'
@@ -27,6 +27,12 @@ describe('NodeFileTransferStorage', () => {
   })
   afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
 
+  it('an offer built with node:crypto\'s hashes → the same offer as with the defaults (WebCrypto, libsodium)', async () => {
+    const read = async (o: number, l: number): Promise<Uint8Array> => data.slice(o, o + l)
+    const fast = await buildOffer(new Uint8Array(16).fill(1), 'photo.jpg', data.length, read, CHUNK, { chunk: nodeChunkSha256, whole: nodeSha256State })
+    expect(fast).to.deep.equal(record.offer)
+  })
+
   it('save, list → the same record; a torn state file is skipped, the others load', async () => {
     await storage.save(record)
     await writeFile(join(dir, 'state', `${'f'.repeat(32)}.json`), '{"torn')
@@ -46,6 +52,51 @@ describe('NodeFileTransferStorage', () => {
     expect(await sink.sha256()).to.equal(await sha256Hex(data))
     expect(await sink.finish()).to.equal(join(dir, 'downloads', 'photo.jpg'))
     expect(new Uint8Array(await readFile(join(dir, 'downloads', 'photo.jpg')))).to.deep.equal(data)
+  })
+
+  it('a new part written in order → its SHA-256 is the running hash of the chunks written (no read back)', async () => {
+    await storage.preparePart(record)
+    const sink = await storage.openSink(record)
+    for (let i = 0; i < 4; i++) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
+    await sink.checkpoint(4)
+    await writeFile(record.partPath!, 'changed under us') // a read back would see this
+    expect(await sink.sha256()).to.equal(await sha256Hex(data))
+    await sink.close()
+  })
+
+  it('a resumed part whose kept chunks changed on disk → its SHA-256 reads them back and differs', async () => {
+    await storage.preparePart(record)
+    let sink = await storage.openSink(record)
+    for (let i = 0; i < 2; i++) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
+    await sink.checkpoint(2)
+    await sink.close()
+    const onDisk = new Uint8Array(await readFile(record.partPath!))
+    onDisk[5] ^= 0xff
+    await writeFile(record.partPath!, onDisk)
+    record.next = 2
+    sink = await storage.openSink(record)
+    for (let i = 2; i < 4; i++) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
+    expect(await sink.sha256()).to.not.equal(await sha256Hex(data))
+    await sink.close()
+  })
+
+  it('chunks written out of order → the SHA-256 falls back to reading the part back, and is right', async () => {
+    await storage.preparePart(record)
+    const sink = await storage.openSink(record)
+    for (const i of [0, 2, 1, 3]) await sink.write(i, data.slice(i * CHUNK, (i + 1) * CHUNK))
+    expect(await sink.sha256()).to.equal(await sha256Hex(data))
+    await sink.close()
+  })
+
+  it('a chunk write fails (here: after the sink was closed) → the next write and the checkpoint fail with it', async () => {
+    await storage.preparePart(record)
+    const sink = await storage.openSink(record)
+    await sink.write(0, data.slice(0, CHUNK))
+    await sink.close()
+    await sink.write(1, data.slice(CHUNK, 2 * CHUNK)) // taken; its write fails on its way to the file
+    const err = await sink.checkpoint(2).then(() => undefined, (e: Error) => e)
+    expect(err).to.be.instanceOf(Error)
+    expect(await sink.write(2, data.slice(2 * CHUNK, 3 * CHUNK)).then(() => undefined, (e: Error) => e)).to.equal(err)
   })
 
   it('photo.jpg and photo.jpg.part exist → the new part and the final file take " (1)"; nothing overwritten', async () => {

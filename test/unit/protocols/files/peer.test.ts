@@ -4,9 +4,9 @@
 import { expect } from 'chai'
 import {
   FILES_CHUNK_MIN_BYTES, FILES_FRAME_MAX_BYTES, FILES_NAME_MAX_BYTES, FileIntegrityError, FilesMessage, acceptFiles,
-  buildOffer, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendOffer, sha256Hex, type ChunkSink, type OfferRecord
+  buildOffer, chunkFrameParts, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendOffer, sha256Hex, type ChunkSink, type OfferRecord
 } from '../../../../protocols/files/index.js'
-import { ProtocolViolationError, type FrameChannel } from '../../../../protocols/common/index.js'
+import { ProtocolViolationError, varintLength, type FrameChannel } from '../../../../protocols/common/index.js'
 import { ready } from '../../../../protocols/crypto/index.js'
 import { channelPair, resetAll, within } from '../contact/fixtures.js'
 
@@ -103,6 +103,21 @@ describe('file offers (§17.2)', () => {
   }
 })
 
+describe('chunk frames (§17.2)', () => {
+  for (const [index, size] of [[0, 1], [1, 127], [127, 128], [128, 16_384], [300, 70_000], [16_383, 512 * 1024]]) {
+    it(`chunk ${index} of ${size} bytes → the bytes of its length prefix and FilesMessage.encode`, () => {
+      const data = fileBytes(size)
+      const encoded = FilesMessage.encode({ chunk: { index, data: data as Uint8Array<ArrayBuffer> } })
+      const prefix: number[] = []
+      for (let n = encoded.length; ; n = Math.floor(n / 0x80)) { if (n < 0x80) { prefix.push(n); break } prefix.push((n & 0x7f) | 0x80) }
+      expect(prefix).to.have.length(varintLength(encoded.length))
+      const [header, body] = chunkFrameParts(index, data)
+      expect(body).to.equal(data) // the chunk's own bytes, not a copy
+      expect(Buffer.concat([header, body]).equals(Buffer.concat([Uint8Array.from(prefix), encoded]))).to.equal(true)
+    })
+  }
+})
+
 describe('pulling a file (§17.4)', () => {
   afterEach(resetAll)
   const data = fileBytes(5 * CHUNK + 123)
@@ -158,6 +173,89 @@ describe('pulling a file (§17.4)', () => {
     await within(5_000, server.catch(() => {}))
     expect(served.at(-1)).to.equal(5)
     expect(received).to.deep.equal([])
+  })
+
+  it('a checkpoint still running → later chunks are written meanwhile, one checkpoint at a time, every one in order', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    void handServer(s, data, () => false, [])
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    let running = 0
+    let most = 0
+    const writtenDuringFirst: number[] = []
+    const sink = new MemorySink()
+    const slow: ChunkSink = {
+      write: async (i, d) => { if (running > 0) writtenDuringFirst.push(i); if (i === 4) release(); await sink.write(i, d) },
+      sha256: async () => await sink.sha256(),
+      checkpoint: async (next) => {
+        running++
+        most = Math.max(most, running)
+        if (sink.checkpoints.length === 0) await held // the first one waits until chunk 4 is written
+        await sink.checkpoint(next)
+        running--
+      }
+    }
+    await within(10_000, pullFile(r, offer, slow, { from: 0, checkpointEvery: 2 }))
+    expect(writtenDuringFirst).to.include.members([2, 3, 4])
+    expect(most).to.equal(1)
+    expect(sink.checkpoints[0]).to.equal(2)
+    expect(sink.checkpoints).to.deep.equal([...sink.checkpoints].sort((a, b) => a - b))
+    expect(sink.checkpoints.at(-1)).to.equal(6)
+    expect(await sink.sha256()).to.equal(offer.sha256)
+  })
+
+  it('a checkpoint fails → the pull fails with that error', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    void handServer(s, data, () => false, [])
+    const sink = new MemorySink()
+    const failing: ChunkSink = {
+      write: async (i, d) => { await sink.write(i, d) },
+      sha256: async () => await sink.sha256(),
+      checkpoint: async () => { throw new Error('ENOSPC: no space left on device') }
+    }
+    const err = await within(10_000, pullFile(r, offer, failing, { from: 0, checkpointEvery: 2 }).catch(e => e))
+    expect(err.message).to.include('ENOSPC')
+  })
+
+  it('the file changes on the sender\'s side after the offer → the receiver finds chunk 3 wrong, asks again, and the pull fails with CHANGED', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const edited = data.slice()
+    edited[3 * CHUNK] ^= 0xff
+    const served: number[] = []
+    const reads: number[] = []
+    const server = acceptFiles(s, {
+      onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
+      source: async () => ({ offer, readAt: async (o, l) => { reads.push(o / CHUNK); return edited.slice(o, o + l) } }),
+      onDecline: async () => {},
+      onServed: (_id, i) => served.push(i)
+    }).catch(() => {})
+    const sink = new MemorySink()
+    const err = await within(10_000, pullFile(r, offer, sink, { from: 0 }).catch(e => e))
+    await within(5_000, server)
+    expect(err.name).to.equal('FileRefusedError')
+    expect(err.status).to.equal('changed')
+    expect(served.slice(0, 4)).to.deep.equal([0, 1, 2, 3]) // served unhashed the first time
+    expect(served.filter(i => i === 3)).to.have.length(1) // not a second time
+    expect(sink.chunks).to.have.length(3) // nothing wrong written
+    expect(reads).to.include(5) // read ahead of the requests it answered
+  })
+
+  it('a chunk asked for again that is right (corrupted on the way) → served again, the pull completes', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    let flipped = false
+    const served: number[] = []
+    const server = acceptFiles(s, {
+      onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
+      // The first read of chunk 2 comes back damaged (a bad read); the file itself is unchanged.
+      source: async () => ({ offer, readAt: async (o, l) => { const d = data.slice(o, o + l); if (o === 2 * CHUNK && !flipped) { flipped = true; d[0] ^= 1 } return d } }),
+      onDecline: async () => {},
+      onServed: (_id, i) => served.push(i)
+    })
+    const sink = new MemorySink()
+    await within(10_000, pullFile(r, offer, sink, { from: 0, window: 1 }))
+    await within(5_000, server)
+    expect(served).to.deep.equal([0, 1, 2, 2, 3, 4, 5])
+    expect(await sink.sha256()).to.equal(offer.sha256)
   })
 
   it('resume with chunks 0–2 on disk → the first request is for chunk 3; the whole file matches', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../../../protocols/gss-list/index.js'
 import { dialRelay } from '../relay-slot.js'
 import { withTimeout } from '../signals.js'
+import type { CreatePeerNode } from '../peer-node.js'
 
 /** Relays of the last list remembered, for when the configured relay cannot be reached. */
 export const KNOWN_RELAYS_KEPT = 8
@@ -85,4 +86,31 @@ export function chooseRelays (list: FetchedList, fc: string): RelayChoice {
 /** The addresses to remember of a list: each relay's first address, KNOWN_RELAYS_KEPT of them. */
 export function relaysToKeep (list: FetchedList): Multiaddr[] {
   return list.entries.slice(0, KNOWN_RELAYS_KEPT).map(e => e.multiaddrs[0])
+}
+
+/**
+ * §22.2: remembers a list of two or more relays (a relay on its own leaves what was remembered as it
+ * was). Only a cache: a failed save is not the pairing's failure.
+ */
+export async function rememberList (list: FetchedList, known: KnownRelays | undefined): Promise<void> {
+  if (list.entries.length > 1) await known?.save(relaysToKeep(list)).catch(() => {})
+}
+
+/**
+ * §22.2: when the relay is set (`gini init --relay`), its list is asked for at once, from a fresh
+ * one-shot identity (as a pairing identity: nothing links it to the long-term one), and remembered,
+ * so that a peer whose relay is down at its first pairing still knows the others. Resolves with the
+ * number of relays listed (0: a relay on its own, nothing remembered); RelayUnreachableError when
+ * the relay cannot be dialed.
+ */
+export async function learnRelayList (createPeerNode: CreatePeerNode, relay: Multiaddr, known: KnownRelays, signal?: AbortSignal): Promise<number> {
+  const node = await createPeerNode()
+  try {
+    const list = await fetchRelayList(node, [relay], signal)
+    await rememberList(list, known)
+    return list.entries.length
+  } finally {
+    for (const connection of node.getConnections()) connection.abort(new Error('relay list fetched'))
+    await Promise.resolve(node.stop()).catch(() => {})
+  }
 }

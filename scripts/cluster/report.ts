@@ -16,7 +16,8 @@ export function humanReport (r: ClusterReport): string {
     `  succeeded ${r.succeeded}/${r.pairings}, failed ${r.pairings - r.succeeded}` +
       (Object.keys(r.failed).length > 0 ? ` (${Object.entries(r.failed).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
     `  by cause: ${Object.entries(r.byCause).map(([c, n]) => `${c} ${n}`).join(', ') || '–'}`,
-    `  relays used: ${r.relaysUsed.distinct} (completed per relay: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
+    `  relays used: ${r.relaysUsed.distinct} (completed per relay, its counters: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'}; ` +
+      `as the peers' events name it: ${Object.entries(r.relaysUsed.reported).sort().map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
       (r.relays > 1 ? `; relay lists agreed ${(r.listConvergedMs / 1000).toFixed(1)} s after start` : ''),
     `  time to pair (gini accept spawned → both contact-added): p50 ${fmtMs(r.pairMs.p50)} ms, p95 ${fmtMs(r.pairMs.p95)} ms, min ${fmtMs(r.pairMs.min)} / max ${fmtMs(r.pairMs.max)} ms`,
     ...(r.anchor != null
@@ -27,7 +28,7 @@ export function humanReport (r: ClusterReport): string {
       `${s.pairings.completed} completed / ${s.pairings.created} created${s.added ? ' — added mid-run' : ''}${s.killed ? ' — killed by the harness' : ''}`),
     ...r.faults.map(faultLine),
     ...(r.failures.length > 0 ? ['  failed pairings:'] : []),
-    ...r.failures.map(f => `    #${f.index} p${f.creator} (r${f.configured[0]}) → p${f.joiner} (r${f.configured[1]}) at ${f.relay >= 0 ? `r${f.relay}` : '?'}: ${f.code ?? '?'} (${f.side ?? '?'})` +
+    ...r.failures.map(f => `    #${f.index} p${f.creator} (r${f.configured[0]}) → p${f.joiner} (r${f.configured[1]}) at ${f.relay >= 0 ? `r${f.relay}` : '?'}${f.joinerRelay != null ? ` (joiner at r${f.joinerRelay})` : ''}: ${f.code ?? '?'} (${f.side ?? '?'})` +
       `${f.cause != null ? ` — ${f.cause}` : ''}${f.message != null && f.code !== 'PEER_KILLED' ? `: ${oneLine(f.message)}` : ''}`)
   ]
   return lines.join('\n')

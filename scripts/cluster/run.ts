@@ -4,7 +4,9 @@
 // reported (or the fault the harness injected). The integration tests call runCluster() directly.
 // With R ≥ 2 the relays form one network (docs/protocol.md §22.1): r0 runs with `--network`, the
 // others bootstrap from it, each on its own 127.0.0.x address (one relay per network, §22.2). Each
-// peer is configured with one relay (round-robin) and pairs wherever the code's HRW rank says.
+// peer is configured with one relay (round-robin) by `gini init --relay`, which also remembers that
+// relay's list (relays.json), and pairs wherever the code's HRW rank says; the pairing events
+// (`flash-code`, `matched`) name the relay it was at.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,10 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { JsonProcess } from '../lib/json-process.js'
 import { ProcSampler, MB } from '../lib/proc-stats.js'
 import { summarize, rounded, type Summary } from '../lib/stats.js'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import { ready } from '../../protocols/crypto/index.js'
-import { rankRelays } from '../../protocols/gss-list/index.js'
 import { makePairs, defaultPairs, seededRandom, shuffle, type Pattern, type PeerPair } from './pattern.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -90,15 +89,25 @@ export interface ClusterProgress {
 
 export type ConnectionPath = 'direct' | 'turn' | 'relayed'
 
-/** Why a pairing ended as it did: `ok`, a fault the harness injected, or `other` (see `code`). */
+/**
+ * Why a pairing ended as it did: `ok`, a fault the harness injected, or `other` (see `code`).
+ * `pairing-relay-killed`: the relay its events named was killed before it ended (it loses its own
+ * pairings, §22.1); `configured-relay-killed`: a peer's configured relay was killed while the pairing
+ * ran (before, it is no excuse: the peer knows the other relays from `gini init --relay`).
+ */
 export type PairingCause = 'ok' | 'peer-killed' | 'pairing-relay-killed' | 'configured-relay-killed' | 'interrupted' | 'other'
 
 export interface PairingResult {
   index: number
   creator: number
   joiner: number
-  /** The relay the pairing was at: the code's top relay by HRW (§22.2) over the relays listed then. */
+  /**
+   * The relay the pairing was at, as the creator's `flash-code` event names it (the code's top relay
+   * by HRW, §22.2): its index, -1 when unknown (no code shown) or the anchor.
+   */
   relay: number
+  /** The relay the joiner's `matched` event names, when it differs from `relay` (it should not). */
+  joinerRelay?: number
   /** The relays the creator and the joiner were configured with (`--relay`). */
   configured: [creator: number, joiner: number]
   causeKind?: PairingCause
@@ -148,8 +157,8 @@ export interface RelaysUsed {
   distinct: number
   /** Completed pairings per relay, from the relays' own counters: `r<i>` → count. */
   perRelay: Record<string, number>
-  /** The same by the harness's HRW attribution of the successful pairings. */
-  predicted: Record<string, number>
+  /** Successful pairings per relay as the peers' own events name it (`matched` {relay}). */
+  reported: Record<string, number>
 }
 
 export interface ClusterReport {
@@ -279,9 +288,11 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     let initialised = 0
     await forEachLimited([...Array(opts.peers).keys()], INIT_CONCURRENCY, async (i) => {
       if (stop.aborted) return
-      const init = spawn([GINI, '--data', peerDir(dir, i), 'init', '--name', `Peer ${i}`, '--json'])
+      const init = spawn([GINI, '--data', peerDir(dir, i), 'init', '--name', `Peer ${i}`, '--relay', relays[configuredRelay(i)].addr, '--json'])
       const code = await init.waitExit(START_TIMEOUT_MS)
       if (code !== 0) throw new Error(`gini init for peer ${i} failed (${code ?? init.signal}): ${init.tail()}`)
+      const listedAtInit = init.lines.find(l => l.obj.event === 'initialized')?.obj.relays
+      if (networked && listedAtInit !== opts.relays) throw new Error(`gini init --relay for peer ${i} remembered ${String(listedAtInit)} relays, not ${opts.relays}`)
       progress('peers', ++initialised, opts.peers)
     })
     setupMs = performance.now() - t0
@@ -432,12 +443,11 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     return peer % opts.relays
   }
 
-  /** §22.2: the code's top relay by HRW over the relays listed now (killed ones left out: a creator redraws away from them). */
-  function pairingRelay (code: string): number {
-    const listed = relays.filter(r => r != null && r.listed && !r.killed)
-    if (!networked || listed.length <= 1) return listed[0]?.index ?? 0
-    const entries = listed.map(r => ({ peerId: peerIdFromString(r.peerId), multiaddrs: [multiaddr(r.addr)], firstSeenMs: 0, index: r.index }))
-    return rankRelays(entries, code)[0].index
+  /** The relay a pairing event names (`relay`: an address ending in /p2p/<id>): its index, -1 for the anchor or none. */
+  function relayNamed (addr: unknown): number {
+    if (typeof addr !== 'string') return -1
+    const id = addr.split('/p2p/').pop()
+    return relays.find(r => r != null && r.peerId === id)?.index ?? -1
   }
 
   async function runPairing (index: number, [a, b]: PeerPair, anchored = false): Promise<PairingResult> {
@@ -461,7 +471,7 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         return { ...base, ...f }
       }
       const code: string = creator.lines.find(l => l.obj.event === 'flash-code')!.obj.code
-      base.relay = anchored ? -1 : pairingRelay(code)
+      base.relay = relayNamed(creator.lines.find(l => l.obj.event === 'flash-code')!.obj.relay)
       joiner = spawn([GINI, '--data', peerDir(dir, b), '--relay', relayOf(1), 'accept', code, '--json'])
       const victim = victims.get(index)
       if (victim != null) {
@@ -473,6 +483,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         }, () => {})
       }
       await settleBoth(creator, joiner)
+      const joinerAt = relayNamed(joiner.lines.find(l => l.obj.event === 'matched')?.obj.relay)
+      if (joinerAt >= 0 && joinerAt !== base.relay) Object.assign(base, { joinerRelay: joinerAt })
       if (creator.exitCode === 0 && joiner.exitCode === 0) {
         const added = [creator, joiner].map(p => p.lines.find(l => l.obj.event === 'contact-added')?.at)
         const connected = joiner.lines.find(l => l.obj.event === 'connected')?.obj
@@ -506,9 +518,9 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     if (pairingAt?.killed === true) return { cause: `pairing relay r${pairingAt.index} was killed by the harness`, causeKind: 'pairing-relay-killed' }
     for (const [k, peer] of [base.creator, base.joiner].entries()) {
       const c = relays[base.configured[k]]
-      if (c.killed) {
-        const before = c.killedAt! <= startedAt
-        return { cause: `configured relay r${c.index} of p${peer} was killed by the harness${before ? ' before the pairing (the peer knows no other relay)' : ' during the pairing'}`, causeKind: 'configured-relay-killed' }
+      // Killed before the pairing started is no excuse: the peer remembered the others at init.
+      if (c.killed && c.killedAt! > startedAt) {
+        return { cause: `configured relay r${c.index} of p${peer} was killed by the harness during the pairing`, causeKind: 'configured-relay-killed' }
       }
     }
     return undefined
@@ -572,8 +584,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       const n = r.last.completed - r.base.completed
       if (n > 0) perRelay[`r${r.index}`] = n
     }
-    const predicted: Record<string, number> = {}
-    for (const r of ok) predicted[`r${r.relay}`] = (predicted[`r${r.relay}`] ?? 0) + 1
+    const reported: Record<string, number> = {}
+    for (const r of ok) reported[`r${r.relay}`] = (reported[`r${r.relay}`] ?? 0) + 1
     return {
       relays: opts.relays,
       peers: opts.peers,
@@ -583,7 +595,7 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       succeeded: ok.length,
       failed,
       byCause,
-      relaysUsed: { distinct: Object.keys(perRelay).length, perRelay, predicted },
+      relaysUsed: { distinct: Object.keys(perRelay).length, perRelay, reported },
       listConvergedMs,
       pairMs: rounded(summarize(ok.map(r => r.pairMs!))),
       paths,

@@ -15,6 +15,8 @@ export function humanReport (r: ClusterReport): string {
       ` (set-up ${(r.setupMs / 1000).toFixed(1)} s)${r.interrupted ? ' — INTERRUPTED' : ''}`,
     `  succeeded ${r.succeeded}/${r.pairings}, failed ${r.pairings - r.succeeded}` +
       (Object.keys(r.failed).length > 0 ? ` (${Object.entries(r.failed).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
+    `  relays remembered at set-up (gini init --relay), peers by count: ${Object.entries(r.initLists).map(([k, n]) => `${k} → ${n}`).join(', ') || '–'}; ` +
+      `each init p50 ${fmtMs(r.initMs.p50)} ms, p95 ${fmtMs(r.initMs.p95)} ms`,
     `  by cause: ${Object.entries(r.byCause).map(([c, n]) => `${c} ${n}`).join(', ') || '–'}`,
     `  relays used: ${r.relaysUsed.distinct} (completed per relay, its counters: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'}; ` +
       `as the peers' events name it: ${Object.entries(r.relaysUsed.reported).sort().map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
@@ -62,6 +64,8 @@ export function jsonReport (r: ClusterReport): string {
     faults: r.faults,
     failures: r.failures.map(f => ({ ...f, message: f.message != null ? oneLine(f.message).slice(0, 300) : undefined })),
     setupMs: r.setupMs,
+    initLists: r.initLists,
+    initMs: r.initMs,
     durationMs: r.durationMs,
     interrupted: r.interrupted
   })

@@ -25,6 +25,7 @@ describe('cluster harness (npm run cluster)', function () {
     expect(report.relayStats[0].cpuSeconds).to.be.greaterThan(0)
     expect(report.relaysUsed).to.deep.include({ distinct: 1, perRelay: { r0: 2 } })
     expect(report.byCause).to.deep.equal({ ok: 2, 'peer-killed': 1 })
+    expect(report.initLists, 'a relay on its own lists itself').to.deep.equal({ 1: 6 })
     expect(liveCount(), 'no process left behind').to.equal(0)
   })
 
@@ -45,6 +46,8 @@ describe('cluster harness (npm run cluster)', function () {
     expect(counted, JSON.stringify(report.relaysUsed)).to.equal(report.succeeded)
     expect(report.relaysUsed.perRelay).to.deep.equal(report.relaysUsed.reported)
     expect(report.relaysUsed.distinct).to.equal(Object.keys(report.relaysUsed.perRelay).length)
+    // Every peer remembered the whole network when it was set up (gini init --relay, §22.2).
+    expect(report.initLists).to.deep.equal({ 3: 8 })
     expect(Object.values(report.byCause).reduce((x, y) => x + y, 0)).to.equal(4)
     for (const f of report.failures) expect(f.causeKind, JSON.stringify(f)).to.be.oneOf(['pairing-relay-killed', 'configured-relay-killed'])
     expect(report.succeeded).to.be.greaterThan(0)

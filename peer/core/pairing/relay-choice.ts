@@ -5,7 +5,7 @@
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { LOOKUP_FULL_BITS } from '../../../protocols/crypto/index.js'
-import { RelayUnreachableError } from '../../../protocols/common/index.js'
+import { GiniError, RelayUnreachableError } from '../../../protocols/common/index.js'
 import {
   GSS_LIST_PROTOCOL, GSS_LIST_REQUEST_TIMEOUT_MS, dedupeRelays, gssListChannel, lookupBitsForList, rankRelays,
   requestRelayList, type RelayListEntry
@@ -46,10 +46,14 @@ export interface RelayChoice {
 /**
  * Asks `sources` in order for the relay list, the first that answers wins. A relay that does not
  * speak /gini/gss/list/1, or whose reply is not a valid list, is a relay on its own: its list is
- * empty and the pairing happens there. Throws RelayUnreachableError when none can be dialed.
+ * empty and the pairing happens there. One whose connection drops before it answers, or that does
+ * not answer in time, is passed over for the next (a relay on its own only if none answers).
+ * Throws RelayUnreachableError when none can be dialed.
  */
 export async function fetchRelayList (node: Libp2p, sources: Multiaddr[], signal?: AbortSignal): Promise<FetchedList> {
   let lastError: unknown
+  /** The first relay that was dialed but did not answer in time, its connection still up. */
+  let slow: FetchedList | undefined
   for (const [sourceIndex, addr] of sources.entries()) {
     let connection
     try {
@@ -67,9 +71,15 @@ export async function fetchRelayList (node: Libp2p, sources: Multiaddr[], signal
       return { entries: dedupeRelays(entries), source, sourceIndex }
     } catch (err) {
       if (signal?.aborted === true) throw err
-      return { entries: [], source, sourceIndex }
+      // §22.2: no such protocol, or a reply that is not a valid list: a relay on its own.
+      if (err instanceof GiniError || (err as Error)?.name === 'UnsupportedProtocolError') return { entries: [], source, sourceIndex }
+      // Gone before it answered (killed after the dial), or no answer in time: ask the next. One
+      // that is still connected is a relay on its own if no other answers either.
+      if (connection.status === 'open') slow ??= { entries: [], source, sourceIndex }
+      lastError = err
     }
   }
+  if (slow != null) return slow
   throw lastError instanceof RelayUnreachableError ? lastError : new RelayUnreachableError(undefined, { cause: lastError })
 }
 

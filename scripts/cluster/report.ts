@@ -17,6 +17,7 @@ export function humanReport (r: ClusterReport): string {
       (Object.keys(r.failed).length > 0 ? ` (${Object.entries(r.failed).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
     `  relays remembered at set-up (gini init --relay), peers by count: ${Object.entries(r.initLists).map(([k, n]) => `${k} → ${n}`).join(', ') || '–'}; ` +
       `each init p50 ${fmtMs(r.initMs.p50)} ms, p95 ${fmtMs(r.initMs.p95)} ms`,
+    `  pairings with a peer whose configured relay was already killed: ${r.configuredRelayDown.succeeded}/${r.configuredRelayDown.pairings} succeeded`,
     `  by cause: ${Object.entries(r.byCause).map(([c, n]) => `${c} ${n}`).join(', ') || '–'}`,
     `  relays used: ${r.relaysUsed.distinct} (completed per relay, its counters: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'}; ` +
       `as the peers' events name it: ${Object.entries(r.relaysUsed.reported).sort().map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
@@ -51,6 +52,7 @@ export function jsonReport (r: ClusterReport): string {
     failed: r.failed,
     pairMs: r.pairMs,
     byCause: r.byCause,
+    configuredRelayDown: r.configuredRelayDown,
     relaysUsed: r.relaysUsed,
     listConvergedMs: r.listConvergedMs,
     anchor: r.anchor,

@@ -116,6 +116,8 @@ export interface PairingResult {
    * by HRW, §22.2): its index, -1 when unknown (no code shown) or the anchor.
    */
   relay: number
+  /** The peers (creator, joiner) whose configured relay was killed before the pairing started. */
+  configuredDown?: number[]
   /** The relay the joiner's `matched` event names, when it differs from `relay` (it should not). */
   joinerRelay?: number
   /** The relays the creator and the joiner were configured with (`--relay`). */
@@ -179,6 +181,8 @@ export interface ClusterReport {
   pairings: number
   succeeded: number
   failed: Record<string, number>
+  /** Pairings started with a peer whose configured relay was already killed, and how many of them succeeded. */
+  configuredRelayDown: { pairings: number, succeeded: number }
   /** Every pairing by why it ended (PairingCause). */
   byCause: Record<string, number>
   relaysUsed: RelaysUsed
@@ -472,7 +476,10 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   async function runPairing (index: number, [a, b]: PeerPair, anchored = false): Promise<PairingResult> {
     const configured: [number, number] = [configuredRelay(a), configuredRelay(b)]
     const startedAt = performance.now()
-    const base = { index, creator: a, joiner: b, configured, relay: -1 }
+    // Peers whose configured relay was killed before this pairing: they must pair through the
+    // relays they remembered at `gini init --relay` (§22.2).
+    const configuredDown = anchored ? [] : [a, b].filter(p => relays[configuredRelay(p)].killed)
+    const base = { index, creator: a, joiner: b, configured, relay: -1, ...(configuredDown.length > 0 ? { configuredDown } : {}) }
     const relayOf = (k: 0 | 1): string => anchored ? anchor!.addr : relays[configured[k]].addr
     const creator = spawn([GINI, '--data', peerDir(dir, a), '--relay', relayOf(0), 'invite', '--json'])
     let joiner: JsonProcess | undefined
@@ -614,6 +621,7 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       succeeded: ok.length,
       failed,
       byCause,
+      configuredRelayDown: { pairings: results.filter(r => r.configuredDown != null).length, succeeded: ok.filter(r => r.configuredDown != null).length },
       relaysUsed: { distinct: Object.keys(perRelay).length, perRelay, reported },
       listConvergedMs,
       pairMs: rounded(summarize(ok.map(r => r.pairMs!))),

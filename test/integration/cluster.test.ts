@@ -48,6 +48,9 @@ describe('cluster harness (npm run cluster)', function () {
     expect(report.relaysUsed.distinct).to.equal(Object.keys(report.relaysUsed.perRelay).length)
     // Every peer remembered the whole network when it was set up (gini init --relay, §22.2).
     expect(report.initLists).to.deep.equal({ 3: 8 })
+    // …so a pairing started after its peer's configured relay was killed goes through the others.
+    expect(report.configuredRelayDown.pairings, 'pairings after the kill with a peer of the killed relay').to.be.greaterThan(0)
+    expect(report.configuredRelayDown.succeeded, JSON.stringify(report.failures)).to.equal(report.configuredRelayDown.pairings)
     expect(Object.values(report.byCause).reduce((x, y) => x + y, 0)).to.equal(4)
     for (const f of report.failures) expect(f.causeKind, JSON.stringify(f)).to.be.oneOf(['pairing-relay-killed', 'configured-relay-killed'])
     expect(report.succeeded).to.be.greaterThan(0)

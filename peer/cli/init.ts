@@ -52,9 +52,15 @@ export async function initCommand (ctx: CliContext, opts: InitOptions, relayOpti
       profile = await node.setProfile(next)
     }
   }
+  let relays: number | null = null
   if (relayOption != null) {
     const config = await loadConfig(ctx.dataDir)
-    await saveConfig(ctx.dataDir, { ...config, relay: await validateMultiaddr(relayOption) })
+    const set = await validateMultiaddr(relayOption)
+    await saveConfig(ctx.dataDir, { ...config, relay: set })
+    // docs/protocol.md §22.2: the relay's list of its network, remembered (relays.json) so that a
+    // pairing still starts when this relay is down. Best effort: the relay is saved either way.
+    if (!ctx.json) process.stdout.write('Asking the relay for the other relays of its network…\n')
+    relays = await node.learnRelays(set, { signal: ctx.signal }).catch((err: unknown) => { if (ctx.signal.aborted) throw err; return null })
   }
   const relay = (await loadConfig(ctx.dataDir)).relay
   ctx.out.event({
@@ -64,6 +70,7 @@ export async function initCommand (ctx: CliContext, opts: InitOptions, relayOpti
     email: profile?.email ?? null,
     photo: profile?.photo != null ? { mediaType: profile.photo.mediaType, bytes: profile.photo.data.byteLength } : null,
     relay: relay ?? null,
+    ...(relayOption != null ? { relays } : {}),
     dataDir: ctx.dataDir,
     created: node.created
   }, [
@@ -72,6 +79,9 @@ export async function initCommand (ctx: CliContext, opts: InitOptions, relayOpti
     `  Name:    ${profile?.fn ?? '(none yet: gini init --name "Your Name")'}`,
     ...(profile?.email != null ? [`  Email:   ${profile.email}`] : []),
     ...(profile?.photo != null ? [`  Photo:   ${profile.photo.mediaType}, ${Math.ceil(profile.photo.data.byteLength / 1024)} KiB`] : []),
-    `  Relay:   ${relay ?? '(none yet: gini init --relay <multiaddr>)'}`
+    `  Relay:   ${relay ?? '(none yet: gini init --relay <multiaddr>)'}`,
+    ...(relayOption == null
+      ? []
+      : [`  Network: ${relays == null ? 'the relay did not answer now; its list is asked for again at each pairing' : relays > 1 ? `${relays} relays, remembered for when this one is down` : 'a relay on its own'}`])
   ].join('\n'))
 }

@@ -10,6 +10,7 @@ import { loadIdentity, loadOrCreateIdentity, type Identity } from './identity.js
 import { runCreator, runJoiner, type NewFlashCode, type PairingInit, type PairingOutcome, type PairingWebRtc } from './pairing/pairing.js'
 import type { CreatePeerNode } from './peer-node.js'
 import type { PairingEvent } from './pairing/events.js'
+import { learnRelayList, type KnownRelays } from './pairing/relay-choice.js'
 import type { ContactRecord, GiniStorage } from './storage.js'
 import { Daemon, type DaemonOptions } from './daemon/daemon.js'
 import type { FileTransferStorage } from './files/file-transfers.js'
@@ -132,6 +133,15 @@ export class GiniNode {
     const fc = readFlashCode(code)
     const init = await this.pairingInit(opts)
     return await this.store(await runJoiner(init, fc), opts)
+  }
+
+  /**
+   * §22.2: asks `relay` (the relay just configured) for the relay list and remembers it, so that
+   * pairing can start at another relay of the network when this one is down. The number of relays
+   * listed (0: a relay on its own, nothing remembered); RelayUnreachableError when it cannot be dialed.
+   */
+  async learnRelays (relay: string | Multiaddr, opts: { signal?: AbortSignal } = {}): Promise<number> {
+    return await learnRelayList(this.init.createPeerNode, typeof relay === 'string' ? multiaddr(relay) : relay, this.knownRelays(), opts.signal)
   }
 
   /**
@@ -267,6 +277,17 @@ export class GiniNode {
     ]
   }
 
+  /** §22.2: the remembered relay list in storage (relays.json, the web client's nodeState). */
+  private knownRelays (): KnownRelays {
+    return {
+      load: async () => {
+        const addrs = (await this.init.storage.loadKnownRelays?.())?.addrs ?? []
+        return addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
+      },
+      save: async (addrs) => { await this.init.storage.saveKnownRelays?.({ addrs: addrs.map(a => a.toString()), savedAtMs: this.clock.now() }) }
+    }
+  }
+
   private async pairingInit (opts: PairingOptions): Promise<PairingInit> {
     const vcard = await this.init.storage.loadProfile()
     if (vcard == null) throw new ProfileMissingError()
@@ -279,13 +300,7 @@ export class GiniNode {
       webrtcAttemptTimeoutsMs: this.init.webrtcAttemptTimeoutsMs,
       webrtc: this.init.webrtc,
       newFlashCode: this.init.newFlashCode,
-      knownRelays: {
-        load: async () => {
-          const addrs = (await this.init.storage.loadKnownRelays?.())?.addrs ?? []
-          return addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
-        },
-        save: async (addrs) => { await this.init.storage.saveKnownRelays?.({ addrs: addrs.map(a => a.toString()), savedAtMs: this.clock.now() }) }
-      },
+      knownRelays: this.knownRelays(),
       self: {
         vcard,
         ppk: this.identity.ppk,

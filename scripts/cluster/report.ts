@@ -15,8 +15,12 @@ export function humanReport (r: ClusterReport): string {
       ` (set-up ${(r.setupMs / 1000).toFixed(1)} s)${r.interrupted ? ' — INTERRUPTED' : ''}`,
     `  succeeded ${r.succeeded}/${r.pairings}, failed ${r.pairings - r.succeeded}` +
       (Object.keys(r.failed).length > 0 ? ` (${Object.entries(r.failed).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
+    `  relays remembered at set-up (gini init --relay), peers by count: ${Object.entries(r.initLists).map(([k, n]) => `${k} → ${n}`).join(', ') || '–'}; ` +
+      `each init p50 ${fmtMs(r.initMs.p50)} ms, p95 ${fmtMs(r.initMs.p95)} ms`,
+    `  pairings with a peer whose configured relay was already killed: ${r.configuredRelayDown.succeeded}/${r.configuredRelayDown.pairings} succeeded`,
     `  by cause: ${Object.entries(r.byCause).map(([c, n]) => `${c} ${n}`).join(', ') || '–'}`,
-    `  relays used: ${r.relaysUsed.distinct} (completed per relay: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
+    `  relays used: ${r.relaysUsed.distinct} (completed per relay, its counters: ${Object.entries(r.relaysUsed.perRelay).map(([k, n]) => `${k} ${n}`).join(', ') || '–'}; ` +
+      `as the peers' events name it: ${Object.entries(r.relaysUsed.reported).sort().map(([k, n]) => `${k} ${n}`).join(', ') || '–'})` +
       (r.relays > 1 ? `; relay lists agreed ${(r.listConvergedMs / 1000).toFixed(1)} s after start` : ''),
     `  time to pair (gini accept spawned → both contact-added): p50 ${fmtMs(r.pairMs.p50)} ms, p95 ${fmtMs(r.pairMs.p95)} ms, min ${fmtMs(r.pairMs.min)} / max ${fmtMs(r.pairMs.max)} ms`,
     ...(r.anchor != null
@@ -27,7 +31,7 @@ export function humanReport (r: ClusterReport): string {
       `${s.pairings.completed} completed / ${s.pairings.created} created${s.added ? ' — added mid-run' : ''}${s.killed ? ' — killed by the harness' : ''}`),
     ...r.faults.map(faultLine),
     ...(r.failures.length > 0 ? ['  failed pairings:'] : []),
-    ...r.failures.map(f => `    #${f.index} p${f.creator} (r${f.configured[0]}) → p${f.joiner} (r${f.configured[1]}) at ${f.relay >= 0 ? `r${f.relay}` : '?'}: ${f.code ?? '?'} (${f.side ?? '?'})` +
+    ...r.failures.map(f => `    #${f.index} p${f.creator} (r${f.configured[0]}) → p${f.joiner} (r${f.configured[1]}) at ${f.relay >= 0 ? `r${f.relay}` : '?'}${f.joinerRelay != null ? ` (joiner at r${f.joinerRelay})` : ''}: ${f.code ?? '?'} (${f.side ?? '?'})` +
       `${f.cause != null ? ` — ${f.cause}` : ''}${f.message != null && f.code !== 'PEER_KILLED' ? `: ${oneLine(f.message)}` : ''}`)
   ]
   return lines.join('\n')
@@ -48,6 +52,7 @@ export function jsonReport (r: ClusterReport): string {
     failed: r.failed,
     pairMs: r.pairMs,
     byCause: r.byCause,
+    configuredRelayDown: r.configuredRelayDown,
     relaysUsed: r.relaysUsed,
     listConvergedMs: r.listConvergedMs,
     anchor: r.anchor,
@@ -61,6 +66,8 @@ export function jsonReport (r: ClusterReport): string {
     faults: r.faults,
     failures: r.failures.map(f => ({ ...f, message: f.message != null ? oneLine(f.message).slice(0, 300) : undefined })),
     setupMs: r.setupMs,
+    initLists: r.initLists,
+    initMs: r.initMs,
     durationMs: r.durationMs,
     interrupted: r.interrupted
   })

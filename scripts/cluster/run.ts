@@ -4,7 +4,9 @@
 // reported (or the fault the harness injected). The integration tests call runCluster() directly.
 // With R ≥ 2 the relays form one network (docs/protocol.md §22.1): r0 runs with `--network`, the
 // others bootstrap from it, each on its own 127.0.0.x address (one relay per network, §22.2). Each
-// peer is configured with one relay (round-robin) and pairs wherever the code's HRW rank says.
+// peer is configured with one relay (round-robin) by `gini init --relay`, which also remembers that
+// relay's list (relays.json), and pairs wherever the code's HRW rank says; the pairing events
+// (`flash-code`, `matched`) name the relay it was at.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,10 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { JsonProcess } from '../lib/json-process.js'
 import { ProcSampler, MB } from '../lib/proc-stats.js'
 import { summarize, rounded, type Summary } from '../lib/stats.js'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import { ready } from '../../protocols/crypto/index.js'
-import { rankRelays } from '../../protocols/gss-list/index.js'
 import { makePairs, defaultPairs, seededRandom, shuffle, type Pattern, type PeerPair } from './pattern.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -24,12 +23,22 @@ export const GINI_RELAY = join(ROOT, 'bin', 'gini-relay.js')
 
 /** A relay or `gini init` starts in about a second; on a loaded 2-core VM allow far more. */
 export const START_TIMEOUT_MS = 30_000
+/**
+ * `gini init --relay` goes online (it asks the relay for the list, §22.2): CLI start-up, a dial
+ * (≤ 10 s) and the list (≤ 5 s), on a box where 4 run at once beside the relays.
+ */
+export const INIT_TIMEOUT_MS = 90_000
+/**
+ * `gini invite` spawned → its code shown: CLI start-up, the list (each source ≤ 10 s dial + 5 s) and
+ * the Create. 30 s was too tight at load average 28 (creators still working reported NO_FLASH_CODE).
+ */
+export const FLASH_CODE_TIMEOUT_MS = 60_000
 /** Bound on one pairing, both processes (the CLI's own steps are bounded at 30 s each). */
 export const PAIRING_TIMEOUT_MS = 90_000
 /** When one side failed, the other gets this long to notice and exit before it is killed. */
 export const FAILURE_GRACE_MS = 10_000
 /** Bound on the whole run. */
-export const RUN_TIMEOUT_MS = 15 * 60_000
+export const RUN_TIMEOUT_MS = 30 * 60_000
 /** `gini init` processes at once (CPU-bound start-up). */
 const INIT_CONCURRENCY = 4
 /** A relay gets this long to stop on SIGTERM before SIGKILL. */
@@ -90,15 +99,27 @@ export interface ClusterProgress {
 
 export type ConnectionPath = 'direct' | 'turn' | 'relayed'
 
-/** Why a pairing ended as it did: `ok`, a fault the harness injected, or `other` (see `code`). */
+/**
+ * Why a pairing ended as it did: `ok`, a fault the harness injected, or `other` (see `code`).
+ * `pairing-relay-killed`: the relay its events named was killed before it ended (it loses its own
+ * pairings, §22.1); `configured-relay-killed`: a peer's configured relay was killed while the pairing
+ * ran (before, it is no excuse: the peer knows the other relays from `gini init --relay`).
+ */
 export type PairingCause = 'ok' | 'peer-killed' | 'pairing-relay-killed' | 'configured-relay-killed' | 'interrupted' | 'other'
 
 export interface PairingResult {
   index: number
   creator: number
   joiner: number
-  /** The relay the pairing was at: the code's top relay by HRW (§22.2) over the relays listed then. */
+  /**
+   * The relay the pairing was at, as the creator's `flash-code` event names it (the code's top relay
+   * by HRW, §22.2): its index, -1 when unknown (no code shown) or the anchor.
+   */
   relay: number
+  /** The peers (creator, joiner) whose configured relay was killed before the pairing started. */
+  configuredDown?: number[]
+  /** The relay the joiner's `matched` event names, when it differs from `relay` (it should not). */
+  joinerRelay?: number
   /** The relays the creator and the joiner were configured with (`--relay`). */
   configured: [creator: number, joiner: number]
   causeKind?: PairingCause
@@ -148,8 +169,8 @@ export interface RelaysUsed {
   distinct: number
   /** Completed pairings per relay, from the relays' own counters: `r<i>` → count. */
   perRelay: Record<string, number>
-  /** The same by the harness's HRW attribution of the successful pairings. */
-  predicted: Record<string, number>
+  /** Successful pairings per relay as the peers' own events name it (`matched` {relay}). */
+  reported: Record<string, number>
 }
 
 export interface ClusterReport {
@@ -160,6 +181,8 @@ export interface ClusterReport {
   pairings: number
   succeeded: number
   failed: Record<string, number>
+  /** Pairings started with a peer whose configured relay was already killed, and how many of them succeeded. */
+  configuredRelayDown: { pairings: number, succeeded: number }
   /** Every pairing by why it ended (PairingCause). */
   byCause: Record<string, number>
   relaysUsed: RelaysUsed
@@ -173,6 +196,10 @@ export interface ClusterReport {
   failures: PairingResult[]
   faults: Fault[]
   setupMs: number
+  /** Peers by how many relays `gini init --relay` remembered for them (`null`: their relay did not answer). */
+  initLists: Record<string, number>
+  /** Each `gini init --relay` process, spawned → exited. */
+  initMs: Summary
   durationMs: number
   interrupted: boolean
 }
@@ -237,6 +264,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
   const live = new Set<JsonProcess>()
   let running = 0
   let setupMs = 0
+  const initLists: Record<string, number> = {}
+  const initTimes: number[] = []
   let listConvergedMs = 0
   let faultTask: Promise<void> | undefined
 
@@ -279,9 +308,14 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     let initialised = 0
     await forEachLimited([...Array(opts.peers).keys()], INIT_CONCURRENCY, async (i) => {
       if (stop.aborted) return
-      const init = spawn([GINI, '--data', peerDir(dir, i), 'init', '--name', `Peer ${i}`, '--json'])
-      const code = await init.waitExit(START_TIMEOUT_MS)
+      const init = spawn([GINI, '--data', peerDir(dir, i), 'init', '--name', `Peer ${i}`, '--relay', relays[configuredRelay(i)].addr, '--json'])
+      const started = performance.now()
+      const code = await init.waitExit(INIT_TIMEOUT_MS)
+      initTimes.push(performance.now() - started)
       if (code !== 0) throw new Error(`gini init for peer ${i} failed (${code ?? init.signal}): ${init.tail()}`)
+      // How many relays its relay listed (`relays`, null: it did not answer): the peer remembers them.
+      const listedAtInit = init.lines.find(l => l.obj.event === 'initialized')?.obj.relays
+      initLists[String(listedAtInit ?? null)] = (initLists[String(listedAtInit ?? null)] ?? 0) + 1
       progress('peers', ++initialised, opts.peers)
     })
     setupMs = performance.now() - t0
@@ -432,36 +466,38 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     return peer % opts.relays
   }
 
-  /** §22.2: the code's top relay by HRW over the relays listed now (killed ones left out: a creator redraws away from them). */
-  function pairingRelay (code: string): number {
-    const listed = relays.filter(r => r != null && r.listed && !r.killed)
-    if (!networked || listed.length <= 1) return listed[0]?.index ?? 0
-    const entries = listed.map(r => ({ peerId: peerIdFromString(r.peerId), multiaddrs: [multiaddr(r.addr)], firstSeenMs: 0, index: r.index }))
-    return rankRelays(entries, code)[0].index
+  /** The relay a pairing event names (`relay`: an address ending in /p2p/<id>): its index, -1 for the anchor or none. */
+  function relayNamed (addr: unknown): number {
+    if (typeof addr !== 'string') return -1
+    const id = addr.split('/p2p/').pop()
+    return relays.find(r => r != null && r.peerId === id)?.index ?? -1
   }
 
   async function runPairing (index: number, [a, b]: PeerPair, anchored = false): Promise<PairingResult> {
     const configured: [number, number] = [configuredRelay(a), configuredRelay(b)]
     const startedAt = performance.now()
-    const base = { index, creator: a, joiner: b, configured, relay: -1 }
+    // Peers whose configured relay was killed before this pairing: they must pair through the
+    // relays they remembered at `gini init --relay` (§22.2).
+    const configuredDown = anchored ? [] : [a, b].filter(p => relays[configuredRelay(p)].killed)
+    const base = { index, creator: a, joiner: b, configured, relay: -1, ...(configuredDown.length > 0 ? { configuredDown } : {}) }
     const relayOf = (k: 0 | 1): string => anchored ? anchor!.addr : relays[configured[k]].addr
     const creator = spawn([GINI, '--data', peerDir(dir, a), '--relay', relayOf(0), 'invite', '--json'])
     let joiner: JsonProcess | undefined
     const deadline = setTimeout(() => { creator.kill(); joiner?.kill() }, pairingTimeoutMs)
     try {
       try {
-        await creator.waitFor(o => o.event === 'flash-code', Math.min(START_TIMEOUT_MS, pairingTimeoutMs))
+        await creator.waitFor(o => o.event === 'flash-code', Math.min(FLASH_CODE_TIMEOUT_MS, pairingTimeoutMs))
       } catch {
         const stalled = creator.running
         creator.kill()
         await creator.exited
         const f = failure(base, startedAt, creator, undefined, 'creator', anchored)
         // Still running without a code: say so, with the last thing it printed (not a pairing timeout).
-        if (stalled && f.code === 'HARNESS_TIMEOUT') return { ...base, ...f, code: 'NO_FLASH_CODE', message: `gini invite showed no code within ${Math.min(START_TIMEOUT_MS, pairingTimeoutMs)} ms; ${creator.tail()}` }
+        if (stalled && f.code === 'HARNESS_TIMEOUT') return { ...base, ...f, code: 'NO_FLASH_CODE', message: `gini invite showed no code within ${Math.min(FLASH_CODE_TIMEOUT_MS, pairingTimeoutMs)} ms; ${creator.tail()}` }
         return { ...base, ...f }
       }
       const code: string = creator.lines.find(l => l.obj.event === 'flash-code')!.obj.code
-      base.relay = anchored ? -1 : pairingRelay(code)
+      base.relay = relayNamed(creator.lines.find(l => l.obj.event === 'flash-code')!.obj.relay)
       joiner = spawn([GINI, '--data', peerDir(dir, b), '--relay', relayOf(1), 'accept', code, '--json'])
       const victim = victims.get(index)
       if (victim != null) {
@@ -473,6 +509,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
         }, () => {})
       }
       await settleBoth(creator, joiner)
+      const joinerAt = relayNamed(joiner.lines.find(l => l.obj.event === 'matched')?.obj.relay)
+      if (joinerAt >= 0 && joinerAt !== base.relay) Object.assign(base, { joinerRelay: joinerAt })
       if (creator.exitCode === 0 && joiner.exitCode === 0) {
         const added = [creator, joiner].map(p => p.lines.find(l => l.obj.event === 'contact-added')?.at)
         const connected = joiner.lines.find(l => l.obj.event === 'connected')?.obj
@@ -506,9 +544,9 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
     if (pairingAt?.killed === true) return { cause: `pairing relay r${pairingAt.index} was killed by the harness`, causeKind: 'pairing-relay-killed' }
     for (const [k, peer] of [base.creator, base.joiner].entries()) {
       const c = relays[base.configured[k]]
-      if (c.killed) {
-        const before = c.killedAt! <= startedAt
-        return { cause: `configured relay r${c.index} of p${peer} was killed by the harness${before ? ' before the pairing (the peer knows no other relay)' : ' during the pairing'}`, causeKind: 'configured-relay-killed' }
+      // Killed before the pairing started is no excuse: the peer remembered the others at init.
+      if (c.killed && c.killedAt! > startedAt) {
+        return { cause: `configured relay r${c.index} of p${peer} was killed by the harness during the pairing`, causeKind: 'configured-relay-killed' }
       }
     }
     return undefined
@@ -572,8 +610,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       const n = r.last.completed - r.base.completed
       if (n > 0) perRelay[`r${r.index}`] = n
     }
-    const predicted: Record<string, number> = {}
-    for (const r of ok) predicted[`r${r.relay}`] = (predicted[`r${r.relay}`] ?? 0) + 1
+    const reported: Record<string, number> = {}
+    for (const r of ok) reported[`r${r.relay}`] = (reported[`r${r.relay}`] ?? 0) + 1
     return {
       relays: opts.relays,
       peers: opts.peers,
@@ -583,7 +621,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       succeeded: ok.length,
       failed,
       byCause,
-      relaysUsed: { distinct: Object.keys(perRelay).length, perRelay, predicted },
+      configuredRelayDown: { pairings: results.filter(r => r.configuredDown != null).length, succeeded: ok.filter(r => r.configuredDown != null).length },
+      relaysUsed: { distinct: Object.keys(perRelay).length, perRelay, reported },
       listConvergedMs,
       pairMs: rounded(summarize(ok.map(r => r.pairMs!))),
       paths,
@@ -602,6 +641,8 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       failures: results.filter(r => !r.ok),
       faults,
       setupMs: Math.round(setupMs),
+      initLists,
+      initMs: rounded(summarize(initTimes)),
       durationMs: Math.round(durationMs),
       interrupted: opts.signal?.aborted === true || runDeadline.aborted,
       ...(anchorCount > 0 ? { anchor: anchorSummary(ok) } : {})

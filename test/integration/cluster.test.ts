@@ -25,6 +25,7 @@ describe('cluster harness (npm run cluster)', function () {
     expect(report.relayStats[0].cpuSeconds).to.be.greaterThan(0)
     expect(report.relaysUsed).to.deep.include({ distinct: 1, perRelay: { r0: 2 } })
     expect(report.byCause).to.deep.equal({ ok: 2, 'peer-killed': 1 })
+    expect(report.initLists, 'a relay on its own lists itself').to.deep.equal({ 1: 6 })
     expect(liveCount(), 'no process left behind').to.equal(0)
   })
 
@@ -40,11 +41,16 @@ describe('cluster harness (npm run cluster)', function () {
     expect(added[0].listedEverywhereMs, 'every live relay lists the added one').to.be.a('number')
     expect(report.relayStats.map(s => s.added)).to.deep.equal([false, false, false, true])
     expect(report.relayStats[killed[0].relay!].killed).to.equal(true)
-    // The relays' own counters account for every success, and agree with the harness's HRW attribution.
+    // The relays' own counters account for every success, and agree with the relay the peers' events name.
     const counted = Object.values(report.relaysUsed.perRelay).reduce((x, y) => x + y, 0)
     expect(counted, JSON.stringify(report.relaysUsed)).to.equal(report.succeeded)
-    expect(report.relaysUsed.perRelay).to.deep.equal(report.relaysUsed.predicted)
+    expect(report.relaysUsed.perRelay).to.deep.equal(report.relaysUsed.reported)
     expect(report.relaysUsed.distinct).to.equal(Object.keys(report.relaysUsed.perRelay).length)
+    // Every peer remembered the whole network when it was set up (gini init --relay, §22.2).
+    expect(report.initLists).to.deep.equal({ 3: 8 })
+    // …so a pairing started after its peer's configured relay was killed goes through the others.
+    expect(report.configuredRelayDown.pairings, 'pairings after the kill with a peer of the killed relay').to.be.greaterThan(0)
+    expect(report.configuredRelayDown.succeeded, JSON.stringify(report.failures)).to.equal(report.configuredRelayDown.pairings)
     expect(Object.values(report.byCause).reduce((x, y) => x + y, 0)).to.equal(4)
     for (const f of report.failures) expect(f.causeKind, JSON.stringify(f)).to.be.oneOf(['pairing-relay-killed', 'configured-relay-killed'])
     expect(report.succeeded).to.be.greaterThan(0)

@@ -56,7 +56,7 @@ describe('pairing through a relay', function () {
     expect(shown(alice.events)).to.deep.equal(['flash-code', 'waiting:peer', 'matched', 'verified', 'waiting:connection', 'connected', 'syncing', 'contact-added'])
     expect(shown(bob.events)).to.deep.equal(['waiting:match', 'matched', 'verified', 'waiting:connection', 'connected', 'syncing', 'contact-added'])
     const flashCode = alice.events[0]
-    expect(flashCode.event === 'flash-code' && Object.keys(flashCode).sort()).to.deep.equal(['code', 'event', 'expiresAt'])
+    expect(flashCode.event === 'flash-code' && Object.keys(flashCode).sort()).to.deep.equal(['code', 'event', 'expiresAt', 'relay'])
     const connected = bob.events.find(e => e.event === 'connected')
     expect(connected).to.have.property('direct', true)
     expect(connected).to.have.property('remoteAddr').that.includes('/webrtc')

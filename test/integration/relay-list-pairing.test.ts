@@ -166,6 +166,53 @@ describe('pairing through a network of relays (docs/protocol.md §22.2)', functi
     expect(await pairings(r1, 'no-match')).to.equal(0)
   })
 
+  it('the creator\'s first code has a top relay that dies right after the dial (before it answers the Create) → a new code, at a live relay; no code shown for the first', async () => {
+    const [r1, r2, r3] = await threeRelays()
+    const dying = codeRanking([r1, r2, r3], [r3])
+    const live = codeRanking([r1, r2, r3], [r2])
+    const relays = new Set([r1, r2].map(r => r.peerId.toString()))
+    let killed: Promise<void> | undefined
+    r3.node.addEventListener('connection:open', (evt) => {
+      // The pairing identity's connection (not a relay's round): gone as after a crash, before any frame.
+      if (relays.has(evt.detail.remotePeer.toString()) || killed != null) return
+      killed = Promise.resolve(r3.node.stop())
+    })
+    const codes = [dying, live]
+    let drawn = 0
+    const alice = await peer('Alice', { newFlashCode: () => codes[Math.min(drawn++, codes.length - 1)] })
+    const bob = await peer('Bob')
+    await pair(alice, bob, r1)
+    expect(killed, 'r3 was dialed, then killed').to.not.equal(undefined)
+    await killed
+    expect(drawn, 'codes drawn').to.equal(2)
+    const shown = alice.events.filter(e => e.event === 'flash-code')
+    expect(shown, 'one code shown').to.have.length(1)
+    expect(shown[0].event === 'flash-code' && shown[0].relay, 'the code is at r2').to.match(new RegExp(`/p2p/${r2.peerId.toString()}$`))
+    expect(await pairings(r2, 'completed')).to.equal(1)
+    expect(await pairings(r1, 'created')).to.equal(0)
+  })
+
+  it('peers that learned the list (learnRelays), their configured relay dies right after their dial, before it answers the list → each asks the next relay it remembers; pairing completes there', async () => {
+    const [r1, r2, r3] = await threeRelays()
+    const alice = await peer('Alice')
+    const bob = await peer('Bob')
+    for (const p of [alice, bob]) expect(await p.node.learnRelays(r1.multiaddrs[0]), 'relays listed').to.equal(3)
+    const relays = new Set([r2, r3].map(r => r.peerId.toString()))
+    let killed: Promise<void> | undefined
+    r1.node.addEventListener('connection:open', (evt) => {
+      // The creator's pairing identity (not a relay's round): r1 goes as after a crash, before the list.
+      if (relays.has(evt.detail.remotePeer.toString()) || killed != null) return
+      killed = Promise.resolve(r1.node.stop())
+    })
+    await pair(alice, bob, r1)
+    expect(killed, 'r1 was dialed, then killed').to.not.equal(undefined)
+    expect((await alice.node.contacts()).map(c => c.name)).to.deep.equal(['Bob'])
+    const at = alice.events.find(e => e.event === 'flash-code')
+    const atRelay = [r2, r3].find(r => at?.event === 'flash-code' && at.relay.endsWith(`/p2p/${r.peerId.toString()}`))
+    expect(atRelay, 'the code is at r2 or r3').to.not.equal(undefined)
+    expect(await pairings(atRelay!, 'completed')).to.equal(1)
+  })
+
   it('the code\'s top two relays are down → the joiner tries those two and stops (RelayUnreachableError); the third relay sees no Join', async () => {
     const [r1, r2, r3] = await threeRelays()
     const fc = codeRanking([r1, r2, r3], [r2, r3])

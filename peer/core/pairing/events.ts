@@ -8,10 +8,12 @@
  */
 export type ConnectionPath = 'direct' | 'turn' | 'relayed'
 
+// `relay` (flash-code, matched): the address, ending in /p2p/<peer id>, of the relay the pairing
+// is at: the code's top relay of the list (docs/protocol.md §22.2), or the configured one.
 export type PairingEvent =
-  | { event: 'flash-code', code: string, expiresAt: number }
+  | { event: 'flash-code', code: string, expiresAt: number, relay: string }
   | { event: 'waiting', for: 'peer' | 'match' | 'connection' }
-  | { event: 'matched' }
+  | { event: 'matched', relay: string }
   | { event: 'verified' }
   | { event: 'connected', direct: boolean, path: ConnectionPath, remoteAddr: string, candidates?: { local: string, remote: string } }
   | { event: 'syncing' }

@@ -26,7 +26,7 @@ import { InboundPairingStreams } from './inbound-streams.js'
 import { dialRelay, waitForCircuitAddrs, RELAY_DIAL_TIMEOUT_MS } from '../relay-slot.js'
 import { withTimeout } from '../signals.js'
 import type { PairingEvent } from './events.js'
-import { chooseRelays, fetchRelayList, relaysToKeep, type FetchedList, type KnownRelays } from './relay-choice.js'
+import { chooseRelays, fetchRelayList, rememberList, type FetchedList, type KnownRelays } from './relay-choice.js'
 
 /** How long the creator waits for the joiner's connection once the answer is in. */
 export const PEER_CONNECT_TIMEOUT_MS = 30_000
@@ -113,22 +113,28 @@ export async function runCreator (init: PairingInit, codeLength: 8 | 10 = 8): Pr
     for (let attempt = 1; peer == null; attempt++) {
       const { fc, relays, lookupBits } = drawCode(newFlashCode, codeLength, list, failedRelays)
       const code = formatFlashCode(fc)
+      let session: RelaySession
+      let candidate: FcPeer
       try {
-        rs = await pn.session(relays[0])
+        session = rs = await pn.session(relays[0])
+        const relay = session.relayAddr.toString()
+        candidate = await session.openFcPeer('A', fc, lookupBits, (step) => { for (const e of creatorProgress(step, code, relay)) report(e) })
       } catch (err) {
         if (!(err instanceof RelayUnreachableError) || attempt > MAX_CREATE_RETRIES || list.entries.length <= 1) throw err
         failedRelays.add(relays[0].toString())
         continue
       }
-      const candidate = await rs.openFcPeer('A', fc, lookupBits, (step) => { for (const e of creatorProgress(step, code)) report(e) })
       try {
         await candidate.create(signal)
         peer = candidate
       } catch (err) {
         // §4.1, §6.6: a live lookup collision; draw a new code silently before showing any.
-        const refused = err instanceof FlashCodeInUseError || (err instanceof RelayShuttingDownError && list.entries.length > 1)
-        if (!refused || attempt > MAX_CREATE_RETRIES) throw err
-        if (err instanceof RelayShuttingDownError) failedRelays.add(relays[0].toString())
+        // §22.2: so too a relay that is shutting down, or whose connection dropped before it
+        // answered (killed after the dial): no code was shown, and the joiner will rank the same list.
+        const lost = session.relayConnection.status !== 'open' && signal?.aborted !== true
+        const refused = err instanceof FlashCodeInUseError || ((err instanceof RelayShuttingDownError || lost) && list.entries.length > 1)
+        if (!refused || attempt > MAX_CREATE_RETRIES) throw lost && !(err instanceof GiniError) ? new RelayUnreachableError(undefined, { cause: err }) : err
+        if (err instanceof RelayShuttingDownError || lost) failedRelays.add(relays[0].toString())
       }
     }
     if (rs == null) throw new RelayUnreachableError()
@@ -176,8 +182,9 @@ export async function runJoiner (init: PairingInit, fc: string): Promise<Pairing
     for (let i = 0; peer == null; i++) {
       const last = i === tries.length - 1
       try {
-        rs = await pn.session(tries[i])
-        const candidate = await rs.openFcPeer('B', fc, choice.lookupBits, (step) => { for (const e of joinerProgress(step)) report(e) })
+        const session = rs = await pn.session(tries[i])
+        const relay = session.relayAddr.toString()
+        const candidate = await session.openFcPeer('B', fc, choice.lookupBits, (step) => { for (const e of joinerProgress(step, relay)) report(e) })
         await candidate.join(signal)
         peer = candidate
       } catch (err) {
@@ -238,23 +245,26 @@ export async function runJoiner (init: PairingInit, fc: string): Promise<Pairing
  * What the creator's user sees of its FcPeer's transitions (events.ts): its own code once the
  * relay holds the row, then the relay part's progress.
  */
-function creatorProgress (step: FcStep, code: string): PairingEvent[] {
+function creatorProgress (step: FcStep, code: string, relay: string): PairingEvent[] {
   if (step.state === 'awaitingMatch' && step.role === 'A') {
-    return [{ event: 'flash-code', code, expiresAt: step.expiresAtMs }, { event: 'waiting', for: 'peer' }]
+    return [{ event: 'flash-code', code, expiresAt: step.expiresAtMs, relay }, { event: 'waiting', for: 'peer' }]
   }
-  return relayProgress(step)
+  return relayProgress(step, relay)
 }
 
 /** What the joiner's user sees of its FcPeer's transitions. */
-function joinerProgress (step: FcStep): PairingEvent[] {
+function joinerProgress (step: FcStep, relay: string): PairingEvent[] {
   if (step.state === 'awaitingMatch') return [{ event: 'waiting', for: 'match' }]
-  return relayProgress(step)
+  return relayProgress(step, relay)
 }
 
-/** Both roles alike; keysExchanged, done, completed and failed show nothing (a failure is thrown). */
-function relayProgress (step: FcStep): PairingEvent[] {
+/**
+ * Both roles alike; keysExchanged, done, completed and failed show nothing (a failure is thrown).
+ * `relay`: the address (ending in /p2p/<id>) of the relay the pairing is at (§22.2).
+ */
+function relayProgress (step: FcStep, relay: string): PairingEvent[] {
   switch (step.state) {
-    case 'matched': return [{ event: 'matched' }]
+    case 'matched': return [{ event: 'matched', relay }]
     case 'peerVerified': return [{ event: 'verified' }]
     case 'peerInfoExchanged': return [{ event: 'waiting', for: 'connection' }]
     default: return []
@@ -333,8 +343,7 @@ async function withPairingNode<T> (init: PairingInit, signal: AbortSignal | unde
     const known = await init.knownRelays?.load().catch(() => []) ?? []
     const fetched = await fetchRelayList(node, [init.relay, ...known.filter(ma => !ma.equals(init.relay))], signal)
     if (fetched.sourceIndex === 0) home = fetched.source
-    // Remembered only from a network's list: a relay on its own leaves the data dir as it was.
-    if (fetched.entries.length > 1) await init.knownRelays?.save(relaysToKeep(fetched)).catch(() => {})
+    await rememberList(fetched, init.knownRelays)
     return fetched
   }
   const pairingNode: PairingNode = {

@@ -5,13 +5,14 @@
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { LOOKUP_FULL_BITS } from '../../../protocols/crypto/index.js'
-import { RelayUnreachableError } from '../../../protocols/common/index.js'
+import { GiniError, RelayUnreachableError } from '../../../protocols/common/index.js'
 import {
   GSS_LIST_PROTOCOL, GSS_LIST_REQUEST_TIMEOUT_MS, dedupeRelays, gssListChannel, lookupBitsForList, rankRelays,
   requestRelayList, type RelayListEntry
 } from '../../../protocols/gss-list/index.js'
 import { dialRelay } from '../relay-slot.js'
 import { withTimeout } from '../signals.js'
+import type { CreatePeerNode } from '../peer-node.js'
 
 /** Relays of the last list remembered, for when the configured relay cannot be reached. */
 export const KNOWN_RELAYS_KEPT = 8
@@ -45,10 +46,14 @@ export interface RelayChoice {
 /**
  * Asks `sources` in order for the relay list, the first that answers wins. A relay that does not
  * speak /gini/gss/list/1, or whose reply is not a valid list, is a relay on its own: its list is
- * empty and the pairing happens there. Throws RelayUnreachableError when none can be dialed.
+ * empty and the pairing happens there. One whose connection drops before it answers, or that does
+ * not answer in time, is passed over for the next (a relay on its own only if none answers).
+ * Throws RelayUnreachableError when none can be dialed.
  */
 export async function fetchRelayList (node: Libp2p, sources: Multiaddr[], signal?: AbortSignal): Promise<FetchedList> {
   let lastError: unknown
+  /** The first relay that was dialed but did not answer in time, its connection still up. */
+  let slow: FetchedList | undefined
   for (const [sourceIndex, addr] of sources.entries()) {
     let connection
     try {
@@ -66,9 +71,15 @@ export async function fetchRelayList (node: Libp2p, sources: Multiaddr[], signal
       return { entries: dedupeRelays(entries), source, sourceIndex }
     } catch (err) {
       if (signal?.aborted === true) throw err
-      return { entries: [], source, sourceIndex }
+      // §22.2: no such protocol, or a reply that is not a valid list: a relay on its own.
+      if (err instanceof GiniError || (err as Error)?.name === 'UnsupportedProtocolError') return { entries: [], source, sourceIndex }
+      // Gone before it answered (killed after the dial), or no answer in time: ask the next. One
+      // that is still connected is a relay on its own if no other answers either.
+      if (connection.status === 'open') slow ??= { entries: [], source, sourceIndex }
+      lastError = err
     }
   }
+  if (slow != null) return slow
   throw lastError instanceof RelayUnreachableError ? lastError : new RelayUnreachableError(undefined, { cause: lastError })
 }
 
@@ -85,4 +96,31 @@ export function chooseRelays (list: FetchedList, fc: string): RelayChoice {
 /** The addresses to remember of a list: each relay's first address, KNOWN_RELAYS_KEPT of them. */
 export function relaysToKeep (list: FetchedList): Multiaddr[] {
   return list.entries.slice(0, KNOWN_RELAYS_KEPT).map(e => e.multiaddrs[0])
+}
+
+/**
+ * §22.2: remembers a list of two or more relays (a relay on its own leaves what was remembered as it
+ * was). Only a cache: a failed save is not the pairing's failure.
+ */
+export async function rememberList (list: FetchedList, known: KnownRelays | undefined): Promise<void> {
+  if (list.entries.length > 1) await known?.save(relaysToKeep(list)).catch(() => {})
+}
+
+/**
+ * §22.2: when the relay is set (`gini init --relay`), its list is asked for at once, from a fresh
+ * one-shot identity (as a pairing identity: nothing links it to the long-term one), and remembered,
+ * so that a peer whose relay is down at its first pairing still knows the others. Resolves with the
+ * number of relays listed (0: a relay on its own, nothing remembered); RelayUnreachableError when
+ * the relay cannot be dialed.
+ */
+export async function learnRelayList (createPeerNode: CreatePeerNode, relay: Multiaddr, known: KnownRelays, signal?: AbortSignal): Promise<number> {
+  const node = await createPeerNode()
+  try {
+    const list = await fetchRelayList(node, [relay], signal)
+    await rememberList(list, known)
+    return list.entries.length
+  } finally {
+    for (const connection of node.getConnections()) connection.abort(new Error('relay list fetched'))
+    await Promise.resolve(node.stop()).catch(() => {})
+  }
 }

@@ -8,7 +8,7 @@ import type { PairingEvent } from '../../../../peer/core/pairing/events.js'
 const EVENTS: PairingEvent[] = [
   { event: 'waiting', for: 'peer' },
   { event: 'waiting', for: 'match' },
-  { event: 'matched' },
+  { event: 'matched', relay: '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWexample' },
   { event: 'verified' },
   { event: 'waiting', for: 'connection' },
   { event: 'connected', direct: true, path: 'direct', remoteAddr: '/ip4/127.0.0.1/udp/1/webrtc-direct' },
@@ -38,8 +38,8 @@ describe('pairing words', function () {
 
   it('CLI words × every progress event → the shared sentence; flash-code → the code, its read-out and its expiry', () => {
     for (const e of EVENTS) expect(cliWords(e), e.event).to.equal(describePairingEvent(e)?.text)
-    expect(describePairingEvent({ event: 'flash-code', code: 'wz2e-cd95', expiresAt: Date.now() + 180_000 })).to.equal(undefined)
-    const said = cliWords({ event: 'flash-code', code: 'wz2e-cd95', expiresAt: Date.now() + 180_000 })
+    expect(describePairingEvent({ event: 'flash-code', code: 'wz2e-cd95', expiresAt: Date.now() + 180_000, relay: '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWexample' })).to.equal(undefined)
+    const said = cliWords({ event: 'flash-code', code: 'wz2e-cd95', expiresAt: Date.now() + 180_000, relay: '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWexample' })
     expect(said).to.include('wz2e-cd95').and.to.include('valid for 3 minutes')
     // The read-out line of docs/protocol.md §4.4.
     expect(said).to.include('Say it as:        Whiskey Zulu two Echo, Charlie Delta nine five')

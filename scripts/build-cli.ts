@@ -34,6 +34,21 @@ const lazyHttpFacade = {
   }
 }
 
+/**
+ * @libp2p/websockets' listener (a WebSocket server: the `ws` package, node:https, node:tls,
+ * node:zlib) is dead code in `gini`: a peer dials relays over WebSockets (the global WebSocket) but
+ * never listens on them (peer/adapters/peer-libp2p-options.ts: /p2p-circuit, /webrtc, TCP), and
+ * loading it cost ≈ 20 ms of every command that goes online (BENCHMARKS.md "gini accept").
+ */
+const WS_LISTENER = /[\\/]@libp2p[\\/]websockets[\\/]dist[\\/]src[\\/]listener\.js$/
+const noWebSocketServer = {
+  name: 'gini-no-websocket-server',
+  load (id: string) {
+    if (!WS_LISTENER.test(id)) return null
+    return "export function createListener () { throw new Error('gini does not listen on WebSockets (scripts/build-cli.ts)') }\n"
+  }
+}
+
 /** False when rolldown is not installed (`npm install --omit=dev`): gini then runs the plain modules. */
 export async function buildCli (): Promise<boolean> {
   let build: typeof import('rolldown').build
@@ -49,8 +64,19 @@ export async function buildCli (): Promise<boolean> {
     platform: 'node',
     logLevel: 'warn',
     external: [/^node:(?!http$)/, /^node-datachannel(\/|$)/],
-    plugins: [lazyHttpFacade],
-    output: { dir: CLI_BUNDLE_DIR, format: 'esm', entryFileNames: 'index.js', sourcemap: true }
+    plugins: [lazyHttpFacade, noWebSocketServer],
+    output: {
+      dir: CLI_BUNDLE_DIR,
+      format: 'esm',
+      entryFileNames: 'index.js',
+      sourcemap: true,
+      // ASCII only, no comments, no indentation: V8 keeps a script's source in memory, as two bytes
+      // a character if a single one is outside Latin-1 (a `§` or `→` in a comment is enough). The
+      // sources of an online command were ≈ 6 MB of heap that way, 2.4 MB now; the code itself is
+      // untouched (no renaming, no rewriting), and the source map still points into dist/.
+      comments: false,
+      minify: { compress: false, mangle: false, codegen: { removeWhitespace: true, asciiOnly: true } }
+    }
   })
   return true
 }

@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
+import { isBuiltin } from 'node:module'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const CLI_ENTRY = join(ROOT, 'dist', 'peer', 'cli', 'index.js')
@@ -18,19 +19,61 @@ export const CLI_ENTRY = join(ROOT, 'dist', 'peer', 'cli', 'index.js')
 export const CLI_BUNDLE_DIR = join(ROOT, 'dist', 'bundle', 'cli')
 
 /**
- * `node:http` through process.getBuiltinModule instead of an ESM import: Node builds a builtin's
- * ESM facade by reading every export, and node:http's lazy `WebSocket` export then loads all of
- * undici (≈ 160 ms of a no-daemon `gini accept` on a busy box, BENCHMARKS.md "gini accept").
- * The client never serves WebSocket, but @libp2p/websockets imports node:http at its top.
+ * Node's builtins through process.getBuiltinModule instead of ESM imports. For an ESM import Node
+ * builds the builtin's module facade, reading every export, and several exports are lazy getters
+ * that load more: node:util's `parseArgs` and `diff`, node:process's `report`, node:crypto's
+ * `webcrypto`, node:http's `WebSocket` (all of undici: ≈ 160 ms of a no-daemon `gini accept` on a
+ * busy box). Each `import { a, b } from 'node:x'` becomes an import of a small module that reads
+ * just `a` and `b` (BENCHMARKS.md "gini accept"). A namespace import (`* as`) stays as it is: its
+ * property reads are not known here. The small module is the importer's own (its id names the
+ * importer), so it lands in the importer's chunk instead of a chunk of its own.
  */
-const HTTP_SHIM = '\0gini-node-http'
-const lazyHttpFacade = {
-  name: 'gini-node-http-without-undici',
-  resolveId (id: string) { return id === 'node:http' || id === 'http' ? HTTP_SHIM : null },
+const BUILTIN = '\0gini-builtin:'
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+const builtinsWithoutFacade = {
+  name: 'gini-builtins-without-esm-facade',
+  async transform (code: string, id: string) {
+    // Not in rolldown's own runtime: it would get a chunk of its own for the one import it makes.
+    if (id.startsWith('\0') || !/\bimport\b/.test(code)) return null
+    const { parseSync } = await import('rolldown/utils')
+    const { RolldownMagicString } = await import('rolldown')
+    let edited: InstanceType<typeof RolldownMagicString> | undefined
+    for (const imp of parseSync(id, code, { sourceType: 'module', lang: 'js' }).module.staticImports) {
+      const { value, start, end } = imp.moduleRequest
+      if (!isBuiltin(value) || imp.entries.length === 0) continue
+      const names = imp.entries.map(e => e.importName.kind === 'Default' ? 'default' : e.importName.kind === 'Name' ? e.importName.name : null)
+      if (names.some(n => n == null || (n !== 'default' && !IDENTIFIER.test(n)))) continue
+      if (code.slice(start + 1, end - 1) !== value) continue
+      const mod = value.startsWith('node:') ? value : `node:${value}`
+      edited ??= new RolldownMagicString(code)
+      edited.overwrite(start, end, JSON.stringify(`${BUILTIN}${mod}?${[...new Set(names)].sort().join(',')}?${id}`))
+    }
+    return edited == null ? null : { code: edited }
+  },
+  resolveId (id: string) { return id.startsWith(BUILTIN) ? id : null },
   load (id: string) {
-    if (id !== HTTP_SHIM) return null
-    return "const http = process.getBuiltinModule('node:http')\nexport default http\n" +
-      'export const { Agent, ClientRequest, IncomingMessage, OutgoingMessage, Server, ServerResponse, STATUS_CODES, METHODS, createServer, request, get, globalAgent, validateHeaderName, validateHeaderValue } = http\n'
+    if (!id.startsWith(BUILTIN)) return null
+    const [mod, list] = id.slice(BUILTIN.length).split('?')
+    const names = list.split(',')
+    const named = names.filter(n => n !== 'default')
+    return `const m = process.getBuiltinModule(${JSON.stringify(mod)})\n` +
+      (names.includes('default') ? 'export default m\n' : '') +
+      (named.length > 0 ? `export const { ${named.join(', ')} } = m\n` : '')
+  }
+}
+
+/**
+ * @libp2p/websockets' listener (a WebSocket server: the `ws` package, node:https, node:tls,
+ * node:zlib) is dead code in `gini`: a peer dials relays over WebSockets (the global WebSocket) but
+ * never listens on them (peer/adapters/peer-libp2p-options.ts: /p2p-circuit, /webrtc, TCP), and
+ * loading it cost ≈ 20 ms of every command that goes online (BENCHMARKS.md "gini accept").
+ */
+const WS_LISTENER = /[\\/]@libp2p[\\/]websockets[\\/]dist[\\/]src[\\/]listener\.js$/
+const noWebSocketServer = {
+  name: 'gini-no-websocket-server',
+  load (id: string) {
+    if (!WS_LISTENER.test(id)) return null
+    return "export function createListener () { throw new Error('gini does not listen on WebSockets (scripts/build-cli.ts)') }\n"
   }
 }
 
@@ -48,9 +91,20 @@ export async function buildCli (): Promise<boolean> {
     input: CLI_ENTRY,
     platform: 'node',
     logLevel: 'warn',
-    external: [/^node:(?!http$)/, /^node-datachannel(\/|$)/],
-    plugins: [lazyHttpFacade],
-    output: { dir: CLI_BUNDLE_DIR, format: 'esm', entryFileNames: 'index.js', sourcemap: true }
+    external: [/^node:/, /^node-datachannel(\/|$)/],
+    plugins: [builtinsWithoutFacade, noWebSocketServer],
+    output: {
+      dir: CLI_BUNDLE_DIR,
+      format: 'esm',
+      entryFileNames: 'index.js',
+      sourcemap: true,
+      // ASCII only, no comments, no indentation: V8 keeps a script's source in memory, as two bytes
+      // a character if a single one is outside Latin-1 (a `§` or `→` in a comment is enough). The
+      // sources of an online command were ≈ 6 MB of heap that way, 2.4 MB now; the code itself is
+      // untouched (no renaming, no rewriting), and the source map still points into dist/.
+      comments: false,
+      minify: { compress: false, mangle: false, codegen: { removeWhitespace: true, asciiOnly: true } }
+    }
   })
   return true
 }

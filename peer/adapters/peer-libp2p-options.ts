@@ -55,6 +55,9 @@ export function peerLibp2pOptions (opts: PeerNodeOptions, platform: PlatformPart
       addressDialTimeout: ADDRESS_DIAL_TIMEOUT_MS,
       dialTimeout: DIAL_TIMEOUT_MS
     },
-    services: { identify: identify(), ping: ping() }
+    services: {
+      identify: identify(opts.identifyOnLimitedConnections === false ? { runOnLimitedConnection: false } : {}),
+      ping: ping()
+    }
   }
 }

@@ -292,7 +292,8 @@ export class GiniNode {
     const vcard = await this.init.storage.loadProfile()
     if (vcard == null) throw new ProfileMissingError()
     return {
-      createPeerNode: this.init.createPeerNode,
+      // A pairing identity's connection to the other peer needs no identify (peer-node.ts).
+      createPeerNode: async (peerOpts) => await this.init.createPeerNode({ ...peerOpts, identifyOnLimitedConnections: false }),
       relay: typeof opts.relay === 'string' ? multiaddr(opts.relay) : opts.relay,
       clock: this.clock,
       signal: opts.signal,

@@ -20,6 +20,13 @@ export interface PeerNodeOptions {
    * without TCP (browsers) ignore it.
    */
   directTcp?: boolean
+  /**
+   * Run identify over relayed (limited) connections too (default true). A pairing identity turns
+   * it off: its connection to the other peer carries only the pairing's own protocols, and through
+   * the relay's circuit identify's two exchanges only delay the WebRTC upgrade's signaling
+   * (BENCHMARKS.md "gini accept"). Its relay connection is not limited: identify runs there.
+   */
+  identifyOnLimitedConnections?: boolean
 }
 
 export interface IceServer { urls: string | string[], username?: string, credential?: string }

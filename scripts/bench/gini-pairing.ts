@@ -108,8 +108,9 @@ export interface GiniCliBench {
  * The CLI as a user runs it: a gini-relay process, `gini invite` waiting, then `gini accept` spawned.
  * `daemons`: both sides run `gini daemon` first, so invite and accept are thin clients of it
  * (peer/cli/daemon-link.ts) and the pairing runs in a node that is already online.
+ * `gini`: another build's bin/gini.js (a baseline measured in the same run); this checkout's by default.
  */
-export async function startGiniCliBench (opts: { daemons?: boolean } = {}): Promise<GiniCliBench> {
+export async function startGiniCliBench (opts: { daemons?: boolean, gini?: string } = {}): Promise<GiniCliBench> {
   const dir = await mkdtemp(join(tmpdir(), 'gini-bench-cli-'))
   const relay = new JsonProcess(process.execPath, [GINI_RELAY, '--json', '--data', join(dir, 'relay'), '--listen', '/ip4/127.0.0.1/tcp/0'])
   let daemons: JsonProcess[] = []
@@ -123,7 +124,7 @@ export async function startGiniCliBench (opts: { daemons?: boolean } = {}): Prom
   try {
     const addr = (await relay.waitFor(o => o.event === 'listening', STEP_LIMIT_MS)).obj.addrs[0]
     const gini = (who: string, args: string[]): JsonProcess =>
-      new JsonProcess(process.execPath, [GINI, '--data', join(dir, who), '--relay', addr, ...args, '--json'], { env: { GINI_DATA: undefined, GINI_RELAY: undefined } })
+      new JsonProcess(process.execPath, [opts.gini ?? GINI, '--data', join(dir, who), '--relay', addr, ...args, '--json'], { env: { GINI_DATA: undefined, GINI_RELAY: undefined } })
     for (const who of ['alice', 'bob']) {
       const init = gini(who, ['init', '--name', who])
       if (await init.waitExit(STEP_LIMIT_MS) !== 0) throw new Error(`gini init failed: ${init.tail()}`)

@@ -1,6 +1,7 @@
 // A session that came up through the relay's circuit, because every WebRTC dial failed (a fault),
 // becomes direct once WebRTC works again, with no restart and no offline moment: the daemon with
-// the smaller peer id tries again on DIRECT_UPGRADE_DELAYS_MS (peer/core/daemon/daemon.ts).
+// the smaller peer id tries again on DIRECT_UPGRADE_DELAYS_MS (peer/core/daemon/daemon.ts). The
+// same when the direct link is cut later and only the relayed one is left.
 import { expect } from 'chai'
 import { createPeerNode } from '../../peer/index.js'
 import type { CreatePeerNode } from '../../peer/core/peer-node.js'
@@ -40,9 +41,9 @@ describe('direct upgrade: a relayed session becomes direct when WebRTC works aga
     await relay.stop()
   })
 
-  it('both daemons start while WebRTC dials fail → online over the circuit; the fault ends → a direct session on the same run, never offline', async () => {
+  /** Alice and Bob paired; both daemons started while WebRTC dials fail, so online over the circuit only. */
+  async function onlineRelayedOnly (fault: ReturnType<typeof webrtcFault>, opts: { directTcp?: boolean } = {}): Promise<{ logs: DaemonEvent[][], daemons: Daemon[], ids: [string, string] }> {
     const relayAddr = relay.multiaddrs[0].toString()
-    const fault = webrtcFault()
     const clock = new FakeClock(Date.now())
     const peers: TestPeer[] = []
     for (const name of ['Alice', 'Bob']) {
@@ -57,7 +58,7 @@ describe('direct upgrade: a relayed session becomes direct when WebRTC works aga
     const logs: DaemonEvent[][] = [[], []]
     const daemons: Daemon[] = []
     for (const [i, p] of peers.entries()) {
-      const d = await p.node.startDaemon({ relays: [relayAddr], onEvent: (e) => { logs[i].push(e) } })
+      const d = await p.node.startDaemon({ relays: [relayAddr], ...opts, onEvent: (e) => { logs[i].push(e) } })
       cleanups.push(async () => { await d.stop() })
       daemons.push(d)
     }
@@ -65,16 +66,43 @@ describe('direct upgrade: a relayed session becomes direct when WebRTC works aga
     const firstSessions = logs.flatMap(log => log.filter(isSession))
     expect(firstSessions.length).to.be.greaterThan(0)
     expect(firstSessions.every(e => (e as any).direct === false), JSON.stringify(firstSessions)).to.equal(true)
+    const [aliceId, bobId] = await Promise.all([bob.node.contacts(), alice.node.contacts()]).then(([b, a]) => [b[0].id, a[0].id])
+    return { logs, daemons, ids: [bobId, aliceId] }
+  }
 
-    const marks = logs.map(log => log.length)
-    fault.blocked = false
+  /** Both sides end up on a direct session after the marks, and were never offline on the way. */
+  async function directAgain (logs: DaemonEvent[][], daemons: Daemon[], ids: [string, string], marks: number[]): Promise<void> {
     const upgraded = await Promise.any(logs.map(async (log, i) => await waitForEvent(log, e => isSession(e) && (e as any).direct === true, 90_000, marks[i])))
     expect(upgraded).to.include({ event: 'session', direct: true })
-    const [aliceId, bobId] = await Promise.all([bob.node.contacts(), alice.node.contacts()]).then(([b, a]) => [b[0].id, a[0].id])
-    expect(daemons[0].linkOf(bobId)?.direct, 'Alice uses the direct link').to.equal(true)
-    expect(daemons[1].linkOf(aliceId)?.direct, 'Bob uses the direct link').to.equal(true)
+    for (let i = 0; i < 3000 && !(daemons[0].linkOf(ids[0])?.direct === true && daemons[1].linkOf(ids[1])?.direct === true); i++) await new Promise(resolve => setTimeout(resolve, 10))
+    expect(daemons[0].linkOf(ids[0])?.direct, 'Alice uses the direct link').to.equal(true)
+    expect(daemons[1].linkOf(ids[1])?.direct, 'Bob uses the direct link').to.equal(true)
     for (const [i, log] of logs.entries()) {
       expect(log.slice(marks[i]).filter(isState('offline')), 'no offline moment on the way').to.deep.equal([])
     }
+  }
+
+  it('both daemons start while WebRTC dials fail → online over the circuit; the fault ends → a direct session on the same run, never offline', async () => {
+    const fault = webrtcFault()
+    const { logs, daemons, ids } = await onlineRelayedOnly(fault)
+    const marks = logs.map(log => log.length)
+    fault.blocked = false
+    await directAgain(logs, daemons, ids, marks)
+  })
+
+  it('direct over WebRTC, then that connection is cut while the relayed one stays → a direct session again on the same run, never offline', async () => {
+    const fault = webrtcFault()
+    // No TCP link (§17.6): the WebRTC connection is the only direct one.
+    const { logs, daemons, ids } = await onlineRelayedOnly(fault, { directTcp: false })
+    const online = logs.map(log => log.length)
+    fault.blocked = false
+    await directAgain(logs, daemons, ids, online)
+    const direct = daemons[0].linksOf(ids[0]).find(l => l.direct)!
+    expect(daemons[0].linksOf(ids[0]).some(l => !l.direct), 'the relayed link is still there').to.equal(true)
+    const marks = logs.map(log => log.length)
+    direct.connection.abort(new Error('test fault: the direct link is cut'))
+    for (let i = 0; i < 1000 && daemons[0].linksOf(ids[0]).some(l => l.connection === direct.connection); i++) await new Promise(resolve => setTimeout(resolve, 10))
+    await directAgain(logs, daemons, ids, marks)
+    expect(daemons[0].linkOf(ids[0])?.connection, 'a new direct connection').to.not.equal(direct.connection)
   })
 })

@@ -125,7 +125,8 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
   it('the TCP link is cut mid-pull (its connection aborted) → the pull goes on over WebRTC from the recorded chunk; the SHA-256 matches', async () => {
     const [alice, bob, bobId, aliceId] = await pairedOnline()
     await until(() => hasLink(bob, aliceId, 'tcp') && hasLink(alice, bobId, 'tcp'), 'a TCP link both ways')
-    await until(() => hasLink(bob, aliceId, 'webrtc'), 'a WebRTC link beside it (check `uptime` if not)')
+    // A WebRTC link beside it, or (if the first session came up relayed under load) one dialled once
+    // the TCP link is cut and only the relayed one is left (peer/core/daemon/daemon.ts upgradeLater).
 
     // 40 chunks, held at chunk 20: one checkpoint (every 16 chunks, §17.4) before the cut, one after.
     const size = 40 * FILES_CHUNK_BYTES
@@ -149,10 +150,10 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     gate!.open()
 
     const done = await waitForEvent(bob.log, isFile('done'), 60_000, cutAt) as any
-    // A chunk already being written when the link was cut may still report TCP; after that, WebRTC only.
+    // A chunk already being written when the link was cut may still report TCP; then WebRTC, until a
+    // new TCP link (dialled beside the new WebRTC one, §17.6 item 3) may take the pull over again.
     const after = pullLinks(bob.log, sent.id, cutAt)
     expect(after, 'the pull went on over WebRTC after the cut').to.include('webrtc')
-    expect(after.slice(after.indexOf('webrtc'))).to.satisfy((l: string[]) => l.every(k => k === 'webrtc'))
     const resumed = bob.log.slice(cutAt).find(e => e.event === 'file' && e.id === sent.id && e.link === 'webrtc') as any
     expect(resumed.received, 'resumed from the recorded chunk, not from 0').to.be.greaterThan(beforeCut)
     expect(bob.log.slice(cutAt).some(isFile('failed'))).to.equal(false)

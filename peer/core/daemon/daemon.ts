@@ -169,6 +169,8 @@ export class Daemon {
       onOnline: (id, link, via) => { void this.contactOnline(id, link, via) },
       onOffline: () => { void this.reapRetired(); void this.reconcile() },
       onLink: (id, link) => { this.tcpLinks.linkCame(id, link.connection) },
+      // The direct link went and only a relayed one is left (a TCP or WebRTC connection cut): try for a direct one again.
+      onLinkLost: (id) => { if (!this.sessions.linksOf(id).some(l => l.direct)) this.upgradeLater(id) },
       onTcpAddrs: (id, addrs) => { this.tcpLinks.learn(id, addrs) },
       ownCard: async () => {
         const seq = (await ctx.storage.loadNodeState())?.cardSeq ?? 0

@@ -70,6 +70,8 @@ export interface SessionsInit {
   onOffline?: (id: string) => void
   /** Any new link of a contact, the first or a later one (after the SharedSecret was stored). */
   onLink?: (id: string, link: ContactLink) => void
+  /** A link of a contact ended while others remain (the contact stays online on those). */
+  onLinkLost?: (id: string, link: ContactLink) => void
   /**
    * The contact's plain TCP addresses from a hello, reply or applied AddressUpdate (docs/protocol.md
    * §17.6), possibly none: kept in memory by the caller, never merged into the stored addresses.
@@ -450,7 +452,7 @@ export class Sessions {
   private dropLink (link: ContactLink): void {
     const set = this.links.get(link.contactId)
     if (set == null || !set.delete(link)) return
-    if (set.size > 0) return
+    if (set.size > 0) { this.init.onLinkLost?.(link.contactId, link); return }
     this.links.delete(link.contactId)
     this.markOffline(link.contactId)
   }

@@ -210,8 +210,7 @@ export class RelayLinks {
       const id = l.peer ?? relayPeerIdOf(l.addr)
       return id != null ? [id.toString()] : []
     }))
-    const entries = entriesFromAddrs(known).filter(e => !configured.has(e.peerId.toString()) && !this.fallbackFailed.has(e.peerId.toString()))
-    return rankRelays(entries, this.init.node.peerId.toMultihash().bytes).slice(0, KNOWN_RELAYS_KEPT).map(e => e.multiaddrs[0])
+    return fallbackOrder(known, this.init.node.peerId, new Set([...configured, ...this.fallbackFailed]))
   }
 
   /**
@@ -321,6 +320,16 @@ export class RelayLinks {
   private emitListening (addrs = this.addrs): void {
     this.init.emit({ event: 'listening', peerId: this.init.node.peerId.toString(), addrs: addrs.map(String) })
   }
+}
+
+/**
+ * §22.5: the remembered relays a presence node falls back to, by descending HRW score over its
+ * presence peer id bytes, those named in `leaveOut` (peer ids) left out; deduplicated as §22.2 says,
+ * at most KNOWN_RELAYS_KEPT, one address each.
+ */
+export function fallbackOrder (known: Multiaddr[], presence: PeerId, leaveOut: ReadonlySet<string> = new Set()): Multiaddr[] {
+  const entries = entriesFromAddrs(known).filter(e => !leaveOut.has(e.peerId.toString()))
+  return rankRelays(entries, presence.toMultihash().bytes).slice(0, KNOWN_RELAYS_KEPT).map(e => e.multiaddrs[0])
 }
 
 function addrKey (addrs: Multiaddr[]): string {

@@ -3,7 +3,8 @@
 // A daemon whose configured relay dies takes its reservation at another relay of its remembered
 // list, tells its online contacts (AddressUpdate), and a contact that comes back later dials it
 // there; the daemon refreshes its remembered list from its relay, never with a list of one.
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
@@ -30,6 +31,16 @@ async function threeRelays (cleanup: Cleanup, hosts: [string, string, string]): 
   return all
 }
 
+/** Peer ids holding a reservation at the relay. */
+const reservationsAt = (relay: Relay): string[] => [...(relay.node.services as any).relay.reservations.keys()].map((p: any) => p.toString())
+/** Resolves once `cond` holds; polls every 20 ms, at most 20 s. */
+async function until (cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
 const relaysJson = async (p: DaemonPeer): Promise<{ addrs: string[], savedAtMs: number }> => JSON.parse(await readFile(join(p.dir, 'relays.json'), 'utf8'))
 const idsOf = (addrs: string[]): string[] => addrs.map(a => a.slice(a.lastIndexOf('/p2p/') + 5)).sort()
 
@@ -87,6 +98,47 @@ describe('presence across relays (docs/protocol.md §22.5)', function () {
     expect(bob.daemon!.isOnline(aliceId)).to.equal(true)
     const hi = await bob.daemon!.chat.send(aliceId, 'MESSAGE', 'found you at the other relay')
     await waitForEvent(bob.log, e => e.event === 'delivered' && e.id === hi.id)
+  })
+
+  it('Alice\'s relay comes back → she moves her reservation back to it and leaves the fallback', async () => {
+    const clock = new FakeClock(Date.now())
+    const dataDir = await mkdtemp(join(tmpdir(), 'gini-relay-back-'))
+    cleanup.add(async () => { await rm(dataDir, { recursive: true, force: true }) })
+    const r1 = await sharedNetworkRelay(cleanup, '127.0.0.61', [], { listRefreshMs: REFRESH_MS, dataDir })
+    const r2 = await networkRelay(cleanup, '127.0.0.62', [r1])
+    const r3 = await networkRelay(cleanup, '127.0.0.63', [r1])
+    const all = [r1, r2, r3]
+    await untilLists(all, () => all.every(r => r.network.relays().length === all.length), 'the lists to converge')
+    const alice = await daemonPeer('Alice', clock)
+    cleanup.add(alice.cleanup)
+    await new FileStorage(alice.dir).saveKnownRelays({ addrs: all.map(r => r.multiaddrs[0].toString()), savedAtMs: 1 })
+    const r1Addr = r1.multiaddrs[0]
+    await alice.start({ relays: [r1Addr.toString()], crpSchedule: 'fast' })
+    await waitForEvent(alice.log, e => e.event === 'listening' && e.addrs.length > 0)
+    const presence = alice.daemon!.presenceId.toString()
+
+    await r1.stop()
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'disconnected' && e.fallback !== true)
+    clock.advance(FALLBACK_AFTER_MS)
+    const taken = await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.fallback === true, 30_000) as Extract<DaemonEvent, { event: 'relay' }>
+    const fallback = [r2, r3].find(r => taken.relay.includes(r.peerId.toString()))!
+    expect(fallback).to.not.equal(undefined)
+    await until(() => reservationsAt(fallback).includes(presence), 'her reservation at the fallback')
+
+    // The same relay again (its identity kept in its data dir, the same address).
+    const from = alice.log.length
+    const back = await sharedNetworkRelay(cleanup, '127.0.0.61', [r2], { listRefreshMs: REFRESH_MS, dataDir, listen: [r1Addr.toString()] })
+    expect(back.peerId.equals(r1.peerId)).to.equal(true)
+    // Its re-dial comes on the back-off schedule (the fake clock's): a few intervals, bounded.
+    for (let i = 0; i < 20 && !alice.log.slice(from).some(e => e.event === 'relay' && e.status === 'connected' && e.fallback !== true); i++) {
+      clock.advance(15_000)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.relay === r1Addr.toString(), 20_000, from)
+    await until(() => reservationsAt(back).includes(presence), 'her reservation back at her relay')
+    await until(() => !reservationsAt(fallback).includes(presence), 'the fallback left')
+    await until(() => alice.daemon!.addrs.length > 0 && alice.daemon!.addrs.every(a => a.toString().includes(r1.peerId.toString())), 'her addresses at her relay only')
+    expect(alice.daemon!.addrs.every(a => a.toString().endsWith(`/p2p/${presence}`))).to.equal(true)
   })
 
   it('the daemon refreshes relays.json from its relay at start and every hour', async () => {

@@ -1,6 +1,6 @@
 // `gini daemon`: stay online with the long-term identity until Ctrl-C (peer/core/daemon/). With --json, one
 // object a line: `listening` {peerId, addrs}, `contact-state` {id, name, state}, `session`
-// {id, direct, link, remoteAddr}, `crp` {id, step} (plus `relay`, `tcp-failed` and `address-update`). In words, it
+// {id, direct, link, remoteAddr}, `crp` {id, step} (plus `relay`, `relay-list`, `tcp-failed` and `address-update`). In words, it
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
 import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'

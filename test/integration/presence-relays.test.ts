@@ -88,10 +88,12 @@ describe('presence across relays (docs/protocol.md §22.5)', function () {
     for (const a of learned) expect(a.multiaddr.endsWith(`/p2p/${presence}`)).to.equal(true)
     expect(bob.daemon!.isOnline(aliceId)).to.equal(true)
 
-    // Bob restarts: a fresh dial, at her new address (r1 is dead; her TCP address is not in his table).
+    // Bob restarts: a fresh dial, at her new address (r1 is dead; her TCP address is not in his
+    // table). He comes back configured with r3, under a presence id Alice does not know (§21.1: it
+    // is keyed to his relay), so her re-dials of his old address cannot be what brings them together.
     await bob.stopDaemon()
     await waitForEvent(alice.log, e => e.event === 'contact-state' && e.id === bobId && e.state === 'offline', 20_000, from.alice)
-    await bob.start({ relays: [r2.multiaddrs[0].toString()], crpSchedule: 'fast', directTcp: false })
+    await bob.start({ relays: [r3.multiaddrs[0].toString()], crpSchedule: 'fast', directTcp: false })
     const session = await waitForEvent(bob.log, e => e.event === 'session' && e.id === aliceId, 30_000) as Extract<DaemonEvent, { event: 'session' }>
     expect(session.via, 'Bob dialed her (no CRP)').to.equal('dial')
     expect(bob.log.some(e => e.event === 'crp'), 'no CRP ran').to.equal(false)

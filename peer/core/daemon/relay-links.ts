@@ -235,6 +235,8 @@ export class RelayLinks {
         if (this.stopped) return
         const link: RelayLink = { addr, peer, connected: true, fallback: true }
         this.fallback = link
+        if (this.fallbackHandle != null) this.init.clock.clearTimeout(this.fallbackHandle)
+        this.fallbackHandle = undefined
         this.report(link, 'connected')
         // A configured relay that answered while this dial ran: back at once.
         if (this.configuredUp()) void this.moveBack()

@@ -102,7 +102,7 @@ describe('presence across relays (docs/protocol.md §22.5)', function () {
     await waitForEvent(bob.log, e => e.event === 'delivered' && e.id === hi.id)
   })
 
-  it('Alice\'s relay comes back → she moves her reservation back to it and leaves the fallback', async () => {
+  it('Alice\'s fallback dies too → the next relay of her list at once; her relay comes back → she moves her reservation back and leaves the fallback', async () => {
     const clock = new FakeClock(Date.now())
     const dataDir = await mkdtemp(join(tmpdir(), 'gini-relay-back-'))
     cleanup.add(async () => { await rm(dataDir, { recursive: true, force: true }) })
@@ -123,13 +123,22 @@ describe('presence across relays (docs/protocol.md §22.5)', function () {
     await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'disconnected' && e.fallback !== true)
     clock.advance(FALLBACK_AFTER_MS)
     const taken = await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.fallback === true, 30_000) as Extract<DaemonEvent, { event: 'relay' }>
-    const fallback = [r2, r3].find(r => taken.relay.includes(r.peerId.toString()))!
-    expect(fallback).to.not.equal(undefined)
-    await until(() => reservationsAt(fallback).includes(presence), 'her reservation at the fallback')
+    const first = [r2, r3].find(r => taken.relay.includes(r.peerId.toString()))!
+    expect(first).to.not.equal(undefined)
+    await until(() => reservationsAt(first).includes(presence), 'her reservation at the fallback')
+
+    // The fallback goes too: the next relay of the list at once (no second wait).
+    const fromLoss = alice.log.length
+    await first.node.stop()
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'disconnected' && e.fallback === true, 20_000, fromLoss)
+    const next = await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.fallback === true, 20_000, fromLoss) as Extract<DaemonEvent, { event: 'relay' }>
+    const fallback = [r2, r3].find(r => r !== first)!
+    expect(next.relay, 'the other relay of the list').to.include(fallback.peerId.toString())
+    await until(() => reservationsAt(fallback).includes(presence), 'her reservation at the second fallback')
 
     // The same relay again (its identity kept in its data dir, the same address).
     const from = alice.log.length
-    const back = await sharedNetworkRelay(cleanup, '127.0.0.61', [r2], { listRefreshMs: REFRESH_MS, dataDir, listen: [r1Addr.toString()] })
+    const back = await sharedNetworkRelay(cleanup, '127.0.0.61', [fallback], { listRefreshMs: REFRESH_MS, dataDir, listen: [r1Addr.toString()] })
     expect(back.peerId.equals(r1.peerId)).to.equal(true)
     // Its re-dial comes on the back-off schedule (the fake clock's): a few intervals, bounded.
     for (let i = 0; i < 20 && !alice.log.slice(from).some(e => e.event === 'relay' && e.status === 'connected' && e.fallback !== true); i++) {

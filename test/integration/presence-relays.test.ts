@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import type { Relay } from '../../relay/index.js'
-import { FileStorage } from '../../peer/index.js'
-import { FALLBACK_AFTER_MS, RELAY_LIST_REFRESH_MS } from '../../peer/core/daemon/relay-links.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { FileStorage, createPeerNode } from '../../peer/index.js'
+import { FALLBACK_AFTER_MS, MOVE_BACK_CHECK_MS, RELAY_LIST_REFRESH_MS } from '../../peer/core/daemon/relay-links.js'
 import { Cleanup, startRelay } from '../helpers/relay-clients.js'
 import { networkRelay as sharedNetworkRelay, untilLists } from '../helpers/relay-network.js'
 import { FakeClock } from '../helpers/fake-clock.js'
@@ -150,6 +151,53 @@ describe('presence across relays (docs/protocol.md §22.5)', function () {
     await until(() => !reservationsAt(fallback).includes(presence), 'the fallback left')
     await until(() => alice.daemon!.addrs.length > 0 && alice.daemon!.addrs.every(a => a.toString().includes(r1.peerId.toString())), 'her addresses at her relay only')
     expect(alice.daemon!.addrs.every(a => a.toString().endsWith(`/p2p/${presence}`))).to.equal(true)
+  })
+
+  it('her relay comes back while a connection runs through the fallback\'s circuit → she keeps the fallback until it ends', async () => {
+    const clock = new FakeClock(Date.now())
+    const dataDir = await mkdtemp(join(tmpdir(), 'gini-relay-keep-'))
+    cleanup.add(async () => { await rm(dataDir, { recursive: true, force: true }) })
+    const r1 = await sharedNetworkRelay(cleanup, '127.0.0.64', [], { listRefreshMs: REFRESH_MS, dataDir })
+    const r2 = await networkRelay(cleanup, '127.0.0.65', [r1])
+    const all = [r1, r2]
+    await untilLists(all, () => all.every(r => r.network.relays().length === all.length), 'the lists to converge')
+    const alice = await daemonPeer('Alice', clock)
+    cleanup.add(alice.cleanup)
+    await new FileStorage(alice.dir).saveKnownRelays({ addrs: all.map(r => r.multiaddrs[0].toString()), savedAtMs: 1 })
+    const r1Addr = r1.multiaddrs[0]
+    await alice.start({ relays: [r1Addr.toString()], crpSchedule: 'fast', directTcp: false })
+    await waitForEvent(alice.log, e => e.event === 'listening' && e.addrs.length > 0)
+    const presence = alice.daemon!.presenceId.toString()
+    await r1.stop()
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'disconnected' && e.fallback !== true)
+    clock.advance(FALLBACK_AFTER_MS)
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.fallback === true, 30_000)
+    await until(() => reservationsAt(r2).includes(presence), 'her reservation at the fallback')
+
+    // Someone reaches her through the fallback's circuit (a relayed connection, as a contact's).
+    const other = await createPeerNode()
+    cleanup.add(async () => { await other.stop() })
+    const circuit = await other.dial(multiaddr(`${r2.multiaddrs[0].toString()}/p2p-circuit/p2p/${presence}`))
+    const from = alice.log.length
+    const back = await sharedNetworkRelay(cleanup, '127.0.0.64', [r2], { listRefreshMs: REFRESH_MS, dataDir, listen: [r1Addr.toString()] })
+    for (let i = 0; i < 20 && !alice.log.slice(from).some(e => e.event === 'relay' && e.status === 'connected' && e.fallback !== true); i++) {
+      clock.advance(15_000)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.relay === r1Addr.toString(), 20_000, from)
+    // connect() says where she listens once it looked at the fallback: still there.
+    await waitForEvent(alice.log, e => e.event === 'listening', 20_000, from)
+    expect(reservationsAt(r2), 'the fallback kept while it carries a connection').to.include(presence)
+    expect(circuit.status).to.equal('open')
+
+    await circuit.close()
+    // Her side of it closes a moment later; the next look after that moves her back (bounded).
+    for (let i = 0; i < 20 && !reservationsAt(back).includes(presence); i++) {
+      clock.advance(MOVE_BACK_CHECK_MS)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    await until(() => reservationsAt(back).includes(presence), 'her reservation back at her relay')
+    await until(() => !reservationsAt(r2).includes(presence), 'the fallback left')
   })
 
   it('the daemon refreshes relays.json from its relay at start and every hour', async () => {

@@ -1,6 +1,6 @@
 // `gini daemon`: stay online with the long-term identity until Ctrl-C (peer/core/daemon/). With --json, one
 // object a line: `listening` {peerId, addrs}, `contact-state` {id, name, state}, `session`
-// {id, direct, link, remoteAddr}, `crp` {id, step} (plus `relay`, `tcp-failed` and `address-update`). In words, it
+// {id, direct, link, remoteAddr}, `crp` {id, step} (plus `relay`, `relay-list`, `tcp-failed` and `address-update`). In words, it
 // says what it is waiting for. SIGINT/SIGTERM stop it cleanly with exit code 0.
 import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
@@ -96,7 +96,7 @@ export function daemonEventWords (nameOf: (id: string) => string): (e: DaemonEve
     let back = false
     if (e.event === 'relay') {
       if (e.status === 'connected') back = lost.delete(e.relay)
-      else lost.add(e.relay)
+      else if (e.fallback !== true) lost.add(e.relay)
     }
     return describeDaemonEvent(e, nameOf, back)
   }
@@ -113,6 +113,8 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
         ? `Online as ${e.peerId}, reachable through the relay.`
         : `Running as ${e.peerId}; waiting for a slot at the relay…`
     case 'relay':
+      // §22.5: a relay of the remembered list holds the slot while the configured one is down.
+      if (e.fallback === true) return e.status === 'connected' ? `Reachable through another relay of the network (${e.relay}) while the relay is down.` : 'Lost the other relay; trying the next one…'
       if (e.status === 'connected') return back ? 'The relay is reachable again.' : undefined
       return e.status === 'disconnected' ? 'Lost the relay; reconnecting…' : 'The relay is unreachable; retrying with back-off…'
     case 'contact-state': {
@@ -122,6 +124,7 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
     case 'session':
       return `${nameOf(e.id)}: connected ${e.link === 'tcp' ? 'directly (TCP)' : e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
     case 'tcp-failed':
+    case 'relay-list':
       return undefined
     case 'crp':
       switch (e.step) {

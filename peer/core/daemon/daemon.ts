@@ -467,6 +467,9 @@ export class Daemon {
       // `listening` names the person (long-term id) and the presence id the relay sees.
       emit: (e) => { this.emit(e.event === 'listening' ? { ...e, peerId: this.ctx.identity.peerId.toString(), presenceId: node.peerId.toString() } : e) },
       random: this.opts.random,
+      // §22.5: fallbacks come from the remembered list, which the links refresh.
+      knownRelays: async () => await this.knownRelays(),
+      saveKnownRelays: async (addrs) => { await this.ctx.storage.saveKnownRelays?.({ addrs: addrs.map(String), savedAtMs: this.ctx.clock.now() }) },
       onAddrsChanged: () => { if (this.current?.node === node) this.addrsChanged() }
     })
   }

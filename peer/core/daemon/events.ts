@@ -23,7 +23,8 @@ export type CrpStep =
 
 /**
  * A relay link's status, reported when it changes: `unreachable` once however many re-dials fail,
- * `connected` when the relay answers again.
+ * `connected` when the relay answers again. With `fallback: true` the relay is one of the
+ * remembered list, taken while no configured relay answers (docs/protocol.md §22.5).
  */
 export type RelayStatus = 'connected' | 'disconnected' | 'unreachable'
 
@@ -32,7 +33,9 @@ export type DaemonEvent =
   | { event: 'listening', peerId: string, presenceId?: string, addrs: string[] }
   /** A new UTC day's presence identity holds the reservation (§21.4). */
   | { event: 'presence-rotated', presenceId: string, day: number }
-  | { event: 'relay', status: RelayStatus, relay: string }
+  | { event: 'relay', status: RelayStatus, relay: string, fallback?: boolean }
+  /** §22.5: the relay list asked of `relay`; `saved`: remembered (a list of two or more), else the old one kept. */
+  | { event: 'relay-list', relay: string, relays: number, saved: boolean }
   | { event: 'contact-state', id: string, name: string, state: ReachabilityState, restore?: RestoreStatus }
   | { event: 'session', id: string, direct: boolean, link: LinkKind, remoteAddr: string, via: 'dial' | 'inbound' | 'restore' }
   /** A TCP dial to the contact's addresses ended without a link (docs/protocol.md §17.6 item 3): it stays on the one it has. */

@@ -26,6 +26,16 @@ describe('gini daemon words', () => {
     expect(words(relay('connected'))).to.equal('The relay is reachable again.')
   })
 
+  it('§22.5: a fallback relay taken → says which; lost → "trying the next"; the relay back → "reachable again"; a list refresh → nothing', () => {
+    const words = daemonEventWords(id => id)
+    expect(words(relay('connected'))).to.equal(undefined)
+    expect(words(relay('disconnected'))).to.match(/Lost the relay/)
+    expect(words({ event: 'relay', status: 'connected', relay: R2, fallback: true })).to.equal(`Reachable through another relay of the network (${R2}) while the relay is down.`)
+    expect(words({ event: 'relay', status: 'disconnected', relay: R2, fallback: true })).to.match(/next one/)
+    expect(words(relay('connected'))).to.equal('The relay is reachable again.')
+    expect(words({ event: 'relay-list', relay: R1, relays: 3, saved: true })).to.equal(undefined)
+  })
+
   it('a session on the TCP link (§17.6) → "connected directly (TCP)"; on WebRTC → "(WebRTC)"', () => {
     const words = daemonEventWords(id => id === 'B' ? 'Bob' : id)
     expect(words({ event: 'session', id: 'B', direct: true, link: 'tcp', remoteAddr: '/ip4/10.0.0.2/tcp/4100', via: 'dial' })).to.equal('Bob: connected directly (TCP).')

@@ -42,17 +42,19 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     only: { type: 'string', default: 'tcp,floor,webrtc,wormhole-william,python' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
 if (values.help === true) {
-  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--only LIST]
+  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--cpu-prof DIR] [--only LIST]
   --sizes       file sizes in MiB (at most 4, each at most 1024; default 10,100)
   --runs N      transfers per size and contender, the median reported (1-20; default 3)
   --no-write    print the section, leave BENCHMARKS.md alone
   --no-install  do not apt-get install missing wormhole packages (their rows then say so)
   --in-process  both GiniConnect daemons in this process (one JS thread) instead of two \`gini daemon\` processes
+  --cpu-prof DIR  each \`gini daemon\` process writes a V8 CPU profile into DIR when it exits (node --cpu-prof)
   --only LIST   what to measure, of tcp,floor,webrtc,wormhole-william,python (default all; the others say "not measured");
                 floor: the transport alone (scripts/bench/transport-floor.ts), the same bytes over the peer's
                 TCP + Noise + Yamux between two processes, one stream, no framing, hashing or disk`)
@@ -192,8 +194,9 @@ async function benchGiniProcesses (link: LinkKind): Promise<Record<number, Row>>
       await bob.close()
     }
     const flags = ['--json', '--relay', addr, 'daemon', '--accept-files-up-to', '2GiB', ...(link === 'tcp' ? [] : ['--no-direct-tcp'])]
-    const a = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'alice'), ...flags])
-    const b = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'bob'), ...flags])
+    const prof = (name: string): string[] => values['cpu-prof'] != null ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof'], '--cpu-prof-name', `${link}-${name}.cpuprofile`] : []
+    const a = new JsonProcess(process.execPath, [...prof('sender'), GINI, '--data', join(home, 'alice'), ...flags])
+    const b = new JsonProcess(process.execPath, [...prof('receiver'), GINI, '--data', join(home, 'bob'), ...flags])
     procs.push(a, b)
     for (const p of [a, b]) await p.waitFor(o => o.event === 'contact-state' && o.state === 'online', ONLINE_LIMIT_MS)
     for (const p of [a, b]) await p.waitFor(o => o.event === 'session' && o.link === link, ONLINE_LIMIT_MS)

@@ -42,6 +42,7 @@ async function receiver (): Promise<void> {
   }, { maxInboundStreams: 4 })
   const addr = directTcpAddrsOf(node).find(a => a.toString().includes('/ip4/127.0.0.1/'))
   print({ event: 'listening', addr: addr?.toString() }) // the parent kills it when done
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { process.exit(0) }) // exits cleanly (a --cpu-prof run writes its profile)
 }
 
 /** Sender: dials, then `runs` times opens a stream, writes `mib` MiB and closes it; prints its CPU per run. */

@@ -35,6 +35,8 @@ export class NodeFileTransferStorage implements FileTransferStorage {
   readonly chunkSha256 = nodeChunkSha256
   readonly sha256State = nodeSha256State
 
+  private stateDirMade = false
+
   constructor (readonly stateDir: string, readonly downloadDir: string) {}
 
   async list (): Promise<TransferRecord[]> {
@@ -56,10 +58,22 @@ export class NodeFileTransferStorage implements FileTransferStorage {
 
   async save (record: TransferRecord): Promise<void> {
     if (!/^[0-9a-f]{32}$/.test(record.id)) throw new Error('bad transfer id')
-    await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
     const target = join(this.stateDir, `${record.id}.json`)
     const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
-    const file = await open(tmp, 'wx', FILE_MODE)
+    // The state dir is made once, not at every checkpoint's save (a recursive mkdir each time cost
+    // more than the save's own writes); one that went away since is made again.
+    if (!this.stateDirMade) {
+      await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
+      this.stateDirMade = true
+    }
+    let file: FileHandle
+    try {
+      file = await open(tmp, 'wx', FILE_MODE)
+    } catch (err: any) {
+      if (err.code !== 'ENOENT') throw err
+      await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
+      file = await open(tmp, 'wx', FILE_MODE)
+    }
     try {
       await file.writeFile(JSON.stringify(record))
       await file.sync()

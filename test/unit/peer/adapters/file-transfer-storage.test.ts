@@ -40,6 +40,13 @@ describe('NodeFileTransferStorage', () => {
     expect(await storage.list()).to.deep.equal([record])
   })
 
+  it('the state dir removed after a save → the next save makes it again', async () => {
+    await storage.save(record)
+    await rm(join(dir, 'state'), { recursive: true })
+    await storage.save({ ...record, next: 1 })
+    expect(await storage.list()).to.deep.equal([{ ...record, next: 1 }])
+  })
+
   it('chunks 0–1 checkpointed, chunk 2 written after → reopened, the part holds 2 chunks only', async () => {
     await storage.preparePart(record)
     let sink = await storage.openSink(record)

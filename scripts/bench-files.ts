@@ -5,7 +5,9 @@
 // a local mailbox and transit relay in the bench's network namespace (scripts/bench/wormhole.ts,
 // scripts/bench/netns.ts, as `npm run bench` drives them). GiniConnect's time runs from accept to
 // the receiver's `done` (the pull, every chunk hash, the whole-file hash and the rename included),
-// with the CPU time both daemons used meanwhile (a measure the machine's load hardly moves).
+// with the CPU time both daemons used meanwhile (a measure the machine's load hardly moves), and
+// beside it the transport's own floor: the same bytes over the peer's TCP + Noise + Yamux between two
+// processes, nothing of ours on top (scripts/bench/transport-floor.ts).
 // Writes BENCHMARKS.md's `bench:files` block unless --no-write. Every wait is bounded. A
 // benchmark, not a test: nothing here asserts a speed, and a contender whose tool is missing says so.
 import { parseArgs } from 'node:util'
@@ -23,6 +25,7 @@ import { pct } from './lib/stats.js'
 import { checkTools, debVersion } from './bench/tools.js'
 import { BenchNamespace } from './bench/netns.js'
 import { startWormholeServers, benchWormholeTransfer } from './bench/wormhole.js'
+import { benchTransportFloor } from './bench/transport-floor.js'
 import type { DaemonEvent } from '../peer/core/daemon/events.js'
 import type { LinkKind } from '../peer/core/dial-peer.js'
 
@@ -39,18 +42,22 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'tcp,webrtc,wormhole-william,python' },
+    'cpu-prof': { type: 'string' },
+    only: { type: 'string', default: 'tcp,floor,webrtc,wormhole-william,python' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
 if (values.help === true) {
-  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--only LIST]
+  console.log(`Usage: npm run bench:files [-- --sizes 10,100] [--runs N] [--no-write] [--no-install] [--in-process] [--cpu-prof DIR] [--only LIST]
   --sizes       file sizes in MiB (at most 4, each at most 1024; default 10,100)
   --runs N      transfers per size and contender, the median reported (1-20; default 3)
   --no-write    print the section, leave BENCHMARKS.md alone
   --no-install  do not apt-get install missing wormhole packages (their rows then say so)
   --in-process  both GiniConnect daemons in this process (one JS thread) instead of two \`gini daemon\` processes
-  --only LIST   the columns to measure, of tcp,webrtc,wormhole-william,python (default all; the others say "not measured")`)
+  --cpu-prof DIR  each \`gini daemon\` process writes a V8 CPU profile into DIR when it exits (node --cpu-prof)
+  --only LIST   what to measure, of tcp,floor,webrtc,wormhole-william,python (default all; the others say "not measured");
+                floor: the transport alone (scripts/bench/transport-floor.ts), the same bytes over the peer's
+                TCP + Noise + Yamux between two processes, one stream, no framing, hashing or disk`)
   process.exit(0)
 }
 const SIZES_MIB = values.sizes.split(',').map(Number).filter(n => n > 0 && n <= 1024).slice(0, 4)
@@ -187,8 +194,9 @@ async function benchGiniProcesses (link: LinkKind): Promise<Record<number, Row>>
       await bob.close()
     }
     const flags = ['--json', '--relay', addr, 'daemon', '--accept-files-up-to', '2GiB', ...(link === 'tcp' ? [] : ['--no-direct-tcp'])]
-    const a = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'alice'), ...flags])
-    const b = new JsonProcess(process.execPath, [GINI, '--data', join(home, 'bob'), ...flags])
+    const prof = (name: string): string[] => values['cpu-prof'] != null ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof'], '--cpu-prof-name', `${link}-${name}.cpuprofile`] : []
+    const a = new JsonProcess(process.execPath, [...prof('sender'), GINI, '--data', join(home, 'alice'), ...flags])
+    const b = new JsonProcess(process.execPath, [...prof('receiver'), GINI, '--data', join(home, 'bob'), ...flags])
     procs.push(a, b)
     for (const p of [a, b]) await p.waitFor(o => o.event === 'contact-state' && o.state === 'online', ONLINE_LIMIT_MS)
     for (const p of [a, b]) await p.waitFor(o => o.event === 'session' && o.link === link, ONLINE_LIMIT_MS)
@@ -236,6 +244,20 @@ const orFailed = async (link: LinkKind): Promise<Record<number, Row>> => await (
 })
 say(`GiniConnect over TCP: ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
 const tcp = ONLY.has('tcp') ? await orFailed('tcp') : skipped()
+say(`Transport floor (TCP + Noise + Yamux, one stream): ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
+const floor: Record<number, Row> = ONLY.has('floor') ? {} : skipped()
+if (ONLY.has('floor')) {
+  for (const mib of SIZES_MIB) {
+    try {
+      const samples = await benchTransportFloor(mib, RUNS, limitMs(mib))
+      for (const [i, s] of samples.entries()) say(`  floor ${mib} MiB #${i + 1}: ${s.mibPerSecond.toFixed(1)} MiB/s, CPU ${s.cpuSeconds.toFixed(2)} s (both processes)`)
+      floor[mib] = { ok: true, mibPerSecond: samples.map(s => s.mibPerSecond), cpuSeconds: samples.map(s => s.cpuSeconds) }
+    } catch (err: any) {
+      say(`floor ${mib} MiB: ${String(err?.message ?? err)}`)
+      floor[mib] = { ok: false, why: String(err?.message ?? err).split('\n')[0].slice(0, 120) }
+    }
+  }
+}
 say(`GiniConnect over WebRTC: ${RUNS} × ${SIZES_MIB.join(', ')} MiB`)
 const webrtc = ONLY.has('webrtc') ? await orFailed('webrtc') : skipped()
 await releaseWebRtc().catch(() => {})
@@ -312,6 +334,7 @@ const results = {
   versions: { 'wormhole-william': debVersion('wormhole-william'), 'magic-wormhole': debVersion('magic-wormhole'), 'transit-relay': debVersion('magic-wormhole-transit-relay') },
   sizes: SIZES_MIB,
   tcp,
+  floor,
   webrtc,
   go,
   python
@@ -360,6 +383,9 @@ function markdown (): string {
   lines.push('', 'CPU time both GiniConnect daemons used per transfer (user + system, every thread; median): ' +
     SIZES_MIB.map(mib => `${mib} MiB: TCP ${cpuOf(tcp[mib])}, WebRTC ${cpuOf(webrtc[mib])}`).join('; ') +
     '. It moves less with the machine\'s load than the rates do.')
+  lines.push('', 'Transport floor (scripts/bench/transport-floor.ts, same run): the same bytes over the peer\'s own libp2p node (TCP, Noise, Yamux) between two processes, ' +
+    'one stream of 512 KiB pieces, no framing, hashing or disk; MiB/s (median, min–max) and CPU of both processes: ' +
+    SIZES_MIB.map(mib => `${mib} MiB: ${cell(floor[mib])}, ${cpuOf(floor[mib])}`).join('; ') + '.')
   const notes = [...SIZES_MIB.flatMap(mib => [go[mib], python[mib]].flatMap(r => r?.ok === true && r.note != null && r === go[mib] ? [`wormhole-william ${mib} MiB: ${r.note}`] : []))]
   if (notes.length > 0) lines.push('', notes.join('; ') + '.')
   return lines.join('\n')

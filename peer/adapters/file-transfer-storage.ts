@@ -8,6 +8,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import type { FileSinkHandle, FileSourceHandle, FileTransferStorage, TransferRecord } from '../core/files/file-transfers.js'
 import type { Sha256State } from '../../protocols/files/index.js'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 const DIR_MODE = 0o700
 const FILE_MODE = 0o600
@@ -16,9 +17,12 @@ const UNIQUE_NAME_ATTEMPTS = 1000
 /** Chunk writes a sink keeps on their way to the file at once (each holds its chunk's bytes). */
 const WRITES_IN_FLIGHT = 4
 
-/** SHA-256 (hex) of one chunk: node:crypto hashes in place, synchronously (no copy, no thread-pool hop). */
-export function nodeChunkSha256 (data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex')
+/** SHA-256 (hex) of one chunk: node:crypto hashes in place, synchronously (no copy, no thread-pool hop), piece by piece. */
+export function nodeChunkSha256 (data: Uint8Array | Uint8ArrayList): string {
+  if (data instanceof Uint8Array) return createHash('sha256').update(data).digest('hex')
+  const hash = createHash('sha256')
+  for (const piece of data) hash.update(piece)
+  return hash.digest('hex')
 }
 
 /** A node:crypto SHA-256 fed piece by piece (the offer's whole-file hash). */
@@ -30,6 +34,8 @@ export function nodeSha256State (): Sha256State {
 export class NodeFileTransferStorage implements FileTransferStorage {
   readonly chunkSha256 = nodeChunkSha256
   readonly sha256State = nodeSha256State
+
+  private stateDirMade = false
 
   constructor (readonly stateDir: string, readonly downloadDir: string) {}
 
@@ -52,10 +58,22 @@ export class NodeFileTransferStorage implements FileTransferStorage {
 
   async save (record: TransferRecord): Promise<void> {
     if (!/^[0-9a-f]{32}$/.test(record.id)) throw new Error('bad transfer id')
-    await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
     const target = join(this.stateDir, `${record.id}.json`)
     const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
-    const file = await open(tmp, 'wx', FILE_MODE)
+    // The state dir is made once, not at every checkpoint's save (a recursive mkdir each time cost
+    // more than the save's own writes); one that went away since is made again.
+    if (!this.stateDirMade) {
+      await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
+      this.stateDirMade = true
+    }
+    let file: FileHandle
+    try {
+      file = await open(tmp, 'wx', FILE_MODE)
+    } catch (err: any) {
+      if (err.code !== 'ENOENT') throw err
+      await mkdir(this.stateDir, { recursive: true, mode: DIR_MODE })
+      file = await open(tmp, 'wx', FILE_MODE)
+    }
     try {
       await file.writeFile(JSON.stringify(record))
       await file.sync()
@@ -129,10 +147,11 @@ export class NodeFileTransferStorage implements FileTransferStorage {
     return {
       write: async (index, data) => {
         if (failed != null) throw failed.err
-        if (index === nextIndex) running?.update(data)
-        else running = undefined // not in order: only a read back can tell
+        // A chunk may come as the stream's pieces: hashed and written (writev) as they are, not joined.
+        const pieces = data instanceof Uint8Array ? [data] : [...data]
+        if (index === nextIndex) { for (const piece of pieces) running?.update(piece) } else running = undefined // not in order: only a read back can tell
         nextIndex = index + 1
-        const w: Promise<void> = file.write(data, 0, data.length, index * chunkBytes).then(
+        const w: Promise<void> = writeAllAt(file, pieces, index * chunkBytes).then(
           () => {}, (err) => { failed ??= { err } }
         ).finally(() => { writes.delete(w) })
         writes.add(w)
@@ -161,6 +180,24 @@ export class NodeFileTransferStorage implements FileTransferStorage {
       },
       close
     }
+  }
+}
+
+/** Writes every byte of `pieces` at `position` (a short writev goes on where it stopped). */
+async function writeAllAt (file: FileHandle, pieces: Uint8Array[], position: number): Promise<void> {
+  let rest = pieces
+  while (rest.length > 0) {
+    const { bytesWritten } = await file.writev(rest, position)
+    position += bytesWritten
+    let skip = bytesWritten
+    const next: Uint8Array[] = []
+    for (const piece of rest) {
+      if (skip >= piece.byteLength) { skip -= piece.byteLength; continue }
+      next.push(skip > 0 ? piece.subarray(skip) : piece)
+      skip = 0
+    }
+    if (next.length > 0 && bytesWritten === 0) throw new Error('the file took no bytes')
+    rest = next
   }
 }
 

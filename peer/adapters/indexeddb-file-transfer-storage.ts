@@ -170,14 +170,14 @@ export class IndexedDbFileTransferStorage implements FileTransferStorage {
       write: async (index, data) => {
         try {
           const tx = this.db.transaction('chunks', 'readwrite', { durability: 'relaxed' })
-          await tx.store.put(new Blob([data as Uint8Array<ArrayBuffer>]), [id, index])
+          await tx.store.put(new Blob(data instanceof Uint8Array ? [data as Uint8Array<ArrayBuffer>] : [...data] as Array<Uint8Array<ArrayBuffer>>), [id, index])
           await tx.done
         } catch (err: any) {
           // Retrying at every session would fail the same way: the engine ends the transfer as failed with these words.
           if (err?.name === 'QuotaExceededError') throw new FileIntegrityError('This browser ran out of storage room for the file; the download stopped.')
           throw err
         }
-        this.tell({ id, direction: 'in', bytes: index * offer.chunkBytes + data.length })
+        this.tell({ id, direction: 'in', bytes: index * offer.chunkBytes + data.byteLength })
       },
       // Each write has committed when it resolves; the strict record save that follows makes them durable.
       checkpoint: async () => {},

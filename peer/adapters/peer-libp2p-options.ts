@@ -10,6 +10,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ADDRESS_DIAL_TIMEOUT_MS, DIAL_TIMEOUT_MS, type PeerNodeOptions } from '../core/peer-node.js'
@@ -26,6 +27,8 @@ export interface PlatformParts {
   listen?: string[]
   /** What identify may tell the other side of any connection, a relay included, about our addresses. */
   announceFilter?: (addrs: Multiaddr[]) => Multiaddr[]
+  /** Noise's crypto, where the platform has a faster one with the same bytes on the wire (Node: noise-node-crypto.ts). */
+  noiseCrypto?: ICryptoInterface
 }
 
 export function peerLibp2pOptions (opts: PeerNodeOptions, platform: PlatformParts): Libp2pOptions {
@@ -43,7 +46,7 @@ export function peerLibp2pOptions (opts: PeerNodeOptions, platform: PlatformPart
       webRTC({ rtcConfiguration: platform.rtcConfiguration }),
       circuitRelayTransport({ reservationCompletionTimeout: RESERVATION_COMPLETION_TIMEOUT_MS })
     ],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(platform.noiseCrypto != null ? { crypto: platform.noiseCrypto } : {})],
     streamMuxers: [yamux()],
     // Relays on loopback/LAN addresses are legitimate here (tests, the `npm start` demo, private
     // networks). The browser build's default gater would deny plain /ws and private or loopback

@@ -8,6 +8,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { installDialerDtlsClientRole } from './webrtc-dtls-role.js'
 import { nodeRtcConfiguration } from './webrtc-config.js'
 import { peerLibp2pOptions } from './peer-libp2p-options.js'
+import { nodeNoiseCrypto } from './noise-node-crypto.js'
 import { isDirectTcpAddr, registerDirectTcpAddrs, type PeerNodeOptions } from '../core/peer-node.js'
 import { IceServerSource, connectedRelayIceFetch } from '../core/ice-servers.js'
 
@@ -32,6 +33,7 @@ export async function createPeerNode (opts: PeerNodeOptions = {}): Promise<Libp2
   let revealTcp = false
   node = await createLibp2p(peerLibp2pOptions(opts, {
     transports: [tcp()],
+    noiseCrypto: nodeNoiseCrypto,
     rtcConfiguration: nodeRtcConfiguration(opts, fallback),
     ...(directTcp
       ? {

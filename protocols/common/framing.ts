@@ -38,6 +38,11 @@ export interface FrameChannel<T> {
    * started and did not finish in time; the stream is reset) or PeerLeftError (stream ended).
    */
   read(options?: FrameReadOptions): Promise<T>
+  /**
+   * The next frame's body, not decoded: the stream's pieces as they came (no copy), under the same
+   * limit and deadline as read(). For a protocol that parses its bulk frames itself (§17.4 chunks).
+   */
+  readBody?(options?: FrameReadOptions): Promise<Uint8ArrayList>
   write(msg: T, options?: { signal?: AbortSignal }): Promise<void>
   /** Half-close our side after flushing. */
   close(): Promise<void>
@@ -88,38 +93,47 @@ export function frameChannel<T> (
       return length
     }
   })
+  const readBody = async (options?: FrameReadOptions): Promise<Uint8ArrayList> => {
+    const dl = options?.deadline ?? deadline
+    const frame = new AbortController()
+    let startMs = 0
+    let cancel: (() => void) | undefined
+    const arm = (ms: number): void => {
+      cancel?.()
+      const handle = dl.clock.setTimeout(() => { frame.abort(new FrameTimeoutError()) }, Math.max(0, ms))
+      cancel = () => { dl.clock.clearTimeout(handle) }
+    }
+    onPrefix = (bytesSoFar, length) => {
+      if (bytesSoFar === 1) { startMs = dl.clock.now(); arm(dl.ms) }
+      if (length != null && length > 0) {
+        const allowanceMs = Math.ceil(length * 1000 / FRAME_MIN_BYTES_PER_SECOND)
+        arm(dl.ms + allowanceMs - (dl.clock.now() - startMs))
+      }
+    }
+    const signal = options?.signal != null ? AbortSignal.any([options.signal, frame.signal]) : frame.signal
+    try {
+      return await lp.read({ signal })
+    } catch (err: any) {
+      if (frame.signal.aborted && options?.signal?.aborted !== true) {
+        const timeout = new FrameTimeoutError()
+        stream.abort(timeout) // the rest of the frame may still come: nothing on this stream can be trusted
+        throw timeout
+      }
+      throw classifyReadError(err, options?.signal)
+    } finally {
+      onPrefix = undefined
+      cancel?.()
+    }
+  }
   return {
     stream,
+    readBody,
     async read (options) {
-      const dl = options?.deadline ?? deadline
-      const frame = new AbortController()
-      let startMs = 0
-      let cancel: (() => void) | undefined
-      const arm = (ms: number): void => {
-        cancel?.()
-        const handle = dl.clock.setTimeout(() => { frame.abort(new FrameTimeoutError()) }, Math.max(0, ms))
-        cancel = () => { dl.clock.clearTimeout(handle) }
-      }
-      onPrefix = (bytesSoFar, length) => {
-        if (bytesSoFar === 1) { startMs = dl.clock.now(); arm(dl.ms) }
-        if (length != null && length > 0) {
-          const allowanceMs = Math.ceil(length * 1000 / FRAME_MIN_BYTES_PER_SECOND)
-          arm(dl.ms + allowanceMs - (dl.clock.now() - startMs))
-        }
-      }
-      const signal = options?.signal != null ? AbortSignal.any([options.signal, frame.signal]) : frame.signal
+      const body = await readBody(options)
       try {
-        return codec.decode(await lp.read({ signal }))
+        return codec.decode(body)
       } catch (err: any) {
-        if (frame.signal.aborted && options?.signal?.aborted !== true) {
-          const timeout = new FrameTimeoutError()
-          stream.abort(timeout) // the rest of the frame may still come: nothing on this stream can be trusted
-          throw timeout
-        }
         throw classifyReadError(err, options?.signal)
-      } finally {
-        onPrefix = undefined
-        cancel?.()
       }
     },
     async write (msg, options) {

@@ -11,8 +11,8 @@ export {
   type ChunkHash, type OfferHashing, type OfferRecord, type ReadAt, type Sha256State
 } from './offer.js'
 export {
-  acceptFiles, chunkFrameParts, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
-  type AcceptFilesOptions, type AnswerStatus, type ChunkSink, type ChunkSource, type FilesChannel, type PullOptions
+  acceptFiles, chunkFrameParts, chunkOfFrameBody, pullFile, sendDecline, sendOffer, FileIntegrityError, FileRefusedError,
+  type AcceptFilesOptions, type AnswerStatus, type ChunkBytes, type ChunkSink, type ChunkSource, type FilesChannel, type PullOptions
 } from './peer.js'
 export { FilesMessage, FileOffer, FileAnswer, FileRequest, FileChunk, FileDecline, FileStatus } from './pb/files.js'
 

@@ -4,12 +4,13 @@
 import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
-  PeerLeftError, ProtocolViolationError, errorFrame, readOrEnd, refuse, varintLength, watchRemoteClose, writeFrame, type FrameChannel, type GiniError
+  PeerLeftError, ProtocolViolationError, classifyReadError, errorFrame, readOrEnd, refuse, varintLength, watchRemoteClose, withOpenErrorCode, writeFrame,
+  type FrameChannel, type FrameReadOptions, type GiniError
 } from '../common/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
 import { FILES_CHUNK_RETRIES, FILES_CHUNK_TIMEOUT_MS, FILES_ID_BYTES, FILES_PULL_WINDOW } from './constants.js'
 import { chunkLength, offerFromWire, offerToWire, sha256Hex, type ChunkHash, type OfferRecord, type ReadAt } from './offer.js'
-import { FileStatus, type FilesMessage } from './pb/files.js'
+import { FileStatus, FilesMessage } from './pb/files.js'
 
 export type FilesChannel = FrameChannel<FilesMessage>
 
@@ -260,13 +261,69 @@ async function answerAndClose (channel: FilesChannel, fileId: string, status: An
 
 // ---- receiver -----------------------------------------------------------------------------------
 
+/** A chunk's bytes as they came off the stream: one array, or the stream's pieces (not copied together). */
+export type ChunkBytes = Uint8Array | Uint8ArrayList
+
+/** A frame the pull reads: a chunk keeps its bytes as pieces; anything else is the decoded message. */
+type PullFrame = Pick<FilesMessage, 'answer' | 'error'> & { chunk?: { index: number, data: ChunkBytes } }
+
+const FILES_CODEC = withOpenErrorCode(FilesMessage)
+
+/**
+ * A frame body laid out as chunkFrameParts writes it (FilesMessage field 4 only, in it field 1 then
+ * field 2, each at most once, lengths to the byte): the chunk, its data a sublist of `body` (no
+ * copy). Any other layout is undefined, for the protobuf decoder, which gives the same message for
+ * this one (§17.2).
+ */
+export function chunkOfFrameBody (body: Uint8ArrayList): { index: number, data: Uint8ArrayList } | undefined {
+  const end = body.byteLength
+  let at = 0
+  const varint = (): number | undefined => {
+    let value = 0
+    for (let i = 0; i < 5 && at < end; i++) {
+      const b = body.get(at++)
+      value += (b & 0x7f) * 2 ** (7 * i)
+      if (b < 0x80) return value < 2 ** 32 ? value : undefined
+    }
+    return undefined
+  }
+  if (end === 0 || body.get(at++) !== 0x22) return undefined
+  const chunkLen = varint()
+  if (chunkLen == null || at + chunkLen !== end) return undefined
+  let index = 0
+  if (at < end && body.get(at) === 0x08) {
+    at++
+    const i = varint()
+    if (i == null) return undefined
+    index = i
+  }
+  if (at === end) return { index, data: body.sublist(end, end) }
+  if (body.get(at++) !== 0x12) return undefined
+  const dataLen = varint()
+  if (dataLen == null || at + dataLen !== end) return undefined
+  return { index, data: body.sublist(at, end) }
+}
+
+/** The next frame of a pull: a chunk frame parsed in place where the channel gives raw bodies. */
+async function readPullFrame (channel: FilesChannel, options: FrameReadOptions): Promise<PullFrame> {
+  if (channel.readBody == null) return await channel.read(options)
+  const body = await channel.readBody(options)
+  const chunk = chunkOfFrameBody(body)
+  if (chunk != null) return { chunk }
+  try {
+    return FILES_CODEC.decode(body)
+  } catch (err) {
+    throw classifyReadError(err, options.signal)
+  }
+}
+
 /** Where the receiver puts verified chunks, in index order. */
 export interface ChunkSink {
   /**
    * Takes chunk `index` (already verified) for its offset; it may still be on its way to storage
    * when this resolves (the sink owns `data` from then on). Called in index order.
    */
-  write(index: number, data: Uint8Array): Promise<void>
+  write(index: number, data: ChunkBytes): Promise<void>
   /**
    * Makes every chunk below `next` durable and records `next`, so a restart asks for `next` first.
    * Runs while later chunks are written; the pull starts no second one before it ends.
@@ -338,7 +395,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       }
       // A stalled sender must not hold the pull forever: §17.4's deadline per frame.
       const frameDeadline = AbortSignal.timeout(opts.chunkTimeoutMs ?? FILES_CHUNK_TIMEOUT_MS)
-      const msg = await channel.read({ signal: opts.signal == null ? frameDeadline : AbortSignal.any([opts.signal, frameDeadline]) })
+      const msg = await readPullFrame(channel, { signal: opts.signal == null ? frameDeadline : AbortSignal.any([opts.signal, frameDeadline]) })
       if (msg.answer != null) {
         const status = STATUS_FROM_WIRE.get(msg.answer.status)
         throw new FileRefusedError(status ?? 'unknown-file')
@@ -350,7 +407,7 @@ export async function pullFile (channel: FilesChannel, offer: OfferRecord, sink:
       }
       if (expected !== want) continue // requested before a bad chunk: it comes again in order
       const data = msg.chunk.data
-      if (data.length !== chunkLength(offer, want) || await hash(data) !== offer.chunkSha256[want]) {
+      if (data.byteLength !== chunkLength(offer, want) || await hash(data) !== offer.chunkSha256[want]) {
         const n = (retries.get(want) ?? 0) + 1
         if (n > retriesMax) throw new FileIntegrityError(`Chunk ${want} failed its hash ${n} times; the transfer stopped.`)
         retries.set(want, n)

@@ -9,6 +9,7 @@ import { NodeFileTransferStorage, nodeChunkSha256, nodeSha256State } from '../..
 import type { TransferRecord } from '../../../../peer/core/files/file-transfers.js'
 import { buildOffer, sha256Hex } from '../../../../protocols/files/index.js'
 import { ready } from '../../../../protocols/crypto/index.js'
+import { Uint8ArrayList } from 'uint8arraylist'
 
 const CHUNK = 16 * 1024
 
@@ -39,6 +40,13 @@ describe('NodeFileTransferStorage', () => {
     expect(await storage.list()).to.deep.equal([record])
   })
 
+  it('the state dir removed after a save → the next save makes it again', async () => {
+    await storage.save(record)
+    await rm(join(dir, 'state'), { recursive: true })
+    await storage.save({ ...record, next: 1 })
+    expect(await storage.list()).to.deep.equal([{ ...record, next: 1 }])
+  })
+
   it('chunks 0–1 checkpointed, chunk 2 written after → reopened, the part holds 2 chunks only', async () => {
     await storage.preparePart(record)
     let sink = await storage.openSink(record)
@@ -62,6 +70,21 @@ describe('NodeFileTransferStorage', () => {
     await writeFile(record.partPath!, 'changed under us') // a read back would see this
     expect(await sink.sha256()).to.equal(await sha256Hex(data))
     await sink.close()
+  })
+
+  it('chunks handed over as pieces (as a stream gives them) → the part holds their bytes, hashes match the joined bytes', async () => {
+    await storage.preparePart(record)
+    const sink = await storage.openSink(record)
+    const pieces = (bytes: Uint8Array): Uint8ArrayList => new Uint8ArrayList(bytes.subarray(0, 1), bytes.subarray(1, 5000), bytes.subarray(5000))
+    for (let i = 0; i < 4; i++) {
+      const chunk = data.slice(i * CHUNK, (i + 1) * CHUNK)
+      expect(nodeChunkSha256(pieces(chunk))).to.equal(nodeChunkSha256(chunk))
+      expect(await sha256Hex(pieces(chunk))).to.equal(nodeChunkSha256(chunk))
+      await sink.write(i, pieces(chunk))
+    }
+    expect(await sink.sha256()).to.equal(await sha256Hex(data))
+    await sink.finish()
+    expect(new Uint8Array(await readFile(join(dir, 'downloads', 'photo.jpg')))).to.deep.equal(data)
   })
 
   it('a resumed part whose kept chunks changed on disk → its SHA-256 reads them back and differs', async () => {

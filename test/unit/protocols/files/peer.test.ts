@@ -4,11 +4,12 @@
 import { expect } from 'chai'
 import {
   FILES_CHUNK_MIN_BYTES, FILES_FRAME_MAX_BYTES, FILES_NAME_MAX_BYTES, FileIntegrityError, FilesMessage, acceptFiles,
-  buildOffer, chunkFrameParts, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendOffer, sha256Hex, type ChunkSink, type OfferRecord
+  buildOffer, chunkFrameParts, chunkOfFrameBody, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendOffer, sha256Hex, type ChunkBytes, type ChunkSink, type OfferRecord
 } from '../../../../protocols/files/index.js'
 import { ProtocolViolationError, varintLength, type FrameChannel } from '../../../../protocols/common/index.js'
 import { ready } from '../../../../protocols/crypto/index.js'
 import { channelPair, resetAll, within } from '../contact/fixtures.js'
+import { Uint8ArrayList } from 'uint8arraylist'
 
 const CHUNK = FILES_CHUNK_MIN_BYTES
 const fileBytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) % 251)
@@ -18,7 +19,7 @@ const readerOf = (data: Uint8Array) => async (offset: number, length: number): P
 class MemorySink implements ChunkSink {
   readonly chunks: Uint8Array[] = []
   checkpoints: number[] = []
-  async write (index: number, data: Uint8Array): Promise<void> { this.chunks[index] = data.slice() }
+  async write (index: number, data: ChunkBytes): Promise<void> { this.chunks[index] = data.slice() }
   async checkpoint (next: number): Promise<void> { this.checkpoints.push(next) }
   async sha256 (): Promise<string> {
     const all = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0))
@@ -114,6 +115,42 @@ describe('chunk frames (§17.2)', () => {
       const [header, body] = chunkFrameParts(index, data)
       expect(body).to.equal(data) // the chunk's own bytes, not a copy
       expect(Buffer.concat([header, body]).equals(Buffer.concat([Uint8Array.from(prefix), encoded]))).to.equal(true)
+    })
+  }
+})
+
+describe('chunk frames read in place (§17.2)', () => {
+  /** `bytes` cut into pieces of `size` (the way a stream hands them over). */
+  const split = (bytes: Uint8Array, size: number): Uint8ArrayList => {
+    const list = new Uint8ArrayList()
+    for (let at = 0; at < bytes.length; at += size) list.append(bytes.subarray(at, at + size))
+    return list
+  }
+  for (const [index, size, piece] of [[0, 0, 7], [0, 1, 1], [1, 127, 5], [127, 128, 64], [128, 16_384, 1000], [300, 70_000, 65_519], [16_383, 512 * 1024, 65_519], [2 ** 32 - 1, 3, 2]]) {
+    it(`chunk ${index} of ${size} bytes in pieces of ${piece} → the index and data FilesMessage.decode gives, the data not copied`, () => {
+      const data = fileBytes(size)
+      const body = FilesMessage.encode({ chunk: { index, data: data as Uint8Array<ArrayBuffer> } })
+      const list = split(body, piece)
+      const got = chunkOfFrameBody(list)
+      const decoded = FilesMessage.decode(body)
+      expect(got?.index).to.equal(decoded.chunk?.index)
+      expect(Buffer.from(got!.data.subarray()).equals(Buffer.from(decoded.chunk!.data))).to.equal(true)
+      if (size > piece) expect([...got!.data].length).to.be.greaterThan(1) // pieces, not one joined copy
+    })
+  }
+  const other: Array<[string, Uint8Array]> = [
+    ['a request', FilesMessage.encode({ request: { fileId: ID as Uint8Array<ArrayBuffer>, index: 3 } })],
+    ['data before index', Uint8Array.from([0x22, 6, 0x12, 2, 9, 9, 0x08, 5])],
+    ['an unknown field in the chunk', Uint8Array.from([0x22, 7, 0x08, 1, 0x12, 1, 9, 0x18, 1])],
+    ['a field after the chunk', Uint8Array.from([0x22, 5, 0x08, 1, 0x12, 1, 9, 0x0a, 0])],
+    ['a data length past the end', Uint8Array.from([0x22, 5, 0x08, 1, 0x12, 2, 9])],
+    ['a chunk length short of the end', Uint8Array.from([0x22, 2, 0x08, 1, 0x12, 1, 9])],
+    ['an index of 2^32', Uint8Array.from([0x22, 6, 0x08, 0x80, 0x80, 0x80, 0x80, 0x10])],
+    ['an empty body', new Uint8Array(0)]
+  ]
+  for (const [what, body] of other) {
+    it(`${what} → left to the protobuf decoder`, () => {
+      expect(chunkOfFrameBody(split(body, 3))).to.equal(undefined)
     })
   }
 })

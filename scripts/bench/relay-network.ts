@@ -69,6 +69,8 @@ const METRICS_POLL_MS = 100
 const METRICS_TIMEOUT_MS = 2_000
 const FETCH_TIMEOUT_MS = 20_000
 const STOP_GRACE_MS = 10_000
+/** RSS traced this often during the idle window. */
+const TRACE_MS = 10_000
 
 interface RelayProc {
   name: string
@@ -149,9 +151,9 @@ interface IdleFigures {
   cpuSPerMin: number[]
 }
 
-function idleOf (relays: RelayProc[], before: Map<RelayProc, number>, windowS: number): IdleFigures {
+function idleOf (relays: RelayProc[], before: Map<RelayProc, number>, windowS: number, rssSamples: number[]): IdleFigures {
   return {
-    rssMB: relays.map(r => (r.sampler.last?.rssBytes ?? NaN) / MB),
+    rssMB: rssSamples.length > 0 ? rssSamples : relays.map(r => (r.sampler.last?.rssBytes ?? NaN) / MB),
     cpuSPerMin: relays.map(r => ((r.sampler.last?.cpuSeconds ?? NaN) - before.get(r)!) * 60 / windowS)
   }
 }
@@ -189,15 +191,27 @@ async function main (): Promise<void> {
     await sleep(SETTLE_S * 1000)
     for (const r of all) r.sampler.sample()
     const before = new Map(all.map(r => [r, r.sampler.last?.cpuSeconds ?? NaN]))
-    const rssSettled = all.map(r => (r.sampler.last?.rssBytes ?? NaN) / MB)
     const idleStart = performance.now()
-    await sleep(IDLE_S * 1000)
+    // RSS every TRACE_MS through the window: a climb while idle is growth, not a settled size.
+    // (V8 grows its heap with the garbage of the DHT rounds and gives it back at a major GC: RSS
+    // saw-tooths, so every sample of every relay counts, not one reading at the end.)
+    const rssNet: number[] = []
+    const rssSolo: number[] = []
+    const rssOf = (rs: RelayProc[]): number[] => rs.map(r => (r.sampler.last?.rssBytes ?? NaN) / MB)
+    for (let t = TRACE_MS; t <= IDLE_S * 1000; t += TRACE_MS) {
+      await sleep(Math.max(0, idleStart + t - performance.now()))
+      for (const r of all) r.sampler.sample()
+      rssNet.push(...rssOf(network))
+      rssSolo.push(...rssOf(standalone))
+      log({ event: 'idle-rss', s: Math.round(t / 1000), networkMB: rssOf(network).map(Math.round), standaloneMB: rssOf(standalone).map(Math.round) })
+    }
+    await sleep(Math.max(0, idleStart + IDLE_S * 1000 - performance.now()))
     for (const r of all) r.sampler.sample()
     const windowS = (performance.now() - idleStart) / 1000
-    const idleNet = idleOf(network, before, windowS)
-    const idleSolo = idleOf(standalone, before, windowS)
+    const idleNet = idleOf(network, before, windowS, rssNet)
+    const idleSolo = idleOf(standalone, before, windowS, rssSolo)
     if ((await Promise.all(network.map(listedCount))).some(c => c !== N)) throw new Error('a network relay lost a relay from its list while idle')
-    log({ event: 'idle', windowS: Math.round(windowS), network: idleNet, standalone: idleSolo, rssSettledMB: rssSettled })
+    log({ event: 'idle', windowS: Math.round(windowS), network: idleNet, standalone: idleSolo })
 
     // Standalone relays are done: stopped so they do not take CPU from what follows.
     await Promise.all(standalone.map(async r => { r.proc.kill('SIGTERM'); await r.proc.waitExit(STOP_GRACE_MS) }))
@@ -273,7 +287,7 @@ function report (r: ReportInput): string {
       ? `| new relay (\`--bootstrap\` r0) listed by every relay, ${r.adds.length} additions (network of ${r.adds.map(a => a.size).join(', ')}) | from \`listening\`: median **${(pct(r.adds.map(a => a.fromListeningMs), 50) / 1000).toFixed(2)} s** (${r.adds.map(a => (a.fromListeningMs / 1000).toFixed(2)).join(', ')}); from spawn: median ${(pct(r.adds.map(a => a.fromSpawnMs), 50) / 1000).toFixed(2)} s |`
       : '| new relay listed by every relay | not measured (`--adds 0`) |',
     `| ${r.N} relays started at once: last \`listening\` → every relay lists ${r.N} | ${(r.convergeMs / 1000).toFixed(2)} s |`,
-    `| relay RSS after ${r.settleS} s settled + ${Math.round(r.windowS)} s idle, median (min–max) of ${r.N}: network / standalone | **${spread(r.idleNet.rssMB)} MB** / **${spread(r.idleSolo.rssMB)} MB** |`,
+    `| relay RSS idle (${r.N} relays sampled every ${TRACE_MS / 1000} s over ${Math.round(r.windowS)} s, after ${r.settleS} s settling), median (min–max): network / standalone | **${spread(r.idleNet.rssMB)} MB** / **${spread(r.idleSolo.rssMB)} MB** |`,
     `| relay CPU idle, s per minute, median (min–max) of ${r.N}: network / standalone | **${spread2(r.idleNet.cpuSPerMin)}** / **${spread2(r.idleSolo.cpuSPerMin)}** (${(pct(r.idleNet.cpuSPerMin, 50) / 60 * 100).toFixed(1)} % / ${(pct(r.idleSolo.cpuSPerMin, 50) / 60 * 100).toFixed(1)} % of one core) |`
   ]
   return rows.join('\n')

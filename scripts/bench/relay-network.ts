@@ -108,12 +108,18 @@ async function listedCount (r: RelayProc): Promise<number | undefined> {
   }
 }
 
-/** Polls until every relay of `relays` lists `count`; performance.now() when it did. Throws after CONVERGE_TIMEOUT_MS. */
-async function untilListed (relays: RelayProc[], count: number): Promise<number> {
+/**
+ * Polls until every relay of `relays` lists `count`; performance.now() when it did, and when each
+ * relay first listed `count` (a relay may list it, drop it a round, and list it again). Throws
+ * after CONVERGE_TIMEOUT_MS.
+ */
+async function untilListed (relays: RelayProc[], count: number, firstAt = new Map<RelayProc, number>()): Promise<number> {
   const start = performance.now()
   for (let round = 0; round < CONVERGE_TIMEOUT_MS / METRICS_POLL_MS; round++) {
     const counts = await Promise.all(relays.map(listedCount))
-    if (counts.every(c => c === count)) return performance.now()
+    const now = performance.now()
+    relays.forEach((r, i) => { if (counts[i] === count && !firstAt.has(r)) firstAt.set(r, now) })
+    if (counts.every(c => c === count)) return now
     if (performance.now() - start > CONVERGE_TIMEOUT_MS) break
     await sleep(METRICS_POLL_MS)
   }
@@ -227,13 +233,16 @@ async function main (): Promise<void> {
     log({ event: 'fetches', n: FETCHES, withDialP50: Math.round(pct(withDial, 50)), withDialP95: Math.round(pct(withDial, 95)), listOnlyP50: pct(listOnly, 50), listOnlyP95: pct(listOnly, 95) })
 
     // 3. Relays added one at a time, each until every relay lists it.
-    const adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number }> = []
+    const adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number, eachMs: number[] }> = []
     for (let k = 0; k < ADDS; k++) {
       const r = await startRelay(dir, `a${k}`, `127.0.0.${N + k + 2}`, 'join', network[0].addr)
       network.push(r)
       all.push(r)
-      const at = await untilListed(network, network.length)
-      const add = { size: network.length, fromSpawnMs: at - r.spawnedAt, fromListeningMs: at - r.listeningAt }
+      const firstAt = new Map<RelayProc, number>()
+      const at = await untilListed(network, network.length, firstAt)
+      // Each other relay's first listing of it, from its `listening` line, ascending: one straggler or all late.
+      const each = network.filter(x => x !== r).map(x => Math.round((firstAt.get(x) ?? at) - r.listeningAt)).sort((a, b) => a - b)
+      const add = { size: network.length, fromSpawnMs: at - r.spawnedAt, fromListeningMs: at - r.listeningAt, eachMs: each }
       adds.push(add)
       log({ event: 'added', ...add })
     }
@@ -270,7 +279,7 @@ interface ReportInput {
   idleSolo: IdleFigures
   withDial: number[]
   listOnly: number[]
-  adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number }>
+  adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number, eachMs: number[] }>
 }
 
 function report (r: ReportInput): string {
@@ -286,6 +295,7 @@ function report (r: ReportInput): string {
     r.adds.length > 0
       ? `| new relay (\`--bootstrap\` r0) listed by every relay, ${r.adds.length} additions (network of ${r.adds.map(a => a.size).join(', ')}) | from \`listening\`: median **${(pct(r.adds.map(a => a.fromListeningMs), 50) / 1000).toFixed(2)} s** (${r.adds.map(a => (a.fromListeningMs / 1000).toFixed(2)).join(', ')}); from spawn: median ${(pct(r.adds.map(a => a.fromSpawnMs), 50) / 1000).toFixed(2)} s |`
       : '| new relay listed by every relay | not measured (`--adds 0`) |',
+    ...(r.adds.length > 0 ? [`| …each other relay's first listing of it, from \`listening\`: median relay / slowest relay, per addition | ${r.adds.map(a => `${(pct(a.eachMs, 50) / 1000).toFixed(1)} / ${(Math.max(...a.eachMs) / 1000).toFixed(1)} s`).join('; ')} |`] : []),
     `| ${r.N} relays started at once: last \`listening\` → every relay lists ${r.N} | ${(r.convergeMs / 1000).toFixed(2)} s |`,
     `| relay RSS idle (${r.N} relays sampled every ${TRACE_MS / 1000} s over ${Math.round(r.windowS)} s, after ${r.settleS} s settling), median (min–max): network / standalone | **${spread(r.idleNet.rssMB)} MB** / **${spread(r.idleSolo.rssMB)} MB** |`,
     `| relay CPU idle, s per minute, median (min–max) of ${r.N}: network / standalone | **${spread2(r.idleNet.cpuSPerMin)}** / **${spread2(r.idleSolo.cpuSPerMin)}** (${(pct(r.idleNet.cpuSPerMin, 50) / 60 * 100).toFixed(1)} % / ${(pct(r.idleSolo.cpuSPerMin, 50) / 60 * 100).toFixed(1)} % of one core) |`

@@ -204,7 +204,8 @@ async function main (): Promise<void> {
     const rssNet: number[] = []
     const rssSolo: number[] = []
     const rssOf = (rs: RelayProc[]): number[] => rs.map(r => (r.sampler.last?.rssBytes ?? NaN) / MB)
-    for (let t = TRACE_MS; t <= IDLE_S * 1000; t += TRACE_MS) {
+    const traceMs = Math.min(TRACE_MS, IDLE_S * 1000)
+    for (let t = traceMs; t <= IDLE_S * 1000; t += traceMs) {
       await sleep(Math.max(0, idleStart + t - performance.now()))
       for (const r of all) r.sampler.sample()
       rssNet.push(...rssOf(network))
@@ -233,7 +234,7 @@ async function main (): Promise<void> {
     log({ event: 'fetches', n: FETCHES, withDialP50: Math.round(pct(withDial, 50)), withDialP95: Math.round(pct(withDial, 95)), listOnlyP50: pct(listOnly, 50), listOnlyP95: pct(listOnly, 95) })
 
     // 3. Relays added one at a time, each until every relay lists it.
-    const adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number, eachMs: number[] }> = []
+    const adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number, eachMs: number[], ownMs: number }> = []
     for (let k = 0; k < ADDS; k++) {
       const r = await startRelay(dir, `a${k}`, `127.0.0.${N + k + 2}`, 'join', network[0].addr)
       network.push(r)
@@ -242,7 +243,7 @@ async function main (): Promise<void> {
       const at = await untilListed(network, network.length, firstAt)
       // Each other relay's first listing of it, from its `listening` line, ascending: one straggler or all late.
       const each = network.filter(x => x !== r).map(x => Math.round((firstAt.get(x) ?? at) - r.listeningAt)).sort((a, b) => a - b)
-      const add = { size: network.length, fromSpawnMs: at - r.spawnedAt, fromListeningMs: at - r.listeningAt, eachMs: each }
+      const add = { size: network.length, fromSpawnMs: at - r.spawnedAt, fromListeningMs: at - r.listeningAt, eachMs: each, ownMs: Math.round((firstAt.get(r) ?? at) - r.listeningAt) }
       adds.push(add)
       log({ event: 'added', ...add })
     }
@@ -279,7 +280,7 @@ interface ReportInput {
   idleSolo: IdleFigures
   withDial: number[]
   listOnly: number[]
-  adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number, eachMs: number[] }>
+  adds: Array<{ size: number, fromSpawnMs: number, fromListeningMs: number, eachMs: number[], ownMs: number }>
 }
 
 function report (r: ReportInput): string {
@@ -295,9 +296,9 @@ function report (r: ReportInput): string {
     r.adds.length > 0
       ? `| new relay (\`--bootstrap\` r0) listed by every relay, ${r.adds.length} additions (network of ${r.adds.map(a => a.size).join(', ')}) | from \`listening\`: median **${(pct(r.adds.map(a => a.fromListeningMs), 50) / 1000).toFixed(2)} s** (${r.adds.map(a => (a.fromListeningMs / 1000).toFixed(2)).join(', ')}); from spawn: median ${(pct(r.adds.map(a => a.fromSpawnMs), 50) / 1000).toFixed(2)} s |`
       : '| new relay listed by every relay | not measured (`--adds 0`) |',
-    ...(r.adds.length > 0 ? [`| …each other relay's first listing of it, from \`listening\`: median relay / slowest relay, per addition | ${r.adds.map(a => `${(pct(a.eachMs, 50) / 1000).toFixed(1)} / ${(Math.max(...a.eachMs) / 1000).toFixed(1)} s`).join('; ')} |`] : []),
+    ...(r.adds.length > 0 ? [`| …from \`listening\` to the first listing: by the other relays, median / slowest; by the new relay, of all the others | ${r.adds.map(a => `${(pct(a.eachMs, 50) / 1000).toFixed(1)} / ${(Math.max(...a.eachMs) / 1000).toFixed(1)} s; ${(a.ownMs / 1000).toFixed(1)} s`).join(' · ')} |`] : []),
     `| ${r.N} relays started at once: last \`listening\` → every relay lists ${r.N} | ${(r.convergeMs / 1000).toFixed(2)} s |`,
-    `| relay RSS idle (${r.N} relays sampled every ${TRACE_MS / 1000} s over ${Math.round(r.windowS)} s, after ${r.settleS} s settling), median (min–max): network / standalone | **${spread(r.idleNet.rssMB)} MB** / **${spread(r.idleSolo.rssMB)} MB** |`,
+    `| relay RSS idle (${r.N} relays sampled every ${Math.min(TRACE_MS / 1000, Math.round(r.windowS))} s over ${Math.round(r.windowS)} s, after ${r.settleS} s settling), median (min–max): network / standalone | **${spread(r.idleNet.rssMB)} MB** / **${spread(r.idleSolo.rssMB)} MB** |`,
     `| relay CPU idle, s per minute, median (min–max) of ${r.N}: network / standalone | **${spread2(r.idleNet.cpuSPerMin)}** / **${spread2(r.idleSolo.cpuSPerMin)}** (${(pct(r.idleNet.cpuSPerMin, 50) / 60 * 100).toFixed(1)} % / ${(pct(r.idleSolo.cpuSPerMin, 50) / 60 * 100).toFixed(1)} % of one core) |`
   ]
   return rows.join('\n')

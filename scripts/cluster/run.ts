@@ -391,9 +391,9 @@ export async function runCluster (opts: ClusterOptions): Promise<ClusterReport> 
       args.push('--list-refresh', `${listRefreshMs}ms`, '--drain-timeout', `${DRAIN_MS}ms`)
       if (index > 0) args.push('--bootstrap', relays[0].addr)
     }
-    // r0 takes `--network` from its environment: gini-relay's bare `--network` flag is refused
-    // today ("argument 'undefined' is invalid", relay/settings.ts parses flags as true/false only).
-    const proc = spawn(args, networked && index === 0 ? { GINI_RELAY_NETWORK: '1' } : {})
+    // r0 starts the network: the others join it through --bootstrap.
+    if (networked && index === 0) args.push('--network')
+    const proc = spawn(args)
     const listening = (await proc.waitFor(o => o.event === 'listening', START_TIMEOUT_MS)).obj
     const first = String(listening.addrs[0])
     const addr = first.includes('/p2p/') ? first : `${first}/p2p/${String(listening.peerId)}`

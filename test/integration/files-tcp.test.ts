@@ -1,6 +1,6 @@
 // The direct TCP link between contacts (docs/protocol.md §17.6) between two real daemons over
 // loopback: a file goes over TCP when both listen; with the announced ports closed it goes over
-// WebRTC; a TCP link cut mid-pull leaves the pull to go on over WebRTC; the listener (the presence
+// WebRTC; a TCP link cut mid-pull leaves the pull to go on over the best link left; the listener (the presence
 // node's) admits a contact by its §8 session, not its peer id, and closes a stranger by the deadline.
 import { expect } from 'chai'
 import { createHash, randomBytes } from 'node:crypto'
@@ -122,7 +122,7 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     expect(await sha256Of(done.path)).to.equal(sha256)
   })
 
-  it('the TCP link is cut mid-pull (its connection aborted) → the pull goes on over WebRTC from the recorded chunk; the SHA-256 matches', async () => {
+  it('the TCP link is cut mid-pull (its connection aborted) → the pull goes on over the best link left from the recorded chunk; the SHA-256 matches', async () => {
     const [alice, bob, bobId, aliceId] = await pairedOnline()
     await until(() => hasLink(bob, aliceId, 'tcp') && hasLink(alice, bobId, 'tcp'), 'a TCP link both ways')
     // A WebRTC link beside it, or (if the first session came up relayed under load) one dialled once
@@ -150,12 +150,11 @@ describe('files over the direct TCP link between contacts (§17.6)', function ()
     gate!.open()
 
     const done = await waitForEvent(bob.log, isFile('done'), 60_000, cutAt) as any
-    // A chunk already being written when the link was cut may still report TCP; then WebRTC, until a
-    // new TCP link (dialled beside the new WebRTC one, §17.6 item 3) may take the pull over again.
-    const after = pullLinks(bob.log, sent.id, cutAt)
-    expect(after, 'the pull went on over WebRTC after the cut').to.include('webrtc')
-    const resumed = bob.log.slice(cutAt).find(e => e.event === 'file' && e.id === sent.id && e.link === 'webrtc') as any
-    expect(resumed.received, 'resumed from the recorded chunk, not from 0').to.be.greaterThan(beforeCut)
+    // The pull goes on over the contact's best link left: WebRTC, or a second TCP connection when
+    // both sides had dialled one, or a new TCP link dialled beside a new WebRTC one (§17.6 item 3).
+    const after = bob.log.slice(cutAt).filter(e => e.event === 'file' && e.id === sent.id && e.state === 'progress') as any[]
+    expect(after.length, 'progress after the cut').to.be.greaterThan(0)
+    expect(Math.min(...after.map(e => e.received)), 'resumed from the recorded chunk, not from 0').to.be.greaterThan(beforeCut)
     expect(bob.log.slice(cutAt).some(isFile('failed'))).to.equal(false)
     expect(await sha256Of(done.path)).to.equal(sha256)
   })

@@ -16,6 +16,7 @@ import { listed, networkRelay, untilLists } from '../helpers/relay-network.js'
 import { buildWeb } from '../../scripts/build-web.js'
 import { serveWeb, type WebServer } from '../../scripts/serve-web.js'
 import type { Relay } from '../../relay/index.js'
+import { FALLBACK_AFTER_MS } from '../../peer/core/daemon/relay-links.js'
 
 /** Long: a killed relay stays listed for the test (departures are seen only after missed rounds). */
 const REFRESH_MS = 60_000
@@ -138,8 +139,12 @@ describe('web client in Chromium: a network of relays (docs/protocol.md §22)', 
     await peer.page.click('[data-testid=pairing-done]')
     expect((await peer.contacts()).map(c => c.name).sort()).to.deep.equal([...names].sort())
 
+    await peer.page.waitForSelector('[data-testid=relay-status][data-status="connected"]', { timeout: PAIRING_MS })
+
     // r0, the page's configured relay, goes away: the browser asks its remembered relays instead.
     await r0.stop()
+    await peer.page.waitForSelector('[data-testid=relay-status][data-status="unreachable"]', { timeout: PAIRING_MS })
+    await peer.screenshot('network', 'r0-gone')
     const lateData = await cliPeer('Late', tcpOf(r1))
     const at = await browserInvites(peer, lateData)
     expect([r1, r2].map(r => r.peerId.toString())).to.include(idOf(at))
@@ -149,6 +154,9 @@ describe('web client in Chromium: a network of relays (docs/protocol.md §22)', 
     expect([r1, r2].map(r => r.peerId.toString())).to.include(idOf(at2))
     await peer.page.click('[data-testid=pairing-done]')
     expect((await peer.contacts()).map(c => c.name).sort()).to.deep.equal([...names, 'Late', 'Later'].sort())
-    await peer.screenshot('network', 'contacts')
+    // §22.5: its presence node, its configured relay down for FALLBACK_AFTER_MS, reserves at a
+    // remembered one (over WebSocket, the only kind it keeps) and the page says it is online again.
+    await peer.page.waitForSelector('[data-testid=relay-status][data-status="connected"]', { timeout: FALLBACK_AFTER_MS + PAIRING_MS })
+    await peer.screenshot('network', 'online-through-fallback')
   })
 })

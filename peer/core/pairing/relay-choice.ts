@@ -33,6 +33,12 @@ export interface FetchedList {
   source: Multiaddr
   /** Which of the sources it was (0: the configured relay). */
   sourceIndex: number
+  /**
+   * What a list of two or more is remembered as (§22.2): each relay's first address this node's
+   * transports can dial (a browser dials only WebSocket, WebRTC and circuit addresses), in list
+   * order; a relay with none is left out.
+   */
+  keep: Multiaddr[]
 }
 
 /** The relays to try for one code, best first, and the lookup bits to send. */
@@ -68,14 +74,15 @@ export async function fetchRelayList (node: Libp2p, sources: Multiaddr[], signal
     try {
       const stream = await connection.newStream(GSS_LIST_PROTOCOL, { signal: withTimeout(signal, GSS_LIST_REQUEST_TIMEOUT_MS) })
       const entries = await requestRelayList(gssListChannel(stream), { signal: withTimeout(signal, GSS_LIST_REQUEST_TIMEOUT_MS) })
-      return { entries: dedupeRelays(entries), source, sourceIndex }
+      const deduped = dedupeRelays(entries)
+      return { entries: deduped, source, sourceIndex, keep: await dialableAddrs(node, deduped.slice(0, KNOWN_RELAYS_KEPT)) }
     } catch (err) {
       if (signal?.aborted === true) throw err
       // §22.2: no such protocol, or a reply that is not a valid list: a relay on its own.
-      if (err instanceof GiniError || (err as Error)?.name === 'UnsupportedProtocolError') return { entries: [], source, sourceIndex }
+      if (err instanceof GiniError || (err as Error)?.name === 'UnsupportedProtocolError') return { entries: [], source, sourceIndex, keep: [] }
       // Gone before it answered (killed after the dial), or no answer in time: ask the next. One
       // that is still connected is a relay on its own if no other answers either.
-      if (connection.status === 'open') slow ??= { entries: [], source, sourceIndex }
+      if (connection.status === 'open') slow ??= { entries: [], source, sourceIndex, keep: [] }
       lastError = err
     }
   }
@@ -93,9 +100,23 @@ export function chooseRelays (list: FetchedList, fc: string): RelayChoice {
   }
 }
 
-/** The addresses to remember of a list: each relay's first address, KNOWN_RELAYS_KEPT of them. */
+/** The addresses to remember of a list: of its first KNOWN_RELAYS_KEPT relays, each one's first dialable address. */
 export function relaysToKeep (list: FetchedList): Multiaddr[] {
-  return list.entries.slice(0, KNOWN_RELAYS_KEPT).map(e => e.multiaddrs[0])
+  return list.keep
+}
+
+/**
+ * §22.2: each entry's first address `node` has a transport for (a relay listing TCP before
+ * WebSocket is remembered by a browser at its WebSocket address), entries with none left out.
+ */
+export async function dialableAddrs (node: Pick<Libp2p, 'isDialable'>, entries: RelayListEntry[]): Promise<Multiaddr[]> {
+  const out: Multiaddr[] = []
+  for (const entry of entries) {
+    for (const addr of entry.multiaddrs) {
+      if (await node.isDialable(addr).catch(() => false)) { out.push(addr); break }
+    }
+  }
+  return out
 }
 
 /**

@@ -31,7 +31,12 @@ export interface ChatBackend {
 }
 
 /** What a command needs to know of a contact. */
-export interface ContactRef { id: string, name: string, nickname?: string }
+export interface ContactRef { id: string, name: string, nickname?: string, blocked?: boolean }
+
+/** Sending to a contact you blocked is refused here, before going online (the node refuses it too, §19). */
+function refuseBlocked (contact: ContactRef): void {
+  if (contact.blocked === true) throw new UsageError(`Not sent: you blocked ${displayName(contact)}. \`gini contact unblock\` undoes it.`)
+}
 
 /** The running daemon's backend, or undefined when no daemon runs for this data dir. */
 async function daemonBackend (ctx: CliContext): Promise<{ client: ControlClient, backend: ChatBackend } | undefined> {
@@ -81,19 +86,24 @@ export async function openBackend (ctx: CliContext): Promise<ChatBackend> {
  * query (this process loads neither libp2p nor libsodium); without one, the contact is found on
  * disk before this command goes online. Either way contacts.ts's oneContact says which.
  */
-export async function contactAndBackend (ctx: CliContext, query: string): Promise<{ contact: ContactRef, backend: ChatBackend }> {
+/** The contact `query` names and the node to reach it with; `sending`: a blocked contact is refused first. */
+export async function contactAndBackend (ctx: CliContext, query: string, opts: { sending?: boolean } = {}): Promise<{ contact: ContactRef, backend: ChatBackend }> {
   const viaDaemon = await daemonBackend(ctx)
   if (viaDaemon != null) {
     try {
       const found = await ask<ContactRef[]>(viaDaemon.client, 'matchContacts', { query })
       if (found.length === 0) await refuseManual(ctx, query)
-      return { contact: oneContact(found, query), backend: viaDaemon.backend }
+      const contact = oneContact(found, query)
+      if (opts.sending === true) refuseBlocked(contact)
+      return { contact, backend: viaDaemon.backend }
     } catch (err) {
       await viaDaemon.backend.close()
       throw err
     }
   }
   const contact = await findContact(ctx, query)
+  // Before this command's own node goes online for nothing.
+  if (opts.sending === true) refuseBlocked(contact)
   return { contact, backend: await ownBackend(ctx) }
 }
 
@@ -134,7 +144,7 @@ export async function sendCommand (ctx: CliContext, nameOrId: string, text: stri
   // Refused before going online (the node checks again before storing anything).
   const problem = contentProblem('MESSAGE', text)
   if (problem != null) throw new UsageError(`Not sent: ${problem}.`)
-  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId, { sending: true })
   try {
     const wanted = { id: '' }
     const deliveredNow = eventuallyEvent(backend, ctx, (e) => e.event === 'delivered' && e.id === wanted.id, SEND_DELIVERY_WAIT_MS)

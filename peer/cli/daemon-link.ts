@@ -23,7 +23,7 @@ export async function serveDaemon (dataDir: string, node: GiniNode, daemon: Daem
     status: async () => ({ peerId: daemon.peerId.toString(), addrs: daemon.addrs.map(String) }),
     isOnline: async (p) => daemon.isOnline(contactId(p)),
     // Every contact the query could name (contact-names.ts): the command says which when several.
-    matchContacts: async (p) => (await node.matchContacts(String(p.query ?? ''))).map(c => ({ id: c.id, name: c.name, nickname: c.nickname })),
+    matchContacts: async (p) => (await node.matchContacts(String(p.query ?? ''))).map(c => ({ id: c.id, name: c.name, nickname: c.nickname, blocked: c.blocked === true })),
     send: async (p) => {
       const e = await daemon.chat.send(contactId(p), p.type as ChatKind, String(p.content ?? ''), typeof p.target === 'string' ? p.target : undefined)
       return { id: e.id, sentAtMs: e.sentAtMs }

@@ -60,7 +60,7 @@ async function follow (ctx: CliContext, onEvent: (l: (e: DaemonEvent) => void) =
 }
 
 export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: string): Promise<void> {
-  const { contact, backend } = await contactAndBackend(ctx, nameOrId)
+  const { contact, backend } = await contactAndBackend(ctx, nameOrId, { sending: true })
   try {
     if (!await backend.isOnline(contact.id)) {
       if (!ctx.json) process.stdout.write(`Connecting to ${displayName(contact)}…\n`)

@@ -76,11 +76,23 @@ describe('gini contact rename / block / unblock / delete', function () {
     expect((await gini('alice', 'contacts')).lines.join('\n')).to.match(/Bob\s+blocked/)
     const send = await gini('alice', 'send', 'bob', 'hi')
     expect(send.code).to.equal(EXIT_USAGE)
-    expect(send.stderr).to.include('blocked')
+    expect(send.stderr).to.include('Not sent: you blocked Bob')
     const unblocked = await gini('alice', 'contact', 'unblock', 'bob', '--json')
     expect(unblocked.code, unblocked.stderr).to.equal(0)
     expect((await contacts('alice'))[0].blocked).to.equal(false)
     expect(await daemon.waitFor(o => o.event === 'contact-unblocked')).to.include({ name: 'Bob', id: json(blocked.lines)[0].id })
+  })
+
+  it('block without a daemon → send and send-file refused before going online (no "Connecting"), named by the nickname, exit 2; unblock', async () => {
+    expect((await gini('bob', 'contact', 'block', 'alice')).code).to.equal(0)
+    const send = await gini('bob', 'send', 'alice', 'hi')
+    expect(send.code).to.equal(EXIT_USAGE)
+    expect(send.stderr).to.include('Not sent: you blocked Ally')
+    expect(send.lines.join('\n')).to.not.include('Connecting')
+    const file = await gini('bob', 'send-file', 'alice', GINI)
+    expect(file.code).to.equal(EXIT_USAGE)
+    expect(file.stderr).to.include('Not sent: you blocked Ally')
+    expect((await gini('bob', 'contact', 'unblock', 'alice')).code).to.equal(0)
   })
 
   it('delete without --yes (not a terminal) → exit 2, contact kept; with --yes → gone from the list', async () => {

@@ -35,8 +35,8 @@ async function threeRelays (cleanup: Cleanup, hosts: [string, string, string]): 
 /** Peer ids holding a reservation at the relay. */
 const reservationsAt = (relay: Relay): string[] => [...(relay.node.services as any).relay.reservations.keys()].map((p: any) => p.toString())
 /** Resolves once `cond` holds; polls every 20 ms, at most 20 s. */
-async function until (cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000
+async function until (cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 20))
@@ -135,7 +135,9 @@ describe('presence across relays (docs/protocol.md §22.5)', function () {
     const next = await waitForEvent(alice.log, e => e.event === 'relay' && e.status === 'connected' && e.fallback === true, 20_000, fromLoss) as Extract<DaemonEvent, { event: 'relay' }>
     const fallback = [r2, r3].find(r => r !== first)!
     expect(next.relay, 'the other relay of the list').to.include(fallback.peerId.toString())
-    await until(() => reservationsAt(fallback).includes(presence), 'her reservation at the second fallback')
+    // libp2p's circuit transport may still hold the lost fallback's slot when this one connects; it
+    // reserves here once its own relay discovery comes round (seen to take over 20 s under load).
+    await until(() => reservationsAt(fallback).includes(presence), 'her reservation at the second fallback', 60_000)
 
     // The same relay again (its identity kept in its data dir, the same address).
     const from = alice.log.length

@@ -84,7 +84,7 @@ export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: 
 export async function filesCommand (ctx: CliContext): Promise<void> {
   const node = await ctx.existingNode()
   const storage = await node.fileTransfers()
-  const names = new Map((await node.contacts()).map(c => [c.id, c.name]))
+  const names = new Map((await node.contacts()).map(c => [c.id, displayName(c)]))
   const all = (await storage.list()).map(r => ({
     id: r.id, contact: r.contact, direction: r.direction, name: r.offer.name, size: r.offer.size, sha256: r.offer.sha256, state: r.state, ...(r.path != null ? { path: r.path } : {}), ...(r.error != null ? { error: r.error } : {})
   }))

@@ -10,6 +10,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { withTransaction } from '../node-common/sqlite.js'
 import type { MailboxStore, StoredBlob } from '../protocols/mailbox/index.js'
 import { MAILBOX_DB_FILE, MAILBOX_SWEEP_BATCH_ROWS } from './constants.js'
 
@@ -102,7 +103,7 @@ export class SqliteMailboxStore implements MailboxStore {
   }
 
   delete (token: Uint8Array, ids: number[]): number {
-    return this.transaction(() => {
+    return withTransaction(this.db, () => {
       let n = 0
       for (const id of ids) {
         const r = this.q.delete.get({ token, id }) as { Bytes: number } | undefined
@@ -124,18 +125,6 @@ export class SqliteMailboxStore implements MailboxStore {
       await new Promise(resolve => setImmediate(resolve))
     }
     return total
-  }
-
-  private transaction<T> (fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE')
-    try {
-      const result = fn()
-      this.db.exec('COMMIT')
-      return result
-    } catch (err) {
-      this.db.exec('ROLLBACK')
-      throw err
-    }
   }
 
   close (): void {

@@ -15,6 +15,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import {
   Sealed, type CrpRole, type RestoreRow, type RestoreStore, type SweepCounts, type SweepCutoffs
 } from '../protocols/crp/index.js'
+import { withTransaction } from '../node-common/sqlite.js'
 import { CRP_DB_CACHE_KIB, CRP_SWEEP_BATCH_ROWS, RESTORE_DB_FILE } from './constants.js'
 
 const SCHEMA_VERSION = 1
@@ -191,7 +192,7 @@ export class SqliteRestoreStore implements RestoreStore {
    * migration), in one transaction; a token already present is left alone. Returns rows added.
    */
   load (rows: Iterable<{ token: Uint8Array, atMs: number, parked?: Partial<Record<CrpRole, Sealed>> }>): number {
-    return this.transaction(() => {
+    return withTransaction(this.db, () => {
       let added = 0
       for (const r of rows) {
         const offer = r.parked?.A != null ? Sealed.encode(r.parked.A) : null
@@ -202,19 +203,6 @@ export class SqliteRestoreStore implements RestoreStore {
       this.count += added
       return added
     })
-  }
-
-  /** Runs `fn` in one transaction. */
-  transaction<T> (fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE')
-    try {
-      const result = fn()
-      this.db.exec('COMMIT')
-      return result
-    } catch (err) {
-      this.db.exec('ROLLBACK')
-      throw err
-    }
   }
 
   /** Database pages in use, in bytes (main file after a checkpoint). */

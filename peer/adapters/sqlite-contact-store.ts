@@ -6,6 +6,7 @@
 // not left in free pages. The file (and so its -wal and -shm) is 0600: records hold secrets.
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { chmodSync, closeSync, openSync } from 'node:fs'
+import { withTransaction } from '../../node-common/sqlite.js'
 import type { ContactRecord } from '../core/storage.js'
 
 export const CONTACTS_DB_FILE = 'contacts.sqlite'
@@ -112,7 +113,7 @@ export class SqliteContactStore {
   /** All of them in one transaction: a crash leaves all or none. */
   putMany (contacts: ContactRecord[]): void {
     const rows = contacts.map(toRow)
-    this.transaction(() => { for (const r of rows) this.q.put.run(r) })
+    withTransaction(this.db, () => { for (const r of rows) this.q.put.run(r) })
   }
 
   delete (id: string): void {
@@ -126,7 +127,7 @@ export class SqliteContactStore {
    */
   importOnce (contacts: ContactRecord[], nowMs: number): number | undefined {
     const rows = contacts.map(toRow)
-    return this.transaction(() => {
+    return withTransaction(this.db, () => {
       if (this.q.getMeta.get({ key: IMPORTED_KEY }) != null) return undefined
       let added = 0
       for (const r of rows) added += Number(this.q.insertNew.run(r).changes)
@@ -159,24 +160,12 @@ export class SqliteContactStore {
       }
     }
     if (reason == null) return contact as ContactRecord
-    this.transaction(() => {
+    withTransaction(this.db, () => {
       this.q.aside.run({ id: row.id, now: Date.now() })
       this.q.delete.run({ id: row.id })
     })
     onDamaged(row.id, reason)
     return undefined
-  }
-
-  private transaction<T> (fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE')
-    try {
-      const result = fn()
-      this.db.exec('COMMIT')
-      return result
-    } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK')
-      throw err
-    }
   }
 }
 

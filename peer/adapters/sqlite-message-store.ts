@@ -3,6 +3,7 @@
 // even if the process is killed or the machine loses power right after.
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { chmodSync } from 'node:fs'
+import { withTransaction } from '../../node-common/sqlite.js'
 import type { StoredEnvelope } from '../../protocols/chat/index.js'
 import type { MessageStore } from '../core/chat/message-store.js'
 
@@ -74,16 +75,11 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async markDelivered (contact: string, ids: string[]): Promise<string[]> {
-    const newly: string[] = []
-    this.db.exec('BEGIN')
-    try {
+    return withTransaction(this.db, () => {
+      const newly: string[] = []
       for (const id of ids) if (Number(this.q.deliver.run({ contact, id }).changes) === 1) newly.push(id)
-      this.db.exec('COMMIT')
-    } catch (err) {
-      this.db.exec('ROLLBACK')
-      throw err
-    }
-    return newly
+      return newly
+    })
   }
 
   async undelivered (contact: string): Promise<StoredEnvelope[]> {

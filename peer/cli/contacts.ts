@@ -93,7 +93,7 @@ export async function contactCommand (ctx: CliContext, query: string): Promise<v
   // Several: the candidates of both kinds are listed (a single manual one was shown above).
   const contact = oneContact<Pick<ContactRecord, 'id' | 'name' | 'nickname'>>([...paired, ...manual.map(m => ({ id: m.id, name: `${m.view.name} (manual)` }))], query) as ContactRecord
   const header = contact.nickname != null ? `Nickname: ${contact.nickname}\n` : ''
-  const warning = contact.keyChange != null ? `${keyChangeText(contact)}\n(\`gini contact accept-key\` or \`reject-key\`)\n` : ''
+  const warning = contact.keyChange != null ? `${keyChangeText({ name: displayName(contact) })}\n(\`gini contact accept-key\` or \`reject-key\`)\n` : ''
   ctx.out.data({ ...publicView(contact), vcard: contact.vcard }, header + warning + (contact.blocked === true ? 'Blocked.\n' : '') + contact.vcard.replace(/\r\n/g, '\n'))
 }
 
@@ -169,6 +169,6 @@ export async function keyChangeCommand (ctx: CliContext, query: string, accept: 
   const done = await applyEdit(ctx, contact.id, { method: accept ? 'acceptKeyChange' : 'rejectKeyChange' }) as { name: string, safetyNumber: string }
   const grouped = done.safetyNumber.match(/.{5}/g)?.join(' ') ?? done.safetyNumber
   ctx.out.event({ event: accept ? 'key-accepted' : 'key-rejected', id: contact.id, name: done.name, safetyNumber: done.safetyNumber, verified: accept ? false : contact.verified != null }, accept
-    ? `Accepted the new key of ${done.name}. The safety number is now:\n  ${grouped}\nIt is no longer marked verified: compare it with them, then \`gini verify\`.`
+    ? `Accepted the new key of ${displayName(contact)}. The safety number is now:\n  ${grouped}\nIt is no longer marked verified: compare it with them, then \`gini verify\`.`
     : `Rejected the new key of ${displayName(contact)}: the contact keeps its old key (safety number ${grouped}).`)
 }

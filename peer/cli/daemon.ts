@@ -5,6 +5,8 @@
 import { serveDaemon } from './daemon-link.js'
 import type { CliContext } from './context.js'
 import type { DaemonEvent } from '../core/daemon/events.js'
+import { displayName } from '../core/contact-names.js'
+import type { ContactRecord } from '../core/storage.js'
 import { describeReachability } from '../core/daemon/reachability.js'
 import { keyChangeText } from '../core/pairing/describe.js'
 import type { CrpScheduleName } from '../core/daemon/schedule.js'
@@ -31,11 +33,10 @@ const STOP_TIMEOUT_MS = 10_000
 export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): Promise<void> {
   const relay = await ctx.relay()
   const node = await ctx.node({ exclusive: true })
-  const names = new Map((await node.contacts()).map(c => [c.id, c.name]))
-  const nameOf = (id: string): string => names.get(id) ?? id
-  const words = daemonEventWords(nameOf)
+  const contacts = await node.contacts()
+  const { nameOf, words } = contactEventWords(contacts)
   if (!ctx.json) {
-    const n = names.size
+    const n = contacts.length
     process.stdout.write(n === 0
       ? 'No contacts yet: waiting for pairings (`gini invite` / `gini accept` in another terminal). Ctrl-C to stop.\n'
       : `Keeping ${n} contact${n === 1 ? '' : 's'} connected. Ctrl-C to stop.\n`)
@@ -48,9 +49,6 @@ export async function daemonCommand (ctx: CliContext, opts: DaemonCliOptions): P
     // Offline delivery through the relay's mailbox for contacts never online at the same time.
     ...(opts.mailbox !== false ? { mailbox: mailboxTimings(opts) } : {}),
     onEvent: (e) => {
-      if (e.event === 'contact-state') names.set(e.id, e.name)
-      if (e.event === 'contact-updated') names.set(e.id, e.name)
-      if (e.event === 'contact-deleted') names.delete(e.id)
       // An offer the daemon takes by itself (--accept-files-up-to) needs no command from the user.
       const auto = e.event === 'file' && e.direction === 'in' && e.state === 'offered' && opts.acceptFilesUpTo != null && e.size <= opts.acceptFilesUpTo
       ctx.out.event(e as DaemonEvent & Record<string, unknown>, auto ? `${nameOf(e.contact)} sends ${e.name} (${e.size} bytes): accepting it (--accept-files-up-to).` : words(e))
@@ -87,6 +85,31 @@ function mailboxTimings (opts: DaemonCliOptions): DaemonMailboxOptions {
 }
 
 /**
+ * The words for one daemon run's events, each contact named as the user knows them (their nickname
+ * if set, else the card's name: contact-names.ts displayName), kept current by the run's own
+ * `contact-*` events. A line is worded before its event changes the name, so a card update or a
+ * deletion still names the contact as it was known. `--json` lines keep their fields as they are.
+ */
+export function contactEventWords (contacts: Array<Pick<ContactRecord, 'id' | 'name' | 'nickname'>>): { nameOf: (id: string) => string, words: (e: DaemonEvent) => string | undefined } {
+  const known = new Map(contacts.map(c => [c.id, { name: c.name, nickname: c.nickname }]))
+  const nameOf = (id: string): string => {
+    const c = known.get(id)
+    return c != null ? displayName(c) : id
+  }
+  const describe = daemonEventWords(nameOf)
+  const words = (e: DaemonEvent): string | undefined => {
+    // A contact paired while the daemon runs is first seen in its contact-state.
+    if (e.event === 'contact-state' && !known.has(e.id)) known.set(e.id, { name: e.name, nickname: undefined })
+    const text = describe(e)
+    if (e.event === 'contact-state' || e.event === 'contact-updated') known.set(e.id, { name: e.name, nickname: known.get(e.id)?.nickname })
+    if (e.event === 'contact-renamed') known.set(e.id, { name: e.name, nickname: e.nickname ?? undefined })
+    if (e.event === 'contact-deleted') known.delete(e.id)
+    return text
+  }
+  return { nameOf, words }
+}
+
+/**
  * The words for one daemon run's events: a relay said to be lost or unreachable is news again
  * when it answers (the daemon reports a relay's status only when it changes).
  */
@@ -119,7 +142,7 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       return e.status === 'disconnected' ? 'Lost the relay; reconnecting…' : 'The relay is unreachable; retrying with back-off…'
     case 'contact-state': {
       const waiting = e.state === 'offline' ? ' Waiting for them to come online.' : e.state === 'unreachable' ? ' Waiting to meet them at the relay.' : ''
-      return `${e.name}: ${describeReachability(e.state, e.restore)}.${waiting}`
+      return `${nameOf(e.id)}: ${describeReachability(e.state, e.restore)}.${waiting}`
     }
     case 'session':
       return `${nameOf(e.id)}: connected ${e.link === 'tcp' ? 'directly (TCP)' : e.direct ? 'directly (WebRTC)' : 'through the relay'}.`
@@ -143,13 +166,13 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
       switch (e.state) {
         case 'offered': return e.direction === 'in' ? `${nameOf(e.contact)} offers ${e.name} (${e.size} bytes): gini files accept ${e.id}` : undefined
         case 'done': return e.direction === 'in' ? `Received ${e.name} from ${nameOf(e.contact)}: ${e.path ?? ''}` : `Sent ${e.name} to ${nameOf(e.contact)}.`
-        case 'failed': return `${e.name}: ${e.error ?? 'transfer failed'}`
+        case 'failed': return `${e.name} ${e.direction === 'in' ? 'from' : 'to'} ${nameOf(e.contact)}: ${e.error ?? 'transfer failed'}`
         default: return undefined
       }
     case 'address-update':
       return e.direction === 'received' ? `${nameOf(e.id)}: learned new addresses.` : undefined
     case 'key-change': // §18.1
-      return `${keyChangeText(e)} See \`gini contact ${e.id}\`, then \`gini contact accept-key\` or \`reject-key\`.`
+      return `${keyChangeText({ name: nameOf(e.id) })} See \`gini contact ${e.id}\`, then \`gini contact accept-key\` or \`reject-key\`.`
     case 'contact-updated': // §19
       return `${nameOf(e.id)} updated their contact card: now "${e.name}".`
     case 'contact-renamed': // §19, local
@@ -159,6 +182,6 @@ export function describeDaemonEvent (e: DaemonEvent, nameOf: (id: string) => str
     case 'contact-unblocked':
       return `${nameOf(e.id)}: unblocked.`
     case 'contact-deleted':
-      return `${e.name}: deleted.`
+      return `${nameOf(e.id)}: deleted.`
   }
 }

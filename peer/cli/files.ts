@@ -4,7 +4,6 @@
 import { resolve } from 'node:path'
 import type { DaemonEvent } from '../core/daemon/events.js'
 import type { CliContext } from './context.js'
-import { UsageError } from './exit-codes.js'
 import { contactAndBackend, eventuallyEvent, openBackend } from './chat.js'
 import { displayName } from '../core/contact-names.js'
 import type { TransferView } from './daemon-link.js'
@@ -12,6 +11,19 @@ import type { TransferView } from './daemon-link.js'
 const MIB = 1024 * 1024
 /** How long `send-file` waits for a contact that is not online yet (files go peer to peer only). */
 const CONTACT_ONLINE_WAIT_MS = 15_000
+
+/** A transfer that ended failed (refused, declined, changed, or a hash the receiver found wrong): exit code 1 (exit-codes.ts). */
+export class FileTransferError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'FileTransferError'
+  }
+}
+
+/** Ends a reason with one full stop, whether or not it had one. */
+function sentence (text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}
 
 function sizeText (bytes: number): string {
   return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`
@@ -74,7 +86,7 @@ export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: 
       if (!ctx.json) process.stdout.write(backend.where === 'the daemon' ? 'Stopped watching; the daemon keeps the offer open.\n' : 'Stopped: the offer can be served again while a daemon runs.\n')
       return
     }
-    if (end.state === 'failed') throw new UsageError(`${offered.name} was not sent: ${end.error ?? 'the transfer failed'}.`)
+    if (end.state === 'failed') throw new FileTransferError(`${offered.name} was not sent: ${sentence(end.error ?? 'the transfer failed')}`)
     if (!ctx.json) process.stdout.write(`Sent ${offered.name} to ${displayName(contact)} (sha256 ${offered.sha256}).\n`)
   } finally {
     await backend.close()
@@ -84,7 +96,7 @@ export async function sendFileCommand (ctx: CliContext, nameOrId: string, path: 
 export async function filesCommand (ctx: CliContext): Promise<void> {
   const node = await ctx.existingNode()
   const storage = await node.fileTransfers()
-  const names = new Map((await node.contacts()).map(c => [c.id, c.name]))
+  const names = new Map((await node.contacts()).map(c => [c.id, displayName(c)]))
   const all = (await storage.list()).map(r => ({
     id: r.id, contact: r.contact, direction: r.direction, name: r.offer.name, size: r.offer.size, sha256: r.offer.sha256, state: r.state, ...(r.path != null ? { path: r.path } : {}), ...(r.error != null ? { error: r.error } : {})
   }))
@@ -104,7 +116,7 @@ export async function acceptFileCommand (ctx: CliContext, id: string, opts: { to
       if (!ctx.json) process.stdout.write(backend.where === 'the daemon' ? 'Stopped watching; the daemon goes on receiving.\n' : 'Stopped: `gini files accept` again (or a daemon) resumes from the last good chunk.\n')
       return
     }
-    if (end.state === 'failed') throw new UsageError(`${accepted.name} was not received: ${end.error ?? 'the transfer failed'}.`)
+    if (end.state === 'failed') throw new FileTransferError(`${accepted.name} was not received: ${sentence(end.error ?? 'the transfer failed')}`)
     if (!ctx.json) process.stdout.write(`Saved ${end.path ?? accepted.name} (sha256 ${accepted.sha256} checked).\n`)
   } finally {
     await backend.close()

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises'
 import { formatSafetyNumber, parseSafetyQrPayload, safetyQrPayload } from '../../protocols/crypto/index.js'
 import type { GiniNode } from '../core/gini-node.js'
 import type { ContactRecord } from '../core/storage.js'
+import { displayName } from '../core/contact-names.js'
 import { assertSafetyNumber, SafetyNumberMismatchError } from '../core/safety.js'
 import type { CliContext } from './context.js'
 import { UsageError } from './exit-codes.js'
@@ -26,11 +27,11 @@ export async function safetyNumberCommand (ctx: CliContext, nameOrId: string): P
   // The §18 payload as a QR for the other side to scan; human output only (--json carries `payload`).
   const qr = ctx.json ? '' : await safetyQrTerminal(payload)
   const human = [
-    `Safety number with ${contact.name}:`,
+    `Safety number with ${displayName(contact)}:`,
     '',
     `  ${formatSafetyNumber(number)}`,
     '',
-    `Compare it with the one ${contact.name} sees (\`gini safety-number\` on their side), in person or on a call.`,
+    `Compare it with the one ${displayName(contact)} sees (\`gini safety-number\` on their side), in person or on a call.`,
     `If every digit is the same, run \`gini verify ${nameOrId}\`. If not, do not trust this contact's keys.`,
     '',
     'Or let them scan this code (the same number, docs/protocol.md §18):',
@@ -82,9 +83,9 @@ export async function verifyCommand (ctx: CliContext, nameOrId: string, opts: { 
       assertSafetyNumber(number, given)
     } else if (opts.yes !== true) {
       const out = ctx.json ? process.stderr : process.stdout
-      out.write(`Safety number with ${contact.name}:\n\n  ${formatSafetyNumber(number)}\n\n`)
-      if (!await confirm(ctx, `Is it the same, every digit, as the one ${contact.name} sees? Do the numbers match? [y/N] `)) {
-        throw new SafetyNumberMismatchError(`Not confirmed: ${contact.name} was not marked verified.`)
+      out.write(`Safety number with ${displayName(contact)}:\n\n  ${formatSafetyNumber(number)}\n\n`)
+      if (!await confirm(ctx, `Is it the same, every digit, as the one ${displayName(contact)} sees? Do the numbers match? [y/N] `)) {
+        throw new SafetyNumberMismatchError(`Not confirmed: ${displayName(contact)} was not marked verified.`)
       }
     }
     const stored = client != null
@@ -92,7 +93,7 @@ export async function verifyCommand (ctx: CliContext, nameOrId: string, opts: { 
       : (await node.markVerified(contact.id, number)).verified
     ctx.out.data(
       { id: contact.id, name: contact.name, verified: true, number, verifiedAt: new Date(stored?.atMs ?? Date.now()).toISOString() },
-      `${contact.name} is marked verified: the safety numbers match.`
+      `${displayName(contact)} is marked verified: the safety numbers match.`
     )
   } finally {
     client?.close()

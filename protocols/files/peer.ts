@@ -71,9 +71,12 @@ export async function sendOffer (channel: FilesChannel, offer: OfferRecord, sign
   }
 }
 
-/** Opener of a decline: tells the sender the receiver will not pull this file (§17.3). */
-export async function sendDecline (channel: FilesChannel, fileId: string, signal?: AbortSignal): Promise<void> {
-  await writeFrame(channel, { decline: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer> } }, signal)
+/**
+ * Opener of a decline: tells the sender the receiver will not pull this file (§17.3). `failed`: the
+ * receiver ended an accepted transfer as failed (§17.4 item 6), not its user's no.
+ */
+export async function sendDecline (channel: FilesChannel, fileId: string, signal?: AbortSignal, failed = false): Promise<void> {
+  await writeFrame(channel, { decline: { fileId: fromHex(fileId) as Uint8Array<ArrayBuffer>, failed } }, signal)
   await channel.close()
 }
 
@@ -88,8 +91,13 @@ export interface AcceptFilesOptions {
   onOffer: (offer: OfferRecord) => Promise<{ status: AnswerStatus, maxBytes: number }>
   /** The file being pulled, if this side offered it to this contact and still does. */
   source: (fileId: string) => Promise<ChunkSource | undefined>
-  /** The receiver declined one of our offers. */
-  onDecline: (fileId: string) => Promise<void>
+  /**
+   * The receiver declined one of our offers; `failed`: it ended the accepted transfer as failed (a
+   * whole-file or chunk hash that did not match, §17.4 item 6). A sender without the field reads false.
+   */
+  onDecline: (fileId: string, failed: boolean) => Promise<void>
+  /** This side answered CHANGED (§17.4 item 2): the file on disk is no longer the one offered. */
+  onChanged?: (fileId: string) => void
   /** Bytes served, per chunk. */
   onServed?: (fileId: string, index: number) => void
   /**
@@ -139,7 +147,7 @@ export async function acceptFiles (channel: FilesChannel, opts: AcceptFilesOptio
     }
     if (first.decline != null) {
       if (first.decline.fileId.length !== FILES_ID_BYTES) return await violation()
-      await opts.onDecline(toHex(first.decline.fileId))
+      await opts.onDecline(toHex(first.decline.fileId), first.decline.failed)
       await channel.close()
       return
     }
@@ -182,6 +190,7 @@ async function serveChunks (
     ahead = next
     const data = await current
     if (req.index <= servedUpTo && await hash(data) !== source.offer.chunkSha256[req.index]) {
+      opts.onChanged?.(fileId)
       return await answerAndClose(channel, fileId, 'changed', opts.signal)
     }
     servedUpTo = Math.max(servedUpTo, req.index)

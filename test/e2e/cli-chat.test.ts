@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pairByCli, run, runToEnd, GINI, GINI_RELAY, type Proc } from '../helpers/processes.js'
-import { EXIT_USAGE } from '../../peer/cli/exit-codes.js'
+import { EXIT_FAILURE, EXIT_USAGE } from '../../peer/cli/exit-codes.js'
 
 describe('gini send / messages / daemon: chat between two CLI users', function () {
   this.timeout(180_000)
@@ -97,6 +97,24 @@ describe('gini send / messages / daemon: chat between two CLI users', function (
     expect(onAlice.find((t: any) => t.id === offered.id)).to.include({ state: 'done', direction: 'in' })
     const onBob = json((await gini('bob', 'files', '--json')).lines)[0]
     expect(onBob.find((t: any) => t.id === offered.id)).to.include({ state: 'done', direction: 'out' })
+  })
+
+  it('§17.4: the file changes on Bob\'s disk after his offer → Alice\'s accept and Bob\'s send-file (no daemon) both end failed: a clear error, exit 1, not a wait', async () => {
+    const path = join(dir, 'draft.bin')
+    const bytes = randomBytes(1_500_000)
+    await writeFile(path, bytes)
+    const send = run(GINI, ['--data', join(dir, 'bob'), 'send-file', 'alice', path])
+    procs.push(send)
+    const offered = await daemon.waitFor(o => o.event === 'file' && o.direction === 'in' && o.state === 'offered' && o.name === 'draft.bin', 60_000)
+    bytes[600_000] ^= 0xff // in chunk 1 (512 KiB chunks): no longer the offered hash
+    await writeFile(path, bytes)
+    const accept = await gini('alice', 'files', 'accept', offered.id)
+    expect(accept.code, accept.stderr + accept.lines.join('\n')).to.equal(EXIT_FAILURE)
+    expect(accept.stderr).to.include('draft.bin was not received: The file changed on the sender\'s side since it was offered.')
+    expect(await send.exited, send.stderr.join('') + send.lines.join('\n')).to.equal(EXIT_FAILURE)
+    expect(send.stderr.join('')).to.include('Error: draft.bin was not sent: The file changed on disk after it was offered; offer it again.')
+    const onBob = json((await gini('bob', 'files', '--json')).lines)[0]
+    expect(onBob.find((t: any) => t.id === offered.id)).to.include({ state: 'failed', direction: 'out' })
   })
 
   it('bad input → a clear error, exit 2, nothing stored: too long, empty, unknown contact (with and without a daemon), a malformed code through the daemon; `chat --json` refused', async () => {

@@ -95,6 +95,26 @@ describe('gini contact rename / block / unblock / delete', function () {
     expect((await gini('bob', 'contact', 'unblock', 'alice')).code).to.equal(0)
   })
 
+  it('Bob\'s `gini daemon` in words names Alice by his nickname for her ("Ally"), also after a rename through it; `contact-renamed` names the card', async () => {
+    const bobDaemon = run(GINI, ['--data', join(dir, 'bob'), 'daemon'])
+    procs.push(bobDaemon)
+    try {
+      // Her contact-state and session lines (Alice's daemon is online): "Ally: …", never "Alice: …".
+      expect(await bobDaemon.waitForLine(/^Ally: connected /, 60_000)).to.match(/^Ally: connected (directly|through the relay)/)
+      expect((await gini('bob', 'contact', 'rename', 'ally', 'Ali')).code).to.equal(0)
+      expect(await bobDaemon.waitForLine(/nickname now/)).to.equal('Alice: nickname now "Ali".')
+      expect((await gini('bob', 'contact', 'block', 'ali')).code).to.equal(0)
+      expect(await bobDaemon.waitForLine(/: blocked\.$/)).to.equal('Ali: blocked.')
+      expect((await gini('bob', 'contact', 'unblock', 'ali')).code).to.equal(0)
+      expect(await bobDaemon.waitForLine(/: unblocked\.$/)).to.equal('Ali: unblocked.')
+      const aboutAlice = bobDaemon.lines.filter(l => /^(Ally|Ali|Alice)\b/.test(l))
+      expect(aboutAlice.filter(l => l.startsWith('Alice')), aboutAlice.join(' | ')).to.deep.equal(['Alice: nickname now "Ali".'])
+    } finally {
+      bobDaemon.child.kill('SIGTERM')
+      expect(await bobDaemon.exited).to.equal(0)
+    }
+  })
+
   it('delete without --yes (not a terminal) → exit 2, contact kept; with --yes → gone from the list', async () => {
     const asked = await gini('alice', 'contact', 'delete', 'bob')
     expect(asked.code).to.equal(EXIT_USAGE)

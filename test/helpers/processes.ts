@@ -15,6 +15,8 @@ export interface Proc {
   stderr: string[]
   /** Resolves with the first JSON line matching `pred` (bounded by `ms`). */
   waitFor(pred: (obj: any) => boolean, ms?: number): Promise<any>
+  /** Resolves with the first line (words, not JSON) that `pattern` matches (bounded by `ms`). */
+  waitForLine(pattern: RegExp, ms?: number): Promise<string>
   exited: Promise<number | null>
   kill(): void
 }
@@ -63,6 +65,17 @@ export function run (script: string, args: string[], env: Record<string, string>
       }
       if (check()) return
       const timer = setTimeout(() => { reject(new Error(`timed out after ${ms} ms; stdout: ${lines.join(' | ')}; stderr: ${stderr.join('')}`)) }, ms)
+      waiters.push(() => { if (check()) clearTimeout(timer) })
+      void exited.then(() => { if (!check()) { clearTimeout(timer); reject(new Error(`exited; stdout: ${lines.join(' | ')}; stderr: ${stderr.join('')}`)) } })
+    }),
+    waitForLine: async (pattern, ms = 30_000) => await new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const line = lines.find(l => pattern.test(l))
+        if (line != null) resolve(line)
+        return line != null
+      }
+      if (check()) return
+      const timer = setTimeout(() => { reject(new Error(`no line matched ${String(pattern)} in ${ms} ms; stdout: ${lines.join(' | ')}; stderr: ${stderr.join('')}`)) }, ms)
       waiters.push(() => { if (check()) clearTimeout(timer) })
       void exited.then(() => { if (!check()) { clearTimeout(timer); reject(new Error(`exited; stdout: ${lines.join(' | ')}; stderr: ${stderr.join('')}`)) } })
     })

@@ -1,7 +1,7 @@
 // /gini/files/1 between two real daemons over loopback (docs/protocol.md §17): a 5 MiB file arrives
 // whole with the offer's SHA-256, counted as sent only once the receiver has it all; a transfer cut by the sender's daemon stopping resumes after both
 // restart and still matches; a read error at the sender costs one retry; a file over the receiver's limit is refused with the limit named; a
-// stranger's stream is reset.
+// whole-file hash the receiver finds wrong, or a file changed at the sender, fails it on both sides; a stranger's stream is reset.
 import { expect } from 'chai'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
@@ -159,6 +159,39 @@ describe('files between two daemons (/gini/files/1)', function () {
     expect((await bob.daemon!.files!.get(sent.id))?.state).to.equal('failed')
     const again = await bob.daemon!.files!.accept(sent.id).catch(e => e)
     expect(again.name).to.equal('FileInputError')
+  })
+
+  it('§17.4 item 6: every chunk checks but the whole file does not (the sender\'s file changed between its hashes) → the receiver fails it and tells the sender, which shows failed; neither pulls nor serves it again', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path } = await fileOf(alice, 'stale.bin', 3 * FILES_CHUNK_BYTES + 123)
+    gate!.staleWholeHash = true
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    gate!.staleWholeHash = false
+    await waitForEvent(bob.log, isFile('offered'))
+    await bob.daemon!.files!.accept(sent.id)
+    const mine = await waitForEvent(bob.log, isFile('failed'), 60_000) as any
+    expect(mine).to.include({ id: sent.id, error: 'The received file does not match the offer\'s SHA-256.' })
+    const theirs = await waitForEvent(alice.log, isFile('failed', 'out'), 30_000) as any
+    expect(theirs.id).to.equal(sent.id)
+    expect(theirs.error).to.match(/did not match the offered file/)
+    expect(alice.log.some(e => e.event === 'file' && e.direction === 'out' && e.state === 'done'), 'never counted sent').to.equal(false)
+    expect((await alice.daemon!.files!.get(sent.id))?.state).to.equal('failed')
+    expect((await bob.daemon!.files!.get(sent.id))?.state).to.equal('failed')
+  })
+
+  it('§17.4 item 2: the file changes on the sender\'s disk after the offer → CHANGED: the receiver fails it, and the sender shows failed too', async () => {
+    const [alice, bob, bobId] = await pairedOnline()
+    const { path } = await fileOf(alice, 'edited.bin', 3 * FILES_CHUNK_BYTES)
+    const sent = await alice.daemon!.files!.offer(bobId, path)
+    await waitForEvent(bob.log, isFile('offered'))
+    const data = await readFile(path)
+    data[FILES_CHUNK_BYTES + 7] ^= 0xff // chunk 1 now differs from its offered hash
+    await writeFile(path, data)
+    await bob.daemon!.files!.accept(sent.id)
+    const mine = await waitForEvent(bob.log, isFile('failed'), 60_000) as any
+    expect(mine).to.include({ id: sent.id, error: 'The file changed on the sender\'s side since it was offered.' })
+    const theirs = await waitForEvent(alice.log, isFile('failed', 'out'), 30_000) as any
+    expect(theirs).to.include({ id: sent.id, error: 'The file changed on disk after it was offered; offer it again.' })
   })
 
   it('a stranger (no contact, no session) opens /gini/files/1 → reset without a frame', async () => {

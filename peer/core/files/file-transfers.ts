@@ -105,6 +105,8 @@ export interface FileTransfersInit {
 }
 
 const STREAM_OPEN_TIMEOUT_MS = 10_000
+/** What the sender shows when the receiver ended the transfer as failed (§17.4 item 6). */
+const RECEIVER_FAILED_TEXT = 'The contact\'s copy did not match the offered file (a SHA-256 check failed); the transfer failed. Offer it again.'
 /**
  * A pull that ends on a transient error (a stream refused because the other side has not yet
  * stored the session, a stream reset) while the link stays up is tried again after these delays;
@@ -242,18 +244,25 @@ export class FileTransfers {
       await acceptFiles(filesChannel(stream), {
         onOffer: async (offer) => await this.offered(contactId, offer),
         source: async (fileId) => await this.sourceFor(contactId, fileId, connection),
-        onDecline: async (fileId) => {
+        onDecline: async (fileId, failed) => {
           const r = this.records.get(fileId)
-          if (r?.direction === 'out' && r.contact === contactId && r.state !== 'done') await this.put({ ...r, state: 'failed', error: 'The contact declined the file.' })
+          if (r?.direction !== 'out' || r.contact !== contactId || r.state === 'done' || r.state === 'failed') return
+          await this.put({ ...r, state: 'failed', error: failed ? RECEIVER_FAILED_TEXT : 'The contact declined the file.' })
+          this.closeSource(fileId)
+        },
+        onChanged: (fileId) => {
+          // §17.4 item 2: we answered CHANGED, so the receiver fails it and pulls it no more.
+          const r = this.records.get(fileId)
+          if (r?.direction !== 'out' || r.contact !== contactId || r.state === 'done' || r.state === 'failed') return
+          void this.put({ ...r, state: 'failed', error: 'The file changed on disk after it was offered; offer it again.' }).catch(() => {})
+          this.closeSource(fileId)
         },
         hash: this.init.storage.chunkSha256,
         onReceived: (fileId) => {
           const r = this.records.get(fileId)
           if (r == null || r.direction !== 'out' || r.contact !== contactId || r.state === 'done') return
           void this.put({ ...r, state: 'done', next: r.offer.chunkCount }).catch(() => {})
-          const file = this.sources.get(fileId)
-          this.sources.delete(fileId)
-          void file?.close().catch(() => {})
+          this.closeSource(fileId)
         }
       })
     } catch (err: any) {
@@ -274,6 +283,27 @@ export class FileTransfers {
   }
 
   // ---- inside -----------------------------------------------------------------------------------
+
+  private closeSource (fileId: string): void {
+    const file = this.sources.get(fileId)
+    this.sources.delete(fileId)
+    void file?.close().catch(() => {})
+  }
+
+  /**
+   * §17.4 item 6: a transfer this side ended as failed is told to the sender (`decline` with
+   * `failed`), best effort, on the link the pull used or the contact's best one, so it stops waiting.
+   */
+  private async tellSenderFailed (r: TransferRecord, used?: Connection): Promise<void> {
+    const best = this.init.linkOf(r.contact)
+    const link = used != null && used.status === 'open' ? { connection: used, direct: isDirectConnection(used) } : best
+    if (link == null) return
+    try {
+      await sendDecline(filesChannel(await this.openStream(link)), r.id, AbortSignal.timeout(STREAM_OPEN_TIMEOUT_MS), true)
+    } catch (err: any) {
+      log('could not tell the sender the transfer failed: %s', err?.name)
+    }
+  }
 
   private async offered (contactId: string, offer: OfferRecord): Promise<{ status: 'pending' | 'too-large' | 'declined', maxBytes: number }> {
     if (offer.size > this.maxBytes) {
@@ -372,7 +402,10 @@ export class FileTransfers {
       await this.put({ ...r, state: 'done', path })
     } catch (err: any) {
       if (err instanceof FileIntegrityError || err instanceof FileRefusedError) {
-        await this.put({ ...this.records.get(id)!, state: 'failed', error: err.message })
+        const failed: TransferRecord = { ...this.records.get(id)!, state: 'failed', error: err.message }
+        await this.put(failed)
+        // A refusal came from the sender, which knows; a failed check is ours alone to tell.
+        if (err instanceof FileIntegrityError) await this.tellSenderFailed(failed, entry.connection)
       }
       throw err
     } finally {

@@ -636,6 +636,7 @@ export namespace FileChunk {
 
 export interface FileDecline {
   fileId: Uint8Array<ArrayBuffer>
+  failed: boolean
 }
 
 export namespace FileDecline {
@@ -653,12 +654,18 @@ export namespace FileDecline {
           w.bytes(obj.fileId)
         }
 
+        if ((obj.failed != null && obj.failed !== false)) {
+          w.uint32(16)
+          w.bool(obj.failed)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          fileId: uint8ArrayAlloc(0)
+          fileId: uint8ArrayAlloc(0),
+          failed: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -669,6 +676,10 @@ export namespace FileDecline {
           switch (tag >>> 3) {
             case 1: {
               obj.fileId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.failed = reader.bool()
               break
             }
             default: {
@@ -693,6 +704,13 @@ export namespace FileDecline {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.failed`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -710,6 +728,11 @@ export namespace FileDecline {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FileDeclineFailedFieldEvent {
+    field: '$.failed'
+    value: boolean
+  }
+
   export function encode (obj: Partial<FileDecline>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileDecline.codec())
   }
@@ -718,7 +741,7 @@ export namespace FileDecline {
     return decodeMessage(buf, FileDecline.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileDecline>): Generator<FileDeclineFileIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileDecline>): Generator<FileDeclineFileIdFieldEvent | FileDeclineFailedFieldEvent> {
     return streamMessage(buf, FileDecline.codec(), opts)
   }
 }
@@ -1063,6 +1086,11 @@ export namespace FilesMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FilesMessageDeclineFailedFieldEvent {
+    field: '$.decline.failed'
+    value: boolean
+  }
+
   export interface FilesMessageErrorCodeFieldEvent {
     field: '$.error.code'
     value: ErrorCode
@@ -1081,7 +1109,7 @@ export namespace FilesMessage {
     return decodeMessage(buf, FilesMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FilesMessage>): Generator<FilesMessageOfferFileIdFieldEvent | FilesMessageOfferNameFieldEvent | FilesMessageOfferSizeFieldEvent | FilesMessageOfferSha256FieldEvent | FilesMessageOfferChunkBytesFieldEvent | FilesMessageOfferChunkCountFieldEvent | FilesMessageOfferChunkSha256FieldEvent | FilesMessageAnswerFileIdFieldEvent | FilesMessageAnswerStatusFieldEvent | FilesMessageAnswerMaxBytesFieldEvent | FilesMessageRequestFileIdFieldEvent | FilesMessageRequestIndexFieldEvent | FilesMessageChunkIndexFieldEvent | FilesMessageChunkDataFieldEvent | FilesMessageDeclineFileIdFieldEvent | FilesMessageErrorCodeFieldEvent | FilesMessageErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FilesMessage>): Generator<FilesMessageOfferFileIdFieldEvent | FilesMessageOfferNameFieldEvent | FilesMessageOfferSizeFieldEvent | FilesMessageOfferSha256FieldEvent | FilesMessageOfferChunkBytesFieldEvent | FilesMessageOfferChunkCountFieldEvent | FilesMessageOfferChunkSha256FieldEvent | FilesMessageAnswerFileIdFieldEvent | FilesMessageAnswerStatusFieldEvent | FilesMessageAnswerMaxBytesFieldEvent | FilesMessageRequestFileIdFieldEvent | FilesMessageRequestIndexFieldEvent | FilesMessageChunkIndexFieldEvent | FilesMessageChunkDataFieldEvent | FilesMessageDeclineFileIdFieldEvent | FilesMessageDeclineFailedFieldEvent | FilesMessageErrorCodeFieldEvent | FilesMessageErrorMessageFieldEvent> {
     return streamMessage(buf, FilesMessage.codec(), opts)
   }
 }

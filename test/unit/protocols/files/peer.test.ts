@@ -4,7 +4,7 @@
 import { expect } from 'chai'
 import {
   FILES_CHUNK_MIN_BYTES, FILES_FRAME_MAX_BYTES, FILES_NAME_MAX_BYTES, FileIntegrityError, FilesMessage, acceptFiles,
-  buildOffer, chunkFrameParts, chunkOfFrameBody, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendOffer, sha256Hex, type ChunkBytes, type ChunkSink, type OfferRecord
+  buildOffer, chunkFrameParts, chunkOfFrameBody, offerFromWire, offerToWire, pullFile, sanitizeFileName, sendDecline, sendOffer, sha256Hex, type ChunkBytes, type ChunkSink, type OfferRecord
 } from '../../../../protocols/files/index.js'
 import { ProtocolViolationError, varintLength, type FrameChannel } from '../../../../protocols/common/index.js'
 import { ready } from '../../../../protocols/crypto/index.js'
@@ -210,6 +210,34 @@ describe('pulling a file (§17.4)', () => {
     await within(5_000, server.catch(() => {}))
     expect(served.at(-1)).to.equal(5)
     expect(received).to.deep.equal([])
+  })
+
+  it('§17.4 item 6: a decline with `failed` → the sender hears failed; a plain decline (the user\'s no) → not failed', async () => {
+    const declines: Array<[string, boolean]> = []
+    for (const failed of [true, false]) {
+      const [a, b] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+      const serving = acceptFiles(b, { onOffer: async () => ({ status: 'pending', maxBytes: 0 }), source: async () => undefined, onDecline: async (id, f) => { declines.push([id, f]) } })
+      await within(5_000, sendDecline(a, offer.id, undefined, failed))
+      await within(5_000, serving)
+    }
+    expect(declines).to.deep.equal([[offer.id, true], [offer.id, false]])
+  })
+
+  it('§17.4 item 2: the sender answers CHANGED → it is told (onChanged) as well as the receiver', async () => {
+    const [r, s] = await channelPair(FilesMessage, FILES_FRAME_MAX_BYTES)
+    const edited = data.slice()
+    edited[2 * CHUNK] ^= 0xff
+    const changed: string[] = []
+    const server = acceptFiles(s, {
+      onOffer: async () => ({ status: 'pending', maxBytes: 0 }),
+      source: async (id) => id === offer.id ? { offer, readAt: readerOf(edited) } : undefined,
+      onDecline: async () => {},
+      onChanged: (id) => changed.push(id)
+    })
+    const err = await within(10_000, pullFile(r, offer, new MemorySink(), { from: 0 }).then(() => undefined, (e) => e))
+    expect(err).to.include({ name: 'FileRefusedError', status: 'changed' })
+    await within(5_000, server.catch(() => {}))
+    expect(changed).to.deep.equal([offer.id])
   })
 
   it('a checkpoint still running → later chunks are written meanwhile, one checkpoint at a time, every one in order', async () => {

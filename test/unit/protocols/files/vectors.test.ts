@@ -37,4 +37,14 @@ describe('files vectors (test/vectors/gini-files-v1.json)', () => {
     expect(toHex(FilesMessage.encode({ request: { fileId, index: vectors.request.index } }))).to.equal(vectors.request.files_message_hex)
     expect(toHex(FilesMessage.encode({ answer: { fileId, status: FileStatus.TOO_LARGE, maxBytes: BigInt(vectors.answer_too_large.max_bytes) } }))).to.equal(vectors.answer_too_large.files_message_hex)
   })
+
+  it('decline and failed decline (§17.3 item 2, §17.4 item 6) → the published bytes, and back', () => {
+    for (const v of [vectors.decline, vectors.decline_failed]) {
+      const fileId = fromHex(v.file_id) as Uint8Array<ArrayBuffer>
+      expect(toHex(FilesMessage.encode({ decline: { fileId, failed: v.failed } }))).to.equal(v.files_message_hex)
+      expect(FilesMessage.decode(fromHex(v.files_message_hex)).decline).to.deep.equal({ fileId, failed: v.failed })
+    }
+    // Hand-decoded: 2a 14 decline; 0a 10 file_id; 10 01 failed = true (field 2, varint), after the plain decline's bytes.
+    expect(vectors.decline_failed.files_message_hex).to.equal('2a14' + vectors.decline.files_message_hex.slice(4) + '1001')
+  })
 })
